@@ -1,0 +1,280 @@
+//! Paint: the node tree, its computed styles and its layout -> a
+//! [`DisplayList`] (plain data, device pixels) for the renderer.
+//!
+//! Painting order follows CSS for the subset Skyline supports: for each box,
+//! outer shadow, background, inset shadow, border, then content (text or
+//! picture), then children, siblings ordered by `z-index` (stable, so equal
+//! z-indexes keep document order; Skyline has no stacking contexts beyond
+//! siblings). `transform` and `opacity` wrap the box and its subtree;
+//! `overflow: hidden` clips the children to the padding box.
+//!
+//! Painting never changes layout: a transform/opacity/colour change costs a
+//! repaint only.
+
+mod background;
+pub mod image_fit;
+mod text;
+pub use text::paint_plain_text;
+pub mod transform;
+
+use crate::images::ImageStore;
+use crate::ops::NodeId;
+use crate::package::Package;
+use crate::tree::{Node, PageTree};
+use background::BoxRects;
+use cirrus_layout::style::{BorderStyle, ComputedStyle, Display, Overflow, Position, Visibility};
+use cirrus_layout::text::TextSystem;
+use cirrus_render::{CornerRadii, DisplayItem, DisplayList, Rect};
+use image_fit::ImageMode;
+
+/// Where a page's own files are, to resolve relative `src` and `url()`.
+#[derive(Clone, Debug)]
+pub struct PageFiles {
+    /// e.g. `pages/index/index.wxml`
+    pub wxml: String,
+    /// e.g. `pages/index/index.wxss`
+    pub wxss: String,
+}
+
+/// Builds one page's display list.
+pub struct Painter<'a> {
+    pub(crate) list: &'a mut DisplayList,
+    pub(crate) tree: &'a PageTree,
+    pub(crate) text: &'a mut TextSystem,
+    pub(crate) images: &'a mut ImageStore,
+    pub(crate) package: &'a Package,
+    pub(crate) files: &'a PageFiles,
+    pub(crate) dpr: f32,
+}
+
+impl<'a> Painter<'a> {
+    pub fn new(
+        list: &'a mut DisplayList,
+        tree: &'a PageTree,
+        text: &'a mut TextSystem,
+        images: &'a mut ImageStore,
+        package: &'a Package,
+        files: &'a PageFiles,
+        dpr: f32,
+    ) -> Self {
+        Painter { list, tree, text, images, package, files, dpr }
+    }
+
+    /// Paints the page at `offset` (CSS px; the page's scroll position or
+    /// the navigation bar height, negated as needed).
+    pub fn paint_page(&mut self, offset: (f32, f32)) {
+        self.paint_node(NodeId::ROOT, offset, offset);
+    }
+
+    /// `parent_origin`: the parent's border-box corner (absolute CSS px);
+    /// `page_origin`: the page's, for `position: fixed` boxes.
+    fn paint_node(&mut self, id: NodeId, parent_origin: (f32, f32), page_origin: (f32, f32)) {
+        let tree = self.tree;
+        let Some(node) = tree.get(id) else { return };
+        if !node.is_element() {
+            // Bare text runs are laid out as their own paragraph boxes.
+            let layout = node.layout.layout();
+            let origin = (parent_origin.0 + layout.location.x, parent_origin.1 + layout.location.y);
+            if let Some(parent) = node.parent.and_then(|p| tree.get(p)) {
+                if parent.style.visibility == Visibility::Visible {
+                    self.paint_paragraph(node, origin, layout.size.width);
+                }
+            }
+            return;
+        }
+        let style = &node.style;
+        if style.display == Display::None || node.attrs.hidden {
+            return;
+        }
+        let layout = node.layout.layout();
+        let base = if style.position == Position::Fixed { page_origin } else { parent_origin };
+        let origin = (base.0 + layout.location.x, base.1 + layout.location.y);
+        let size = (layout.size.width, layout.size.height);
+        let rects = box_rects(origin, size, layout);
+
+        let transformed = !style.transform.is_empty();
+        if transformed {
+            let o = (
+                (origin.0 + style.transform_origin.0.resolve(size.0)) * self.dpr,
+                (origin.1 + style.transform_origin.1.resolve(size.1)) * self.dpr,
+            );
+            let matrix = transform::transform_matrix(&style.transform, size, o, self.dpr);
+            self.list.push(DisplayItem::PushTransform { matrix });
+        }
+        let layered = style.opacity < 1.0 || style.filter.is_some();
+        if layered {
+            self.list.push(DisplayItem::PushLayer { opacity: style.opacity.clamp(0.0, 1.0), filter: style.filter });
+        }
+
+        if style.visibility == Visibility::Visible {
+            self.paint_box(node, &rects);
+        }
+
+        let clipped = style.overflow == Overflow::Hidden;
+        if clipped {
+            let radii = inner_radii(corner_radii(style, rects.border, self.dpr), style, self.dpr);
+            self.list.push(DisplayItem::PushClip { rect: to_device(rects.padding, self.dpr), radii });
+        }
+        if node.layout.paragraph.is_some() {
+            if style.visibility == Visibility::Visible {
+                self.paint_paragraph(node, (rects.content.x, rects.content.y), rects.content.width);
+            }
+        } else {
+            for child in paint_order(tree, node) {
+                self.paint_node(child, origin, page_origin);
+            }
+        }
+        if clipped {
+            self.list.push(DisplayItem::PopClip);
+        }
+        if layered {
+            self.list.push(DisplayItem::PopLayer);
+        }
+        if transformed {
+            self.list.push(DisplayItem::PopTransform);
+        }
+    }
+
+    /// Shadows, background, border and replaced content of one box.
+    fn paint_box(&mut self, node: &Node, rects: &BoxRects) {
+        let style = &node.style;
+        let radii = corner_radii(style, rects.border, self.dpr);
+        let border_dev = to_device(rects.border, self.dpr);
+        let d = self.dpr;
+        if let Some(sh) = style.box_shadow.filter(|s| !s.inset && !s.color.is_transparent()) {
+            self.list.push(DisplayItem::BoxShadow {
+                rect: border_dev,
+                radii,
+                offset: (sh.offset_x * d, sh.offset_y * d),
+                blur: sh.blur * d,
+                spread: sh.spread * d,
+                color: sh.color,
+                inset: false,
+            });
+        }
+        let wxss = self.files.wxss.clone();
+        self.paint_background(style, rects, &wxss);
+        if let Some(sh) = style.box_shadow.filter(|s| s.inset && !s.color.is_transparent()) {
+            self.list.push(DisplayItem::BoxShadow {
+                rect: to_device(rects.padding, d),
+                radii: inner_radii(radii, style, d),
+                offset: (sh.offset_x * d, sh.offset_y * d),
+                blur: sh.blur * d,
+                spread: sh.spread * d,
+                color: sh.color,
+                inset: true,
+            });
+        }
+        let w = style.border_width;
+        if w.top + w.right + w.bottom + w.left > 0.0 {
+            let visible = |s: BorderStyle| !matches!(s, BorderStyle::None | BorderStyle::Hidden);
+            let bs = style.border_style;
+            if visible(bs.top) || visible(bs.right) || visible(bs.bottom) || visible(bs.left) {
+                self.list.push(DisplayItem::Border {
+                    rect: border_dev,
+                    widths: cirrus_layout::style::Sides {
+                        top: w.top * d,
+                        right: w.right * d,
+                        bottom: w.bottom * d,
+                        left: w.left * d,
+                    },
+                    colors: style.border_color,
+                    styles: bs,
+                    radii,
+                });
+            }
+        }
+        if node.tag() == Some("image") {
+            self.paint_image_element(node, rects, radii);
+        }
+    }
+
+    fn paint_image_element(&mut self, node: &Node, rects: &BoxRects, radii: CornerRadii) {
+        let Some(src) = node.attrs.get_str("src") else { return };
+        let wxml = self.files.wxml.clone();
+        let Some(img) = self.images.get(self.package, &wxml, src) else { return };
+        let (key, size) = (img.key, img.size());
+        let mode = ImageMode::parse(node.attrs.get_str("mode"));
+        let (dest, src_rect) = mode.fit(rects.content, size);
+        let clip = rects.content;
+        let d = self.dpr;
+        // Pictures larger than the box (aspectFill, crop modes) are cut at
+        // the content box, rounded with the box's corners.
+        let needs_clip = dest.x < clip.x || dest.y < clip.y || dest.right() > clip.right() || dest.bottom() > clip.bottom();
+        if needs_clip {
+            self.list.push(DisplayItem::PushClip { rect: to_device(clip, d), radii });
+        }
+        self.list.push(DisplayItem::Image {
+            rect: to_device(dest, d),
+            key,
+            src: src_rect,
+            radii: if needs_clip { cirrus_render::display_list::SQUARE_CORNERS } else { radii },
+            tile: None,
+            opacity: 1.0,
+        });
+        if needs_clip {
+            self.list.push(DisplayItem::PopClip);
+        }
+    }
+}
+
+/// Children in painting order: by z-index, stable.
+fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
+    let mut children: Vec<(f32, NodeId)> = node
+        .children
+        .iter()
+        .map(|&c| (tree.get(c).and_then(|n| n.style.z_index).unwrap_or(0.0), c))
+        .collect();
+    children.sort_by(|a, b| a.0.total_cmp(&b.0));
+    children.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Border, padding and content boxes (absolute CSS px) from a taffy layout.
+fn box_rects(origin: (f32, f32), size: (f32, f32), layout: &cirrus_layout::taffy::Layout) -> BoxRects {
+    let border = Rect::new(origin.0, origin.1, size.0, size.1);
+    let b = layout.border;
+    let padding = Rect::new(
+        border.x + b.left,
+        border.y + b.top,
+        (border.width - b.left - b.right).max(0.0),
+        (border.height - b.top - b.bottom).max(0.0),
+    );
+    let p = layout.padding;
+    let content = Rect::new(
+        padding.x + p.left,
+        padding.y + p.top,
+        (padding.width - p.left - p.right).max(0.0),
+        (padding.height - p.top - p.bottom).max(0.0),
+    );
+    BoxRects { border, padding, content }
+}
+
+pub(crate) fn to_device(r: Rect, dpr: f32) -> Rect {
+    Rect::new(r.x * dpr, r.y * dpr, r.width * dpr, r.height * dpr)
+}
+
+/// Outer corner radii in device px; percentages refer to the border box.
+pub(crate) fn corner_radii(style: &ComputedStyle, border_box: Rect, dpr: f32) -> CornerRadii {
+    let r = |c: cirrus_layout::style::Radius| {
+        (c.x.resolve(border_box.width).max(0.0) * dpr, c.y.resolve(border_box.height).max(0.0) * dpr)
+    };
+    let br = style.border_radius;
+    cirrus_layout::style::Corners {
+        top_left: r(br.top_left),
+        top_right: r(br.top_right),
+        bottom_right: r(br.bottom_right),
+        bottom_left: r(br.bottom_left),
+    }
+}
+
+/// Radii of the padding edge: outer radii less the adjacent border widths.
+fn inner_radii(outer: CornerRadii, style: &ComputedStyle, dpr: f32) -> CornerRadii {
+    let w = style.border_width;
+    let shrink = |(rx, ry): (f32, f32), bx: f32, by: f32| ((rx - bx * dpr).max(0.0), (ry - by * dpr).max(0.0));
+    cirrus_layout::style::Corners {
+        top_left: shrink(outer.top_left, w.left, w.top),
+        top_right: shrink(outer.top_right, w.right, w.top),
+        bottom_right: shrink(outer.bottom_right, w.right, w.bottom),
+        bottom_left: shrink(outer.bottom_left, w.left, w.bottom),
+    }
+}

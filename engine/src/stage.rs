@@ -1,0 +1,302 @@
+//! Everything the render thread owns, without the thread: the page stack,
+//! the text system, the decoded images and the error overlay. The render
+//! thread ([`crate::render_thread`]) drives a `Stage`; tests drive one
+//! directly, deterministically, with no threads at all.
+//!
+//! One frame is: apply the op batches received → style pass → layout (only
+//! dirty subtrees) → paint into a display list.
+
+use crate::diagnostics::Diagnostic;
+use crate::images::ImageStore;
+use crate::ops::NodeId;
+use crate::package::Package;
+use crate::page::PageView;
+use crate::paint::Painter;
+use crate::protocol::ToRender;
+use crate::style_pass::{StylePass, StyleStats};
+use crate::tree::{NodeKind, PageTree};
+use cirrus_layout::text::TextSystem;
+use cirrus_layout::{taffy, Viewport};
+use cirrus_render::DisplayList;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// What the last frame's passes did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    pub ops_applied: usize,
+    pub style: StyleStats,
+    /// Whether the layout pass ran at all (something was dirty).
+    pub layout_ran: bool,
+}
+
+pub struct Stage {
+    package: Arc<Package>,
+    viewport: Viewport,
+    dark_mode: bool,
+    pages: Vec<PageView>,
+    text: TextSystem,
+    images: ImageStore,
+    /// Errors shown in the overlay, newest last.
+    errors: Vec<Diagnostic>,
+    /// Every diagnostic seen (errors and warnings), for hosts and tests.
+    diagnostics: Vec<Diagnostic>,
+    /// The logic thread reported it had nothing pending, and no batch
+    /// arrived since.
+    logic_idle: bool,
+    logic_stopped: bool,
+    needs_layout: bool,
+    pub last_frame: FrameStats,
+}
+
+impl Stage {
+    pub fn new(package: Arc<Package>, viewport: Viewport) -> Stage {
+        Stage {
+            package,
+            viewport,
+            dark_mode: false,
+            pages: Vec::new(),
+            text: TextSystem::new(),
+            images: ImageStore::default(),
+            errors: Vec::new(),
+            diagnostics: Vec::new(),
+            logic_idle: false,
+            logic_stopped: false,
+            needs_layout: true,
+            last_frame: FrameStats::default(),
+        }
+    }
+
+    pub fn viewport(&self) -> Viewport {
+        self.viewport
+    }
+
+    pub fn package(&self) -> &Arc<Package> {
+        &self.package
+    }
+
+    pub fn text_system(&mut self) -> &mut TextSystem {
+        &mut self.text
+    }
+
+    pub fn images(&self) -> &ImageStore {
+        &self.images
+    }
+
+    /// The page on top of the stack.
+    pub fn top_page(&self) -> Option<&PageView> {
+        self.pages.last()
+    }
+
+    pub fn pages(&self) -> &[PageView] {
+        &self.pages
+    }
+
+    pub fn errors(&self) -> &[Diagnostic] {
+        &self.errors
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The app has settled: the top page's `onReady` ran, the logic thread
+    /// has nothing pending and every batch it sent has been applied.
+    pub fn is_settled(&self) -> bool {
+        let ready = self.pages.last().is_some_and(|p| p.ready);
+        (ready && self.logic_idle) || self.logic_stopped
+    }
+
+    /// Applies one message from the logic thread.
+    pub fn handle(&mut self, message: ToRender) {
+        match message {
+            ToRender::PushPage { page, route } => {
+                self.logic_idle = false;
+                let (view, diags) = PageView::new(&self.package, page, &route, self.viewport, self.dark_mode);
+                self.report_all(diags);
+                self.pages.push(view);
+                self.needs_layout = true;
+            }
+            ToRender::Ops(batch) => {
+                self.logic_idle = false;
+                let Some(page) = self.pages.iter_mut().find(|p| p.id == batch.page) else {
+                    self.report(Diagnostic::warning("", 0, 0, format!("op batch for unknown page {:?}", batch.page)));
+                    return;
+                };
+                let mut problems = Vec::new();
+                for op in batch.ops {
+                    self.last_frame.ops_applied += 1;
+                    if let Err(e) = page.tree.apply(op) {
+                        problems.push(Diagnostic::warning(page.files.wxml.clone(), 0, 0, format!("op skipped: {e}")));
+                    }
+                }
+                self.needs_layout = true;
+                self.report_all(problems);
+            }
+            ToRender::PageReady { page } => {
+                if let Some(p) = self.pages.iter_mut().find(|p| p.id == page) {
+                    p.ready = true;
+                }
+            }
+            ToRender::PopPages { pages } => {
+                self.pages.retain(|p| !pages.contains(&p.id));
+                self.needs_layout = true;
+            }
+            ToRender::Error(d) => self.report(d),
+            ToRender::Idle => self.logic_idle = true,
+            ToRender::Stopped => self.logic_stopped = true,
+        }
+    }
+
+    fn report(&mut self, d: Diagnostic) {
+        if d.is_error() {
+            self.errors.push(d.clone());
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn report_all(&mut self, ds: Vec<Diagnostic>) {
+        for d in ds {
+            self.report(d);
+        }
+    }
+
+    /// The window changed size: rpx and vw/vh follow, so everything restyles.
+    pub fn resize(&mut self, viewport: Viewport) {
+        if viewport == self.viewport {
+            return;
+        }
+        self.viewport = viewport;
+        let package = self.package.clone();
+        for page in &mut self.pages {
+            // Style sheets resolve rpx at load, so they are reloaded.
+            let (mut view, _) = PageView::new(&package, page.id, &page.route, viewport, self.dark_mode);
+            std::mem::swap(&mut view.tree, &mut page.tree);
+            view.ready = page.ready;
+            *page = view;
+            mark_all_restyle(&mut page.tree);
+        }
+        self.needs_layout = true;
+    }
+
+    /// Style and layout of the top page, where dirty.
+    pub fn update(&mut self) -> FrameStats {
+        let mut stats = FrameStats { ops_applied: std::mem::take(&mut self.last_frame.ops_applied), ..Default::default() };
+        let viewport = self.viewport;
+        let Some(page) = self.pages.last_mut() else {
+            self.last_frame = stats;
+            return stats;
+        };
+        let mut pass = StylePass { package: &self.package, images: &mut self.images, viewport, stats: StyleStats::default() };
+        let restyled = pass.run(page);
+        stats.style = pass.stats;
+        let image_diags = self.images.take_diagnostics();
+        let page = self.pages.last_mut().expect("checked above");
+        if restyled || self.needs_layout {
+            cirrus_layout::tree::compute_layout(&mut page.tree, taffy::NodeId::from(0u64), viewport, &mut self.text);
+            stats.layout_ran = true;
+            self.needs_layout = false;
+        }
+        self.report_all(image_diags);
+        self.last_frame = stats;
+        stats
+    }
+
+    /// Paints the top page (and the error overlay) into `list`, in device px.
+    pub fn paint(&mut self, list: &mut DisplayList) {
+        list.clear();
+        let dpr = self.viewport.dpr;
+        if let Some(page) = self.pages.last() {
+            let mut painter =
+                Painter::new(list, &page.tree, &mut self.text, &mut self.images, &self.package, &page.files, dpr);
+            painter.paint_page((0.0, 0.0));
+        }
+        if !self.errors.is_empty() {
+            crate::overlay::paint_error_overlay(list, &self.errors, self.viewport, &mut self.text);
+        }
+    }
+
+    /// The page background (`window.backgroundColor`), the clear colour.
+    pub fn background(&self) -> cirrus_layout::style::Color {
+        let css = self.pages.last().map(|p| p.config.window.background_color.as_str()).unwrap_or("#ffffff");
+        parse_hex_color(css).unwrap_or(cirrus_layout::style::Color::WHITE)
+    }
+
+    /// The layout file of DESIGN.md for the top page:
+    /// `{"viewport":{"width","height"},"root":NODE}`.
+    pub fn layout_json(&self) -> Value {
+        let root = self.pages.last().map(|p| node_json(&p.tree, NodeId::ROOT, (0.0, 0.0))).unwrap_or(Value::Null);
+        json!({
+            "viewport": { "width": self.viewport.width.0, "height": self.viewport.height.0 },
+            "root": root,
+        })
+    }
+}
+
+fn mark_all_restyle(tree: &mut PageTree) {
+    for id in tree.descendants(NodeId::ROOT) {
+        if let Some(n) = tree.get_mut(id) {
+            n.restyle = true;
+        }
+    }
+    tree.changed = true;
+}
+
+/// One node of the layout file; `origin` is the parent's border-box corner.
+fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32)) -> Value {
+    let Some(node) = tree.get(id) else { return Value::Null };
+    let layout = node.layout.layout();
+    let base = if node.style.position == cirrus_layout::style::Position::Fixed { (0.0, 0.0) } else { origin };
+    let x = base.0 + layout.location.x;
+    let y = base.1 + layout.location.y;
+    let children: Vec<Value> = node
+        .children
+        .iter()
+        .filter(|&&c| tree.get(c).is_some_and(|n| n.is_element()))
+        .map(|&c| node_json(tree, c, (x, y)))
+        .collect();
+    let tag = match &node.kind {
+        NodeKind::Element { tag } => tag.as_str(),
+        NodeKind::Text { .. } => "#text",
+    };
+    json!({
+        "tag": tag,
+        "id": node.attrs.id,
+        "class": node.attrs.classes.join(" "),
+        "x": round64(x),
+        "y": round64(y),
+        "width": round64(layout.size.width),
+        "height": round64(layout.size.height),
+        "children": children,
+    })
+}
+
+/// Rounds to 1/64 px, Chromium's layout unit.
+fn round64(v: f32) -> f64 {
+    ((v as f64) * 64.0).round() / 64.0
+}
+
+/// `#rgb`, `#rrggbb`, `#rrggbbaa` (window colours in app.json).
+pub fn parse_hex_color(s: &str) -> Option<cirrus_layout::style::Color> {
+    let h = s.trim().strip_prefix('#')?;
+    let v = |i: usize, n: usize| u8::from_str_radix(h.get(i..i + n)?, 16).ok();
+    let (r, g, b, a) = match h.len() {
+        3 => (v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17, 255),
+        6 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, 255),
+        8 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, v(6, 2)?),
+        _ => return None,
+    };
+    Some(cirrus_layout::style::Color::rgba8(r, g, b, a as f32 / 255.0))
+}
+
+impl cirrus_layout::tree::LayoutHost for PageTree {
+    fn layout_children(&self, node: taffy::NodeId) -> &[taffy::NodeId] {
+        self.get(NodeId(u64::from(node) as u32)).map(|n| n.layout_children.as_slice()).unwrap_or(&[])
+    }
+    fn layout_box(&self, node: taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
+        &self.get(NodeId(u64::from(node) as u32)).expect("layout visits live nodes").layout
+    }
+    fn layout_box_mut(&mut self, node: taffy::NodeId) -> &mut cirrus_layout::tree::LayoutBox {
+        &mut self.get_mut(NodeId(u64::from(node) as u32)).expect("layout visits live nodes").layout
+    }
+}

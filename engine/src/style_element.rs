@@ -1,0 +1,85 @@
+//! The node tree as the style crate sees it: [`cirrus_style::StyleElement`]
+//! over a node of a [`PageTree`].
+
+use crate::ops::NodeId;
+use crate::tree::PageTree;
+
+/// An element of a page tree, for selector matching.
+#[derive(Clone, Copy)]
+pub struct ElementRef<'a> {
+    pub tree: &'a PageTree,
+    pub id: NodeId,
+}
+
+impl<'a> ElementRef<'a> {
+    fn node(&self) -> &'a crate::tree::Node {
+        self.tree.get(self.id).expect("an ElementRef points at a live node")
+    }
+
+    /// The element sibling `step` away (-1 previous, +1 next).
+    fn sibling(&self, forward: bool) -> Option<Self> {
+        let parent = self.tree.get(self.node().parent?)?;
+        let pos = parent.children.iter().position(|&c| c == self.id)?;
+        let is_element = |c: &NodeId| self.tree.get(*c).is_some_and(crate::tree::Node::is_element);
+        let found = if forward {
+            parent.children[pos + 1..].iter().find(|c| is_element(c))
+        } else {
+            parent.children[..pos].iter().rev().find(|c| is_element(c))
+        };
+        found.map(|&id| ElementRef { tree: self.tree, id })
+    }
+}
+
+impl cirrus_style::StyleElement for ElementRef<'_> {
+    fn tag_name(&self) -> &str {
+        self.node().tag().unwrap_or("")
+    }
+
+    fn id(&self) -> Option<&str> {
+        Some(self.node().attrs.id.as_str()).filter(|s| !s.is_empty())
+    }
+
+    fn classes(&self) -> impl Iterator<Item = &str> + '_ {
+        self.node().attrs.classes.iter().map(String::as_str)
+    }
+
+    fn inline_style(&self) -> Option<&str> {
+        Some(self.node().attrs.style.as_str()).filter(|s| !s.is_empty())
+    }
+
+    fn attribute(&self, name: &str) -> Option<&str> {
+        let attrs = &self.node().attrs;
+        match name {
+            "id" => self.id(),
+            "style" => self.inline_style(),
+            _ => attrs.get_str(name),
+        }
+    }
+
+    fn parent_element(&self) -> Option<Self> {
+        let parent = self.node().parent?;
+        Some(ElementRef { tree: self.tree, id: parent })
+    }
+
+    fn previous_sibling_element(&self) -> Option<Self> {
+        self.sibling(false)
+    }
+
+    fn next_sibling_element(&self) -> Option<Self> {
+        self.sibling(true)
+    }
+
+    fn has_child_nodes(&self) -> bool {
+        !self.node().children.is_empty()
+    }
+
+    fn element_index(&self) -> usize {
+        let Some(parent) = self.node().parent.and_then(|p| self.tree.get(p)) else { return 0 };
+        parent
+            .children
+            .iter()
+            .take_while(|&&c| c != self.id)
+            .filter(|&&c| self.tree.get(c).is_some_and(crate::tree::Node::is_element))
+            .count()
+    }
+}

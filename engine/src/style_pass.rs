@@ -1,0 +1,292 @@
+//! The style pass: recomputes the computed style of every node marked for
+//! restyle (and its subtree), then derives what layout needs from it: the
+//! taffy style, the paragraphs of text, and the layout children.
+//!
+//! A node's layout cache is cleared (with its ancestors') only when its
+//! layout-affecting style actually changed, so a colour, transform or
+//! opacity change never costs a relayout.
+
+use crate::images::ImageStore;
+use crate::ops::NodeId;
+use crate::package::Package;
+use crate::page::PageView;
+use crate::tree::{NodeKind, PageTree};
+use cirrus_layout::style::{ComputedStyle, Dimension, Display, Position};
+use cirrus_layout::taffy;
+use cirrus_layout::text::{Paragraph, TextSpan, TextStyle};
+use cirrus_layout::Viewport;
+use cirrus_style::StyleSheets;
+
+/// Skyline's `<image>` default size (SPEC §5).
+const IMAGE_DEFAULT_SIZE: (f32, f32) = (320.0, 240.0);
+
+/// What one style pass did (for tests and benchmarks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StyleStats {
+    /// Nodes whose computed style was recomputed.
+    pub restyled: usize,
+    /// Nodes whose layout-affecting style changed (layout caches cleared).
+    pub layout_invalidated: usize,
+}
+
+pub struct StylePass<'a> {
+    pub package: &'a Package,
+    pub images: &'a mut ImageStore,
+    pub viewport: Viewport,
+    pub stats: StyleStats,
+}
+
+impl StylePass<'_> {
+    /// Restyles the page where needed. Returns whether anything changed.
+    pub fn run(&mut self, page: &mut PageView) -> bool {
+        let PageView { tree, sheets, files, .. } = page;
+        if !tree.root().restyle && !tree.changed {
+            return false;
+        }
+        let before = self.stats;
+        let mut fixed = Vec::new();
+        self.visit(tree, sheets, &files.wxml, NodeId::ROOT, None, false, &mut fixed);
+        if self.stats != before || tree.changed {
+            // Fixed boxes are laid out against the page, whatever their parent.
+            let root_children = layout_children_of(tree, NodeId::ROOT, &fixed);
+            if let Some(root) = tree.get_mut(NodeId::ROOT) {
+                if root.layout_children != root_children {
+                    root.layout_children = root_children;
+                    root.layout.mark_dirty();
+                }
+            }
+        }
+        tree.changed = false;
+        true
+    }
+
+    /// Restyles `id` if it or an ancestor was marked; returns whether the
+    /// node's subtree changed in a way its paragraph (if any) must reflect.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &mut self,
+        tree: &mut PageTree,
+        sheets: &StyleSheets,
+        wxml: &str,
+        id: NodeId,
+        parent_style: Option<&ComputedStyle>,
+        force: bool,
+        fixed: &mut Vec<NodeId>,
+    ) -> bool {
+        let Some(node) = tree.get(id) else { return false };
+        let restyle = force || node.restyle;
+        let mut changed = false;
+        if restyle {
+            let style = match &node.kind {
+                NodeKind::Element { tag } => {
+                    let mut s = sheets.compute(&crate::style_element::ElementRef { tree, id }, parent_style);
+                    self.apply_element_defaults(tree, id, tag, &mut s, wxml);
+                    s
+                }
+                NodeKind::Text { .. } => text_run_style(parent_style),
+            };
+            self.stats.restyled += 1;
+            let node = tree.get_mut(id).expect("visited node exists");
+            node.restyle = false;
+            if node.style != style {
+                node.style = style;
+                changed = true;
+            }
+        }
+        let node = tree.get(id).expect("visited node exists");
+        if node.style.position == Position::Fixed && id != NodeId::ROOT {
+            fixed.push(id);
+        }
+        let style = node.style.clone();
+        let children = node.children.clone();
+        let mut subtree_changed = changed;
+        for child in &children {
+            subtree_changed |= self.visit(tree, sheets, wxml, *child, Some(&style), restyle, fixed);
+        }
+        if restyle || subtree_changed {
+            self.update_layout_box(tree, id, subtree_changed || changed);
+        }
+        subtree_changed || changed
+    }
+
+    /// `hidden`, and the intrinsic sizing of `<image>` (default 320x240;
+    /// widthFix/heightFix keep the picture's aspect ratio).
+    fn apply_element_defaults(&mut self, tree: &PageTree, id: NodeId, tag: &str, s: &mut ComputedStyle, wxml: &str) {
+        let Some(node) = tree.get(id) else { return };
+        if node.attrs.hidden {
+            s.display = Display::None;
+        }
+        if id == NodeId::ROOT {
+            s.width = Dimension::Px(self.viewport.width.0);
+            if s.min_height == Dimension::Auto {
+                s.min_height = Dimension::Px(self.viewport.height.0);
+            }
+        }
+        if tag == "image" {
+            let mode = node.attrs.get_str("mode");
+            let ratio = node
+                .attrs
+                .get_str("src")
+                .and_then(|src| self.images.get(self.package, wxml, src))
+                .map(|img| img.size())
+                .filter(|(w, h)| *w > 0.0 && *h > 0.0)
+                .map(|(w, h)| w / h);
+            match (mode, ratio) {
+                (Some("widthFix"), Some(r)) => {
+                    if s.width == Dimension::Auto {
+                        s.width = Dimension::Px(IMAGE_DEFAULT_SIZE.0);
+                    }
+                    s.height = Dimension::Auto;
+                    s.aspect_ratio = Some(r);
+                }
+                (Some("heightFix"), Some(r)) => {
+                    if s.height == Dimension::Auto {
+                        s.height = Dimension::Px(IMAGE_DEFAULT_SIZE.1);
+                    }
+                    s.width = Dimension::Auto;
+                    s.aspect_ratio = Some(r);
+                }
+                _ => {
+                    if s.width == Dimension::Auto {
+                        s.width = Dimension::Px(IMAGE_DEFAULT_SIZE.0);
+                    }
+                    if s.height == Dimension::Auto {
+                        s.height = Dimension::Px(IMAGE_DEFAULT_SIZE.1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Derives the taffy style, paragraph and layout children of `id`.
+    fn update_layout_box(&mut self, tree: &mut PageTree, id: NodeId, content_changed: bool) {
+        let Some(node) = tree.get(id) else { return };
+        let in_paragraph = is_inside_paragraph(tree, id);
+        let is_paragraph_root = !in_paragraph && (node.tag() == Some("text") || matches!(node.kind, NodeKind::Text { .. }));
+        let paragraph = if is_paragraph_root && content_changed {
+            Some(build_paragraph(tree, id))
+        } else {
+            None
+        };
+        let children = if is_paragraph_root || in_paragraph { Vec::new() } else { layout_children_of(tree, id, &[]) };
+        let mut taffy_style = cirrus_layout::taffy_style::to_taffy(&node.style);
+        if in_paragraph {
+            // Spans are not boxes of their own.
+            taffy_style.display = taffy::Display::None;
+        }
+        let node = tree.get_mut(id).expect("node exists");
+        let mut dirty = false;
+        if node.layout.style != taffy_style {
+            node.layout.set_style(taffy_style);
+            dirty = true;
+        }
+        if let Some(p) = paragraph {
+            if node.layout.paragraph.as_ref() != Some(&p) {
+                node.layout.paragraph = Some(p);
+                dirty = true;
+            }
+        } else if !is_paragraph_root && node.layout.paragraph.is_some() {
+            node.layout.paragraph = None;
+            dirty = true;
+        }
+        if id != NodeId::ROOT && node.layout_children != children {
+            node.layout_children = children;
+            dirty = true;
+        }
+        if dirty {
+            self.stats.layout_invalidated += 1;
+            tree.mark_layout_dirty(id);
+        }
+    }
+}
+
+/// Whether an ancestor of `id` is a `<text>` (so `id` is a span of its paragraph).
+fn is_inside_paragraph(tree: &PageTree, id: NodeId) -> bool {
+    let mut cursor = tree.get(id).and_then(|n| n.parent);
+    while let Some(c) = cursor {
+        let Some(n) = tree.get(c) else { return false };
+        if n.tag() == Some("text") {
+            return true;
+        }
+        cursor = n.parent;
+    }
+    false
+}
+
+/// The children taffy sees: in `order` order, fixed boxes excluded (they
+/// are children of the page), plus `extra` for the page itself.
+fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taffy::NodeId> {
+    let Some(node) = tree.get(id) else { return Vec::new() };
+    let mut ordered: Vec<(i32, NodeId)> = node
+        .children
+        .iter()
+        .filter_map(|&c| tree.get(c).map(|n| (n, c)))
+        .filter(|(n, _)| n.style.position != Position::Fixed)
+        .map(|(n, c)| (n.style.order, c))
+        .collect();
+    ordered.extend(extra.iter().map(|&c| (tree.get(c).map(|n| n.style.order).unwrap_or(0), c)));
+    ordered.sort_by_key(|(order, _)| *order);
+    ordered.into_iter().map(|(_, c)| taffy::NodeId::from(c.0 as u64)).collect()
+}
+
+/// A text run inherits the text properties of its parent element.
+fn text_run_style(parent: Option<&ComputedStyle>) -> ComputedStyle {
+    let mut s = ComputedStyle::default();
+    if let Some(p) = parent {
+        s.color = p.color;
+        s.font_size = p.font_size;
+        s.font_weight = p.font_weight;
+        s.font_style = p.font_style;
+        s.font_family = p.font_family.clone();
+        s.line_height = p.line_height;
+        s.letter_spacing = p.letter_spacing;
+        s.word_spacing = p.word_spacing;
+        s.text_align = p.text_align;
+        s.white_space = p.white_space;
+        s.word_break = p.word_break;
+        s.text_shadow = p.text_shadow;
+        s.visibility = p.visibility;
+        s.text_decoration = p.text_decoration;
+        s.text_overflow = p.text_overflow;
+        s.line_clamp = p.line_clamp;
+    }
+    s.display = Display::Inline;
+    s.flex_shrink = 1.0;
+    s
+}
+
+/// The paragraph of a `<text>` (or a bare text run): every text run below
+/// it becomes a span with the style of its nearest element.
+fn build_paragraph(tree: &PageTree, root: NodeId) -> Paragraph {
+    let mut spans = Vec::new();
+    for id in tree.descendants(root) {
+        let Some(node) = tree.get(id) else { continue };
+        let NodeKind::Text { text } = &node.kind else { continue };
+        if text.is_empty() {
+            continue;
+        }
+        // Hidden spans (display:none on a nested text) contribute nothing.
+        let hidden = {
+            let mut cursor = Some(id);
+            let mut hidden = false;
+            while let Some(c) = cursor {
+                let Some(n) = tree.get(c) else { break };
+                if n.style.display == Display::None {
+                    hidden = true;
+                    break;
+                }
+                if c == root {
+                    break;
+                }
+                cursor = n.parent;
+            }
+            hidden
+        };
+        if hidden {
+            continue;
+        }
+        spans.push(TextSpan { text: text.clone(), style: TextStyle::from_computed(&node.style) });
+    }
+    let root_style = &tree.get(root).expect("paragraph root exists").style;
+    Paragraph::from_computed(root_style, spans)
+}

@@ -1,0 +1,388 @@
+//! The render thread's node tree of one page.
+//!
+//! Nodes are addressed by the [`NodeId`]s the logic thread chose; the store is
+//! a dense vector indexed by id (ids are allocated upward and never reused
+//! within a page). The tree applies [`Op`]s and records what each change
+//! invalidates:
+//! - `restyle`: the node's computed style must be recomputed (its class, id,
+//!   style attribute or position among siblings changed), and with it its
+//!   descendants (inheritance, descendant selectors);
+//! - layout dirtiness lives in each node's [`LayoutBox`] and is propagated to
+//!   the ancestors when a layout-affecting style changes, so taffy relayouts
+//!   only dirty subtrees.
+//!
+//! Invariant: `children` and `parent` always agree; a removed node and its
+//! subtree are gone from the store.
+
+use crate::ops::{NodeId, Op};
+use cirrus_layout::tree::LayoutBox;
+use cirrus_layout::ComputedStyle;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What a node is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Element { tag: String },
+    Text { text: String },
+}
+
+/// The attributes the renderer reads directly; all others are in `other`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Attributes {
+    pub id: String,
+    pub classes: Vec<String>,
+    /// The inline `style` attribute as written.
+    pub style: String,
+    pub hidden: bool,
+    pub other: BTreeMap<String, Value>,
+}
+
+impl Attributes {
+    /// An attribute's value as a string (`src`, `mode`...), if set.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.other.get(name).and_then(Value::as_str)
+    }
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub attrs: Attributes,
+    pub style: ComputedStyle,
+    pub layout: LayoutBox,
+    /// Children handed to taffy, in `order` order. Empty for paragraph roots
+    /// (`<text>`), whose descendants are spans of the paragraph.
+    pub layout_children: Vec<cirrus_layout::taffy::NodeId>,
+    /// The computed style must be recomputed (and the subtree's with it).
+    pub restyle: bool,
+}
+
+impl Node {
+    fn new(kind: NodeKind) -> Self {
+        Node {
+            kind,
+            parent: None,
+            children: Vec::new(),
+            attrs: Attributes::default(),
+            style: ComputedStyle::default(),
+            layout: LayoutBox::new(Default::default()),
+            layout_children: Vec::new(),
+            restyle: true,
+        }
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Element { tag } => Some(tag),
+            NodeKind::Text { .. } => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Text { text } => Some(text),
+            NodeKind::Element { .. } => None,
+        }
+    }
+
+    pub fn is_element(&self) -> bool {
+        matches!(self.kind, NodeKind::Element { .. })
+    }
+}
+
+/// A problem applying an op: the logic thread referred to a node that does
+/// not exist, or asked for an impossible move. The op is skipped.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TreeError {
+    #[error("node {0:?} does not exist")]
+    NoSuchNode(NodeId),
+    #[error("node {0:?} already exists")]
+    DuplicateNode(NodeId),
+    #[error("cannot insert {child:?} into its own subtree at {parent:?}")]
+    Cycle { parent: NodeId, child: NodeId },
+    #[error("{0:?} is not a child of {1:?}")]
+    NotAChild(NodeId, NodeId),
+}
+
+/// One page's node tree.
+#[derive(Debug)]
+pub struct PageTree {
+    nodes: Vec<Option<Node>>,
+    /// Set when any op changed the tree since the last frame.
+    pub changed: bool,
+}
+
+impl PageTree {
+    /// A tree holding only the page element (`NodeId::ROOT`, tag `page`).
+    pub fn new() -> Self {
+        let mut tree = PageTree { nodes: Vec::new(), changed: true };
+        tree.put(NodeId::ROOT, Node::new(NodeKind::Element { tag: "page".into() }));
+        tree
+    }
+
+    fn put(&mut self, id: NodeId, node: Node) {
+        let i = id.0 as usize;
+        if self.nodes.len() <= i {
+            self.nodes.resize_with(i + 1, || None);
+        }
+        self.nodes[i] = Some(node);
+    }
+
+    pub fn get(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.nodes.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    pub fn root(&self) -> &Node {
+        self.get(NodeId::ROOT).expect("the page root is never removed")
+    }
+
+    /// Number of live nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.iter().filter(|n| n.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies one op. Errors leave the tree unchanged.
+    pub fn apply(&mut self, op: Op) -> Result<(), TreeError> {
+        self.changed = true;
+        match op {
+            Op::CreateElement { id, tag } => self.create(id, NodeKind::Element { tag }),
+            Op::CreateText { id, text } => self.create(id, NodeKind::Text { text }),
+            Op::Insert { parent, child, before } => self.insert(parent, child, before),
+            Op::Remove { id } => self.remove(id),
+            Op::SetAttribute { id, name, value } => self.set_attribute(id, name, Some(value)),
+            Op::RemoveAttribute { id, name } => self.set_attribute(id, name, None),
+            Op::SetText { id, text } => {
+                let node = self.get_mut(id).ok_or(TreeError::NoSuchNode(id))?;
+                node.kind = NodeKind::Text { text };
+                node.restyle = true;
+                self.mark_restyle_parent(id);
+                Ok(())
+            }
+        }
+    }
+
+    fn create(&mut self, id: NodeId, kind: NodeKind) -> Result<(), TreeError> {
+        if self.get(id).is_some() {
+            return Err(TreeError::DuplicateNode(id));
+        }
+        self.put(id, Node::new(kind));
+        Ok(())
+    }
+
+    fn insert(&mut self, parent: NodeId, child: NodeId, before: Option<NodeId>) -> Result<(), TreeError> {
+        if self.get(parent).is_none() {
+            return Err(TreeError::NoSuchNode(parent));
+        }
+        if self.get(child).is_none() {
+            return Err(TreeError::NoSuchNode(child));
+        }
+        // A node may not be moved into its own subtree.
+        let mut cursor = Some(parent);
+        while let Some(c) = cursor {
+            if c == child {
+                return Err(TreeError::Cycle { parent, child });
+            }
+            cursor = self.get(c).and_then(|n| n.parent);
+        }
+        if let Some(b) = before {
+            if self.get(b).and_then(|n| n.parent) != Some(parent) || b == child {
+                if b != child {
+                    return Err(TreeError::NotAChild(b, parent));
+                }
+            }
+        }
+        self.detach(child);
+        let p = self.get_mut(parent).ok_or(TreeError::NoSuchNode(parent))?;
+        let index = match before {
+            Some(b) => p.children.iter().position(|&c| c == b).unwrap_or(p.children.len()),
+            None => p.children.len(),
+        };
+        p.children.insert(index, child);
+        if let Some(c) = self.get_mut(child) {
+            c.parent = Some(parent);
+            c.restyle = true;
+        }
+        self.mark_restyle_parent(child);
+        Ok(())
+    }
+
+    /// Unlinks a node from its parent, keeping its subtree.
+    fn detach(&mut self, id: NodeId) {
+        let Some(parent) = self.get(id).and_then(|n| n.parent) else { return };
+        if let Some(p) = self.get_mut(parent) {
+            p.children.retain(|&c| c != id);
+            // Siblings' structural selectors (:nth-child, +, ~) may change.
+            p.restyle = true;
+        }
+        if let Some(n) = self.get_mut(id) {
+            n.parent = None;
+        }
+        self.mark_layout_dirty(parent);
+    }
+
+    fn remove(&mut self, id: NodeId) -> Result<(), TreeError> {
+        if id == NodeId::ROOT || self.get(id).is_none() {
+            return Err(TreeError::NoSuchNode(id));
+        }
+        self.detach(id);
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            if let Some(node) = self.nodes.get_mut(n.0 as usize).and_then(Option::take) {
+                stack.extend(node.children);
+            }
+        }
+        Ok(())
+    }
+
+    fn set_attribute(&mut self, id: NodeId, name: String, value: Option<Value>) -> Result<(), TreeError> {
+        let node = self.get_mut(id).ok_or(TreeError::NoSuchNode(id))?;
+        let as_string = |v: &Option<Value>| match v {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        match name.as_str() {
+            "id" => node.attrs.id = as_string(&value),
+            "class" => node.attrs.classes = as_string(&value).split_whitespace().map(str::to_owned).collect(),
+            "style" => node.attrs.style = as_string(&value),
+            "hidden" => node.attrs.hidden = value.as_ref().map(truthy).unwrap_or(false),
+            _ => {
+                match value {
+                    Some(v) => node.attrs.other.insert(name, v),
+                    None => node.attrs.other.remove(&name),
+                };
+            }
+        }
+        node.restyle = true;
+        // Sibling combinators can make a sibling's style depend on this one.
+        self.mark_restyle_parent(id);
+        Ok(())
+    }
+
+    fn mark_restyle_parent(&mut self, id: NodeId) {
+        if let Some(parent) = self.get(id).and_then(|n| n.parent) {
+            if let Some(p) = self.get_mut(parent) {
+                p.restyle = true;
+            }
+        }
+    }
+
+    /// Clears the layout cache of `id` and every ancestor.
+    pub fn mark_layout_dirty(&mut self, id: NodeId) {
+        let mut cursor = Some(id);
+        while let Some(c) = cursor {
+            let Some(node) = self.get_mut(c) else { break };
+            node.layout.mark_dirty();
+            cursor = node.parent;
+        }
+    }
+
+    /// Element children of `id`, in document order.
+    pub fn element_children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.get(id)
+            .map(|n| n.children.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|&c| self.get(c).is_some_and(Node::is_element))
+    }
+
+    /// The nodes of the subtree at `id` in document order (pre-order).
+    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            if let Some(node) = self.get(n) {
+                stack.extend(node.children.iter().rev().copied());
+            }
+        }
+        out
+    }
+}
+
+impl Default for PageTree {
+    fn default() -> Self {
+        PageTree::new()
+    }
+}
+
+/// WXML attribute truthiness (`hidden="{{false}}"` is not hidden; a bare
+/// `hidden` attribute is an empty string or true, which is hidden).
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => s != "false",
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn el(id: u32, tag: &str) -> Op {
+        Op::CreateElement { id: NodeId(id), tag: tag.into() }
+    }
+    fn ins(parent: u32, child: u32, before: Option<u32>) -> Op {
+        Op::Insert { parent: NodeId(parent), child: NodeId(child), before: before.map(NodeId) }
+    }
+
+    #[test]
+    fn inserts_moves_and_removes() {
+        let mut t = PageTree::new();
+        for op in [el(1, "view"), el(2, "view"), el(3, "text"), ins(0, 1, None), ins(0, 2, None), ins(1, 3, None)] {
+            t.apply(op).unwrap();
+        }
+        assert_eq!(t.root().children, vec![NodeId(1), NodeId(2)]);
+        // Move 2 before 1.
+        t.apply(ins(0, 2, Some(1))).unwrap();
+        assert_eq!(t.root().children, vec![NodeId(2), NodeId(1)]);
+        // Move 3 (a child of 1) under 2, keeping it alive.
+        t.apply(ins(2, 3, None)).unwrap();
+        assert_eq!(t.get(NodeId(1)).unwrap().children, vec![]);
+        assert_eq!(t.get(NodeId(3)).unwrap().parent, Some(NodeId(2)));
+        t.apply(Op::Remove { id: NodeId(2) }).unwrap();
+        assert!(t.get(NodeId(3)).is_none(), "the subtree goes with its root");
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn bad_ops_are_errors_not_panics() {
+        let mut t = PageTree::new();
+        t.apply(el(1, "view")).unwrap();
+        t.apply(ins(0, 1, None)).unwrap();
+        assert_eq!(t.apply(ins(1, 0, None)), Err(TreeError::Cycle { parent: NodeId(1), child: NodeId(0) }));
+        assert_eq!(t.apply(ins(0, 9, None)), Err(TreeError::NoSuchNode(NodeId(9))));
+        assert_eq!(t.apply(el(1, "view")), Err(TreeError::DuplicateNode(NodeId(1))));
+        assert_eq!(t.apply(Op::Remove { id: NodeId::ROOT }), Err(TreeError::NoSuchNode(NodeId::ROOT)));
+    }
+
+    #[test]
+    fn attributes_are_parsed() {
+        let mut t = PageTree::new();
+        t.apply(el(1, "view")).unwrap();
+        let set = |name: &str, value: Value| Op::SetAttribute { id: NodeId(1), name: name.into(), value };
+        t.apply(set("class", json!(" a  b "))).unwrap();
+        t.apply(set("hidden", json!(false))).unwrap();
+        t.apply(set("src", json!("/x.png"))).unwrap();
+        let n = t.get(NodeId(1)).unwrap();
+        assert_eq!(n.attrs.classes, vec!["a", "b"]);
+        assert!(!n.attrs.hidden);
+        assert_eq!(n.attrs.get_str("src"), Some("/x.png"));
+    }
+}

@@ -1,0 +1,112 @@
+//! cirrus-style: WXSS into [`ComputedStyle`].
+//!
+//! float-pigment-css (WeChat's own parser) parses and validates the source,
+//! expands shorthands and reports warnings with positions; this crate loads
+//! a page's sheets with their `@import`s ([`load`]), matches selectors
+//! natively against the engine's nodes ([`selector`], because float-pigment
+//! 0.10.4 cannot match structural pseudo-classes or sibling combinators),
+//! runs the cascade and converts the result into the layout contract
+//! ([`apply`], [`values`]), with CSS variables ([`vars`]) and
+//! `prefers-color-scheme` media ([`media`]).
+//!
+//! Threading: [`StyleSheets`] holds float-pigment's `Rc` rules and lives on
+//! the render thread; [`compile_binary`] output (`Vec<u8>`) can cross threads.
+
+mod apply;
+mod element;
+mod imports;
+mod inline;
+mod load;
+mod media;
+mod selector;
+mod sheets;
+mod values;
+mod vars;
+
+use cirrus_layout::style::{BoxSizing, ComputedStyle, Display, FlexDirection};
+use cirrus_layout::Viewport;
+
+pub use element::StyleElement;
+pub use inline::{parse_inline_style, InlineStyle, INLINE_STYLE_FILE};
+pub use sheets::StyleSheets;
+pub use vars::CustomProperties;
+
+/// A problem found in WXSS, with a 1-based position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StyleDiagnostic {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// Errors break something (a missing import); warnings are dropped
+    /// declarations or selectors.
+    pub is_error: bool,
+}
+
+/// What a page's styles depend on besides the sheets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StyleOptions {
+    pub viewport: Viewport,
+    /// `rendererOptions.skyline.defaultDisplayBlock`: web-like block layout.
+    pub default_display_block: bool,
+    /// `rendererOptions.skyline.defaultContentBox`: content-box sizing.
+    pub default_content_box: bool,
+    pub dark_mode: bool,
+}
+
+impl Default for StyleOptions {
+    fn default() -> Self {
+        StyleOptions {
+            viewport: Viewport::default(),
+            default_display_block: false,
+            default_content_box: false,
+            dark_mode: false,
+        }
+    }
+}
+
+/// A pseudo-element Skyline supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pseudo {
+    Before,
+    After,
+}
+
+/// A computed style plus the custom properties its children inherit.
+#[derive(Clone, Debug)]
+pub struct NodeStyle {
+    pub style: ComputedStyle,
+    pub custom_properties: CustomProperties,
+}
+
+/// Errors of this crate's fallible helpers. Loading and parsing never fail:
+/// they report [`StyleDiagnostic`]s instead.
+#[derive(Debug, thiserror::Error)]
+pub enum StyleError {
+    #[error("style sheet binary for {path} could not be decoded: {message}")]
+    BadBinary { path: String, message: String },
+}
+
+/// The style of an element no rule touches, per the page's flags (SPEC §4.3):
+/// flex column, border-box, relative by default; with `default_display_block`
+/// block, row and `align-items: normal`; with `default_content_box`
+/// content-box.
+pub fn initial_style(options: &StyleOptions) -> ComputedStyle {
+    let mut style = ComputedStyle::default();
+    if options.default_display_block {
+        style.display = Display::Block;
+        style.flex_direction = FlexDirection::Row;
+        style.align_items = None;
+    }
+    if options.default_content_box {
+        style.box_sizing = BoxSizing::ContentBox;
+    }
+    style
+}
+
+/// Compiles one WXSS file to float-pigment's binary form ("precompiled
+/// WXSS"). `path` is its package path (e.g. `pages/a/a.wxss`), which relative
+/// `@import`s are resolved against. Load with [`StyleSheets::load_binary`].
+pub fn compile_binary(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
+    load::compile(path, source)
+}

@@ -1,0 +1,202 @@
+//! Loading a page's style sheets: `app.wxss`, then the page's `.wxss`, each
+//! preceded by its `@import`s (depth first, each file once), from source
+//! text or from float-pigment's binary form.
+//!
+//! Invariants: import cycles terminate (a file being loaded is not entered
+//! again, and is reported); a missing import is reported at its `@import`;
+//! each file's rules are appended in source order, so the rule order in
+//! [`LoadedRules`] is the cascade's source order.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use float_pigment_css::parser::{Warning, WarningKind};
+use float_pigment_css::sheet::Rule;
+use float_pigment_css::{LinkedStyleSheet, StyleSheetGroup, StyleSheetResource};
+
+use crate::imports::{resolve_import, scan_imports};
+use crate::StyleDiagnostic;
+
+/// Rules of all loaded files in cascade source order.
+#[derive(Default)]
+pub(crate) struct LoadedRules {
+    pub(crate) rules: Vec<Rc<Rule>>,
+    pub(crate) diagnostics: Vec<StyleDiagnostic>,
+}
+
+/// Where a file's content comes from.
+pub(crate) enum Source<'a> {
+    Text(&'a dyn Fn(&str) -> Option<String>),
+    Binary(&'a dyn Fn(&str) -> Option<Vec<u8>>),
+}
+
+/// Rewrites properties Skyline accepts under another name, keeping every
+/// character position (float-pigment only knows `-wx-line-clamp`).
+pub(crate) fn preprocess(source: &str) -> std::borrow::Cow<'_, str> {
+    const WEBKIT: &str = "-webkit-line-clamp";
+    const WX: &str = "-wx-line-clamp    ";
+    if source.contains(WEBKIT) {
+        source.replace(WEBKIT, WX).into()
+    } else {
+        source.into()
+    }
+}
+
+/// Converts a float-pigment warning (0-based line, 1-based column).
+pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning) -> StyleDiagnostic {
+    StyleDiagnostic {
+        file: file.to_owned(),
+        line: w.start_line + 1,
+        column: w.start_col.max(1),
+        message: w.message.as_str().to_owned(),
+        is_error: false,
+    }
+}
+
+/// Import problems are detected here, with positions; float-pigment's own
+/// (position-less) reports of them are dropped.
+fn is_import_warning(w: &Warning) -> bool {
+    matches!(w.kind, WarningKind::MissingImportTarget | WarningKind::RecursiveImports)
+}
+
+fn sheet_rules(sheet: &LinkedStyleSheet, into: &mut Vec<Rc<Rule>>) {
+    let count = sheet.rules_count(None).unwrap_or(0);
+    into.extend((0..count).filter_map(|i| sheet.get_rule(i)));
+}
+
+/// Strips `.wxss`: float-pigment keys resources and imports without it.
+fn resource_key(path: &str) -> &str {
+    path.strip_suffix(".wxss").unwrap_or(path)
+}
+
+pub(crate) struct Loader<'a> {
+    source: Source<'a>,
+    loading: Vec<String>,
+    loaded: HashSet<String>,
+    pub(crate) out: LoadedRules,
+}
+
+/// Where an import was requested, for diagnostics.
+struct ImportSite<'s> {
+    file: &'s str,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> Loader<'a> {
+    pub(crate) fn new(source: Source<'a>) -> Self {
+        Loader { source, loading: Vec::new(), loaded: HashSet::new(), out: LoadedRules::default() }
+    }
+
+    /// Loads a top-level file; a missing one is not an error (a page need
+    /// not have a `.wxss`, nor the app an `app.wxss`).
+    pub(crate) fn load_root(&mut self, path: &str) {
+        self.load(path, None);
+    }
+
+    fn report(&mut self, site: &ImportSite<'_>, message: String, is_error: bool) {
+        self.out.diagnostics.push(StyleDiagnostic {
+            file: site.file.to_owned(),
+            line: site.line,
+            column: site.column,
+            message,
+            is_error,
+        });
+    }
+
+    /// Returns false when the file does not exist.
+    fn load(&mut self, path: &str, site: Option<&ImportSite<'_>>) -> bool {
+        if self.loading.iter().any(|p| p == path) {
+            if let Some(site) = site {
+                self.report(site, format!("@import cycle: {path} is already being imported"), false);
+            }
+            return true;
+        }
+        if self.loaded.contains(path) {
+            return true;
+        }
+        let found = match self.source {
+            Source::Text(read) => match read(path) {
+                Some(text) => {
+                    self.loading.push(path.to_owned());
+                    self.load_text(path, &text);
+                    true
+                }
+                None => false,
+            },
+            Source::Binary(read) => match read(path) {
+                Some(bytes) => {
+                    self.loading.push(path.to_owned());
+                    self.load_binary(path, bytes);
+                    true
+                }
+                None => false,
+            },
+        };
+        if found {
+            self.loading.pop();
+            self.loaded.insert(path.to_owned());
+        }
+        found
+    }
+
+    fn load_text(&mut self, path: &str, text: &str) {
+        for import in scan_imports(text) {
+            let site = ImportSite { file: path, line: import.line, column: import.column };
+            match resolve_import(path, &import.target) {
+                None => self.report(&site, format!("@import target cannot be resolved: {}", import.target), true),
+                Some(target) => {
+                    if !self.load(&target, Some(&site)) {
+                        self.report(&site, format!("@import target not found: {target}"), true);
+                    }
+                }
+            }
+        }
+        let prepared = preprocess(text);
+        let (sheet, warnings) = LinkedStyleSheet::parse(&prepared, None);
+        for w in warnings.iter().filter(|w| !is_import_warning(w)) {
+            self.out.diagnostics.push(diagnostic_from_warning(path, w));
+        }
+        sheet_rules(&sheet, &mut self.out.rules);
+    }
+
+    fn load_binary(&mut self, path: &str, bytes: Vec<u8>) {
+        let key = resource_key(path);
+        let mut resource = StyleSheetResource::new();
+        let warnings = resource.add_bincode(key, bytes);
+        let mut failed = false;
+        for w in &warnings {
+            failed = true;
+            let mut d = diagnostic_from_warning(path, w);
+            d.is_error = true;
+            self.out.diagnostics.push(d);
+        }
+        if failed {
+            return;
+        }
+        // Binary imports carry no positions: report at 1:1 of the importer.
+        for dep in resource.direct_dependencies(key) {
+            let target = format!("{dep}.wxss");
+            let site = ImportSite { file: path, line: 1, column: 1 };
+            if !self.load(&target, Some(&site)) {
+                self.report(&site, format!("@import target not found: {target}"), true);
+            }
+        }
+        let mut group = StyleSheetGroup::new();
+        let (index, _import_warnings) = group.append_from_resource_with_warnings(&resource, key, None);
+        if let Some(sheet) = group.style_sheet(index) {
+            sheet_rules(sheet, &mut self.out.rules);
+        }
+    }
+}
+
+/// Compiles one file to float-pigment's binary form (imports are kept as
+/// references and loaded separately).
+pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
+    let key = resource_key(path);
+    let mut resource = StyleSheetResource::new();
+    let prepared = preprocess(source);
+    let warnings = resource.add_source(key, &prepared);
+    let diagnostics = warnings.iter().map(|w| diagnostic_from_warning(path, w)).collect();
+    (resource.serialize_bincode(key).unwrap_or_default(), diagnostics)
+}

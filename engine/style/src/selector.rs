@@ -1,0 +1,566 @@
+//! Selectors: parsing float-pigment's normalized selector text and matching
+//! it against a [`StyleElement`].
+//!
+//! Why not float-pigment's own matcher: in 0.10.4 it ignores every
+//! pseudo-class except `:host` (so `:first-child`, `:not()`, `:nth-child()`
+//! never match) and treats `+` / `~` as if they were parent relations.
+//! float-pigment still does the parsing and validation of the source (its
+//! warnings are reported); we re-read the selector from
+//! `Rule::get_selector_string()`, whose format is fixed by its `Display`
+//! impl: `a > b + c ~ d e`, `tag#id.c1.c2:pseudo-class::pseudo-element[attr]`,
+//! `not(x, y)`, `nth-child(An + B of x)`, an empty compound for `*`.
+//!
+//! Invariant: parsing never fails; anything unreadable becomes a selector
+//! that never matches.
+
+use crate::element::StyleElement;
+use crate::Pseudo;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Combinator {
+    Descendant,
+    Child,
+    NextSibling,
+    SubsequentSibling,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AttrOp {
+    Exists,
+    Equals,
+    Includes,
+    DashMatch,
+    Prefix,
+    Suffix,
+    Substring,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AttrSelector {
+    name: String,
+    op: AttrOp,
+    value: String,
+    case_insensitive: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum PseudoClass {
+    FirstChild,
+    LastChild,
+    OnlyChild,
+    Empty,
+    Not(Vec<ComplexSelector>),
+    NthChild { a: i32, b: i32, of: Option<Vec<ComplexSelector>> },
+    NthOfType { a: i32, b: i32 },
+    /// `:host` and anything unknown: never matches in a page.
+    NeverMatches,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Compound {
+    pub(crate) tag: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) classes: Vec<String>,
+    pseudo_classes: Vec<PseudoClass>,
+    attributes: Vec<AttrSelector>,
+    pub(crate) pseudo_element: Option<Pseudo>,
+    never_matches: bool,
+}
+
+/// One complex selector, stored right to left: `parts[0]` is the subject,
+/// `combinators[i]` links `parts[i]` to `parts[i + 1]` (to its left).
+#[derive(Clone, Debug)]
+pub(crate) struct ComplexSelector {
+    pub(crate) parts: Vec<Compound>,
+    combinators: Vec<Combinator>,
+}
+
+/// CSS specificity packed so that integer order is specificity order:
+/// ids, then classes/attributes/pseudo-classes, then tags/pseudo-elements.
+pub(crate) type Specificity = u32;
+
+fn pack(ids: u32, classes: u32, tags: u32) -> Specificity {
+    (ids.min(0x3ff) << 20) | (classes.min(0x3ff) << 10) | tags.min(0x3ff)
+}
+
+impl ComplexSelector {
+    pub(crate) fn subject(&self) -> &Compound {
+        // parts is never empty: the parser always pushes the subject.
+        &self.parts[0]
+    }
+
+    pub(crate) fn specificity(&self) -> Specificity {
+        let (mut ids, mut classes, mut tags) = (0, 0, 0);
+        for part in &self.parts {
+            let (i, c, t) = part.specificity_parts();
+            ids += i;
+            classes += c;
+            tags += t;
+        }
+        pack(ids, classes, tags)
+    }
+
+    /// Whether the element matches, with the subject compound ignoring its
+    /// pseudo-element (the caller decides which pseudo-element it asks for).
+    pub(crate) fn matches<E: StyleElement>(&self, element: &E) -> bool {
+        self.match_from(0, element)
+    }
+
+    fn match_from<E: StyleElement>(&self, index: usize, element: &E) -> bool {
+        if !self.parts[index].matches(element) {
+            return false;
+        }
+        let Some(combinator) = self.combinators.get(index) else {
+            return true;
+        };
+        let next = index + 1;
+        match combinator {
+            Combinator::Child => element.parent_element().is_some_and(|p| self.match_from(next, &p)),
+            Combinator::NextSibling => element.previous_sibling_element().is_some_and(|s| self.match_from(next, &s)),
+            Combinator::Descendant => {
+                let mut cursor = element.parent_element();
+                while let Some(ancestor) = cursor {
+                    if self.match_from(next, &ancestor) {
+                        return true;
+                    }
+                    cursor = ancestor.parent_element();
+                }
+                false
+            }
+            Combinator::SubsequentSibling => {
+                let mut cursor = element.previous_sibling_element();
+                while let Some(sibling) = cursor {
+                    if self.match_from(next, &sibling) {
+                        return true;
+                    }
+                    cursor = sibling.previous_sibling_element();
+                }
+                false
+            }
+        }
+    }
+}
+
+fn max_specificity(list: &[ComplexSelector]) -> (u32, u32, u32) {
+    let best = list.iter().map(|s| s.specificity()).max().unwrap_or(0);
+    (best >> 20, (best >> 10) & 0x3ff, best & 0x3ff)
+}
+
+impl Compound {
+    fn specificity_parts(&self) -> (u32, u32, u32) {
+        let mut ids = self.id.is_some() as u32;
+        let mut classes = (self.classes.len() + self.attributes.len()) as u32;
+        let mut tags = self.tag.is_some() as u32 + self.pseudo_element.is_some() as u32;
+        for pc in &self.pseudo_classes {
+            match pc {
+                // Selectors level 4: :not() counts as its most specific argument.
+                PseudoClass::Not(list) => {
+                    let (i, c, t) = max_specificity(list);
+                    ids += i;
+                    classes += c;
+                    tags += t;
+                }
+                PseudoClass::NthChild { of: Some(list), .. } => {
+                    let (i, c, t) = max_specificity(list);
+                    ids += i;
+                    classes += c + 1;
+                    tags += t;
+                }
+                _ => classes += 1,
+            }
+        }
+        (ids, classes, tags)
+    }
+
+    fn matches<E: StyleElement>(&self, element: &E) -> bool {
+        if self.never_matches {
+            return false;
+        }
+        if let Some(tag) = &self.tag {
+            if element.tag_name() != tag {
+                return false;
+            }
+        }
+        if let Some(id) = &self.id {
+            if element.id() != Some(id.as_str()) {
+                return false;
+            }
+        }
+        if !self.classes.iter().all(|c| element.has_class(c)) {
+            return false;
+        }
+        if !self.attributes.iter().all(|a| a.matches(element)) {
+            return false;
+        }
+        self.pseudo_classes.iter().all(|pc| pc.matches(element))
+    }
+}
+
+impl AttrSelector {
+    fn matches<E: StyleElement>(&self, element: &E) -> bool {
+        let Some(actual) = element.attribute(&self.name) else {
+            return false;
+        };
+        let fold = |s: &str| if self.case_insensitive { s.to_ascii_lowercase() } else { s.to_owned() };
+        let (actual, wanted) = (fold(actual), fold(&self.value));
+        match self.op {
+            AttrOp::Exists => true,
+            AttrOp::Equals => actual == wanted,
+            AttrOp::Includes => !wanted.is_empty() && actual.split_ascii_whitespace().any(|w| w == wanted),
+            AttrOp::DashMatch => actual == wanted || actual.starts_with(&format!("{wanted}-")),
+            AttrOp::Prefix => !wanted.is_empty() && actual.starts_with(&wanted),
+            AttrOp::Suffix => !wanted.is_empty() && actual.ends_with(&wanted),
+            AttrOp::Substring => !wanted.is_empty() && actual.contains(&wanted),
+        }
+    }
+}
+
+/// Whether a 1-based position `n` is `a*k + b` for some k >= 0.
+fn nth_matches(a: i32, b: i32, n: i32) -> bool {
+    if a == 0 {
+        return n == b;
+    }
+    let diff = n - b;
+    diff % a == 0 && diff / a >= 0
+}
+
+impl PseudoClass {
+    fn matches<E: StyleElement>(&self, element: &E) -> bool {
+        match self {
+            PseudoClass::FirstChild => element.previous_sibling_element().is_none(),
+            PseudoClass::LastChild => element.next_sibling_element().is_none(),
+            PseudoClass::OnlyChild => {
+                element.previous_sibling_element().is_none() && element.next_sibling_element().is_none()
+            }
+            PseudoClass::Empty => !element.has_child_nodes(),
+            PseudoClass::Not(list) => !list.iter().any(|s| s.matches(element)),
+            PseudoClass::NthChild { a, b, of: None } => nth_matches(*a, *b, element.element_index() as i32 + 1),
+            PseudoClass::NthChild { a, b, of: Some(list) } => {
+                if !list.iter().any(|s| s.matches(element)) {
+                    return false;
+                }
+                let mut position = 1;
+                let mut cursor = element.previous_sibling_element();
+                while let Some(sibling) = cursor {
+                    if list.iter().any(|s| s.matches(&sibling)) {
+                        position += 1;
+                    }
+                    cursor = sibling.previous_sibling_element();
+                }
+                nth_matches(*a, *b, position)
+            }
+            PseudoClass::NthOfType { a, b } => {
+                let tag = element.tag_name();
+                let mut position = 1;
+                let mut cursor = element.previous_sibling_element();
+                while let Some(sibling) = cursor {
+                    if sibling.tag_name() == tag {
+                        position += 1;
+                    }
+                    cursor = sibling.previous_sibling_element();
+                }
+                nth_matches(*a, *b, position)
+            }
+            PseudoClass::NeverMatches => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing of the normalized selector text.
+
+/// Parses a comma-separated selector list. Never fails.
+pub(crate) fn parse_selector_list(text: &str) -> Vec<ComplexSelector> {
+    split_top_level(text, ',').into_iter().map(parse_complex).collect()
+}
+
+/// Splits on `separator` outside parentheses, brackets and quotes.
+fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"') | (None, '\'') => quote = Some(c),
+            (None, '(') | (None, '[') => depth += 1,
+            (None, ')') | (None, ']') => depth -= 1,
+            (None, c) if c == separator && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+const NAME_STOPS: &[char] = &['#', '.', ':', '[', '>', '+', '~', ',', '(', ')', ']'];
+
+fn parse_complex(text: &str) -> ComplexSelector {
+    let mut compounds: Vec<Compound> = Vec::new();
+    let mut combinators: Vec<Combinator> = Vec::new();
+    let mut current = Compound::default();
+    let mut current_started = false;
+    let mut pending: Option<Combinator> = None;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let read_name = |i: &mut usize| -> String {
+        let start = *i;
+        while *i < chars.len() && !chars[*i].is_whitespace() && !NAME_STOPS.contains(&chars[*i]) {
+            *i += 1;
+        }
+        chars[start..*i].iter().collect()
+    };
+    // Reads a parenthesized argument (after `(`), returning its inner text.
+    let read_parens = |i: &mut usize| -> String {
+        let mut depth = 1;
+        let start = *i;
+        while *i < chars.len() {
+            match chars[*i] {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let inner: String = chars[start..*i].iter().collect();
+                        *i += 1;
+                        return inner;
+                    }
+                }
+                _ => {}
+            }
+            *i += 1;
+        }
+        chars[start..].iter().collect()
+    };
+    macro_rules! begin_compound {
+        () => {
+            if let Some(c) = pending.take() {
+                if current_started {
+                    compounds.push(std::mem::take(&mut current));
+                    combinators.push(c);
+                }
+            }
+            current_started = true;
+        };
+    }
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            if current_started && pending.is_none() {
+                pending = Some(Combinator::Descendant);
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '>' | '+' | '~' => {
+                let comb = match c {
+                    '>' => Combinator::Child,
+                    '+' => Combinator::NextSibling,
+                    _ => Combinator::SubsequentSibling,
+                };
+                if !current_started {
+                    current.never_matches = true;
+                }
+                pending = Some(comb);
+                current_started = true;
+                i += 1;
+            }
+            '*' => {
+                begin_compound!();
+                i += 1;
+            }
+            '#' => {
+                begin_compound!();
+                i += 1;
+                current.id = Some(read_name(&mut i));
+            }
+            '.' => {
+                begin_compound!();
+                i += 1;
+                current.classes.push(read_name(&mut i));
+            }
+            '[' => {
+                begin_compound!();
+                i += 1;
+                let start = i;
+                while i < chars.len() && chars[i] != ']' {
+                    i += 1;
+                }
+                let inner: String = chars[start..i.min(chars.len())].iter().collect();
+                i += 1;
+                match parse_attribute(&inner) {
+                    Some(a) => current.attributes.push(a),
+                    None => current.never_matches = true,
+                }
+            }
+            ':' => {
+                begin_compound!();
+                i += 1;
+                if chars.get(i) == Some(&':') {
+                    i += 1;
+                    let name = read_name(&mut i).to_ascii_lowercase();
+                    current.pseudo_element = match name.as_str() {
+                        "before" => Some(Pseudo::Before),
+                        "after" => Some(Pseudo::After),
+                        _ => {
+                            current.never_matches = true;
+                            None
+                        }
+                    };
+                    continue;
+                }
+                let name = read_name(&mut i).to_ascii_lowercase();
+                let argument = if chars.get(i) == Some(&'(') {
+                    i += 1;
+                    Some(read_parens(&mut i))
+                } else {
+                    None
+                };
+                current.pseudo_classes.push(parse_pseudo_class(&name, argument.as_deref()));
+            }
+            _ => {
+                begin_compound!();
+                let name = read_name(&mut i);
+                if name.is_empty() {
+                    // A stray character we do not understand.
+                    current.never_matches = true;
+                    i += 1;
+                } else {
+                    current.tag = Some(name);
+                }
+            }
+        }
+    }
+    if let Some(c) = pending {
+        // A trailing combinator: float-pigment prints `a > *` as `a > `.
+        compounds.push(std::mem::take(&mut current));
+        combinators.push(c);
+    }
+    compounds.push(current);
+    compounds.reverse();
+    combinators.reverse();
+    ComplexSelector { parts: compounds, combinators }
+}
+
+fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
+    match (name, argument) {
+        ("first-child", None) => PseudoClass::FirstChild,
+        ("last-child", None) => PseudoClass::LastChild,
+        ("only-child", None) => PseudoClass::OnlyChild,
+        ("empty", None) => PseudoClass::Empty,
+        ("not", Some(arg)) => PseudoClass::Not(parse_selector_list(arg)),
+        ("nth-child", Some(arg)) => {
+            let (formula, of) = match arg.find(" of ") {
+                Some(pos) => (&arg[..pos], Some(parse_selector_list(&arg[pos + 4..]))),
+                None => (arg, None),
+            };
+            match parse_nth(formula) {
+                Some((a, b)) => PseudoClass::NthChild { a, b, of },
+                None => PseudoClass::NeverMatches,
+            }
+        }
+        ("nth-of-type", Some(arg)) => match parse_nth(arg) {
+            Some((a, b)) => PseudoClass::NthOfType { a, b },
+            None => PseudoClass::NeverMatches,
+        },
+        _ => PseudoClass::NeverMatches,
+    }
+}
+
+/// Parses `An + B` (float-pigment normalizes odd/even/`2n+1` to this form).
+pub(crate) fn parse_nth(text: &str) -> Option<(i32, i32)> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    match compact.as_str() {
+        "odd" => return Some((2, 1)),
+        "even" => return Some((2, 0)),
+        _ => {}
+    }
+    match compact.split_once('n') {
+        Some((a, b)) => {
+            let a = match a {
+                "" | "+" => 1,
+                "-" => -1,
+                other => other.parse().ok()?,
+            };
+            let b = if b.is_empty() { 0 } else { b.replace("+-", "-").trim_start_matches('+').parse().ok()? };
+            Some((a, b))
+        }
+        None => Some((0, compact.parse().ok()?)),
+    }
+}
+
+fn parse_attribute(inner: &str) -> Option<AttrSelector> {
+    let inner = inner.trim();
+    let ops: [(&str, AttrOp); 6] = [
+        ("~=", AttrOp::Includes),
+        ("|=", AttrOp::DashMatch),
+        ("^=", AttrOp::Prefix),
+        ("$=", AttrOp::Suffix),
+        ("*=", AttrOp::Substring),
+        ("=", AttrOp::Equals),
+    ];
+    for (token, op) in ops {
+        if let Some(pos) = inner.find(token) {
+            let name = inner[..pos].trim().to_owned();
+            let rest = inner[pos + token.len()..].trim();
+            let (value, flags) = match rest.strip_prefix('"') {
+                Some(quoted) => match quoted.find('"') {
+                    Some(end) => (quoted[..end].to_owned(), quoted[end + 1..].trim()),
+                    None => (quoted.to_owned(), ""),
+                },
+                None => match rest.split_once(char::is_whitespace) {
+                    Some((v, f)) => (v.to_owned(), f.trim()),
+                    None => (rest.to_owned(), ""),
+                },
+            };
+            return Some(AttrSelector { name, op, value, case_insensitive: flags.eq_ignore_ascii_case("i") });
+        }
+    }
+    if inner.is_empty() {
+        return None;
+    }
+    Some(AttrSelector { name: inner.to_owned(), op: AttrOp::Exists, value: String::new(), case_insensitive: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_normalized_forms() {
+        let list = parse_selector_list("view > .a.b:first-child, #x ~ text::before");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].parts.len(), 2);
+        assert_eq!(list[0].combinators, vec![Combinator::Child]);
+        assert_eq!(list[0].subject().classes, vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(list[1].subject().pseudo_element, Some(Pseudo::Before));
+        assert_eq!(list[1].combinators, vec![Combinator::SubsequentSibling]);
+    }
+
+    #[test]
+    fn nth_formulas() {
+        assert_eq!(parse_nth("2n + 1"), Some((2, 1)));
+        assert_eq!(parse_nth("2n + -1"), Some((2, -1)));
+        assert_eq!(parse_nth("0n + 3"), Some((0, 3)));
+        assert_eq!(parse_nth("-n + 3"), Some((-1, 3)));
+        assert!(nth_matches(2, 1, 3));
+        assert!(!nth_matches(2, 1, 2));
+        assert!(nth_matches(-1, 3, 2));
+        assert!(!nth_matches(-1, 3, 4));
+    }
+
+    #[test]
+    fn specificity_orders_id_class_tag() {
+        let id = parse_selector_list("#a")[0].specificity();
+        let classes = parse_selector_list(".a.b.c")[0].specificity();
+        let tag = parse_selector_list("view text")[0].specificity();
+        assert!(id > classes && classes > tag);
+        let not = parse_selector_list("view:not(#x)")[0].specificity();
+        assert!(not > classes);
+    }
+}

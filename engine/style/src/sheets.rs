@@ -1,0 +1,404 @@
+//! [`StyleSheets`]: one page's rules, indexed for matching, and the cascade
+//! that turns them into a [`ComputedStyle`] per node.
+//!
+//! Cascade order (ascending, the last applied wins): sheet rules by
+//! (specificity, source order), then inline style, then `!important` sheet
+//! rules in the same order, then `!important` inline declarations.
+//! Matching uses a bucket index on the subject compound (id, else first
+//! class, else tag, else universal), so a node only tests rules that could
+//! match it. Not `Send`: float-pigment rules are `Rc`. Ship the binary form
+//! (`compile_binary`) across threads instead.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use cirrus_layout::style::{ComputedStyle, Display};
+use float_pigment_css::property::{Property, PropertyMeta};
+use float_pigment_css::sheet::Rule;
+use float_pigment_css::typing::CustomPropertyType;
+
+use crate::apply::{Applier, Phase};
+use crate::element::StyleElement;
+use crate::inline::InlineStyle;
+use crate::load::{Loader, Source};
+use crate::media::{media_list_matches, MediaEnvironment};
+use crate::selector::{parse_selector_list, ComplexSelector, Specificity};
+use crate::vars::{compute_custom_properties, CustomProperties};
+use crate::{initial_style, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
+
+/// How many distinct inline style strings are cached before the cache is
+/// flushed (setData can produce unbounded variety, e.g. animated widths).
+const INLINE_CACHE_LIMIT: usize = 4096;
+const REPARSE_CACHE_LIMIT: usize = 4096;
+
+struct SelectorEntry {
+    selector: ComplexSelector,
+    rule: u32,
+    specificity: Specificity,
+}
+
+#[derive(Default)]
+struct Bucket {
+    by_id: HashMap<String, Vec<u32>>,
+    by_class: HashMap<String, Vec<u32>>,
+    by_tag: HashMap<String, Vec<u32>>,
+    universal: Vec<u32>,
+}
+
+impl Bucket {
+    fn insert(&mut self, selector: &ComplexSelector, entry: u32) {
+        let subject = selector.subject();
+        if let Some(id) = &subject.id {
+            self.by_id.entry(id.clone()).or_default().push(entry);
+        } else if let Some(class) = subject.classes.first() {
+            self.by_class.entry(class.clone()).or_default().push(entry);
+        } else if let Some(tag) = &subject.tag {
+            self.by_tag.entry(tag.clone()).or_default().push(entry);
+        } else {
+            self.universal.push(entry);
+        }
+    }
+
+    fn candidates<E: StyleElement>(&self, element: &E, mut visit: impl FnMut(u32)) {
+        if let Some(id) = element.id() {
+            self.by_id.get(id).into_iter().flatten().for_each(|e| visit(*e));
+        }
+        if !self.by_class.is_empty() {
+            for class in element.classes() {
+                self.by_class.get(class).into_iter().flatten().for_each(|e| visit(*e));
+            }
+        }
+        self.by_tag.get(element.tag_name()).into_iter().flatten().for_each(|e| visit(*e));
+        self.universal.iter().for_each(|e| visit(*e));
+    }
+}
+
+/// A matched rule: its specificity and its index (= source order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Matched {
+    specificity: Specificity,
+    rule: u32,
+}
+
+/// The style sheets of one page (app.wxss, the page's wxss, their imports).
+pub struct StyleSheets {
+    options: StyleOptions,
+    initial: ComputedStyle,
+    pseudo_initial: ComputedStyle,
+    rules: Vec<Rc<Rule>>,
+    entries: Vec<SelectorEntry>,
+    /// Indexed by pseudo-element: none, ::before, ::after.
+    buckets: [Bucket; 3],
+    /// Whether any rule declares a custom property (`--x: ...`).
+    declares_custom_properties: bool,
+    inline_cache: RefCell<HashMap<String, Rc<InlineStyle>>>,
+    reparse_cache: RefCell<HashMap<String, Rc<Vec<Property>>>>,
+    scratch: RefCell<Vec<Matched>>,
+}
+
+fn bucket_index(pseudo: Option<Pseudo>) -> usize {
+    match pseudo {
+        None => 0,
+        Some(Pseudo::Before) => 1,
+        Some(Pseudo::After) => 2,
+    }
+}
+
+fn declares_custom(rule: &Rule) -> bool {
+    rule.properties().any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))))
+}
+
+impl StyleSheets {
+    /// No rules: every node gets the Skyline defaults for `options`.
+    pub fn empty(options: StyleOptions) -> StyleSheets {
+        StyleSheets::from_rules(Vec::new(), options)
+    }
+
+    /// Loads `app.wxss` then `{page}.wxss` (with their imports) from source.
+    pub fn load(
+        page: &str,
+        read: &dyn Fn(&str) -> Option<String>,
+        options: StyleOptions,
+    ) -> (StyleSheets, Vec<StyleDiagnostic>) {
+        let mut loader = Loader::new(Source::Text(read));
+        loader.load_root("app.wxss");
+        loader.load_root(&format!("{}.wxss", page.trim_start_matches('/')));
+        let out = loader.out;
+        (StyleSheets::from_rules(out.rules, options), out.diagnostics)
+    }
+
+    /// Like [`load`](Self::load), from binaries made by [`crate::compile_binary`]
+    /// (`read` gets the same package paths, e.g. `app.wxss`).
+    pub fn load_binary(
+        page: &str,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
+        options: StyleOptions,
+    ) -> (StyleSheets, Vec<StyleDiagnostic>) {
+        let mut loader = Loader::new(Source::Binary(read));
+        loader.load_root("app.wxss");
+        loader.load_root(&format!("{}.wxss", page.trim_start_matches('/')));
+        let out = loader.out;
+        (StyleSheets::from_rules(out.rules, options), out.diagnostics)
+    }
+
+    fn from_rules(all_rules: Vec<Rc<Rule>>, options: StyleOptions) -> StyleSheets {
+        let env = MediaEnvironment {
+            width: options.viewport.width.0,
+            height: options.viewport.height.0,
+            dark: options.dark_mode,
+        };
+        let mut rules = Vec::new();
+        let mut entries = Vec::new();
+        let mut buckets: [Bucket; 3] = Default::default();
+        let mut declares_custom_properties = false;
+        for rule in all_rules {
+            // Media depends only on load options, so it is decided once here.
+            if !media_list_matches(&rule.get_media_query_string_list(), &env) {
+                continue;
+            }
+            let rule_index = rules.len() as u32;
+            declares_custom_properties |= declares_custom(&rule);
+            for selector in parse_selector_list(&rule.get_selector_string()) {
+                let entry = entries.len() as u32;
+                buckets[bucket_index(selector.subject().pseudo_element)].insert(&selector, entry);
+                let specificity = selector.specificity();
+                entries.push(SelectorEntry { selector, rule: rule_index, specificity });
+            }
+            rules.push(rule);
+        }
+        let initial = initial_style(&options);
+        let mut pseudo_initial = initial.clone();
+        pseudo_initial.display = Display::Inline;
+        StyleSheets {
+            options,
+            initial,
+            pseudo_initial,
+            rules,
+            entries,
+            buckets,
+            declares_custom_properties,
+            inline_cache: RefCell::new(HashMap::new()),
+            reparse_cache: RefCell::new(HashMap::new()),
+            scratch: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The options the sheets were loaded with.
+    pub fn options(&self) -> &StyleOptions {
+        &self.options
+    }
+
+    /// Number of rules that survived media filtering.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The style of a node with no matching rules and no inline style.
+    pub fn initial_style(&self) -> &ComputedStyle {
+        &self.initial
+    }
+
+    /// Fills `out` with the rules matching `element` (for `pseudo`), sorted
+    /// in ascending cascade order.
+    fn match_rules<E: StyleElement>(&self, element: &E, pseudo: Option<Pseudo>, out: &mut Vec<Matched>) {
+        out.clear();
+        self.buckets[bucket_index(pseudo)].candidates(element, |entry| {
+            let entry = &self.entries[entry as usize];
+            if entry.selector.matches(element) {
+                out.push(Matched { specificity: entry.specificity, rule: entry.rule });
+            }
+        });
+        if out.len() > 1 {
+            // One rule may match through several selectors of its list (or a
+            // duplicated class): it counts once, at its highest specificity.
+            out.sort_unstable_by(|a, b| a.rule.cmp(&b.rule).then(b.specificity.cmp(&a.specificity)));
+            out.dedup_by_key(|m| m.rule);
+            out.sort_unstable();
+        }
+    }
+
+    /// Parses (and caches) an inline `style` attribute.
+    fn inline(&self, text: &str) -> Rc<InlineStyle> {
+        if let Some(found) = self.inline_cache.borrow().get(text) {
+            return found.clone();
+        }
+        let parsed = Rc::new(crate::inline::parse_inline_style(text).0);
+        let mut cache = self.inline_cache.borrow_mut();
+        if cache.len() >= INLINE_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(text.to_owned(), parsed.clone());
+        parsed
+    }
+
+    fn reparse(&self, name: &str, value: &str) -> Vec<Property> {
+        let key = format!("{name}\u{0}{value}");
+        if let Some(found) = self.reparse_cache.borrow().get(&key) {
+            return (**found).clone();
+        }
+        let (metas, _) = float_pigment_css::parser::parse_property_value_string(name, value);
+        let properties: Vec<Property> = metas.iter().flat_map(|pm| pm.iter().cloned()).collect();
+        let mut cache = self.reparse_cache.borrow_mut();
+        if cache.len() >= REPARSE_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, Rc::new(properties.clone()));
+        properties
+    }
+
+    /// Calls `f` for every declaration in ascending cascade order.
+    fn for_each_declaration(&self, matched: &[Matched], inline: Option<&InlineStyle>, mut f: impl FnMut(&Property)) {
+        for important in [false, true] {
+            let mut visit = |pm: &PropertyMeta| {
+                if pm.is_important() == important && !pm.is_disabled() {
+                    pm.iter().for_each(&mut f);
+                }
+            };
+            for m in matched {
+                self.rules[m.rule as usize].properties().for_each(&mut visit);
+            }
+            if let Some(inline) = inline {
+                inline.declarations.iter().for_each(&mut visit);
+            }
+        }
+    }
+
+    fn declared_custom_properties(&self, matched: &[Matched], inline: Option<&InlineStyle>) -> Vec<(String, String)> {
+        let mut declared = Vec::new();
+        if self.declares_custom_properties || inline.is_some_and(|i| i.declares_custom_properties) {
+            self.for_each_declaration(matched, inline, |p| {
+                if let Property::CustomProperty(CustomPropertyType::Expr(name, value)) = p {
+                    declared.push((name.as_str().to_owned(), value.as_str().to_owned()));
+                }
+            });
+        }
+        declared
+    }
+
+    /// Whether inherited custom properties can be non-empty for `element`.
+    fn custom_properties_possible<E: StyleElement>(&self, element: &E) -> bool {
+        if self.declares_custom_properties {
+            return true;
+        }
+        let mut cursor = Some(element.clone());
+        while let Some(node) = cursor {
+            if node.inline_style().is_some_and(|s| s.contains("--")) {
+                return true;
+            }
+            cursor = node.parent_element();
+        }
+        false
+    }
+
+    /// Computes the custom properties of `element` by walking from the root
+    /// (used when the caller has no parent [`NodeStyle`] to inherit from).
+    fn custom_properties_of<E: StyleElement>(&self, element: &E) -> CustomProperties {
+        let mut chain = vec![element.clone()];
+        while let Some(parent) = chain.last().and_then(|n| n.parent_element()) {
+            chain.push(parent);
+        }
+        let mut vars: CustomProperties = Arc::new(HashMap::new());
+        let mut matched = Vec::new();
+        for node in chain.iter().rev() {
+            self.match_rules(node, None, &mut matched);
+            let inline = node.inline_style().map(|s| self.inline(s));
+            let declared = self.declared_custom_properties(&matched, inline.as_deref());
+            vars = compute_custom_properties(&vars, &declared);
+        }
+        vars
+    }
+
+    /// The computed style of `element`, inheriting from `parent` (the
+    /// parent element's computed style; `None` for the page root).
+    ///
+    /// Custom properties inherited from ancestors are recomputed by walking
+    /// the ancestors when the page uses any; [`compute_node`](Self::compute_node)
+    /// avoids that walk by carrying them from the parent.
+    pub fn compute<E: StyleElement>(&self, element: &E, parent: Option<&ComputedStyle>) -> ComputedStyle {
+        let parent_vars = match element.parent_element() {
+            Some(p) if self.custom_properties_possible(&p) => self.custom_properties_of(&p),
+            _ => Arc::new(HashMap::new()),
+        };
+        self.compute_with(element, parent, &parent_vars).style
+    }
+
+    /// Like [`compute`](Self::compute), carrying custom properties from the
+    /// parent's [`NodeStyle`]: the fast path for a top-down tree walk.
+    pub fn compute_node<E: StyleElement>(&self, element: &E, parent: Option<&NodeStyle>) -> NodeStyle {
+        match parent {
+            Some(p) => self.compute_with(element, Some(&p.style), &p.custom_properties),
+            None => self.compute_with(element, None, &Arc::new(HashMap::new())),
+        }
+    }
+
+    fn compute_with<E: StyleElement>(
+        &self,
+        element: &E,
+        parent: Option<&ComputedStyle>,
+        parent_vars: &CustomProperties,
+    ) -> NodeStyle {
+        let mut matched = std::mem::take(&mut *self.scratch.borrow_mut());
+        self.match_rules(element, None, &mut matched);
+        let inline = element.inline_style().map(|s| self.inline(s));
+        let declared = self.declared_custom_properties(&matched, inline.as_deref());
+        let vars = compute_custom_properties(parent_vars, &declared);
+        let (mut style, _) = self.cascade(&matched, inline.as_deref(), &self.initial, parent, &vars);
+        *self.scratch.borrow_mut() = matched;
+
+        // Skyline: a <text> inside a <text> is inline content of its parent.
+        if element.tag_name() == "text"
+            && style.display != Display::None
+            && element.parent_element().is_some_and(|p| p.tag_name() == "text")
+        {
+            style.display = Display::Inline;
+        }
+        NodeStyle { style, custom_properties: vars }
+    }
+
+    fn cascade(
+        &self,
+        matched: &[Matched],
+        inline: Option<&InlineStyle>,
+        initial: &ComputedStyle,
+        parent: Option<&ComputedStyle>,
+        vars: &CustomProperties,
+    ) -> (ComputedStyle, Option<String>) {
+        let lookup = |name: &str| vars.get(name).cloned();
+        let reparse = |name: &str, value: &str| self.reparse(name, value);
+        let viewport = (self.options.viewport.width.0, self.options.viewport.height.0);
+        let mut applier = Applier::new(initial, parent, viewport, &lookup, &reparse);
+        for phase in [Phase::Early, Phase::Late] {
+            self.for_each_declaration(matched, inline, |p| {
+                if Phase::of(p) == Some(phase) {
+                    applier.apply(p);
+                }
+            });
+        }
+        applier.finish()
+    }
+
+    /// The style and text of `element`'s `::before` / `::after`, or `None`
+    /// when no rule gives it a `content` string. It inherits from
+    /// `element_style`; its initial display is inline.
+    pub fn compute_pseudo<E: StyleElement>(
+        &self,
+        element: &E,
+        element_style: &ComputedStyle,
+        which: Pseudo,
+    ) -> Option<(ComputedStyle, String)> {
+        let mut matched = Vec::new();
+        self.match_rules(element, Some(which), &mut matched);
+        if matched.is_empty() {
+            return None;
+        }
+        let vars = if self.custom_properties_possible(element) {
+            self.custom_properties_of(element)
+        } else {
+            Arc::new(HashMap::new())
+        };
+        let (style, content) = self.cascade(&matched, None, &self.pseudo_initial, Some(element_style), &vars);
+        content.map(|text| (style, text))
+    }
+}

@@ -1,0 +1,376 @@
+// The JavaScript half of the logic thread: the globals a mini program sees
+// (App, getApp, Page, getCurrentPages, require, console, timers, wx) and the
+// entry points the Rust half calls (`__cirrus.*`).
+//
+// Invariants:
+// - Rust owns time, the page records and the data mirror; this file owns the
+//   JS objects (the App instance, page instances, timer callbacks, modules).
+// - Every entry point may throw: the Rust side catches, turns the exception
+//   into a diagnostic and keeps going, so nothing here swallows user errors.
+// - `__native` is the only way out to Rust; it is removed from the global
+//   object once this file has captured it.
+(function (global) {
+  'use strict';
+  const native = global.__native;
+  delete global.__native;
+
+  // ---- modules (CommonJS) ------------------------------------------------
+  const modules = Object.create(null);
+
+  function dirname(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash);
+  }
+
+  function makeRequire(fromPath) {
+    return function require(target) {
+      const path = native.resolveModule(fromPath, String(target));
+      if (path === null || path === undefined) {
+        throw new Error('module "' + target + '" is not defined (required from ' + fromPath + ')');
+      }
+      return loadModule(path);
+    };
+  }
+
+  function loadModule(path) {
+    const cached = modules[path];
+    if (cached) return cached.exports;
+    const module = { id: path, filename: path, exports: {}, loaded: false };
+    modules[path] = module;
+    try {
+      const body = native.compileModule(path);
+      body.call(module.exports, makeRequire(path), module, module.exports, path, dirname(path));
+    } catch (e) {
+      delete modules[path];
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
+  // ---- deep copies -------------------------------------------------------
+  // Data crosses to Rust as JSON, so JSON is also what a copy keeps.
+  function copyJson(value) {
+    if (value === undefined) return undefined;
+    return JSON.parse(JSON.stringify(value));
+  }
+
+  function copyField(value) {
+    if (value === null || typeof value !== 'object') return value;
+    try {
+      return copyJson(value);
+    } catch (e) {
+      return value; // cyclic or otherwise not JSON: share it, as a shallow field
+    }
+  }
+
+  // ---- console -----------------------------------------------------------
+  function formatArg(arg) {
+    if (typeof arg === 'string') return arg;
+    if (arg instanceof Error) return String(arg) + (arg.stack ? '\n' + arg.stack : '');
+    if (typeof arg === 'function') return '[Function ' + (arg.name || 'anonymous') + ']';
+    if (arg === undefined) return 'undefined';
+    if (typeof arg === 'object' && arg !== null) {
+      try {
+        return JSON.stringify(arg);
+      } catch (e) {
+        return String(arg);
+      }
+    }
+    return String(arg);
+  }
+
+  function makeConsole() {
+    const console = {};
+    for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+      console[level] = function () {
+        native.log(level, Array.prototype.map.call(arguments, formatArg).join(' '));
+      };
+    }
+    return console;
+  }
+  const console = makeConsole();
+
+  // ---- ticks (wx.nextTick, setData callbacks) ----------------------------
+  let ticks = [];
+
+  function queueTick(fn, thisArg, args) {
+    ticks.push({ fn: fn, thisArg: thisArg, args: args || [] });
+  }
+
+  // Runs the ticks queued so far (not those they queue). Returns whether
+  // more are pending. A throwing tick stops the batch and propagates; the
+  // rest stay queued for the next drain.
+  function runTicks() {
+    const batch = ticks;
+    ticks = [];
+    for (let i = 0; i < batch.length; i++) {
+      const tick = batch[i];
+      try {
+        tick.fn.apply(tick.thisArg, tick.args);
+      } catch (e) {
+        ticks = batch.slice(i + 1).concat(ticks);
+        throw e;
+      }
+    }
+    return ticks.length > 0;
+  }
+
+  // ---- timers ------------------------------------------------------------
+  const timers = new Map();
+  let lastTimerId = 0;
+
+  function addTimer(fn, delay, args, repeat) {
+    if (typeof fn !== 'function') {
+      throw new TypeError((repeat ? 'setInterval' : 'setTimeout') + ' expects a function');
+    }
+    const id = ++lastTimerId;
+    timers.set(id, { fn: fn, args: args, repeat: repeat });
+    native.setTimer(id, Number(delay) || 0, repeat);
+    return id;
+  }
+
+  function clearTimer(id) {
+    if (timers.delete(id)) native.clearTimer(id);
+  }
+
+  function fireTimer(id) {
+    const timer = timers.get(id);
+    if (!timer) return;
+    if (!timer.repeat) timers.delete(id);
+    timer.fn.apply(undefined, timer.args);
+  }
+
+  // ---- App ---------------------------------------------------------------
+  let app;
+  let appRegistered = false;
+
+  function App(definition) {
+    if (appRegistered) {
+      throw new Error('App() may be called only once');
+    }
+    appRegistered = true;
+    const instance = {};
+    const def = definition || {};
+    for (const key of Object.keys(def)) instance[key] = copyField(def[key]);
+    app = instance;
+  }
+
+  function getApp() {
+    return app;
+  }
+
+  function callApp(name, arg) {
+    if (!app) app = {}; // an app.js without App(): lifecycles are no-ops
+    if (typeof app[name] === 'function') app[name](arg);
+  }
+
+  // ---- Page --------------------------------------------------------------
+  const pageDefinitions = Object.create(null);
+  let registeringRoute = null;
+  const pageStack = [];
+  const pagesById = new Map();
+
+  function Page(definition) {
+    if (registeringRoute === null) {
+      throw new Error('Page() must be called while a page\'s own .js file is loading');
+    }
+    if (pageDefinitions[registeringRoute]) {
+      throw new Error('Page() was called twice for ' + registeringRoute);
+    }
+    pageDefinitions[registeringRoute] = definition || {};
+  }
+
+  function getCurrentPages() {
+    return pageStack.slice();
+  }
+
+  // Returns the dot/bracket segments of a data path, or null when invalid.
+  // Mirrors cirrus-template's parse_data_path; Rust rejects the same keys.
+  function parsePath(path) {
+    const segments = [];
+    let i = 0;
+    let name = '';
+    const flush = function () {
+      if (name !== '') segments.push(name);
+      name = '';
+    };
+    while (i < path.length) {
+      const c = path[i];
+      if (c === '\\' && i + 1 < path.length) {
+        name += path[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c === '.') {
+        flush();
+        i++;
+      } else if (c === '[') {
+        flush();
+        const close = path.indexOf(']', i);
+        if (close < 0) return null;
+        const index = Number(path.slice(i + 1, close));
+        if (!Number.isInteger(index) || index < 0) return null;
+        segments.push(index);
+        i = close + 1;
+      } else {
+        name += c;
+        i++;
+      }
+    }
+    flush();
+    return segments.length ? segments : null;
+  }
+
+  function setPath(root, segments, value) {
+    let target = root;
+    for (let i = 0; i < segments.length - 1; i++) {
+      const key = segments[i];
+      let next = target[key];
+      if (next === null || typeof next !== 'object') {
+        next = typeof segments[i + 1] === 'number' ? [] : {};
+        target[key] = next;
+      }
+      target = next;
+    }
+    target[segments[segments.length - 1]] = value;
+  }
+
+  const SET_DATA_WARN_BYTES = 1024 * 1024;
+
+  const pageProto = {
+    setData: function (updates, callback) {
+      if (updates === null || typeof updates !== 'object') {
+        throw new TypeError('setData expects an object');
+      }
+      const json = JSON.stringify(updates);
+      if (json.length > SET_DATA_WARN_BYTES) {
+        console.warn('setData payload of ' + this.route + ' is ' + json.length +
+          ' bytes, over the 1024 kB limit: it is applied, but split it into path updates');
+      }
+      // One copy serves both sides: `this.data` never aliases the caller's objects.
+      const copy = JSON.parse(json);
+      const rejected = native.setData(this.__pageId__, json);
+      for (const key of Object.keys(copy)) {
+        if (rejected.indexOf(key) >= 0) continue;
+        const segments = parsePath(key);
+        if (segments) setPath(this.data, segments, copy[key]);
+      }
+      for (const key of rejected) {
+        native.reportError('setData: invalid data path "' + key + '"', new Error().stack || '');
+      }
+      if (typeof callback === 'function') queueTick(callback, this, []);
+    },
+  };
+
+  function loadPage(route) {
+    if (pageDefinitions[route]) return true;
+    registeringRoute = route;
+    try {
+      loadModule(route + '.js');
+    } finally {
+      registeringRoute = null;
+    }
+    return !!pageDefinitions[route];
+  }
+
+  // Creates the instance and returns its initial data as JSON.
+  function createPage(route, pageId, query) {
+    const def = pageDefinitions[route] || {};
+    const page = Object.create(pageProto);
+    for (const key of Object.keys(def)) {
+      if (key === 'data') continue;
+      const value = def[key];
+      page[key] = typeof value === 'function' ? value : copyField(value);
+    }
+    page.data = copyJson(def.data) || {};
+    page.route = route;
+    page.options = query;
+    Object.defineProperty(page, '__pageId__', { value: pageId, enumerable: false });
+    pageStack.push(page);
+    pagesById.set(pageId, page);
+    return JSON.stringify(page.data);
+  }
+
+  function callPage(pageId, name, arg) {
+    const page = pagesById.get(pageId);
+    if (page && typeof page[name] === 'function') page[name](arg);
+  }
+
+  // ---- wx ----------------------------------------------------------------
+  function windowInfo() {
+    const v = native.viewport();
+    const width = v[0];
+    const height = v[1];
+    return {
+      pixelRatio: v[2],
+      screenWidth: width,
+      screenHeight: height,
+      windowWidth: width,
+      windowHeight: height,
+      statusBarHeight: 0,
+      screenTop: 0,
+      safeArea: { left: 0, right: width, top: 0, bottom: height, width: width, height: height },
+    };
+  }
+
+  const wx = {
+    getWindowInfo: windowInfo,
+    getSystemInfoSync: function () {
+      const info = windowInfo();
+      info.brand = 'cirrus';
+      info.model = 'cirrus';
+      info.platform = 'cirrus';
+      info.system = 'cirrus';
+      info.language = 'zh_CN';
+      info.version = '8.0.50';
+      info.SDKVersion = '3.8.0';
+      info.fontSizeSetting = 16;
+      info.benchmarkLevel = 1;
+      info.deviceOrientation = info.windowWidth > info.windowHeight ? 'landscape' : 'portrait';
+      return info;
+    },
+    nextTick: function (fn) {
+      if (typeof fn === 'function') queueTick(fn, undefined, []);
+    },
+  };
+
+  // ---- globals -----------------------------------------------------------
+  const globals = {
+    App: App,
+    getApp: getApp,
+    Page: Page,
+    getCurrentPages: getCurrentPages,
+    wx: wx,
+    console: console,
+    setTimeout: function (fn, delay) {
+      return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), false);
+    },
+    setInterval: function (fn, delay) {
+      return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), true);
+    },
+    clearTimeout: clearTimer,
+    clearInterval: clearTimer,
+  };
+  for (const name of Object.keys(globals)) global[name] = globals[name];
+
+  global.__cirrus = {
+    loadApp: function () {
+      if (native.hasModule('app.js')) loadModule('app.js');
+      if (!app) app = {};
+    },
+    callApp: callApp,
+    loadPage: loadPage,
+    createPage: createPage,
+    callPage: callPage,
+    fireTimer: fireTimer,
+    runTicks: runTicks,
+    hasTicks: function () {
+      return ticks.length > 0;
+    },
+    // Forwards an error to App.onError (SPEC §2.1).
+    appError: function (message) {
+      if (app && typeof app.onError === 'function') app.onError(message);
+    },
+  };
+})(globalThis);

@@ -1,0 +1,485 @@
+//! The logic thread: one QuickJS runtime running the mini program's JS,
+//! driven by host messages and timers, talking to the render thread.
+//!
+//! A *turn* is one host message or one due timer, followed by the promise
+//! jobs and ticks (wx.nextTick, setData callbacks) it queued. After a turn,
+//! when no host message is queued and no timer is due, the thread sends
+//! `ToRender::Idle`. A JS exception ends only the call that threw: it
+//! becomes a `ToRender::Error` diagnostic and the thread keeps running.
+
+use crate::clock::Clock;
+use crate::console::{ConsoleBuffer, ConsoleLine};
+use crate::natives::{self, PageRecord, Shared, TimeSource};
+use crate::script::JsFailure;
+use crate::timers::{Millis, TimerQueue};
+use crate::view::PageView;
+use crate::{BridgeError, LogicOptions};
+use cirrus_engine::ops::{OpBatch, PageId};
+use cirrus_engine::package::{normalize, Package};
+use cirrus_engine::protocol::{ToLogic, ToRender};
+use cirrus_engine::Diagnostic;
+use crossbeam::channel::{bounded, select, Receiver, Sender};
+use rquickjs::{Context, Ctx, Function, Object, Runtime};
+use serde_json::{json, Map, Value};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// The JS half of the logic thread.
+const BOOTSTRAP_JS: &str = include_str!("bootstrap.js");
+/// The name bootstrap code carries in stack traces (never a package path).
+const BOOTSTRAP_NAME: &str = "<cirrus>/bootstrap.js";
+/// How long one call into JS may run before it is interrupted (an endless
+/// loop in a handler must not hang the app).
+const TURN_BUDGET: Duration = Duration::from_secs(10);
+/// Timers fired in one pass before the loop looks at host messages again
+/// (a zero-delay timer that re-arms itself must not starve the host).
+const MAX_TIMERS_PER_PASS: usize = 10_000;
+/// Rounds of promise jobs + ticks after a turn before yielding.
+const MAX_DRAIN_ROUNDS: usize = 1_000;
+/// The scene WeChat reports for a launch from the chat list.
+const LAUNCH_SCENE: u32 = 1001;
+
+/// Starts logic threads.
+pub struct LogicThread;
+
+/// The running logic thread. Dropping it (or [`LogicHandle::shutdown`])
+/// stops the thread and joins it.
+pub struct LogicHandle {
+    thread: Option<JoinHandle<()>>,
+    stop: Sender<()>,
+    console: ConsoleBuffer,
+}
+
+impl LogicThread {
+    /// Spawns the thread named "logic", which creates its QuickJS runtime,
+    /// then waits for `ToLogic::Launch`.
+    pub fn spawn(
+        package: std::sync::Arc<Package>,
+        options: LogicOptions,
+        to_render: Sender<ToRender>,
+        from_host: Receiver<ToLogic>,
+    ) -> Result<LogicHandle, BridgeError> {
+        let (stop_tx, stop_rx) = bounded(1);
+        let (ready_tx, ready_rx) = bounded(1);
+        let console = ConsoleBuffer::default();
+        let thread_console = console.clone();
+        let thread = std::thread::Builder::new()
+            .name("logic".into())
+            .spawn(move || {
+                match LogicLoop::new(package, options, to_render, from_host, stop_rx, thread_console) {
+                    Ok(logic) => {
+                        let _ = ready_tx.send(Ok(()));
+                        logic.run();
+                    }
+                    Err(error) => {
+                        let _ = ready_tx.send(Err(error));
+                    }
+                }
+            })
+            .map_err(BridgeError::Spawn)?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(LogicHandle { thread: Some(thread), stop: stop_tx, console }),
+            Ok(Err(error)) => {
+                let _ = thread.join();
+                Err(error)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(BridgeError::ThreadPanicked)
+            }
+        }
+    }
+}
+
+impl LogicHandle {
+    /// Every `console.*` line printed so far, in order.
+    pub fn console_lines(&self) -> Vec<ConsoleLine> {
+        self.console.snapshot()
+    }
+
+    /// Stops the thread (it sends `ToRender::Stopped`) and waits for it.
+    pub fn shutdown(mut self) -> Result<(), BridgeError> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> Result<(), BridgeError> {
+        let Some(thread) = self.thread.take() else { return Ok(()) };
+        // Full means a stop is already queued; disconnected means it exited.
+        let _ = self.stop.try_send(());
+        thread.join().map_err(|_| BridgeError::ThreadPanicked)
+    }
+}
+
+impl Drop for LogicHandle {
+    fn drop(&mut self) {
+        let _ = self.stop_and_join();
+    }
+}
+
+/// What woke the loop.
+enum Wake {
+    Host(ToLogic),
+    /// Stop requested, the host hung up, or the host sent `Shutdown`.
+    Stop,
+    /// A timer may be due (the clock advanced or the wait timed out).
+    Time,
+}
+
+struct LogicLoop {
+    // Field order is drop order: the context must go before its runtime.
+    context: Context,
+    runtime: Runtime,
+    shared: Rc<RefCell<Shared>>,
+    clock: Clock,
+    from_host: Receiver<ToLogic>,
+    stop: Receiver<()>,
+    /// When the current call into JS must be interrupted.
+    deadline: Rc<Cell<Option<Instant>>>,
+    launched: bool,
+    next_page_id: u32,
+}
+
+impl LogicLoop {
+    fn new(
+        package: std::sync::Arc<Package>,
+        options: LogicOptions,
+        to_render: Sender<ToRender>,
+        from_host: Receiver<ToLogic>,
+        stop: Receiver<()>,
+        console: ConsoleBuffer,
+    ) -> Result<LogicLoop, BridgeError> {
+        let runtime = Runtime::new().map_err(|e| BridgeError::QuickJs(e.to_string()))?;
+        let context = Context::full(&runtime).map_err(|e| BridgeError::QuickJs(e.to_string()))?;
+        let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
+        let handler_deadline = deadline.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || {
+            handler_deadline.get().is_some_and(|deadline| Instant::now() > deadline)
+        })));
+        let time = match &options.clock {
+            Clock::Real => TimeSource::Real(Instant::now()),
+            Clock::Controlled(clock) => TimeSource::Virtual(clock.now_ms()),
+        };
+        let shared = Rc::new(RefCell::new(Shared {
+            package,
+            to_render,
+            viewport: options.viewport,
+            time,
+            timers: TimerQueue::default(),
+            pages: Vec::new(),
+            console,
+        }));
+        context.with(|ctx| -> Result<(), BridgeError> {
+            let bootstrap = |ctx: &Ctx<'_>| -> rquickjs::Result<()> {
+                natives::install(ctx, &shared)?;
+                crate::script::eval_named(ctx, BOOTSTRAP_JS, BOOTSTRAP_NAME, false)?;
+                Ok(())
+            };
+            bootstrap(&ctx).map_err(|error| BridgeError::Bootstrap(JsFailure::from_error(&ctx, error).message))
+        })?;
+        Ok(LogicLoop {
+            context,
+            runtime,
+            shared,
+            clock: options.clock,
+            from_host,
+            stop,
+            deadline,
+            launched: false,
+            next_page_id: 1,
+        })
+    }
+
+    fn run(mut self) {
+        loop {
+            match self.wait() {
+                Wake::Stop => break,
+                Wake::Host(message) => self.handle(message),
+                Wake::Time => {}
+            }
+            self.drain_jobs_and_ticks();
+            self.run_due_timers();
+            if self.settled() {
+                self.shared.borrow().send(ToRender::Idle);
+            }
+        }
+        self.shared.borrow().send(ToRender::Stopped);
+    }
+
+    fn wait(&self) -> Wake {
+        let host = |message: Result<ToLogic, _>| match message {
+            Ok(ToLogic::Shutdown) | Err(_) => Wake::Stop,
+            Ok(message) => Wake::Host(message),
+        };
+        match &self.clock {
+            Clock::Real => {
+                let next_due = self.shared.borrow().timers.next_due();
+                let now = self.shared.borrow().now();
+                // No timer: wake up now and then anyway; it costs nothing.
+                let timeout = next_due.map_or(Duration::from_secs(3600), |due| Duration::from_millis(due.saturating_sub(now)));
+                select! {
+                    recv(self.from_host) -> message => host(message),
+                    recv(self.stop) -> _ => Wake::Stop,
+                    default(timeout) => Wake::Time,
+                }
+            }
+            Clock::Controlled(clock) => select! {
+                recv(self.from_host) -> message => host(message),
+                recv(self.stop) -> _ => Wake::Stop,
+                recv(clock.wake_receiver()) -> _ => Wake::Time,
+            },
+        }
+    }
+
+    fn handle(&mut self, message: ToLogic) {
+        match message {
+            ToLogic::Launch { route, query } => self.launch(&route, &query),
+            ToLogic::Resize(viewport) => self.shared.borrow_mut().viewport = viewport,
+            // Event dispatch to handlers arrives with the event system (issue 3).
+            ToLogic::Event { .. } => {}
+            ToLogic::Shutdown => {}
+        }
+    }
+
+    // ---- launch and pages ------------------------------------------------
+
+    fn launch(&mut self, route: &str, query: &str) {
+        if self.launched {
+            self.report(Diagnostic::warning("", 0, 0, "the app was launched twice; the second launch is ignored"));
+            return;
+        }
+        self.launched = true;
+        let (route, query) = split_route(route, query);
+        let route = match route {
+            Some(route) => route,
+            None => match self.shared.borrow().package.home() {
+                Some(home) => home.to_owned(),
+                None => String::new(),
+            },
+        };
+        let query = Value::Object(parse_query(&query));
+        self.call_js(|_, cirrus| cirrus.get::<_, Function>("loadApp")?.call::<_, ()>(()));
+        let launch_options = json!({ "path": route, "query": query, "scene": LAUNCH_SCENE, "referrerInfo": {} });
+        self.call_app("onLaunch", &launch_options);
+        self.call_app("onShow", &launch_options);
+        self.open_page(&route, &query);
+    }
+
+    fn open_page(&mut self, route: &str, query: &Value) {
+        if !self.shared.borrow().package.has_page(route) {
+            self.report(Diagnostic::error("app.json", 0, 0, format!("page `{route}` is not listed in app.json")));
+            return;
+        }
+        let registered = self.call_js(|_, cirrus| cirrus.get::<_, Function>("loadPage")?.call::<_, bool>((route,)));
+        if registered == Some(false) {
+            let file = format!("{route}.js");
+            self.report(Diagnostic::error(file.as_str(), 0, 0, format!("{file} did not call Page()")));
+        }
+        let page = PageId(self.next_page_id);
+        self.next_page_id += 1;
+        let query_json = query.to_string();
+        let data_json = self.call_js(|ctx, cirrus| {
+            let query = ctx.json_parse(query_json.as_str())?;
+            cirrus.get::<_, Function>("createPage")?.call::<_, String>((route, page.0, query))
+        });
+        let data = data_json
+            .and_then(|json| serde_json::from_str::<Value>(&json).ok())
+            .filter(Value::is_object)
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        self.shared.borrow().send(ToRender::PushPage { page, route: route.to_owned() });
+
+        let package = self.shared.borrow().package.clone();
+        let (view, ops, diagnostics) = PageView::build(&package, route, data);
+        {
+            let mut shared = self.shared.borrow_mut();
+            shared.pages.push(PageRecord { id: page, route: route.to_owned(), view });
+            shared.send(ToRender::Ops(OpBatch { page, ops }));
+            for diagnostic in diagnostics {
+                shared.report(diagnostic);
+            }
+        }
+        self.call_page(page, "onLoad", query);
+        self.call_page(page, "onShow", &Value::Null);
+        // The first batch is queued for the render thread; WeChat's onReady
+        // means "first render done", which the render thread does not
+        // report back yet, so it follows the initial batch directly.
+        self.call_page(page, "onReady", &Value::Null);
+        self.shared.borrow().send(ToRender::PageReady { page });
+    }
+
+    fn call_app(&self, hook: &str, argument: &Value) {
+        let argument = argument.to_string();
+        self.call_js(|ctx, cirrus| {
+            let argument = ctx.json_parse(argument.as_str())?;
+            cirrus.get::<_, Function>("callApp")?.call::<_, ()>((hook, argument))
+        });
+    }
+
+    fn call_page(&self, page: PageId, hook: &str, argument: &Value) {
+        let argument = argument.to_string();
+        self.call_js(|ctx, cirrus| {
+            let argument = ctx.json_parse(argument.as_str())?;
+            cirrus.get::<_, Function>("callPage")?.call::<_, ()>((page.0, hook, argument))
+        });
+    }
+
+    // ---- calling into JS -------------------------------------------------
+
+    /// Runs `f` with `globalThis.__cirrus` under the turn budget. An
+    /// exception is reported (and forwarded to App.onError); `None` then.
+    fn call_js<T>(&self, f: impl for<'js> FnOnce(&Ctx<'js>, Object<'js>) -> rquickjs::Result<T>) -> Option<T> {
+        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+        let outcome = self.context.with(|ctx| {
+            let result = ctx.globals().get::<_, Object>("__cirrus").and_then(|cirrus| f(&ctx, cirrus));
+            result.map_err(|error| JsFailure::from_error(&ctx, error))
+        });
+        self.deadline.set(None);
+        match outcome {
+            Ok(value) => Some(value),
+            Err(failure) => {
+                self.report_failure(&failure);
+                None
+            }
+        }
+    }
+
+    fn report_failure(&self, failure: &JsFailure) {
+        let diagnostic = failure.to_diagnostic(&self.shared.borrow().package);
+        self.report(diagnostic);
+        let text = if failure.stack.is_empty() { failure.message.clone() } else { format!("{}\n{}", failure.message, failure.stack) };
+        // App.onError itself throwing is reported once, not forwarded again.
+        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+        let nested = self.context.with(|ctx| {
+            let result = ctx
+                .globals()
+                .get::<_, Object>("__cirrus")
+                .and_then(|cirrus| cirrus.get::<_, Function>("appError")?.call::<_, ()>((text,)));
+            result.map_err(|error| JsFailure::from_error(&ctx, error))
+        });
+        self.deadline.set(None);
+        if let Err(nested) = nested {
+            let diagnostic = nested.to_diagnostic(&self.shared.borrow().package);
+            self.report(diagnostic);
+        }
+    }
+
+    fn report(&self, diagnostic: Diagnostic) {
+        self.shared.borrow().report(diagnostic);
+    }
+
+    /// Runs promise jobs and queued ticks until none are left.
+    fn drain_jobs_and_ticks(&self) {
+        for _ in 0..MAX_DRAIN_ROUNDS {
+            self.run_promise_jobs();
+            let more_ticks = self.call_js(|_, cirrus| cirrus.get::<_, Function>("hasTicks")?.call::<_, bool>(()));
+            if more_ticks != Some(true) {
+                if !self.runtime.is_job_pending() {
+                    return;
+                }
+                continue;
+            }
+            self.call_js(|_, cirrus| cirrus.get::<_, Function>("runTicks")?.call::<_, bool>(()));
+        }
+    }
+
+    fn run_promise_jobs(&self) {
+        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+        loop {
+            match self.runtime.execute_pending_job() {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(job) => {
+                    let failure = job.0.with(|ctx| JsFailure::from_error(&ctx, rquickjs::Error::Exception));
+                    self.report_failure(&failure);
+                    self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+                }
+            }
+        }
+        self.deadline.set(None);
+    }
+
+    // ---- timers ----------------------------------------------------------
+
+    /// Fires every timer due by now (by the controlled clock's time), each
+    /// as its own turn, in due order.
+    fn run_due_timers(&mut self) {
+        let horizon = self.horizon();
+        for _ in 0..MAX_TIMERS_PER_PASS {
+            let due = self.shared.borrow_mut().timers.pop_due(horizon);
+            let Some((id, due_at)) = due else { break };
+            self.set_virtual_now(due_at);
+            self.call_js(|_, cirrus| cirrus.get::<_, Function>("fireTimer")?.call::<_, ()>((id,)));
+            self.drain_jobs_and_ticks();
+        }
+        let next_due = self.shared.borrow().timers.next_due();
+        if next_due.is_none_or(|due| due > horizon) {
+            self.set_virtual_now(horizon);
+        }
+    }
+
+    /// The time up to which timers fire in this pass.
+    fn horizon(&self) -> Millis {
+        match &self.clock {
+            Clock::Real => self.shared.borrow().now(),
+            Clock::Controlled(clock) => clock.now_ms(),
+        }
+    }
+
+    fn set_virtual_now(&self, now: Millis) {
+        let mut shared = self.shared.borrow_mut();
+        if let TimeSource::Virtual(current) = &mut shared.time {
+            *current = (*current).max(now);
+        }
+    }
+
+    /// Nothing left to do: no host message queued, no timer due.
+    fn settled(&self) -> bool {
+        let shared = self.shared.borrow();
+        let now = match &self.clock {
+            Clock::Real => shared.now(),
+            Clock::Controlled(clock) => clock.now_ms(),
+        };
+        self.from_host.is_empty() && shared.timers.next_due().is_none_or(|due| due > now)
+    }
+}
+
+/// Splits `pages/a/a?id=3` into the route and its query, appending the
+/// separate `query` argument. An empty route means the home page.
+fn split_route(route: &str, query: &str) -> (Option<String>, String) {
+    let (path, inline_query) = route.split_once('?').unwrap_or((route, ""));
+    let query = match (inline_query.is_empty(), query.trim_start_matches('?').is_empty()) {
+        (true, _) => query.trim_start_matches('?').to_owned(),
+        (false, true) => inline_query.to_owned(),
+        (false, false) => format!("{inline_query}&{}", query.trim_start_matches('?')),
+    };
+    let path = normalize(path);
+    (if path.is_empty() { None } else { Some(path) }, query)
+}
+
+/// `a=1&b=x` -> `{"a":"1","b":"x"}`. Values stay as written (WeChat hands
+/// `onLoad` the raw strings; pages decode them themselves).
+fn parse_query(query: &str) -> Map<String, Value> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (key.to_owned(), Value::String(value.to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_carry_their_query() {
+        assert_eq!(split_route("pages/a/a?id=3", ""), (Some("pages/a/a".into()), "id=3".into()));
+        assert_eq!(split_route("/pages/a/a?id=3", "x=1"), (Some("pages/a/a".into()), "id=3&x=1".into()));
+        assert_eq!(split_route("", "x=1"), (None, "x=1".into()));
+        let query = parse_query("id=3&flag&name=a%20b");
+        assert_eq!(Value::Object(query), json!({"id": "3", "flag": "", "name": "a%20b"}));
+    }
+}

@@ -1,0 +1,214 @@
+//! The Rust functions bootstrap.js reaches through `__native`, and the
+//! state they share with the logic loop.
+//!
+//! Invariant: nothing holds a `RefCell` borrow of [`Shared`] while JS runs.
+//! Natives borrow, do their work, and release before returning; the loop
+//! borrows only between calls into JS.
+
+use crate::console::{ConsoleBuffer, ConsoleLevel};
+use crate::script::{eval_named, wrap_module, JsFailure};
+use crate::timers::{Millis, TimerQueue};
+use crate::view::PageView;
+use cirrus_engine::layout::Viewport;
+use cirrus_engine::ops::{OpBatch, PageId};
+use cirrus_engine::package::{normalize, resolve_relative, Package};
+use cirrus_engine::protocol::ToRender;
+use cirrus_engine::Diagnostic;
+use crossbeam::channel::Sender;
+use rquickjs::{Ctx, Function, Object, Value};
+use serde_json::Map;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A page on the stack: its id, route and template view.
+pub(crate) struct PageRecord {
+    pub id: PageId,
+    pub route: String,
+    pub view: PageView,
+}
+
+/// Where "now" comes from for timers scheduled by JS.
+pub(crate) enum TimeSource {
+    Real(Instant),
+    /// The virtual time of the timer being fired (or the clock's time
+    /// between timers).
+    Virtual(Millis),
+}
+
+pub(crate) struct Shared {
+    pub package: Arc<Package>,
+    pub to_render: Sender<ToRender>,
+    pub viewport: Viewport,
+    pub time: TimeSource,
+    pub timers: TimerQueue,
+    pub pages: Vec<PageRecord>,
+    pub console: ConsoleBuffer,
+}
+
+impl Shared {
+    pub fn now(&self) -> Millis {
+        match self.time {
+            TimeSource::Real(start) => u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+            TimeSource::Virtual(now) => now,
+        }
+    }
+
+    /// Sends to the render thread. A render thread that has gone away is
+    /// not the logic thread's problem: the host will shut us down.
+    pub fn send(&self, message: ToRender) {
+        let _ = self.to_render.send(message);
+    }
+
+    pub fn report(&self, diagnostic: Diagnostic) {
+        eprintln!("[cirrus] {diagnostic}");
+        self.send(ToRender::Error(diagnostic));
+    }
+}
+
+/// Installs `globalThis.__native`, which bootstrap.js captures and deletes.
+pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rquickjs::Result<()> {
+    let native = Object::new(ctx.clone())?;
+
+    let s = shared.clone();
+    native.set(
+        "log",
+        Function::new(ctx.clone(), move |level: String, text: String| {
+            s.borrow().console.push(ConsoleLevel::from_name(&level), text);
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "setTimer",
+        Function::new(ctx.clone(), move |id: u32, delay: f64, repeat: bool| {
+            let mut shared = s.borrow_mut();
+            let now = shared.now();
+            // NaN, negative and fractional delays behave as in browsers.
+            let delay = if delay.is_finite() && delay > 0.0 { delay as Millis } else { 0 };
+            shared.timers.schedule(id, now, delay, repeat);
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "clearTimer",
+        Function::new(ctx.clone(), move |id: u32| {
+            s.borrow_mut().timers.cancel(id);
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "viewport",
+        Function::new(ctx.clone(), move || {
+            let v = s.borrow().viewport;
+            vec![v.width.0 as f64, v.height.0 as f64, v.dpr as f64]
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "hasModule",
+        Function::new(ctx.clone(), move |path: String| s.borrow().package.read(&path).is_some())?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "resolveModule",
+        Function::new(ctx.clone(), move |from: String, target: String| {
+            resolve_module(&s.borrow().package, &from, &target)
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "compileModule",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Value<'js>> {
+            let source = s.borrow().package.read(&path).map(wrap_module);
+            match source {
+                Some(source) => eval_named(&ctx, &source, &path, false),
+                None => Err(rquickjs::Exception::throw_message(&ctx, &format!("module \"{path}\" is not defined"))),
+            }
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "setData",
+        Function::new(ctx.clone(), move |page: u32, json: String| -> Vec<String> { set_data(&s, PageId(page), &json) })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "reportError",
+        Function::new(ctx.clone(), move |message: String, stack: String| {
+            let shared = s.borrow();
+            let diagnostic = JsFailure { message, stack }.to_diagnostic(&shared.package);
+            shared.report(diagnostic);
+        })?,
+    )?;
+
+    ctx.globals().set("__native", native)
+}
+
+/// The package path `target` names when required from `from`: relative
+/// (`./x`, `../x`), package-absolute (`/x`), or bare (`utils/x`: relative
+/// first, then from the package root, then `miniprogram_npm/`). `.js` and
+/// `/index.js` are optional.
+pub(crate) fn resolve_module(package: &Package, from: &str, target: &str) -> Option<String> {
+    let explicit = target.starts_with("./") || target.starts_with("../") || target.starts_with('/');
+    let mut bases = vec![resolve_relative(from, target)];
+    if !explicit {
+        bases.push(normalize(target));
+        bases.push(normalize(&format!("miniprogram_npm/{target}")));
+    }
+    bases.into_iter().find_map(|base| {
+        [base.clone(), format!("{base}.js"), format!("{base}/index.js")]
+            .into_iter()
+            .find(|candidate| candidate.ends_with(".js") && package.read(candidate).is_some())
+    })
+}
+
+/// The native half of `this.setData`: apply to the mirror, send one batch.
+/// Returns the keys that are not data paths (JS skips and reports them).
+fn set_data(shared: &Rc<RefCell<Shared>>, page: PageId, json: &str) -> Vec<String> {
+    let mut shared = shared.borrow_mut();
+    let updates = match serde_json::from_str::<Map<String, serde_json::Value>>(json) {
+        Ok(updates) => updates,
+        Err(error) => {
+            shared.report(Diagnostic::error("", 0, 0, format!("setData: payload is not a JSON object: {error}")));
+            return Vec::new();
+        }
+    };
+    // A page that has been unloaded ignores setData, as WeChat does.
+    let Some(record) = shared.pages.iter_mut().find(|p| p.id == page) else { return Vec::new() };
+    let update = record.view.set_data(updates);
+    if !update.ops.is_empty() {
+        shared.send(ToRender::Ops(OpBatch { page, ops: update.ops }));
+    }
+    for diagnostic in update.diagnostics {
+        shared.report(diagnostic);
+    }
+    update.rejected_keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_resolution_tries_js_and_index() {
+        let (package, _) = Package::from_files(
+            [("app.json", "{}"), ("utils/util.js", ""), ("lib/index.js", ""), ("miniprogram_npm/dayjs/index.js", "")]
+                .map(|(a, b)| (a.to_string(), b.to_string())),
+        );
+        assert_eq!(resolve_module(&package, "pages/a/a.js", "../../utils/util"), Some("utils/util.js".into()));
+        assert_eq!(resolve_module(&package, "pages/a/a.js", "/utils/util.js"), Some("utils/util.js".into()));
+        assert_eq!(resolve_module(&package, "pages/a/a.js", "utils/util"), Some("utils/util.js".into()));
+        assert_eq!(resolve_module(&package, "app.js", "./lib"), Some("lib/index.js".into()));
+        assert_eq!(resolve_module(&package, "app.js", "dayjs"), Some("miniprogram_npm/dayjs/index.js".into()));
+        assert_eq!(resolve_module(&package, "app.js", "./missing"), None);
+    }
+}

@@ -1,0 +1,285 @@
+//! setData paths (`a.b[2].c`) and applying them to the page data mirror.
+//!
+//! A path is a list of segments, each an object key or an array index. Keys
+//! and indices compare by their decimal text (`list.0` and `list[0]` name the
+//! same place), which is how JS property access behaves too.
+
+use crate::TemplateError;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// One step of a data path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl PathSegment {
+    /// The property name JS would use for this segment.
+    pub fn as_key(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            PathSegment::Key(k) => std::borrow::Cow::Borrowed(k),
+            PathSegment::Index(i) => std::borrow::Cow::Owned(i.to_string()),
+        }
+    }
+
+    /// The array index this segment names, if any (`Key("3")` names 3).
+    pub fn as_index(&self) -> Option<usize> {
+        match self {
+            PathSegment::Index(i) => Some(*i),
+            PathSegment::Key(k) => parse_array_index(k),
+        }
+    }
+
+    /// Same place in the data (`Key("0")` matches `Index(0)`).
+    pub fn same_as(&self, other: &PathSegment) -> bool {
+        match (self, other) {
+            (PathSegment::Key(a), PathSegment::Key(b)) => a == b,
+            (PathSegment::Index(a), PathSegment::Index(b)) => a == b,
+            _ => self.as_key() == other.as_key(),
+        }
+    }
+}
+
+/// Parses a canonical array index ("0", "12"; not "01" or "-1").
+pub(crate) fn parse_array_index(s: &str) -> Option<usize> {
+    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A path into the page data, as written in a setData key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct DataPath {
+    pub segments: Vec<PathSegment>,
+}
+
+impl DataPath {
+    pub fn new(segments: Vec<PathSegment>) -> Self {
+        DataPath { segments }
+    }
+
+    /// A one-segment path naming a top-level data field.
+    pub fn field(name: &str) -> Self {
+        DataPath { segments: vec![PathSegment::Key(name.to_owned())] }
+    }
+
+    /// This path extended by one segment.
+    pub fn child(&self, segment: PathSegment) -> Self {
+        let mut segments = Vec::with_capacity(self.segments.len() + 1);
+        segments.extend(self.segments.iter().cloned());
+        segments.push(segment);
+        DataPath { segments }
+    }
+
+    /// Whether `self` is `other` or one of its ancestors.
+    pub fn is_prefix_of(&self, other: &DataPath) -> bool {
+        self.segments.len() <= other.segments.len()
+            && self.segments.iter().zip(&other.segments).all(|(a, b)| a.same_as(b))
+    }
+
+    /// Looks the path up in `data` (JS semantics: a key on an array may name
+    /// an index, an index on an object names the key of that text).
+    pub fn lookup<'a>(&self, data: &'a Value) -> Option<&'a Value> {
+        let mut cur = data;
+        for seg in &self.segments {
+            cur = lookup_segment(cur, seg)?;
+        }
+        Some(cur)
+    }
+}
+
+/// One step of [`DataPath::lookup`].
+pub(crate) fn lookup_segment<'a>(value: &'a Value, seg: &PathSegment) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) => map.get(seg.as_key().as_ref()),
+        Value::Array(items) => items.get(seg.as_index()?),
+        _ => None,
+    }
+}
+
+impl fmt::Display for DataPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.segments.iter().enumerate() {
+            match seg {
+                PathSegment::Index(n) => write!(f, "[{n}]")?,
+                PathSegment::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    for c in k.chars() {
+                        if matches!(c, '.' | '[' | ']' | '\\') {
+                            f.write_str("\\")?;
+                        }
+                        write!(f, "{c}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses a setData key: `a.b[2].c`, `list[0]`, `['a.b']` (a quoted key
+/// inside brackets), with `\` escaping `.`, `[` and `]` in plain keys.
+pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
+    let err = |reason: &str| TemplateError::InvalidDataPath { path: s.to_owned(), reason: reason.to_owned() };
+    let mut segments = Vec::new();
+    let mut chars = s.chars().peekable();
+    // Whether the next plain key is required (start, or right after a dot).
+    let mut expect_key = true;
+    loop {
+        match chars.peek().copied() {
+            None => {
+                if expect_key {
+                    return Err(err(if segments.is_empty() { "empty path" } else { "path ends with `.`" }));
+                }
+                break;
+            }
+            Some('[') => {
+                if expect_key && !segments.is_empty() {
+                    return Err(err("`[` right after `.`"));
+                }
+                chars.next();
+                let segment = match chars.peek().copied() {
+                    Some(q @ ('\'' | '"')) => {
+                        chars.next();
+                        let mut key = String::new();
+                        loop {
+                            match chars.next() {
+                                None => return Err(err("unclosed quote")),
+                                Some('\\') => match chars.next() {
+                                    Some(c) => key.push(c),
+                                    None => return Err(err("unclosed quote")),
+                                },
+                                Some(c) if c == q => break,
+                                Some(c) => key.push(c),
+                            }
+                        }
+                        PathSegment::Key(key)
+                    }
+                    _ => {
+                        let mut digits = String::new();
+                        while let Some(c) = chars.peek().copied() {
+                            if c == ']' {
+                                break;
+                            }
+                            digits.push(c);
+                            chars.next();
+                        }
+                        let digits = digits.trim();
+                        match digits.parse::<usize>() {
+                            Ok(n) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                                PathSegment::Index(n)
+                            }
+                            _ => return Err(err("an index in `[ ]` must be a non-negative integer")),
+                        }
+                    }
+                };
+                if chars.next() != Some(']') {
+                    return Err(err("missing `]`"));
+                }
+                segments.push(segment);
+                expect_key = false;
+            }
+            Some('.') => {
+                if expect_key {
+                    return Err(err("empty key"));
+                }
+                chars.next();
+                expect_key = true;
+            }
+            Some(_) => {
+                if !expect_key {
+                    return Err(err("a key must follow `.`"));
+                }
+                let mut key = String::new();
+                while let Some(c) = chars.peek().copied() {
+                    match c {
+                        '.' | '[' => break,
+                        ']' => return Err(err("unexpected `]`")),
+                        '\\' => {
+                            chars.next();
+                            match chars.next() {
+                                Some(escaped) => key.push(escaped),
+                                None => return Err(err("path ends with `\\`")),
+                            }
+                        }
+                        c => {
+                            key.push(c);
+                            chars.next();
+                        }
+                    }
+                }
+                segments.push(PathSegment::Key(key));
+                expect_key = false;
+            }
+        }
+    }
+    Ok(DataPath { segments })
+}
+
+/// Applies setData updates in order, creating missing intermediate objects
+/// (for a key) or arrays (for an index) the way WeChat does. Writing an index
+/// past an array's end pads it with `null` (JS holes serialize as null).
+pub fn apply_set_data(data: &mut Value, updates: &[(DataPath, Value)]) {
+    for (path, value) in updates {
+        set_path(data, &path.segments, value.clone());
+    }
+}
+
+/// The most `null` holes one write may add to an array; a larger index is
+/// almost surely a bug and would otherwise exhaust memory.
+const MAX_ARRAY_PADDING: usize = 1 << 20;
+
+fn set_path(target: &mut Value, segments: &[PathSegment], value: Value) {
+    let Some((first, rest)) = segments.split_first() else {
+        *target = value;
+        return;
+    };
+    let slot = match slot_for(target, first) {
+        Some(slot) => slot,
+        None => return,
+    };
+    if rest.is_empty() {
+        *slot = value;
+        return;
+    }
+    let child_is_container = matches!(slot, Value::Object(_) | Value::Array(_));
+    if !child_is_container {
+        *slot = match rest[0] {
+            PathSegment::Index(_) => Value::Array(Vec::new()),
+            PathSegment::Key(_) => Value::Object(Map::new()),
+        };
+    }
+    set_path(slot, rest, value);
+}
+
+/// The place `seg` names inside `target`, made to exist. A non-container
+/// target is replaced by the container the segment calls for.
+fn slot_for<'a>(target: &'a mut Value, seg: &PathSegment) -> Option<&'a mut Value> {
+    if !matches!(target, Value::Object(_) | Value::Array(_)) {
+        *target = match seg {
+            PathSegment::Index(_) => Value::Array(Vec::new()),
+            PathSegment::Key(_) => Value::Object(Map::new()),
+        };
+    }
+    match target {
+        Value::Object(map) => Some(map.entry(seg.as_key().into_owned()).or_insert(Value::Null)),
+        Value::Array(items) => {
+            // A non-numeric key on an array has no JSON representation; the
+            // write is dropped (JS would add an invisible property).
+            let index = seg.as_index()?;
+            if index > items.len() + MAX_ARRAY_PADDING {
+                return None;
+            }
+            if index >= items.len() {
+                items.resize(index + 1, Value::Null);
+            }
+            items.get_mut(index)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,155 @@
+//! The instance-tree arena and the DOM questions asked of it: which DOM
+//! nodes an instance owns, where its DOM parent is, and which DOM node
+//! follows it (the `before` of an insertion).
+
+use super::{Inst, InstId, InstKind, PageInstance};
+use cirrus_engine::ops::{NodeId, Op};
+
+impl PageInstance {
+    pub(super) fn alloc_inst(&mut self, parent: Option<InstId>, kind: InstKind) -> InstId {
+        let inst = Inst { parent, children: Vec::new(), bindings: Vec::new(), kind };
+        match self.free_insts.pop() {
+            Some(id) => {
+                self.insts[id] = Some(inst);
+                id
+            }
+            None => {
+                self.insts.push(Some(inst));
+                self.insts.len() - 1
+            }
+        }
+    }
+
+    /// Allocates an instance and appends it to `parent`'s children.
+    pub(super) fn add_child_inst(&mut self, parent: InstId, kind: InstKind) -> InstId {
+        let id = self.alloc_inst(Some(parent), kind);
+        self.inst_mut(parent).children.push(id);
+        id
+    }
+
+    pub(super) fn inst(&self, id: InstId) -> &Inst {
+        // Ids held by the tree and by bindings always point at live slots:
+        // both are dropped together in `free_subtree`.
+        match self.insts.get(id) {
+            Some(Some(inst)) => inst,
+            _ => unreachable!("dangling instance id {id}"),
+        }
+    }
+
+    pub(super) fn inst_mut(&mut self, id: InstId) -> &mut Inst {
+        match self.insts.get_mut(id) {
+            Some(Some(inst)) => inst,
+            _ => unreachable!("dangling instance id {id}"),
+        }
+    }
+
+    /// How many templates and includes enclose `id`.
+    pub(super) fn nesting_depth(&self, id: InstId) -> usize {
+        let mut depth = 0;
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            let inst = self.inst(i);
+            if matches!(inst.kind, InstKind::Template { .. } | InstKind::Include) {
+                depth += 1;
+            }
+            cur = inst.parent;
+        }
+        depth
+    }
+
+    /// The DOM node of an element or text instance.
+    fn own_node(&self, id: InstId) -> Option<NodeId> {
+        match &self.inst(id).kind {
+            InstKind::Element(element) => Some(element.node),
+            InstKind::Text { node, .. } => Some(*node),
+            InstKind::Root => Some(NodeId::ROOT),
+            _ => None,
+        }
+    }
+
+    /// The first DOM node `id` contributes to its DOM parent.
+    pub(super) fn first_dom_node(&self, id: InstId) -> Option<NodeId> {
+        if let Some(node) = self.own_node(id) {
+            return Some(node);
+        }
+        self.inst(id).children.iter().find_map(|&child| self.first_dom_node(child))
+    }
+
+    /// Every DOM node `id` contributes to its DOM parent, in order.
+    pub(super) fn top_dom_nodes(&self, id: InstId, out: &mut Vec<NodeId>) {
+        match self.own_node(id) {
+            Some(node) => out.push(node),
+            None => {
+                for &child in &self.inst(id).children {
+                    self.top_dom_nodes(child, out);
+                }
+            }
+        }
+    }
+
+    /// The DOM element that `id`'s DOM nodes are children of.
+    pub(super) fn dom_parent(&self, id: InstId) -> NodeId {
+        let mut cur = self.inst(id).parent;
+        while let Some(i) = cur {
+            if let Some(node) = self.own_node(i) {
+                return node;
+            }
+            cur = self.inst(i).parent;
+        }
+        NodeId::ROOT
+    }
+
+    /// The DOM node right after `id`'s nodes in their DOM parent (`None`:
+    /// they are last).
+    pub(super) fn dom_after(&self, id: InstId) -> Option<NodeId> {
+        let mut cur = id;
+        loop {
+            let parent = self.inst(cur).parent?;
+            let siblings = &self.inst(parent).children;
+            let position = siblings.iter().position(|&s| s == cur)?;
+            if let Some(node) = siblings[position + 1..].iter().find_map(|&s| self.first_dom_node(s)) {
+                return Some(node);
+            }
+            if self.own_node(parent).is_some() {
+                return None;
+            }
+            cur = parent;
+        }
+    }
+
+    /// Detaches and drops every child of `id`: one `Remove` per top-level
+    /// DOM node, then the instances and their bindings.
+    pub(super) fn clear_children(&mut self, id: InstId) {
+        let children = std::mem::take(&mut self.inst_mut(id).children);
+        for child in children {
+            self.remove_inst(child);
+        }
+    }
+
+    /// Removes one instance (already unlinked from its parent's children).
+    pub(super) fn remove_inst(&mut self, id: InstId) {
+        let mut nodes = Vec::new();
+        self.top_dom_nodes(id, &mut nodes);
+        self.ops.extend(nodes.into_iter().map(|node| Op::Remove { id: node }));
+        self.free_subtree(id);
+    }
+
+    /// Drops `id` and its descendants with their bindings and deps (no ops).
+    fn free_subtree(&mut self, id: InstId) {
+        let Some(inst) = self.insts.get_mut(id).and_then(Option::take) else { return };
+        for binding_id in inst.bindings {
+            if let Some(binding) = self.bindings.remove(&binding_id) {
+                for (path, kind) in &binding.deps {
+                    self.deps.remove(path, *kind, binding_id);
+                }
+            }
+        }
+        if let InstKind::Element(element) = &inst.kind {
+            self.elements.remove(&element.node);
+        }
+        for child in inst.children {
+            self.free_subtree(child);
+        }
+        self.free_insts.push(id);
+    }
+}

@@ -1,0 +1,41 @@
+//! cirrus-template: WXML templates bound to page data, producing minimal op diffs.
+//!
+//! Pipeline: [`TemplateGroup`] parses WXML files with glass-easel's parser and
+//! lowers them to a small IR (`ir`); [`PageInstance`] instantiates a page's
+//! IR against a `serde_json::Value` mirror of the page data, emitting
+//! [`cirrus_engine::ops::Op`]s that build the tree under `NodeId::ROOT`.
+//! While evaluating, every binding records the data paths it read; a
+//! dependency index (`deps`) maps changed paths back to the bindings that read
+//! them, so [`PageInstance::update`] re-evaluates only those and emits only the
+//! ops whose values actually changed.
+//!
+//! Invariants kept across the crate:
+//! - nothing here panics on user input (WXML, expressions, data, paths);
+//! - node ids are allocated upward from `first_id` and never reused;
+//! - every diagnostic carries a 1-based file:line:column.
+
+mod data_path;
+mod deps;
+mod diagnostic;
+mod eval;
+mod events;
+mod group;
+mod instance;
+mod ir;
+mod lower;
+mod value;
+
+pub use data_path::{apply_set_data, parse_data_path, DataPath, PathSegment};
+pub use diagnostic::TemplateDiagnostic;
+pub use events::{EventBinding, EventKind};
+pub use group::TemplateGroup;
+pub use instance::PageInstance;
+
+/// Errors of this crate's API (user content problems are
+/// [`TemplateDiagnostic`]s instead).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// A setData key that is not a valid data path (`a.b[2].c`).
+    #[error("invalid data path `{path}`: {reason}")]
+    InvalidDataPath { path: String, reason: String },
+}

@@ -1,0 +1,59 @@
+//! Headless rendering: `cirrus shot`, and the API the fixture tests use.
+
+use crate::session::Session;
+use anyhow::{Context, Result};
+use cirrus_engine::layout::Viewport;
+use cirrus_engine::package::Package;
+use cirrus_engine::render_thread::{Capture, FrameTarget};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The options of `cirrus shot`.
+#[derive(Clone, Debug)]
+pub struct ShotOptions {
+    /// Route with an optional query; `None` is the home page.
+    pub page: Option<String>,
+    pub width: f32,
+    pub height: f32,
+    pub dpr: f32,
+    /// The shot is not taken before this long after launch.
+    pub wait: Duration,
+    /// The shot is taken at this point even if the app has not settled.
+    pub timeout: Duration,
+}
+
+impl Default for ShotOptions {
+    fn default() -> Self {
+        ShotOptions {
+            page: None,
+            width: 375.0,
+            height: 667.0,
+            dpr: 2.0,
+            wait: Duration::ZERO,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Launches the app headless and captures the page on top of the stack once
+/// it has settled (onReady done, nothing pending) and `wait` has passed.
+pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture> {
+    let viewport = Viewport::new(options.width, options.height, options.dpr);
+    let session = Session::launch(package, options.page.as_deref(), viewport, FrameTarget::Headless)?;
+    let not_before = session.started + options.wait;
+    let deadline = Instant::now().max(not_before) + options.timeout;
+    let capture = session.render.capture(not_before, deadline).context("capturing the frame")?;
+    Ok(capture)
+}
+
+/// The layout file (DESIGN.md) of `route` at the given viewport.
+pub fn layout_of(package: Arc<Package>, route: &str, width: f32, height: f32) -> Result<serde_json::Value> {
+    let options = ShotOptions { page: Some(route.to_owned()), width, height, dpr: 1.0, ..Default::default() };
+    Ok(shot(package, &options)?.layout)
+}
+
+/// A screenshot of `route` at the given viewport and device pixel ratio.
+pub fn screenshot_of(package: Arc<Package>, route: &str, width: f32, height: f32, dpr: f32) -> Result<image::RgbaImage> {
+    let options = ShotOptions { page: Some(route.to_owned()), width, height, dpr, ..Default::default() };
+    Ok(shot(package, &options)?.image)
+}

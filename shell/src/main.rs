@@ -1,0 +1,141 @@
+//! `cirrus`: run a mini program in a window, render it headless, check it.
+
+use anyhow::{bail, Context, Result};
+use cirrus_engine::package::Package;
+use cirrus_shell::{check, headless, window};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "cirrus", version, about = "A native, GPU-rendered engine for WeChat mini programs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open APP in a window.
+    Run {
+        /// The mini program folder (holding app.json).
+        app: PathBuf,
+        /// The page to open, with an optional query (`pages/a/a?id=3`).
+        #[arg(long)]
+        page: Option<String>,
+        #[arg(long, default_value_t = 375.0)]
+        width: f32,
+        #[arg(long, default_value_t = 667.0)]
+        height: f32,
+        /// Close the window after presenting this many frames (for tests).
+        #[arg(long)]
+        exit_after_frames: Option<u64>,
+    },
+    /// Render a page headless to a PNG (and its layout to JSON).
+    Shot {
+        app: PathBuf,
+        #[arg(long)]
+        page: Option<String>,
+        #[arg(long, default_value_t = 375.0)]
+        width: f32,
+        #[arg(long, default_value_t = 667.0)]
+        height: f32,
+        #[arg(long, default_value_t = 2.0)]
+        dpr: f32,
+        /// Take the shot no earlier than this many milliseconds after launch.
+        #[arg(long, default_value_t = 0)]
+        wait_ms: u64,
+        #[arg(long, default_value = "shot.png")]
+        out: PathBuf,
+        /// Also write the layout file (DESIGN.md format).
+        #[arg(long)]
+        layout: Option<PathBuf>,
+    },
+    /// Print every diagnostic of APP; exit non-zero on an error.
+    Check { app: PathBuf },
+    /// Run the benchmark scenarios of benches/.
+    Bench {
+        /// first-frame, update, long-list, animation or navigate.
+        scenario: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cirrus: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(app: &PathBuf) -> Result<(std::sync::Arc<Package>, Vec<cirrus_engine::Diagnostic>)> {
+    Package::load(app).with_context(|| format!("loading {}", app.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run { app, page, width, height, exit_after_frames } => {
+            let (package, diags) = load(&app)?;
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            window::run_window(package, page, width, height, exit_after_frames)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Shot { app, page, width, height, dpr, wait_ms, out, layout } => {
+            let started = Instant::now();
+            let (package, diags) = load(&app)?;
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            let options = headless::ShotOptions {
+                page,
+                width,
+                height,
+                dpr,
+                wait: Duration::from_millis(wait_ms),
+                ..Default::default()
+            };
+            let capture = headless::shot(package, &options)?;
+            for d in capture.diagnostics.iter().filter(|d| !diags.contains(d)) {
+                eprintln!("{d}");
+            }
+            capture.image.save(&out).with_context(|| format!("writing {}", out.display()))?;
+            if let Some(path) = layout {
+                let text = serde_json::to_string_pretty(&capture.layout)?;
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            }
+            if !capture.settled {
+                eprintln!("cirrus: warning: the app had not settled when the shot was taken");
+            }
+            eprintln!(
+                "cirrus: wrote {} ({}x{}) in {} ms on {}",
+                out.display(),
+                capture.image.width(),
+                capture.image.height(),
+                started.elapsed().as_millis(),
+                capture.adapter
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { app } => {
+            let (package, mut diags) = load(&app)?;
+            diags.extend(check::check_package(&package));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            for d in &diags {
+                println!("{d}");
+            }
+            println!("{} error(s), {} warning(s)", errors, diags.len() - errors);
+            Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Bench { scenario } => {
+            bail!(
+                "`cirrus bench {}` is not implemented in this build (the benchmark issue adds it)",
+                scenario.unwrap_or_default()
+            )
+        }
+    }
+}

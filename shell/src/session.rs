@@ -1,0 +1,45 @@
+//! One running app: a logic thread and a render thread wired together by
+//! crossbeam channels (DESIGN.md "Threads").
+
+use anyhow::{Context, Result};
+use cirrus_engine::layout::Viewport;
+use cirrus_engine::package::Package;
+use cirrus_engine::protocol::ToLogic;
+use cirrus_engine::render_thread::{FrameTarget, RenderThread};
+use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
+use crossbeam::channel;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct Session {
+    /// Declared before `logic` so it stops first (it tells the logic thread
+    /// to stop on its way out).
+    pub render: RenderThread,
+    pub logic: LogicHandle,
+    pub started: Instant,
+}
+
+impl Session {
+    /// Starts the app at `route` (`pages/a/a?id=3`; `None` is the home page).
+    pub fn launch(package: Arc<Package>, route: Option<&str>, viewport: Viewport, target: FrameTarget) -> Result<Session> {
+        let started = Instant::now();
+        let route = match route {
+            Some(r) => r.to_owned(),
+            None => package.home().context("app.json names no page")?.to_owned(),
+        };
+        let (path, query) = match route.split_once('?') {
+            Some((p, q)) => (p.to_owned(), q.to_owned()),
+            None => (route.clone(), String::new()),
+        };
+        let path = cirrus_engine::package::normalize(&path);
+        let (to_render, from_logic) = channel::unbounded();
+        let (to_logic, from_host) = channel::unbounded();
+        let options = LogicOptions { viewport, clock: Clock::real() };
+        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
+            .context("starting the logic thread")?;
+        to_logic.send(ToLogic::Launch { route: path, query }).context("the logic thread stopped at once")?;
+        let render = RenderThread::spawn(package, viewport, target, from_logic, to_logic)
+            .context("starting the render thread")?;
+        Ok(Session { render, logic, started })
+    }
+}

@@ -1,0 +1,120 @@
+//! `cirrus run`: the desktop window (winit). The main thread runs the event
+//! loop and owns the window; the render thread owns the surface and
+//! presents frames; the logic thread runs the app's JS.
+
+use crate::session::Session;
+use anyhow::{Context, Result};
+use cirrus_engine::layout::Viewport;
+use cirrus_engine::package::Package;
+use cirrus_engine::render_thread::{FrameTarget, HostCommand};
+use cirrus_engine::surface::SurfaceTarget;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use winit::application::ApplicationHandler;
+use winit::dpi::LogicalSize;
+use winit::event::WindowEvent;
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
+use winit::window::{Window, WindowId};
+
+/// Opens the window and runs until it is closed (or, with
+/// `exit_after_frames`, until that many frames were presented).
+pub fn run_window(
+    package: Arc<Package>,
+    page: Option<String>,
+    width: f32,
+    height: f32,
+    exit_after_frames: Option<u64>,
+) -> Result<()> {
+    let event_loop = EventLoop::new().context("opening the display (is DISPLAY or WAYLAND_DISPLAY set?)")?;
+    let mut app = WindowApp { package, page, size: (width, height), exit_after_frames, state: None, error: None };
+    event_loop.run_app(&mut app).context("running the event loop")?;
+    match app.error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+struct Running {
+    window: Arc<Window>,
+    session: Session,
+    frames: Arc<AtomicU64>,
+}
+
+struct WindowApp {
+    package: Arc<Package>,
+    page: Option<String>,
+    size: (f32, f32),
+    exit_after_frames: Option<u64>,
+    state: Option<Running>,
+    error: Option<anyhow::Error>,
+}
+
+impl WindowApp {
+    fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<Running> {
+        let title = self.package.app.window.navigation_bar_title_text.clone();
+        let attrs = Window::default_attributes()
+            .with_title(if title.is_empty() { "Cirrus".to_owned() } else { format!("{title} — Cirrus") })
+            .with_inner_size(LogicalSize::new(self.size.0, self.size.1));
+        let window = Arc::new(event_loop.create_window(attrs).context("creating the window")?);
+        let instance = wgpu::Instance::new(&wgpu::InstanceDescriptor::default());
+        let surface = instance.create_surface(window.clone()).context("creating the window surface")?;
+        let viewport = viewport_of(&window);
+        let physical = window.inner_size();
+        let target = SurfaceTarget::new(instance, surface, (physical.width, physical.height));
+        let frames = target.frames.clone();
+        let session = Session::launch(self.package.clone(), self.page.as_deref(), viewport, FrameTarget::Surface(target))?;
+        Ok(Running { window, session, frames })
+    }
+}
+
+/// The viewport in CSS px: the window's logical size at its scale factor.
+fn viewport_of(window: &Window) -> Viewport {
+    let scale = window.scale_factor() as f32;
+    let size = window.inner_size();
+    Viewport::new(size.width as f32 / scale, size.height as f32 / scale, scale)
+}
+
+impl ApplicationHandler for WindowApp {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.state.is_some() {
+            return;
+        }
+        match self.start(event_loop) {
+            Ok(r) => self.state = Some(r),
+            Err(e) => {
+                self.error = Some(e);
+                event_loop.exit();
+            }
+        }
+        // Poll so `exit_after_frames` is noticed without input events.
+        event_loop.set_control_flow(ControlFlow::wait_duration(Duration::from_millis(16)));
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        let Some(state) = &self.state else { return };
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(_) | WindowEvent::ScaleFactorChanged { .. } => {
+                let _ = state.session.render.send(HostCommand::Resize(viewport_of(&state.window)));
+            }
+            _ => {}
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        if let (Some(limit), Some(state)) = (self.exit_after_frames, &self.state) {
+            if state.frames.load(Ordering::Relaxed) >= limit {
+                event_loop.exit();
+            }
+        }
+    }
+
+    fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        if let Some(state) = self.state.take() {
+            let frames = state.frames.load(Ordering::Relaxed);
+            state.session.render.shutdown();
+            eprintln!("cirrus: window closed after {frames} frame(s)");
+        }
+    }
+}
