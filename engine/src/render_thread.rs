@@ -277,7 +277,10 @@ impl Worker {
             layout: self.stage.layout_json(),
             diagnostics: self.stage.diagnostics().to_vec(),
             settled,
-            adapter: renderer.adapter_label(),
+            adapter: {
+                let l = renderer.adapter_label();
+                format!("{} ({}, {})", l.name, l.backend, l.device_type)
+            },
         })
     }
 }

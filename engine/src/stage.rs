@@ -224,8 +224,13 @@ impl Stage {
 
     /// The layout file of DESIGN.md for the top page:
     /// `{"viewport":{"width","height"},"root":NODE}`.
-    pub fn layout_json(&self) -> Value {
-        let root = self.pages.last().map(|p| node_json(&p.tree, NodeId::ROOT, (0.0, 0.0))).unwrap_or(Value::Null);
+    pub fn layout_json(&mut self) -> Value {
+        let text = &mut self.text;
+        let root = self
+            .pages
+            .last()
+            .map(|p| node_json(&p.tree, NodeId::ROOT, (0.0, 0.0), &mut JsonContext { text, paragraph: None }))
+            .unwrap_or(Value::Null);
         json!({
             "viewport": { "width": self.viewport.width.0, "height": self.viewport.height.0 },
             "root": root,
@@ -242,19 +247,66 @@ fn mark_all_restyle(tree: &mut PageTree) {
     tree.changed = true;
 }
 
+/// While writing the layout file inside a paragraph: the paragraph's
+/// shaped fragments, to give nested `<text>` elements their inline boxes.
+struct JsonContext<'t> {
+    text: &'t mut TextSystem,
+    /// (root's span nodes, shaped paragraph, content-box origin)
+    paragraph: Option<(Vec<NodeId>, Arc<cirrus_layout::text::ShapedParagraph>, (f32, f32))>,
+}
+
 /// One node of the layout file; `origin` is the parent's border-box corner.
-fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32)) -> Value {
+fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonContext) -> Value {
     let Some(node) = tree.get(id) else { return Value::Null };
     let layout = node.layout.layout();
-    let base = if node.style.position == cirrus_layout::style::Position::Fixed { (0.0, 0.0) } else { origin };
-    let x = base.0 + layout.location.x;
-    let y = base.1 + layout.location.y;
+    let (x, y, width, height) = match &cx.paragraph {
+        // A span inside a paragraph: the union of its inline fragments.
+        Some((span_nodes, shaped, content)) => {
+            let mine: Vec<usize> = span_nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, &t)| is_descendant(tree, t, id))
+                .map(|(i, _)| i)
+                .collect();
+            let frags = shaped.fragments.iter().filter(|f| mine.contains(&f.span));
+            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for f in frags {
+                x0 = x0.min(f.x);
+                y0 = y0.min(f.y);
+                x1 = x1.max(f.x + f.width);
+                y1 = y1.max(f.y + f.height);
+            }
+            if x0 > x1 {
+                (content.0, content.1, 0.0, 0.0)
+            } else {
+                (content.0 + x0, content.1 + y0, x1 - x0, y1 - y0)
+            }
+        }
+        None => {
+            let base = if node.style.position == cirrus_layout::style::Position::Fixed { (0.0, 0.0) } else { origin };
+            (base.0 + layout.location.x, base.1 + layout.location.y, layout.size.width, layout.size.height)
+        }
+    };
+    let entering_paragraph = cx.paragraph.is_none() && node.is_element() && node.layout.paragraph.is_some();
+    if entering_paragraph {
+        let p = node.layout.paragraph.as_ref().expect("checked");
+        let content = (
+            x + layout.border.left + layout.padding.left,
+            y + layout.border.top + layout.padding.top,
+        );
+        let content_width = layout.content_box_width();
+        let shaped = cx.text.shape(p, content_width);
+        cx.paragraph = Some((node.span_nodes.clone(), shaped, content));
+    }
     let children: Vec<Value> = node
         .children
         .iter()
         .filter(|&&c| tree.get(c).is_some_and(|n| n.is_element()))
-        .map(|&c| node_json(tree, c, (x, y)))
+        .map(|&c| node_json(tree, c, (x, y), cx))
         .collect();
+    if entering_paragraph {
+        cx.paragraph = None;
+    }
     let tag = match &node.kind {
         NodeKind::Element { tag } => tag.as_str(),
         NodeKind::Text { .. } => "#text",
@@ -265,10 +317,22 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32)) -> Value {
         "class": node.attrs.classes.join(" "),
         "x": round64(x),
         "y": round64(y),
-        "width": round64(layout.size.width),
-        "height": round64(layout.size.height),
+        "width": round64(width),
+        "height": round64(height),
         "children": children,
     })
+}
+
+/// Whether `node` is `ancestor` or lies below it.
+fn is_descendant(tree: &PageTree, node: NodeId, ancestor: NodeId) -> bool {
+    let mut cursor = Some(node);
+    while let Some(c) = cursor {
+        if c == ancestor {
+            return true;
+        }
+        cursor = tree.get(c).and_then(|n| n.parent);
+    }
+    false
 }
 
 /// Rounds to 1/64 px, Chromium's layout unit.

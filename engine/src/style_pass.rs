@@ -40,12 +40,12 @@ impl StylePass<'_> {
     /// Restyles the page where needed. Returns whether anything changed.
     pub fn run(&mut self, page: &mut PageView) -> bool {
         let PageView { tree, sheets, files, .. } = page;
-        if !tree.root().restyle && !tree.changed {
+        if !tree.changed {
             return false;
         }
         let before = self.stats;
         let mut fixed = Vec::new();
-        self.visit(tree, sheets, &files.wxml, NodeId::ROOT, None, false, &mut fixed);
+        self.visit(tree, sheets, &files.wxml, NodeId::ROOT, None, false, false, &mut fixed);
         if self.stats != before || tree.changed {
             // Fixed boxes are laid out against the page, whatever their parent.
             let root_children = layout_children_of(tree, NodeId::ROOT, &fixed);
@@ -60,8 +60,9 @@ impl StylePass<'_> {
         true
     }
 
-    /// Restyles `id` if it or an ancestor was marked; returns whether the
-    /// node's subtree changed in a way its paragraph (if any) must reflect.
+    /// Restyles `id` where marked (see the flags on [`crate::tree::Node`]);
+    /// returns whether the node's subtree changed in a way its ancestors'
+    /// layout (children lists, paragraphs) must reflect.
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &mut self,
@@ -71,12 +72,15 @@ impl StylePass<'_> {
         id: NodeId,
         parent_style: Option<&ComputedStyle>,
         force: bool,
+        sibling_pass: bool,
         fixed: &mut Vec<NodeId>,
     ) -> bool {
         let Some(node) = tree.get(id) else { return false };
-        let restyle = force || node.restyle;
-        let mut changed = false;
-        if restyle {
+        let whole_subtree = node.restyle;
+        let recompute = force || whole_subtree || node.restyle_self || sibling_pass;
+        let restyle_children = node.restyle_children;
+        let mut changed = node.content_changed;
+        if recompute {
             let style = match &node.kind {
                 NodeKind::Element { tag } => {
                     let mut s = sheets.compute(&crate::style_element::ElementRef { tree, id }, parent_style);
@@ -87,23 +91,29 @@ impl StylePass<'_> {
             };
             self.stats.restyled += 1;
             let node = tree.get_mut(id).expect("visited node exists");
-            node.restyle = false;
             if node.style != style {
                 node.style = style;
                 changed = true;
             }
         }
-        let node = tree.get(id).expect("visited node exists");
+        let node = tree.get_mut(id).expect("visited node exists");
+        node.restyle = false;
+        node.restyle_self = false;
+        node.restyle_children = false;
+        node.content_changed = false;
         if node.style.position == Position::Fixed && id != NodeId::ROOT {
             fixed.push(id);
         }
         let style = node.style.clone();
         let children = node.children.clone();
-        let mut subtree_changed = changed;
+        // Inherited properties flow down when this node's style changed.
+        let force_children = force || whole_subtree || (recompute && changed);
+        let mut subtree_changed = false;
         for child in &children {
-            subtree_changed |= self.visit(tree, sheets, wxml, *child, Some(&style), restyle, fixed);
+            subtree_changed |=
+                self.visit(tree, sheets, wxml, *child, Some(&style), force_children, restyle_children, fixed);
         }
-        if restyle || subtree_changed {
+        if recompute || subtree_changed || changed {
             self.update_layout_box(tree, id, subtree_changed || changed);
         }
         subtree_changed || changed
@@ -163,10 +173,11 @@ impl StylePass<'_> {
         let Some(node) = tree.get(id) else { return };
         let in_paragraph = is_inside_paragraph(tree, id);
         let is_paragraph_root = !in_paragraph && (node.tag() == Some("text") || matches!(node.kind, NodeKind::Text { .. }));
-        let paragraph = if is_paragraph_root && content_changed {
-            Some(build_paragraph(tree, id))
+        let (paragraph, span_nodes) = if is_paragraph_root && content_changed {
+            let (p, nodes) = build_paragraph(tree, id);
+            (Some(p), nodes)
         } else {
-            None
+            (None, Vec::new())
         };
         let children = if is_paragraph_root || in_paragraph { Vec::new() } else { layout_children_of(tree, id, &[]) };
         let mut taffy_style = cirrus_layout::taffy_style::to_taffy(&node.style);
@@ -181,6 +192,7 @@ impl StylePass<'_> {
             dirty = true;
         }
         if let Some(p) = paragraph {
+            node.span_nodes = span_nodes;
             if node.layout.paragraph.as_ref() != Some(&p) {
                 node.layout.paragraph = Some(p);
                 dirty = true;
@@ -256,9 +268,11 @@ fn text_run_style(parent: Option<&ComputedStyle>) -> ComputedStyle {
 }
 
 /// The paragraph of a `<text>` (or a bare text run): every text run below
-/// it becomes a span with the style of its nearest element.
-fn build_paragraph(tree: &PageTree, root: NodeId) -> Paragraph {
+/// it becomes a span with the style of its nearest element. Also returns
+/// the text run behind each span.
+fn build_paragraph(tree: &PageTree, root: NodeId) -> (Paragraph, Vec<NodeId>) {
     let mut spans = Vec::new();
+    let mut nodes = Vec::new();
     for id in tree.descendants(root) {
         let Some(node) = tree.get(id) else { continue };
         let NodeKind::Text { text } = &node.kind else { continue };
@@ -286,7 +300,8 @@ fn build_paragraph(tree: &PageTree, root: NodeId) -> Paragraph {
             continue;
         }
         spans.push(TextSpan { text: text.clone(), style: TextStyle::from_computed(&node.style) });
+        nodes.push(id);
     }
     let root_style = &tree.get(root).expect("paragraph root exists").style;
-    Paragraph::from_computed(root_style, spans)
+    (Paragraph::from_computed(root_style, spans), nodes)
 }

@@ -46,7 +46,7 @@ impl SurfaceTarget {
         if let Some(c) = &self.config {
             return c.clone();
         }
-        let caps = self.surface.get_capabilities(renderer.adapter());
+        let caps = renderer.surface_capabilities(&self.surface);
         // Blending happens on sRGB-encoded values (as browsers do), so a
         // non-sRGB view of the surface is preferred.
         let format = caps

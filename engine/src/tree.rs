@@ -4,9 +4,10 @@
 //! a dense vector indexed by id (ids are allocated upward and never reused
 //! within a page). The tree applies [`Op`]s and records what each change
 //! invalidates:
-//! - `restyle`: the node's computed style must be recomputed (its class, id,
-//!   style attribute or position among siblings changed), and with it its
-//!   descendants (inheritance, descendant selectors);
+//! - restyle flags (`restyle`, `restyle_self`, `restyle_children`,
+//!   `content_changed`, see [`Node`]): the narrowest recomputation each
+//!   change needs: an inline style change restyles one node, a class change
+//!   its subtree and its siblings, a text change one paragraph;
 //! - layout dirtiness lives in each node's [`LayoutBox`] and is propagated to
 //!   the ancestors when a layout-affecting style changes, so taffy relayouts
 //!   only dirty subtrees.
@@ -56,8 +57,19 @@ pub struct Node {
     /// Children handed to taffy, in `order` order. Empty for paragraph roots
     /// (`<text>`), whose descendants are spans of the paragraph.
     pub layout_children: Vec<cirrus_layout::taffy::NodeId>,
-    /// The computed style must be recomputed (and the subtree's with it).
+    /// Recompute this node's style and its whole subtree's (its class or
+    /// id changed, or it is new: descendant selectors may match anew).
     pub restyle: bool,
+    /// Recompute this node's style; descendants only if it changed
+    /// (inheritance). Set by inline style and other attribute changes.
+    pub restyle_self: bool,
+    /// Recompute each child's own style (siblings changed, so structural
+    /// selectors such as `:nth-child`, `+` and `~` may match differently).
+    pub restyle_children: bool,
+    /// A text run's content changed: its paragraph must be rebuilt.
+    pub content_changed: bool,
+    /// For a paragraph root: the text run behind each span of its paragraph.
+    pub span_nodes: Vec<NodeId>,
 }
 
 impl Node {
@@ -71,6 +83,10 @@ impl Node {
             layout: LayoutBox::new(Default::default()),
             layout_children: Vec::new(),
             restyle: true,
+            restyle_self: false,
+            restyle_children: false,
+            content_changed: false,
+            span_nodes: Vec::new(),
         }
     }
 
@@ -165,8 +181,7 @@ impl PageTree {
             Op::SetText { id, text } => {
                 let node = self.get_mut(id).ok_or(TreeError::NoSuchNode(id))?;
                 node.kind = NodeKind::Text { text };
-                node.restyle = true;
-                self.mark_restyle_parent(id);
+                node.content_changed = true;
                 Ok(())
             }
         }
@@ -213,7 +228,7 @@ impl PageTree {
             c.parent = Some(parent);
             c.restyle = true;
         }
-        self.mark_restyle_parent(child);
+        self.mark_siblings_changed(parent);
         Ok(())
     }
 
@@ -222,9 +237,8 @@ impl PageTree {
         let Some(parent) = self.get(id).and_then(|n| n.parent) else { return };
         if let Some(p) = self.get_mut(parent) {
             p.children.retain(|&c| c != id);
-            // Siblings' structural selectors (:nth-child, +, ~) may change.
-            p.restyle = true;
         }
+        self.mark_siblings_changed(parent);
         if let Some(n) = self.get_mut(id) {
             n.parent = None;
         }
@@ -252,6 +266,7 @@ impl PageTree {
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
         };
+        let selectors_see_it = matches!(name.as_str(), "id" | "class");
         match name.as_str() {
             "id" => node.attrs.id = as_string(&value),
             "class" => node.attrs.classes = as_string(&value).split_whitespace().map(str::to_owned).collect(),
@@ -264,17 +279,29 @@ impl PageTree {
                 };
             }
         }
-        node.restyle = true;
-        // Sibling combinators can make a sibling's style depend on this one.
-        self.mark_restyle_parent(id);
+        if selectors_see_it {
+            // Descendant selectors may now match below it, and sibling
+            // combinators (`+`, `~`) after it.
+            node.restyle = true;
+            let parent = node.parent;
+            if let Some(parent) = parent {
+                if let Some(p) = self.get_mut(parent) {
+                    p.restyle_children = true;
+                }
+            }
+        } else {
+            // An inline style, `hidden`, `src`...: only this node's own style.
+            node.restyle_self = true;
+        }
         Ok(())
     }
 
-    fn mark_restyle_parent(&mut self, id: NodeId) {
-        if let Some(parent) = self.get(id).and_then(|n| n.parent) {
-            if let Some(p) = self.get_mut(parent) {
-                p.restyle = true;
-            }
+    /// The children of `parent` changed: every child's structural selectors
+    /// may match differently, and `:empty` on the parent.
+    fn mark_siblings_changed(&mut self, parent: NodeId) {
+        if let Some(p) = self.get_mut(parent) {
+            p.restyle_children = true;
+            p.restyle_self = true;
         }
     }
 

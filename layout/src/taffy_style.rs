@@ -34,7 +34,10 @@ pub fn to_taffy(style: &ComputedStyle) -> taffy::Style {
             BoxSizing::BorderBox => taffy::BoxSizing::BorderBox,
             BoxSizing::ContentBox => taffy::BoxSizing::ContentBox,
         },
-        overflow: Point { x: overflow, y: overflow },
+        overflow: Point {
+            x: overflow,
+            y: overflow,
+        },
         scrollbar_width: 0.0,
         position: match style.position {
             Position::Relative => taffy::Position::Relative,
@@ -46,11 +49,22 @@ pub fn to_taffy(style: &ComputedStyle) -> taffy::Style {
             top: length_percentage_auto(style.inset.top),
             bottom: length_percentage_auto(style.inset.bottom),
         },
-        size: Size { width: dimension(style.width), height: dimension(style.height) },
-        min_size: Size { width: dimension(style.min_width), height: dimension(style.min_height) },
+        size: Size {
+            width: dimension(style.width),
+            height: dimension(style.height),
+        },
+        min_size: Size {
+            width: dimension(style.min_width),
+            height: dimension(style.min_height),
+        },
         // `Dimension::Auto` in a max-* property is CSS `none`, which is taffy's auto.
-        max_size: Size { width: dimension(style.max_width), height: dimension(style.max_height) },
-        aspect_ratio: style.aspect_ratio.filter(|ratio| ratio.is_finite() && *ratio > 0.0),
+        max_size: Size {
+            width: dimension(style.max_width),
+            height: dimension(style.max_height),
+        },
+        aspect_ratio: style
+            .aspect_ratio
+            .filter(|ratio| ratio.is_finite() && *ratio > 0.0),
         margin: Rect {
             left: length_percentage_auto(style.margin.left),
             right: length_percentage_auto(style.margin.right),
@@ -213,10 +227,21 @@ mod tests {
             min_width: Dimension::Px(10.0),
             max_height: Dimension::Px(300.0),
             aspect_ratio: Some(1.5),
-            inset: Sides { top: Dimension::Px(1.0), ..Sides::all(Dimension::Auto) },
-            margin: Sides { left: Dimension::Auto, ..Sides::all(Dimension::Px(3.0)) },
+            inset: Sides {
+                top: Dimension::Px(1.0),
+                ..Sides::all(Dimension::Auto)
+            },
+            margin: Sides {
+                left: Dimension::Auto,
+                ..Sides::all(Dimension::Px(3.0))
+            },
             padding: Sides::all(LengthPercentage::Percent(0.05)),
-            border_width: Sides { top: 2.0, right: 0.0, bottom: -1.0, left: 3.0 },
+            border_width: Sides {
+                top: 2.0,
+                right: 0.0,
+                bottom: -1.0,
+                left: 3.0,
+            },
             ..ComputedStyle::default()
         };
         let converted = to_taffy(&style);
@@ -229,8 +254,14 @@ mod tests {
         assert_eq!(converted.flex_wrap, taffy::FlexWrap::WrapReverse);
         assert_eq!(converted.align_items, Some(taffy::AlignItems::Center));
         assert_eq!(converted.align_self, Some(taffy::AlignItems::FlexEnd));
-        assert_eq!(converted.align_content, Some(taffy::AlignContent::SpaceAround));
-        assert_eq!(converted.justify_content, Some(taffy::AlignContent::SpaceEvenly));
+        assert_eq!(
+            converted.align_content,
+            Some(taffy::AlignContent::SpaceAround)
+        );
+        assert_eq!(
+            converted.justify_content,
+            Some(taffy::AlignContent::SpaceEvenly)
+        );
         assert_eq!(converted.flex_grow, 2.0);
         assert_eq!(converted.flex_shrink, 0.0);
         assert_eq!(converted.flex_basis, taffy::Dimension::percent(0.25));
@@ -242,22 +273,40 @@ mod tests {
         assert!(converted.min_size.height.is_auto());
         assert_eq!(converted.max_size.height, taffy::Dimension::length(300.0));
         assert_eq!(converted.aspect_ratio, Some(1.5));
-        assert_eq!(converted.inset.top, taffy::LengthPercentageAuto::length(1.0));
+        assert_eq!(
+            converted.inset.top,
+            taffy::LengthPercentageAuto::length(1.0)
+        );
         assert!(converted.inset.left.is_auto());
         assert!(converted.margin.left.is_auto());
-        assert_eq!(converted.margin.right, taffy::LengthPercentageAuto::length(3.0));
-        assert_eq!(converted.padding.top, taffy::LengthPercentage::percent(0.05));
+        assert_eq!(
+            converted.margin.right,
+            taffy::LengthPercentageAuto::length(3.0)
+        );
+        assert_eq!(
+            converted.padding.top,
+            taffy::LengthPercentage::percent(0.05)
+        );
         assert_eq!(converted.border.top, taffy::LengthPercentage::length(2.0));
         assert_eq!(converted.border.left, taffy::LengthPercentage::length(3.0));
         // A negative border width is clamped rather than handed to taffy.
-        assert_eq!(converted.border.bottom, taffy::LengthPercentage::length(0.0));
+        assert_eq!(
+            converted.border.bottom,
+            taffy::LengthPercentage::length(0.0)
+        );
     }
 
     #[test]
     fn inline_and_none_displays() {
-        let inline = ComputedStyle { display: Display::Inline, ..ComputedStyle::default() };
+        let inline = ComputedStyle {
+            display: Display::Inline,
+            ..ComputedStyle::default()
+        };
         assert_eq!(to_taffy(&inline).display, taffy::Display::Block);
-        let hidden = ComputedStyle { display: Display::None, ..ComputedStyle::default() };
+        let hidden = ComputedStyle {
+            display: Display::None,
+            ..ComputedStyle::default()
+        };
         assert_eq!(to_taffy(&hidden).display, taffy::Display::None);
     }
 

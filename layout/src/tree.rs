@@ -27,11 +27,13 @@ use crate::text::TextSystem;
 use crate::units::Viewport;
 use taffy::geometry::{Line, Point, Size};
 use taffy::style::AvailableSpace;
-use taffy::tree::{Cache, Layout, LayoutInput, LayoutOutput, NodeId, RequestedAxis, RunMode, SizingMode};
+use taffy::tree::{
+    Cache, Layout, LayoutInput, LayoutOutput, NodeId, RequestedAxis, RunMode, SizingMode,
+};
 use taffy::{
     compute_block_layout, compute_cached_layout, compute_flexbox_layout, compute_hidden_layout,
-    compute_leaf_layout, CacheTree, LayoutBlockContainer, LayoutFlexboxContainer, LayoutPartialTree,
-    ResolveOrZero, TraversePartialTree,
+    compute_leaf_layout, CacheTree, LayoutBlockContainer, LayoutFlexboxContainer,
+    LayoutPartialTree, ResolveOrZero, TraversePartialTree,
 };
 
 use crate::text::Paragraph;
@@ -48,11 +50,19 @@ pub struct LayoutBox {
 
 impl LayoutBox {
     pub fn new(style: taffy::Style) -> Self {
-        LayoutBox { style, paragraph: None, cache: Cache::new(), layout: Layout::with_order(0) }
+        LayoutBox {
+            style,
+            paragraph: None,
+            cache: Cache::new(),
+            layout: Layout::with_order(0),
+        }
     }
 
     pub fn with_paragraph(style: taffy::Style, paragraph: Paragraph) -> Self {
-        LayoutBox { paragraph: Some(paragraph), ..LayoutBox::new(style) }
+        LayoutBox {
+            paragraph: Some(paragraph),
+            ..LayoutBox::new(style)
+        }
     }
 
     /// Replaces the style and clears this box's cache (the host still marks
@@ -120,17 +130,36 @@ pub fn mark_dirty_upwards<H: LayoutHost>(
 /// viewport's (unless its style sets one), its height is auto (the host
 /// gives it `min_height` = the viewport height), percentages of its own
 /// size resolve against the viewport.
-pub fn compute_layout<H: LayoutHost>(host: &mut H, root: NodeId, viewport: Viewport, text: &mut TextSystem) {
-    let viewport_size = Size { width: viewport.width.0.max(0.0), height: viewport.height.0.max(0.0) };
+pub fn compute_layout<H: LayoutHost>(
+    host: &mut H,
+    root: NodeId,
+    viewport: Viewport,
+    text: &mut TextSystem,
+) {
+    let viewport_size = Size {
+        width: viewport.width.0.max(0.0),
+        height: viewport.height.0.max(0.0),
+    };
     let mut pass = LayoutPass { host, text };
 
     let style = &pass.host.layout_box(root).style;
-    let margin = style.margin.map(|side| side.resolve_to_option(viewport_size.width, |_, _| 0.0).unwrap_or(0.0));
-    let padding = style.padding.map(|side| side.resolve_or_zero(Some(viewport_size.width), |_, _| 0.0));
-    let border = style.border.map(|side| side.resolve_or_zero(Some(viewport_size.width), |_, _| 0.0));
+    let margin = style.margin.map(|side| {
+        side.resolve_to_option(viewport_size.width, |_, _| 0.0)
+            .unwrap_or(0.0)
+    });
+    let padding = style
+        .padding
+        .map(|side| side.resolve_or_zero(Some(viewport_size.width), |_, _| 0.0));
+    let border = style
+        .border
+        .map(|side| side.resolve_or_zero(Some(viewport_size.width), |_, _| 0.0));
     // The page fills the viewport's width like a block does; an explicit
     // width on it wins, resolved by taffy.
-    let known_width = style.size.width.is_auto().then(|| (viewport_size.width - margin.left - margin.right).max(0.0));
+    let known_width = style
+        .size
+        .width
+        .is_auto()
+        .then(|| (viewport_size.width - margin.left - margin.right).max(0.0));
 
     let output = pass.compute_child_layout(
         root,
@@ -138,8 +167,14 @@ pub fn compute_layout<H: LayoutHost>(host: &mut H, root: NodeId, viewport: Viewp
             run_mode: RunMode::PerformLayout,
             sizing_mode: SizingMode::InherentSize,
             axis: RequestedAxis::Both,
-            known_dimensions: Size { width: known_width, height: None },
-            parent_size: Size { width: Some(viewport_size.width), height: Some(viewport_size.height) },
+            known_dimensions: Size {
+                width: known_width,
+                height: None,
+            },
+            parent_size: Size {
+                width: Some(viewport_size.width),
+                height: Some(viewport_size.height),
+            },
             available_space: Size {
                 width: AvailableSpace::Definite(viewport_size.width),
                 height: AvailableSpace::MaxContent,
@@ -151,7 +186,10 @@ pub fn compute_layout<H: LayoutHost>(host: &mut H, root: NodeId, viewport: Viewp
         root,
         &Layout {
             order: 0,
-            location: Point { x: margin.left, y: margin.top },
+            location: Point {
+                x: margin.left,
+                y: margin.top,
+            },
             size: output.size,
             content_size: output.content_size,
             scrollbar_size: Size::ZERO,
@@ -160,6 +198,28 @@ pub fn compute_layout<H: LayoutHost>(host: &mut H, root: NodeId, viewport: Viewp
             margin,
         },
     );
+}
+
+/// The baseline of a text leaf's first line from the top of its border box
+/// (taffy's flex `align-items: baseline` reads it), given its border-box width.
+fn first_text_baseline(
+    text: &mut TextSystem,
+    paragraph: &Paragraph,
+    style: &taffy::Style,
+    inputs: &LayoutInput,
+    border_box_width: f32,
+) -> Option<f32> {
+    let basis = inputs.parent_size.width;
+    let padding = style
+        .padding
+        .map(|side| side.resolve_or_zero(basis, |_, _| 0.0));
+    let border = style
+        .border
+        .map(|side| side.resolve_or_zero(basis, |_, _| 0.0));
+    let content_width =
+        border_box_width - padding.left - padding.right - border.left - border.right;
+    text.first_baseline(paragraph, content_width.max(0.0))
+        .map(|baseline| baseline + padding.top + border.top)
 }
 
 /// Borrows the host and the text system for one layout pass; implements
@@ -211,18 +271,32 @@ impl<H: LayoutHost> LayoutPartialTree for LayoutPass<'_, H> {
         compute_cached_layout(self, node, inputs, |pass, node, inputs| {
             let layout_box = pass.host.layout_box(node);
             let display = layout_box.style.display;
-            let is_leaf = layout_box.paragraph.is_some() || pass.host.layout_children(node).is_empty();
+            let is_leaf =
+                layout_box.paragraph.is_some() || pass.host.layout_children(node).is_empty();
             match display {
                 taffy::Display::None => compute_hidden_layout(pass, node),
                 _ if is_leaf => {
                     let layout_box = pass.host.layout_box(node);
                     let text = &mut *pass.text;
-                    compute_leaf_layout(inputs, &layout_box.style, |_, _| 0.0, |known, available| {
-                        match &layout_box.paragraph {
+                    let mut output = compute_leaf_layout(
+                        inputs,
+                        &layout_box.style,
+                        |_, _| 0.0,
+                        |known, available| match &layout_box.paragraph {
                             Some(paragraph) => text.measure(paragraph, known, available),
                             None => Size::ZERO,
-                        }
-                    })
+                        },
+                    );
+                    if let Some(paragraph) = &layout_box.paragraph {
+                        output.first_baselines.y = first_text_baseline(
+                            text,
+                            paragraph,
+                            &layout_box.style,
+                            &inputs,
+                            output.size.width,
+                        );
+                    }
+                    output
                 }
                 taffy::Display::Block => compute_block_layout(pass, node, inputs),
                 // Flex, and grid (which Skyline does not support) as flex.
@@ -240,7 +314,10 @@ impl<H: LayoutHost> CacheTree for LayoutPass<'_, H> {
         available_space: Size<AvailableSpace>,
         run_mode: RunMode,
     ) -> Option<LayoutOutput> {
-        self.host.layout_box(node).cache.get(known_dimensions, available_space, run_mode)
+        self.host
+            .layout_box(node)
+            .cache
+            .get(known_dimensions, available_space, run_mode)
     }
 
     fn cache_store(
@@ -251,7 +328,12 @@ impl<H: LayoutHost> CacheTree for LayoutPass<'_, H> {
         run_mode: RunMode,
         layout_output: LayoutOutput,
     ) {
-        self.host.layout_box_mut(node).cache.store(known_dimensions, available_space, run_mode, layout_output)
+        self.host.layout_box_mut(node).cache.store(
+            known_dimensions,
+            available_space,
+            run_mode,
+            layout_output,
+        )
     }
 
     fn cache_clear(&mut self, node: NodeId) {
@@ -296,3 +378,6 @@ impl<H: LayoutHost> LayoutBlockContainer for LayoutPass<'_, H> {
         &self.host.layout_box(child).style
     }
 }
+
+#[cfg(test)]
+mod tests;

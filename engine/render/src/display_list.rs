@@ -21,9 +21,7 @@
 //!   by the renderer, so the painter may pass them as computed.
 
 pub use cirrus_layout::cosmic_text::CacheKey;
-pub use cirrus_layout::style::{
-    BorderStyle, Color, Corners, Filter, Sides, TextDecorationStyle,
-};
+pub use cirrus_layout::style::{BorderStyle, Color, Corners, Filter, Sides, TextDecorationStyle};
 
 /// An axis-aligned rectangle in device pixels.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -36,7 +34,12 @@ pub struct Rect {
 
 impl Rect {
     pub const fn new(x: f32, y: f32, width: f32, height: f32) -> Rect {
-        Rect { x, y, width, height }
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
     }
 
     pub fn right(&self) -> f32 {
@@ -68,7 +71,12 @@ impl Rect {
         let y0 = self.y.max(other.y);
         let x1 = self.right().min(other.right());
         let y1 = self.bottom().min(other.bottom());
-        Rect { x: x0, y: y0, width: (x1 - x0).max(0.0), height: (y1 - y0).max(0.0) }
+        Rect {
+            x: x0,
+            y: y0,
+            width: (x1 - x0).max(0.0),
+            height: (y1 - y0).max(0.0),
+        }
     }
 }
 
@@ -122,7 +130,10 @@ pub enum DisplayItem {
     /// inside of `rect` with rounded (elliptical) corners: `overflow: hidden`.
     /// Nested clips intersect. The clip is affected by the transform in force
     /// when it is pushed.
-    PushClip { rect: Rect, radii: CornerRadii },
+    PushClip {
+        rect: Rect,
+        radii: CornerRadii,
+    },
     PopClip,
 
     /// Composes `matrix` with the enclosing transform (enclosing * matrix) for
@@ -130,17 +141,29 @@ pub enum DisplayItem {
     /// included. Column-major 4x4 in device pixels (`m[12]`, `m[13]` are the
     /// x, y translation), 2D or 3D with perspective, already including
     /// `transform-origin` (translate(o) * M * translate(-o)).
-    PushTransform { matrix: [f32; 16] },
+    PushTransform {
+        matrix: [f32; 16],
+    },
     PopTransform,
 
     /// Draws everything until the matching [`DisplayItem::PopLayer`] as one
     /// group, then composites the group with `opacity` (0..=1) and an
-    /// optional `filter` (CSS `filter`, one function as Skyline allows).
-    PushLayer { opacity: f32, filter: Option<Filter> },
+    /// optional `filter` (CSS `filter`, one function as Skyline allows;
+    /// `Blur` takes the standard deviation in device pixels, so the painter
+    /// multiplies it by the dpr). Text shadows with blur are a layer with
+    /// `Blur` around glyphs drawn in the shadow colour, offset.
+    PushLayer {
+        opacity: f32,
+        filter: Option<Filter>,
+    },
     PopLayer,
 
     /// A filled rounded rectangle: `background-color`.
-    Rect { rect: Rect, color: Color, radii: CornerRadii },
+    Rect {
+        rect: Rect,
+        color: Color,
+        radii: CornerRadii,
+    },
 
     /// The border of a box. `rect` is the border box (outer edge); `radii`
     /// are the outer radii; the inner edge follows CSS (outer radius minus
@@ -206,7 +229,10 @@ pub enum DisplayItem {
 
     /// A run of glyphs in one colour (colour glyphs such as emoji keep their
     /// own colours and take only the alpha of `color`).
-    Glyphs { glyphs: Vec<GlyphInstance>, color: Color },
+    Glyphs {
+        glyphs: Vec<GlyphInstance>,
+        color: Color,
+    },
 
     /// A straight line segment (text decorations) from `from` to `to`, of
     /// thickness `width`. Solid, dashed and dotted; `Double` draws two
@@ -254,7 +280,11 @@ impl DisplayList {
 
     /// Convenience: an opaque or translucent filled rectangle.
     pub fn fill_rect(&mut self, rect: Rect, color: Color) {
-        self.push(DisplayItem::Rect { rect, color, radii: SQUARE_CORNERS });
+        self.push(DisplayItem::Rect {
+            rect,
+            color,
+            radii: SQUARE_CORNERS,
+        });
     }
 }
 

@@ -2,11 +2,14 @@
 //! the wgpu renderer that draws it.
 //!
 //! The painter builds a [`DisplayList`] in device pixels; the [`Renderer`]
-//! batches its items by pipeline and texture and draws them with wgpu, on a
-//! window surface or headless into an image.
+//! batches its items by texture and draws them with one instanced pipeline,
+//! on a window surface or headless into an image.
 
 pub mod display_list;
+mod renderer;
 
 pub use display_list::{
     CornerRadii, DisplayItem, DisplayList, GlyphInstance, ImageKey, ImageTiling, Rect,
 };
+pub use renderer::{AdapterLabel, FrameStats, RenderError, Renderer};
+pub use wgpu;

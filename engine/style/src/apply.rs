@@ -16,9 +16,10 @@ use std::mem::discriminant;
 
 use cirrus_layout::style::{
     Align, BackgroundRepeat, BackgroundSize, BorderStyle, BoxSizing, ComputedStyle, Display,
-    Filter, FlexDirection, FlexWrap, FontStyle, GradientStop, Image, LengthPercentage, LineHeight, Overflow,
-    PointerEvents, Position, RadialExtent, RadialShape, Radius, Shadow, Sides, TextAlign, TextDecorationLine,
-    TextDecorationStyle, TextOverflow, TransformFunction, Visibility, WhiteSpace, WordBreak,
+    Filter, FlexDirection, FlexWrap, FontStyle, GradientStop, Image, LengthPercentage, LineHeight,
+    Overflow, PointerEvents, Position, RadialExtent, RadialShape, Radius, Shadow, Sides, TextAlign,
+    TextDecorationLine, TextDecorationStyle, TextOverflow, TransformFunction, Visibility,
+    WhiteSpace, WordBreak,
 };
 use float_pigment_css::property::{Property, PropertyMeta, PropertyValueWithGlobal};
 use float_pigment_css::typing as fp;
@@ -49,7 +50,10 @@ enum Global<'a> {
     Initial,
     Inherit,
     Unset,
-    Var { shorthand: Option<&'a str>, expr: &'a str },
+    Var {
+        shorthand: Option<&'a str>,
+        expr: &'a str,
+    },
 }
 
 trait GlobalValue {
@@ -207,7 +211,11 @@ impl<'a> Applier<'a> {
     }
 
     fn context(&self) -> LengthContext {
-        LengthContext { viewport_width: self.viewport.0, viewport_height: self.viewport.1, font_size: self.style.font_size }
+        LengthContext {
+            viewport_width: self.viewport.0,
+            viewport_height: self.viewport.1,
+            font_size: self.style.font_size,
+        }
     }
 
     fn parent_font_size(&self) -> f32 {
@@ -261,8 +269,10 @@ impl<'a> Applier<'a> {
                 }
             }),
             Property::Position(v) => on!(v, |x| self.style.position = position(&x)),
-            Property::OverflowX(v) => on!(v, |x| self.overflow_x_clips = !matches!(x, fp::Overflow::Visible)),
-            Property::OverflowY(v) => on!(v, |x| self.overflow_y_clips = !matches!(x, fp::Overflow::Visible)),
+            Property::OverflowX(v) => on!(v, |x| self.overflow_x_clips =
+                !matches!(x, fp::Overflow::Visible)),
+            Property::OverflowY(v) => on!(v, |x| self.overflow_y_clips =
+                !matches!(x, fp::Overflow::Visible)),
             Property::PointerEvents(v) => on!(v, |x| {
                 self.style.pointer_events = match x {
                     fp::PointerEvents::None => PointerEvents::None,
@@ -324,7 +334,9 @@ impl<'a> Applier<'a> {
             Property::AlignItems(v) => on!(v, |x| self.style.align_items = align_items(&x)),
             Property::AlignSelf(v) => on!(v, |x| self.style.align_self = align_self(&x)),
             Property::AlignContent(v) => on!(v, |x| self.style.align_content = align_content(&x)),
-            Property::JustifyContent(v) => on!(v, |x| self.style.justify_content = justify_content(&x)),
+            Property::JustifyContent(v) => {
+                on!(v, |x| self.style.justify_content = justify_content(&x))
+            }
             Property::FlexGrow(v) => on!(v, |x| {
                 if let Some(n) = number(&x) {
                     self.style.flex_grow = n.max(0.0);
@@ -335,14 +347,16 @@ impl<'a> Applier<'a> {
                     self.style.flex_shrink = n.max(0.0);
                 }
             }),
-            Property::FlexBasis(v) => on!(v, |x| self.style.flex_basis = ctx.dimension(&x, Axis::Horizontal)),
+            Property::FlexBasis(v) => on!(v, |x| self.style.flex_basis =
+                ctx.dimension(&x, Axis::Horizontal)),
             Property::Order(v) => on!(v, |x| {
                 if let Some(n) = number(&x) {
                     self.style.order = n as i32;
                 }
             }),
             Property::RowGap(v) => on!(v, |x| self.style.row_gap = gap(&x, &ctx, Axis::Vertical)),
-            Property::ColumnGap(v) => on!(v, |x| self.style.column_gap = gap(&x, &ctx, Axis::Horizontal)),
+            Property::ColumnGap(v) => on!(v, |x| self.style.column_gap =
+                gap(&x, &ctx, Axis::Horizontal)),
             Property::BackgroundColor(v) => on!(v, |x| {
                 if let Some(c) = color(&x, current) {
                     self.style.background_color = c;
@@ -351,7 +365,8 @@ impl<'a> Applier<'a> {
             Property::BackgroundImage(v) => on!(v, |x| {
                 let fp::BackgroundImage::List(items) = &x;
                 // Skyline draws a single background image (SPEC §4.3).
-                self.style.background_image = items.iter().next().and_then(|i| image(i, &ctx, current));
+                self.style.background_image =
+                    items.iter().next().and_then(|i| image(i, &ctx, current));
             }),
             Property::BackgroundSize(v) => on!(v, |x| {
                 let fp::BackgroundSize::List(items) = &x;
@@ -362,7 +377,8 @@ impl<'a> Applier<'a> {
             Property::BackgroundPosition(v) => on!(v, |x| {
                 let fp::BackgroundPosition::List(items) = &x;
                 if let Some(fp::BackgroundPositionItem::Pos(px, py)) = items.iter().next() {
-                    self.style.background_position = (position_value(px, &ctx), position_value(py, &ctx));
+                    self.style.background_position =
+                        (position_value(px, &ctx), position_value(py, &ctx));
                 }
             }),
             Property::BackgroundPositionX(v) => on!(v, |x| {
@@ -380,7 +396,9 @@ impl<'a> Applier<'a> {
             Property::BackgroundRepeat(v) => on!(v, |x| {
                 let fp::BackgroundRepeat::List(items) = &x;
                 if let Some(fp::BackgroundRepeatItem::Pos(rx, ry)) = items.iter().next() {
-                    let repeats = |r: &fp::BackgroundRepeatValue| !matches!(r, fp::BackgroundRepeatValue::NoRepeat);
+                    let repeats = |r: &fp::BackgroundRepeatValue| {
+                        !matches!(r, fp::BackgroundRepeatValue::NoRepeat)
+                    };
                     self.style.background_repeat = match (repeats(rx), repeats(ry)) {
                         (true, true) => BackgroundRepeat::Repeat,
                         (true, false) => BackgroundRepeat::RepeatX,
@@ -389,29 +407,48 @@ impl<'a> Applier<'a> {
                     };
                 }
             }),
-            Property::Width(v) => on!(v, |x| self.style.width = ctx.dimension(&x, Axis::Horizontal)),
-            Property::Height(v) => on!(v, |x| self.style.height = ctx.dimension(&x, Axis::Vertical)),
-            Property::MinWidth(v) => on!(v, |x| self.style.min_width = ctx.dimension(&x, Axis::Horizontal)),
-            Property::MinHeight(v) => on!(v, |x| self.style.min_height = ctx.dimension(&x, Axis::Vertical)),
-            Property::MaxWidth(v) => on!(v, |x| self.style.max_width = ctx.dimension(&x, Axis::Horizontal)),
-            Property::MaxHeight(v) => on!(v, |x| self.style.max_height = ctx.dimension(&x, Axis::Vertical)),
-            Property::Left(v) => on!(v, |x| self.style.inset.left = ctx.dimension(&x, Axis::Horizontal)),
-            Property::Right(v) => on!(v, |x| self.style.inset.right = ctx.dimension(&x, Axis::Horizontal)),
-            Property::Top(v) => on!(v, |x| self.style.inset.top = ctx.dimension(&x, Axis::Vertical)),
-            Property::Bottom(v) => on!(v, |x| self.style.inset.bottom = ctx.dimension(&x, Axis::Vertical)),
+            Property::Width(v) => on!(v, |x| self.style.width =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::Height(v) => {
+                on!(v, |x| self.style.height = ctx.dimension(&x, Axis::Vertical))
+            }
+            Property::MinWidth(v) => on!(v, |x| self.style.min_width =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::MinHeight(v) => on!(v, |x| self.style.min_height =
+                ctx.dimension(&x, Axis::Vertical)),
+            Property::MaxWidth(v) => on!(v, |x| self.style.max_width =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::MaxHeight(v) => on!(v, |x| self.style.max_height =
+                ctx.dimension(&x, Axis::Vertical)),
+            Property::Left(v) => on!(v, |x| self.style.inset.left =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::Right(v) => on!(v, |x| self.style.inset.right =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::Top(v) => on!(v, |x| self.style.inset.top =
+                ctx.dimension(&x, Axis::Vertical)),
+            Property::Bottom(v) => on!(v, |x| self.style.inset.bottom =
+                ctx.dimension(&x, Axis::Vertical)),
             // Percentages of padding and margin refer to the width on both axes.
-            Property::PaddingLeft(v) => on!(v, |x| self.style.padding.left = ctx.length_percentage(&x, Axis::Horizontal)),
+            Property::PaddingLeft(v) => on!(v, |x| self.style.padding.left =
+                ctx.length_percentage(&x, Axis::Horizontal)),
             Property::PaddingRight(v) => {
-                on!(v, |x| self.style.padding.right = ctx.length_percentage(&x, Axis::Horizontal))
+                on!(v, |x| self.style.padding.right =
+                    ctx.length_percentage(&x, Axis::Horizontal))
             }
-            Property::PaddingTop(v) => on!(v, |x| self.style.padding.top = ctx.length_percentage(&x, Axis::Horizontal)),
+            Property::PaddingTop(v) => on!(v, |x| self.style.padding.top =
+                ctx.length_percentage(&x, Axis::Horizontal)),
             Property::PaddingBottom(v) => {
-                on!(v, |x| self.style.padding.bottom = ctx.length_percentage(&x, Axis::Horizontal))
+                on!(v, |x| self.style.padding.bottom =
+                    ctx.length_percentage(&x, Axis::Horizontal))
             }
-            Property::MarginLeft(v) => on!(v, |x| self.style.margin.left = ctx.dimension(&x, Axis::Horizontal)),
-            Property::MarginRight(v) => on!(v, |x| self.style.margin.right = ctx.dimension(&x, Axis::Horizontal)),
-            Property::MarginTop(v) => on!(v, |x| self.style.margin.top = ctx.dimension(&x, Axis::Horizontal)),
-            Property::MarginBottom(v) => on!(v, |x| self.style.margin.bottom = ctx.dimension(&x, Axis::Horizontal)),
+            Property::MarginLeft(v) => on!(v, |x| self.style.margin.left =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::MarginRight(v) => on!(v, |x| self.style.margin.right =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::MarginTop(v) => on!(v, |x| self.style.margin.top =
+                ctx.dimension(&x, Axis::Horizontal)),
+            Property::MarginBottom(v) => on!(v, |x| self.style.margin.bottom =
+                ctx.dimension(&x, Axis::Horizontal)),
             Property::BorderLeftWidth(v) => on!(v, |x| {
                 self.specified_border_width.left = ctx.px(&x, 0.0).unwrap_or(DEFAULT_BORDER_WIDTH)
             }),
@@ -424,10 +461,18 @@ impl<'a> Applier<'a> {
             Property::BorderBottomWidth(v) => on!(v, |x| {
                 self.specified_border_width.bottom = ctx.px(&x, 0.0).unwrap_or(DEFAULT_BORDER_WIDTH)
             }),
-            Property::BorderLeftStyle(v) => on!(v, |x| self.style.border_style.left = border_style(&x)),
-            Property::BorderRightStyle(v) => on!(v, |x| self.style.border_style.right = border_style(&x)),
-            Property::BorderTopStyle(v) => on!(v, |x| self.style.border_style.top = border_style(&x)),
-            Property::BorderBottomStyle(v) => on!(v, |x| self.style.border_style.bottom = border_style(&x)),
+            Property::BorderLeftStyle(v) => {
+                on!(v, |x| self.style.border_style.left = border_style(&x))
+            }
+            Property::BorderRightStyle(v) => {
+                on!(v, |x| self.style.border_style.right = border_style(&x))
+            }
+            Property::BorderTopStyle(v) => {
+                on!(v, |x| self.style.border_style.top = border_style(&x))
+            }
+            Property::BorderBottomStyle(v) => {
+                on!(v, |x| self.style.border_style.bottom = border_style(&x))
+            }
             Property::BorderLeftColor(v) => on!(v, |x| {
                 if let Some(c) = color(&x, current) {
                     self.style.border_color.left = c;
@@ -452,22 +497,33 @@ impl<'a> Applier<'a> {
                 self.style.box_shadow = match &x {
                     fp::BoxShadow::None => None,
                     // Skyline draws one shadow (SPEC §4.3): the first.
-                    fp::BoxShadow::List(items) => items.iter().next().map(|fp::BoxShadowItem::List(parts)| {
-                        shadow_from_parts(parts.iter(), &ctx, current)
-                    }),
+                    fp::BoxShadow::List(items) => {
+                        items.iter().next().map(|fp::BoxShadowItem::List(parts)| {
+                            shadow_from_parts(parts.iter(), &ctx, current)
+                        })
+                    }
                 }
             }),
-            Property::BorderTopLeftRadius(v) => on!(v, |x| self.style.border_radius.top_left = radius(&x, &ctx)),
-            Property::BorderTopRightRadius(v) => on!(v, |x| self.style.border_radius.top_right = radius(&x, &ctx)),
+            Property::BorderTopLeftRadius(v) => {
+                on!(v, |x| self.style.border_radius.top_left = radius(&x, &ctx))
+            }
+            Property::BorderTopRightRadius(v) => {
+                on!(v, |x| self.style.border_radius.top_right = radius(&x, &ctx))
+            }
             Property::BorderBottomRightRadius(v) => {
-                on!(v, |x| self.style.border_radius.bottom_right = radius(&x, &ctx))
+                on!(v, |x| self.style.border_radius.bottom_right =
+                    radius(&x, &ctx))
             }
             Property::BorderBottomLeftRadius(v) => {
-                on!(v, |x| self.style.border_radius.bottom_left = radius(&x, &ctx))
+                on!(v, |x| self.style.border_radius.bottom_left =
+                    radius(&x, &ctx))
             }
             Property::FontSize(v) => on!(v, |x| {
                 let parent_size = self.parent_font_size();
-                let font_ctx = LengthContext { font_size: parent_size, ..ctx };
+                let font_ctx = LengthContext {
+                    font_size: parent_size,
+                    ..ctx
+                };
                 if let Some(px) = font_ctx.px(&x, parent_size) {
                     self.style.font_size = px.max(0.0);
                 }
@@ -475,8 +531,12 @@ impl<'a> Applier<'a> {
             Property::LineHeight(v) => on!(v, |x| {
                 self.style.line_height = match &x {
                     fp::LineHeight::Normal => LineHeight::Normal,
-                    fp::LineHeight::Num(n) => number(n).map_or(LineHeight::Normal, LineHeight::Number),
-                    fp::LineHeight::Length(l) => ctx.px(l, ctx.font_size).map_or(LineHeight::Normal, LineHeight::Px),
+                    fp::LineHeight::Num(n) => {
+                        number(n).map_or(LineHeight::Normal, LineHeight::Number)
+                    }
+                    fp::LineHeight::Length(l) => ctx
+                        .px(l, ctx.font_size)
+                        .map_or(LineHeight::Normal, LineHeight::Px),
                 }
             }),
             Property::TextAlign(v) => on!(v, |x| {
@@ -591,7 +651,8 @@ impl<'a> Applier<'a> {
                     fp::Filter::List(items) => items.iter().find_map(|f| filter(f, &ctx)),
                 }
             }),
-            Property::TransformOrigin(v) => on!(v, |x| self.style.transform_origin = transform_origin(&x, &ctx)),
+            Property::TransformOrigin(v) => on!(v, |x| self.style.transform_origin =
+                transform_origin(&x, &ctx)),
             Property::AspectRatio(v) => on!(v, |x| {
                 self.style.aspect_ratio = match &x {
                     fp::AspectRatio::Auto => None,
@@ -620,17 +681,28 @@ impl<'a> Applier<'a> {
             Global::Inherit => self.reset_from(p, self.parent),
             Global::Unset => self.unset(p),
             Global::Var { shorthand, expr } => {
-                let substituted = if depth == 0 { crate::vars::substitute(expr, self.lookup_var) } else { None };
+                let substituted = if depth == 0 {
+                    crate::vars::substitute(expr, self.lookup_var)
+                } else {
+                    None
+                };
                 let Some(value) = substituted else {
                     self.unset(p);
                     return;
                 };
                 let name = match shorthand {
                     Some(s) => s.to_owned(),
-                    None => PropertyMeta::Normal { property: p.clone() }.get_property_name().into_owned(),
+                    None => PropertyMeta::Normal {
+                        property: p.clone(),
+                    }
+                    .get_property_name()
+                    .into_owned(),
                 };
                 let reparsed = (self.reparse)(&name, &value);
-                match reparsed.iter().find(|q| discriminant(*q) == discriminant(p)) {
+                match reparsed
+                    .iter()
+                    .find(|q| discriminant(*q) == discriminant(p))
+                {
                     Some(q) => self.apply_at_depth(q, depth + 1),
                     None => self.unset(p),
                 }
@@ -679,8 +751,12 @@ impl<'a> Applier<'a> {
             Property::BackgroundImage(_) => s.background_image.clone_from(&from.background_image),
             Property::BackgroundSize(_) => s.background_size = from.background_size,
             Property::BackgroundPosition(_) => s.background_position = from.background_position,
-            Property::BackgroundPositionX(_) => s.background_position.0 = from.background_position.0,
-            Property::BackgroundPositionY(_) => s.background_position.1 = from.background_position.1,
+            Property::BackgroundPositionX(_) => {
+                s.background_position.0 = from.background_position.0
+            }
+            Property::BackgroundPositionY(_) => {
+                s.background_position.1 = from.background_position.1
+            }
             Property::BackgroundRepeat(_) => s.background_repeat = from.background_repeat,
             Property::Width(_) => s.width = from.width,
             Property::Height(_) => s.height = from.height,
@@ -703,16 +779,20 @@ impl<'a> Applier<'a> {
             // The initial specified width is 3px; an inherited one is the
             // parent's used width.
             Property::BorderLeftWidth(_) => {
-                self.specified_border_width.left = source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.left)
+                self.specified_border_width.left =
+                    source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.left)
             }
             Property::BorderRightWidth(_) => {
-                self.specified_border_width.right = source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.right)
+                self.specified_border_width.right =
+                    source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.right)
             }
             Property::BorderTopWidth(_) => {
-                self.specified_border_width.top = source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.top)
+                self.specified_border_width.top =
+                    source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.top)
             }
             Property::BorderBottomWidth(_) => {
-                self.specified_border_width.bottom = source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.bottom)
+                self.specified_border_width.bottom =
+                    source.map_or(DEFAULT_BORDER_WIDTH, |p| p.border_width.bottom)
             }
             Property::BorderLeftStyle(_) => s.border_style.left = from.border_style.left,
             Property::BorderRightStyle(_) => s.border_style.right = from.border_style.right,
@@ -723,10 +803,18 @@ impl<'a> Applier<'a> {
             Property::BorderTopColor(_) => s.border_color.top = from.border_color.top,
             Property::BorderBottomColor(_) => s.border_color.bottom = from.border_color.bottom,
             Property::BoxShadow(_) => s.box_shadow = from.box_shadow,
-            Property::BorderTopLeftRadius(_) => s.border_radius.top_left = from.border_radius.top_left,
-            Property::BorderTopRightRadius(_) => s.border_radius.top_right = from.border_radius.top_right,
-            Property::BorderBottomRightRadius(_) => s.border_radius.bottom_right = from.border_radius.bottom_right,
-            Property::BorderBottomLeftRadius(_) => s.border_radius.bottom_left = from.border_radius.bottom_left,
+            Property::BorderTopLeftRadius(_) => {
+                s.border_radius.top_left = from.border_radius.top_left
+            }
+            Property::BorderTopRightRadius(_) => {
+                s.border_radius.top_right = from.border_radius.top_right
+            }
+            Property::BorderBottomRightRadius(_) => {
+                s.border_radius.bottom_right = from.border_radius.bottom_right
+            }
+            Property::BorderBottomLeftRadius(_) => {
+                s.border_radius.bottom_left = from.border_radius.bottom_left
+            }
             Property::FontSize(_) => s.font_size = from.font_size,
             Property::LineHeight(_) => s.line_height = from.line_height,
             Property::TextAlign(_) => s.text_align = from.text_align,
@@ -740,8 +828,12 @@ impl<'a> Applier<'a> {
             Property::FontStyle(_) => s.font_style = from.font_style,
             Property::TextShadow(_) => s.text_shadow = from.text_shadow,
             Property::TextDecorationLine(_) => s.text_decoration.line = from.text_decoration.line,
-            Property::TextDecorationStyle(_) => s.text_decoration.style = from.text_decoration.style,
-            Property::TextDecorationColor(_) => s.text_decoration.color = from.text_decoration.color,
+            Property::TextDecorationStyle(_) => {
+                s.text_decoration.style = from.text_decoration.style
+            }
+            Property::TextDecorationColor(_) => {
+                s.text_decoration.color = from.text_decoration.color
+            }
             Property::Filter(_) => s.filter = from.filter,
             Property::TransformOrigin(_) => s.transform_origin = from.transform_origin,
             Property::AspectRatio(_) => s.aspect_ratio = from.aspect_ratio,
@@ -851,7 +943,10 @@ fn border_style(b: &fp::BorderStyle) -> BorderStyle {
 
 fn radius(r: &fp::BorderRadius, ctx: &LengthContext) -> Radius {
     let fp::BorderRadius::Pos(x, y) = r;
-    Radius { x: ctx.length_percentage(x, Axis::Horizontal), y: ctx.length_percentage(y, Axis::Vertical) }
+    Radius {
+        x: ctx.length_percentage(x, Axis::Horizontal),
+        y: ctx.length_percentage(y, Axis::Vertical),
+    }
 }
 
 fn font_weight(w: &fp::FontWeight, parent: u16) -> u16 {
@@ -873,7 +968,7 @@ fn font_weight(w: &fp::FontWeight, parent: u16) -> u16 {
     }
 }
 
-fn font_family_name(name: &fp::FontFamilyName) -> String {
+pub(crate) fn font_family_name(name: &fp::FontFamilyName) -> String {
     match name {
         fp::FontFamilyName::Serif => "serif".to_owned(),
         fp::FontFamilyName::SansSerif => "sans-serif".to_owned(),
@@ -904,18 +999,24 @@ fn transform(t: &fp::TransformItem, ctx: &LengthContext) -> Option<TransformFunc
         fp::TransformItem::Scale2D(x, y) => TransformFunction::Scale(*x, *y, 1.0),
         fp::TransformItem::Scale3D(x, y, zs) => TransformFunction::Scale(*x, *y, *zs),
         fp::TransformItem::Rotate2D(a) => TransformFunction::Rotate(0.0, 0.0, 1.0, degrees(a)),
-        fp::TransformItem::Rotate3D(x, y, zr, a) => TransformFunction::Rotate(*x, *y, *zr, degrees(a)),
+        fp::TransformItem::Rotate3D(x, y, zr, a) => {
+            TransformFunction::Rotate(*x, *y, *zr, degrees(a))
+        }
         fp::TransformItem::Skew(x, y) => TransformFunction::Skew(degrees(x), degrees(y)),
         fp::TransformItem::Perspective(l) => TransformFunction::Perspective(z(l)),
     })
 }
 
-fn transform_origin(o: &fp::TransformOrigin, ctx: &LengthContext) -> (LengthPercentage, LengthPercentage) {
+fn transform_origin(
+    o: &fp::TransformOrigin,
+    ctx: &LengthContext,
+) -> (LengthPercentage, LengthPercentage) {
     let half = LengthPercentage::Percent(0.5);
     match o {
-        fp::TransformOrigin::LengthTuple(x, y, _) => {
-            (ctx.length_percentage(x, Axis::Horizontal), ctx.length_percentage(y, Axis::Vertical))
-        }
+        fp::TransformOrigin::LengthTuple(x, y, _) => (
+            ctx.length_percentage(x, Axis::Horizontal),
+            ctx.length_percentage(y, Axis::Vertical),
+        ),
         fp::TransformOrigin::Left => (LengthPercentage::Percent(0.0), half),
         fp::TransformOrigin::Right => (LengthPercentage::Percent(1.0), half),
         fp::TransformOrigin::Top => (half, LengthPercentage::Percent(0.0)),
@@ -951,13 +1052,22 @@ fn shadow_from_parts<'p>(
     ctx: &LengthContext,
     current: cirrus_layout::style::Color,
 ) -> Shadow {
-    let mut shadow = Shadow { offset_x: 0.0, offset_y: 0.0, blur: 0.0, spread: 0.0, color: current, inset: false };
+    let mut shadow = Shadow {
+        offset_x: 0.0,
+        offset_y: 0.0,
+        blur: 0.0,
+        spread: 0.0,
+        color: current,
+        inset: false,
+    };
     for part in parts {
         match part {
             fp::ShadowItemType::Inset => shadow.inset = true,
             fp::ShadowItemType::OffsetX(l) => shadow.offset_x = ctx.px(l, 0.0).unwrap_or(0.0),
             fp::ShadowItemType::OffsetY(l) => shadow.offset_y = ctx.px(l, 0.0).unwrap_or(0.0),
-            fp::ShadowItemType::BlurRadius(l) => shadow.blur = ctx.px(l, 0.0).unwrap_or(0.0).max(0.0),
+            fp::ShadowItemType::BlurRadius(l) => {
+                shadow.blur = ctx.px(l, 0.0).unwrap_or(0.0).max(0.0)
+            }
             fp::ShadowItemType::SpreadRadius(l) => shadow.spread = ctx.px(l, 0.0).unwrap_or(0.0),
             fp::ShadowItemType::Color(c) => shadow.color = color(c, current).unwrap_or(current),
         }
@@ -970,9 +1080,10 @@ fn background_size(item: &fp::BackgroundSizeItem, ctx: &LengthContext) -> Backgr
         fp::BackgroundSizeItem::Auto => BackgroundSize::Auto,
         fp::BackgroundSizeItem::Cover => BackgroundSize::Cover,
         fp::BackgroundSizeItem::Contain => BackgroundSize::Contain,
-        fp::BackgroundSizeItem::Length(w, h) => {
-            BackgroundSize::Explicit(ctx.dimension(w, Axis::Horizontal), ctx.dimension(h, Axis::Vertical))
-        }
+        fp::BackgroundSizeItem::Length(w, h) => BackgroundSize::Explicit(
+            ctx.dimension(w, Axis::Horizontal),
+            ctx.dimension(h, Axis::Vertical),
+        ),
     }
 }
 
@@ -991,7 +1102,10 @@ fn position_value(v: &fp::BackgroundPositionValue, ctx: &LengthContext) -> Lengt
     }
 }
 
-fn gradient_position(p: &fp::GradientPosition, ctx: &LengthContext) -> (LengthPercentage, LengthPercentage) {
+fn gradient_position(
+    p: &fp::GradientPosition,
+    ctx: &LengthContext,
+) -> (LengthPercentage, LengthPercentage) {
     let side = |s: &fp::GradientSpecifiedPos| -> (bool, LengthPercentage) {
         let from_far = |l: &fp::Length| match ctx.length_percentage(l, Axis::Horizontal) {
             LengthPercentage::Percent(p) => LengthPercentage::Percent(1.0 - p),
@@ -1005,9 +1119,10 @@ fn gradient_position(p: &fp::GradientPosition, ctx: &LengthContext) -> (LengthPe
         }
     };
     match p {
-        fp::GradientPosition::Pos(x, y) => {
-            (ctx.length_percentage(x, Axis::Horizontal), ctx.length_percentage(y, Axis::Vertical))
-        }
+        fp::GradientPosition::Pos(x, y) => (
+            ctx.length_percentage(x, Axis::Horizontal),
+            ctx.length_percentage(y, Axis::Vertical),
+        ),
         fp::GradientPosition::SpecifiedPos(a, b) => {
             let (a_is_x, a_value) = side(a);
             let (_, b_value) = side(b);
@@ -1030,16 +1145,21 @@ fn gradient_stops(
         .map(|item| match item {
             fp::GradientColorItem::ColorHint(c, l) => GradientStop {
                 color: color(c, current).unwrap_or(current),
-                position: ctx.linear(l).map(|_| ctx.length_percentage(l, Axis::Horizontal)),
+                position: ctx
+                    .linear(l)
+                    .map(|_| ctx.length_percentage(l, Axis::Horizontal)),
             },
-            fp::GradientColorItem::SimpleColorHint(c) => {
-                GradientStop { color: color(c, current).unwrap_or(current), position: None }
-            }
+            fp::GradientColorItem::SimpleColorHint(c) => GradientStop {
+                color: color(c, current).unwrap_or(current),
+                position: None,
+            },
             fp::GradientColorItem::AngleOrPercentageColorHint(c, p) => GradientStop {
                 color: color(c, current).unwrap_or(current),
                 position: match p {
                     fp::AngleOrPercentage::Percentage(r) => Some(LengthPercentage::Percent(*r)),
-                    fp::AngleOrPercentage::Angle(a) => Some(LengthPercentage::Percent(degrees(a) / 360.0)),
+                    fp::AngleOrPercentage::Angle(a) => {
+                        Some(LengthPercentage::Percent(degrees(a) / 360.0))
+                    }
                 },
             },
         })
@@ -1054,11 +1174,13 @@ fn image(
     match item {
         fp::BackgroundImageItem::Url(url) => Some(Image::Url(url.as_str().to_owned())),
         fp::BackgroundImageItem::Gradient(g) => match g {
-            fp::BackgroundImageGradientItem::LinearGradient(angle, stops) => Some(Image::LinearGradient {
-                angle_deg: degrees(angle),
-                stops: gradient_stops(stops, ctx, current),
-                repeating: false,
-            }),
+            fp::BackgroundImageGradientItem::LinearGradient(angle, stops) => {
+                Some(Image::LinearGradient {
+                    angle_deg: degrees(angle),
+                    stops: gradient_stops(stops, ctx, current),
+                    repeating: false,
+                })
+            }
             fp::BackgroundImageGradientItem::RadialGradient(shape, size, position, stops) => {
                 Some(Image::RadialGradient {
                     shape: match shape {
@@ -1083,6 +1205,8 @@ fn image(
             // Not representable in the layout contract yet.
             fp::BackgroundImageGradientItem::ConicGradient(_) => None,
         },
-        fp::BackgroundImageItem::None | fp::BackgroundImageItem::Image(..) | fp::BackgroundImageItem::Element(_) => None,
+        fp::BackgroundImageItem::None
+        | fp::BackgroundImageItem::Image(..)
+        | fp::BackgroundImageItem::Element(_) => None,
     }
 }

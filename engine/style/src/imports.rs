@@ -50,7 +50,10 @@ pub(crate) fn scan_imports(source: &str) -> Vec<ImportStatement> {
         }
         let is_import = c == '@'
             && chars.len() >= i + 7
-            && chars[i + 1..i + 7].iter().collect::<String>().eq_ignore_ascii_case("import");
+            && chars[i + 1..i + 7]
+                .iter()
+                .collect::<String>()
+                .eq_ignore_ascii_case("import");
         if !is_import {
             advance(&mut i, &mut line, &mut column, 1);
             continue;
@@ -87,7 +90,11 @@ pub(crate) fn scan_imports(source: &str) -> Vec<ImportStatement> {
             advance(&mut i, &mut line, &mut column, 1);
         }
         if !target.is_empty() {
-            found.push(ImportStatement { target, line: at_line, column: at_column });
+            found.push(ImportStatement {
+                target,
+                line: at_line,
+                column: at_column,
+            });
         }
     }
     found
@@ -122,7 +129,10 @@ pub(crate) fn resolve_import(importer: &str, target: &str) -> Option<String> {
     if path.is_empty() {
         return None;
     }
-    let has_extension = path.rsplit('/').next().is_some_and(|name| name.contains('.'));
+    let has_extension = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'));
     if !has_extension {
         path.push_str(".wxss");
     }
@@ -138,17 +148,36 @@ mod tests {
         let src = "/* @import 'no.wxss'; */\n  @import \"a.wxss\";\n@import url('/b/c.wxss');\n.x { }\n@import 'late.wxss';";
         let found = scan_imports(src);
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0], ImportStatement { target: "a.wxss".into(), line: 2, column: 3 });
+        assert_eq!(
+            found[0],
+            ImportStatement {
+                target: "a.wxss".into(),
+                line: 2,
+                column: 3
+            }
+        );
         assert_eq!(found[1].target, "/b/c.wxss");
         assert_eq!(found[1].line, 3);
     }
 
     #[test]
     fn resolves_relative_and_absolute() {
-        assert_eq!(resolve_import("pages/a/a.wxss", "common.wxss").as_deref(), Some("pages/a/common.wxss"));
-        assert_eq!(resolve_import("pages/a/a.wxss", "../../x.wxss").as_deref(), Some("x.wxss"));
-        assert_eq!(resolve_import("pages/a/a.wxss", "/common/x.wxss").as_deref(), Some("common/x.wxss"));
-        assert_eq!(resolve_import("app.wxss", "./style/base").as_deref(), Some("style/base.wxss"));
+        assert_eq!(
+            resolve_import("pages/a/a.wxss", "common.wxss").as_deref(),
+            Some("pages/a/common.wxss")
+        );
+        assert_eq!(
+            resolve_import("pages/a/a.wxss", "../../x.wxss").as_deref(),
+            Some("x.wxss")
+        );
+        assert_eq!(
+            resolve_import("pages/a/a.wxss", "/common/x.wxss").as_deref(),
+            Some("common/x.wxss")
+        );
+        assert_eq!(
+            resolve_import("app.wxss", "./style/base").as_deref(),
+            Some("style/base.wxss")
+        );
         assert_eq!(resolve_import("app.wxss", "../../escape.wxss"), None);
     }
 }

@@ -34,9 +34,20 @@ impl InlineStyle {
 /// and reported (line and column within the attribute text).
 pub fn parse_inline_style(text: &str) -> (InlineStyle, Vec<StyleDiagnostic>) {
     let prepared = preprocess(text);
-    let (declarations, warnings) = float_pigment_css::parser::parse_inline_style(&prepared, StyleParsingDebugMode::None);
-    let declares_custom_properties =
-        declarations.iter().any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))));
-    let diagnostics = warnings.iter().map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w)).collect();
-    (InlineStyle { declarations, declares_custom_properties }, diagnostics)
+    let (declarations, warnings) =
+        float_pigment_css::parser::parse_inline_style(&prepared, StyleParsingDebugMode::None);
+    let declares_custom_properties = declarations
+        .iter()
+        .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))));
+    let diagnostics = warnings
+        .iter()
+        .map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w))
+        .collect();
+    (
+        InlineStyle {
+            declarations,
+            declares_custom_properties,
+        },
+        diagnostics,
+    )
 }

@@ -44,7 +44,7 @@ pub struct StyleDiagnostic {
 }
 
 /// What a page's styles depend on besides the sheets.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StyleOptions {
     pub viewport: Viewport,
     /// `rendererOptions.skyline.defaultDisplayBlock`: web-like block layout.
@@ -54,22 +54,19 @@ pub struct StyleOptions {
     pub dark_mode: bool,
 }
 
-impl Default for StyleOptions {
-    fn default() -> Self {
-        StyleOptions {
-            viewport: Viewport::default(),
-            default_display_block: false,
-            default_content_box: false,
-            dark_mode: false,
-        }
-    }
-}
-
 /// A pseudo-element Skyline supports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pseudo {
     Before,
     After,
+}
+
+/// An `@font-face` rule: a family name and where its files are (package
+/// paths resolved against the declaring sheet, or URLs as written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FontFaceRule {
+    pub family: String,
+    pub sources: Vec<String>,
 }
 
 /// A computed style plus the custom properties its children inherit.

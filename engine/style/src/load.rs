@@ -14,14 +14,57 @@ use float_pigment_css::parser::{Warning, WarningKind};
 use float_pigment_css::sheet::Rule;
 use float_pigment_css::{LinkedStyleSheet, StyleSheetGroup, StyleSheetResource};
 
+use crate::apply::font_family_name;
 use crate::imports::{resolve_import, scan_imports};
-use crate::StyleDiagnostic;
+use crate::{FontFaceRule, StyleDiagnostic};
+use float_pigment_css::sheet::FontSrc;
 
 /// Rules of all loaded files in cascade source order.
 #[derive(Default)]
 pub(crate) struct LoadedRules {
     pub(crate) rules: Vec<Rc<Rule>>,
+    pub(crate) font_faces: Vec<FontFaceRule>,
     pub(crate) diagnostics: Vec<StyleDiagnostic>,
+}
+
+/// Resolves a font `url()` against the style sheet that names it: package
+/// paths lose their leading `/`; URLs (`https:`, `data:`) are kept.
+fn resolve_asset(sheet_path: &str, url: &str) -> String {
+    if url.contains(':') || url.starts_with("//") {
+        return url.to_owned();
+    }
+    if let Some(absolute) = url.strip_prefix('/') {
+        return absolute.to_owned();
+    }
+    let mut segments: Vec<&str> = sheet_path.split('/').collect();
+    segments.pop();
+    for segment in url.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    segments.join("/")
+}
+
+fn collect_font_faces(sheet_path: &str, sheet: &LinkedStyleSheet, into: &mut Vec<FontFaceRule>) {
+    for face in sheet.get_font_face() {
+        let sources = face
+            .src
+            .iter()
+            .filter_map(|src| match src {
+                FontSrc::Url(u) => Some(resolve_asset(sheet_path, &u.url)),
+                FontSrc::Local(_) => None,
+            })
+            .collect();
+        into.push(FontFaceRule {
+            family: font_family_name(&face.font_family),
+            sources,
+        });
+    }
 }
 
 /// Where a file's content comes from.
@@ -30,16 +73,36 @@ pub(crate) enum Source<'a> {
     Binary(&'a dyn Fn(&str) -> Option<Vec<u8>>),
 }
 
-/// Rewrites properties Skyline accepts under another name, keeping every
-/// character position (float-pigment only knows `-wx-line-clamp`).
+/// Rewrites what Skyline accepts but float-pigment 0.10.4 does not, keeping
+/// every character position (so diagnostics still point at the source):
+/// - `-webkit-line-clamp` becomes `-wx-line-clamp` (the name it knows);
+/// - `:active` becomes `:not(*)`, a pseudo-class that parses and never
+///   matches. float-pigment rejects `:active`, which would drop the whole
+///   rule, `.btn, .btn:active { }` included. Cirrus has no active state
+///   in the cascade (taps use `hover-class`), so never matching is right.
 pub(crate) fn preprocess(source: &str) -> std::borrow::Cow<'_, str> {
     const WEBKIT: &str = "-webkit-line-clamp";
     const WX: &str = "-wx-line-clamp    ";
-    if source.contains(WEBKIT) {
-        source.replace(WEBKIT, WX).into()
-    } else {
-        source.into()
+    const ACTIVE: &str = ":active";
+    const NEVER: &str = ":not(*)";
+    if !source.contains(WEBKIT) && !source.contains(ACTIVE) {
+        return source.into();
     }
+    let mut out = source.replace(WEBKIT, WX);
+    let mut search_from = 0;
+    while let Some(found) = out[search_from..].find(ACTIVE) {
+        let start = search_from + found;
+        let end = start + ACTIVE.len();
+        let continues_ident = out[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !continues_ident {
+            out.replace_range(start..end, NEVER);
+        }
+        search_from = end;
+    }
+    out.into()
 }
 
 /// Converts a float-pigment warning (0-based line, 1-based column).
@@ -56,7 +119,10 @@ pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning) -> StyleDiagnosti
 /// Import problems are detected here, with positions; float-pigment's own
 /// (position-less) reports of them are dropped.
 fn is_import_warning(w: &Warning) -> bool {
-    matches!(w.kind, WarningKind::MissingImportTarget | WarningKind::RecursiveImports)
+    matches!(
+        w.kind,
+        WarningKind::MissingImportTarget | WarningKind::RecursiveImports
+    )
 }
 
 fn sheet_rules(sheet: &LinkedStyleSheet, into: &mut Vec<Rc<Rule>>) {
@@ -85,7 +151,12 @@ struct ImportSite<'s> {
 
 impl<'a> Loader<'a> {
     pub(crate) fn new(source: Source<'a>) -> Self {
-        Loader { source, loading: Vec::new(), loaded: HashSet::new(), out: LoadedRules::default() }
+        Loader {
+            source,
+            loading: Vec::new(),
+            loaded: HashSet::new(),
+            out: LoadedRules::default(),
+        }
     }
 
     /// Loads a top-level file; a missing one is not an error (a page need
@@ -108,7 +179,11 @@ impl<'a> Loader<'a> {
     fn load(&mut self, path: &str, site: Option<&ImportSite<'_>>) -> bool {
         if self.loading.iter().any(|p| p == path) {
             if let Some(site) = site {
-                self.report(site, format!("@import cycle: {path} is already being imported"), false);
+                self.report(
+                    site,
+                    format!("@import cycle: {path} is already being imported"),
+                    false,
+                );
             }
             return true;
         }
@@ -142,9 +217,17 @@ impl<'a> Loader<'a> {
 
     fn load_text(&mut self, path: &str, text: &str) {
         for import in scan_imports(text) {
-            let site = ImportSite { file: path, line: import.line, column: import.column };
+            let site = ImportSite {
+                file: path,
+                line: import.line,
+                column: import.column,
+            };
             match resolve_import(path, &import.target) {
-                None => self.report(&site, format!("@import target cannot be resolved: {}", import.target), true),
+                None => self.report(
+                    &site,
+                    format!("@import target cannot be resolved: {}", import.target),
+                    true,
+                ),
                 Some(target) => {
                     if !self.load(&target, Some(&site)) {
                         self.report(&site, format!("@import target not found: {target}"), true);
@@ -158,6 +241,7 @@ impl<'a> Loader<'a> {
             self.out.diagnostics.push(diagnostic_from_warning(path, w));
         }
         sheet_rules(&sheet, &mut self.out.rules);
+        collect_font_faces(path, &sheet, &mut self.out.font_faces);
     }
 
     fn load_binary(&mut self, path: &str, bytes: Vec<u8>) {
@@ -177,15 +261,21 @@ impl<'a> Loader<'a> {
         // Binary imports carry no positions: report at 1:1 of the importer.
         for dep in resource.direct_dependencies(key) {
             let target = format!("{dep}.wxss");
-            let site = ImportSite { file: path, line: 1, column: 1 };
+            let site = ImportSite {
+                file: path,
+                line: 1,
+                column: 1,
+            };
             if !self.load(&target, Some(&site)) {
                 self.report(&site, format!("@import target not found: {target}"), true);
             }
         }
         let mut group = StyleSheetGroup::new();
-        let (index, _import_warnings) = group.append_from_resource_with_warnings(&resource, key, None);
+        let (index, _import_warnings) =
+            group.append_from_resource_with_warnings(&resource, key, None);
         if let Some(sheet) = group.style_sheet(index) {
             sheet_rules(sheet, &mut self.out.rules);
+            collect_font_faces(path, sheet, &mut self.out.font_faces);
         }
     }
 }
@@ -197,6 +287,12 @@ pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic
     let mut resource = StyleSheetResource::new();
     let prepared = preprocess(source);
     let warnings = resource.add_source(key, &prepared);
-    let diagnostics = warnings.iter().map(|w| diagnostic_from_warning(path, w)).collect();
-    (resource.serialize_bincode(key).unwrap_or_default(), diagnostics)
+    let diagnostics = warnings
+        .iter()
+        .map(|w| diagnostic_from_warning(path, w))
+        .collect();
+    (
+        resource.serialize_bincode(key).unwrap_or_default(),
+        diagnostics,
+    )
 }

@@ -22,7 +22,9 @@ pub(crate) fn media_list_matches(levels: &[String], env: &MediaEnvironment) -> b
 }
 
 fn level_matches(level: &str, env: &MediaEnvironment) -> bool {
-    level.split(',').any(|query| query_matches(query.trim(), env))
+    level
+        .split(',')
+        .any(|query| query_matches(query.trim(), env))
 }
 
 fn query_matches(query: &str, env: &MediaEnvironment) -> bool {
@@ -82,8 +84,15 @@ mod tests {
 
     #[test]
     fn dark_mode_and_sizes() {
-        let dark = MediaEnvironment { width: 375.0, height: 667.0, dark: true };
-        let light = MediaEnvironment { dark: false, ..dark };
+        let dark = MediaEnvironment {
+            width: 375.0,
+            height: 667.0,
+            dark: true,
+        };
+        let light = MediaEnvironment {
+            dark: false,
+            ..dark
+        };
         let q = vec!["(prefers-color-scheme: dark)".to_owned()];
         assert!(media_list_matches(&q, &dark));
         assert!(!media_list_matches(&q, &light));

@@ -50,8 +50,15 @@ pub(crate) enum PseudoClass {
     OnlyChild,
     Empty,
     Not(Vec<ComplexSelector>),
-    NthChild { a: i32, b: i32, of: Option<Vec<ComplexSelector>> },
-    NthOfType { a: i32, b: i32 },
+    NthChild {
+        a: i32,
+        b: i32,
+        of: Option<Vec<ComplexSelector>>,
+    },
+    NthOfType {
+        a: i32,
+        b: i32,
+    },
     /// `:host` and anything unknown: never matches in a page.
     NeverMatches,
 }
@@ -100,6 +107,33 @@ impl ComplexSelector {
         pack(ids, classes, tags)
     }
 
+    /// Keys (see [`ancestor_key`]) that some ancestor of any matching
+    /// element must carry: the id, classes and tag of every compound that
+    /// sits left of a child or descendant combinator.
+    pub(crate) fn ancestor_keys(&self) -> Vec<u32> {
+        let mut keys = Vec::new();
+        let mut past_ancestor_combinator = false;
+        for (index, part) in self.parts.iter().enumerate().skip(1) {
+            if matches!(
+                self.combinators[index - 1],
+                Combinator::Child | Combinator::Descendant
+            ) {
+                past_ancestor_combinator = true;
+            }
+            if !past_ancestor_combinator {
+                continue;
+            }
+            if let Some(id) = &part.id {
+                keys.push(ancestor_key(KeyKind::Id, id));
+            }
+            keys.extend(part.classes.iter().map(|c| ancestor_key(KeyKind::Class, c)));
+            if let Some(tag) = &part.tag {
+                keys.push(ancestor_key(KeyKind::Tag, tag));
+            }
+        }
+        keys
+    }
+
     /// Whether the element matches, with the subject compound ignoring its
     /// pseudo-element (the caller decides which pseudo-element it asks for).
     pub(crate) fn matches<E: StyleElement>(&self, element: &E) -> bool {
@@ -115,8 +149,12 @@ impl ComplexSelector {
         };
         let next = index + 1;
         match combinator {
-            Combinator::Child => element.parent_element().is_some_and(|p| self.match_from(next, &p)),
-            Combinator::NextSibling => element.previous_sibling_element().is_some_and(|s| self.match_from(next, &s)),
+            Combinator::Child => element
+                .parent_element()
+                .is_some_and(|p| self.match_from(next, &p)),
+            Combinator::NextSibling => element
+                .previous_sibling_element()
+                .is_some_and(|s| self.match_from(next, &s)),
             Combinator::Descendant => {
                 let mut cursor = element.parent_element();
                 while let Some(ancestor) = cursor {
@@ -138,6 +176,75 @@ impl ComplexSelector {
                 false
             }
         }
+    }
+}
+
+/// What an ancestor key names.
+#[derive(Clone, Copy)]
+pub(crate) enum KeyKind {
+    Tag,
+    Id,
+    Class,
+}
+
+/// FNV-1a of the kind and the name: cheap, stable, good enough for a
+/// Bloom filter.
+pub(crate) fn ancestor_key(kind: KeyKind, name: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    let kind_byte = match kind {
+        KeyKind::Tag => b't',
+        KeyKind::Id => b'#',
+        KeyKind::Class => b'.',
+    };
+    for byte in std::iter::once(kind_byte).chain(name.bytes()) {
+        hash ^= byte as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+/// A 256-bit Bloom filter of the keys of an element's ancestors: a rule
+/// whose ancestor keys are not all in it cannot match, which skips most
+/// descendant selectors without walking the tree.
+#[derive(Default)]
+pub(crate) struct AncestorFilter {
+    bits: [u64; 4],
+}
+
+impl AncestorFilter {
+    fn bit_positions(key: u32) -> [u32; 2] {
+        [key & 0xff, (key >> 8) & 0xff]
+    }
+
+    fn insert(&mut self, key: u32) {
+        for bit in Self::bit_positions(key) {
+            self.bits[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
+    }
+
+    pub(crate) fn may_contain_all(&self, keys: &[u32]) -> bool {
+        keys.iter().all(|&key| {
+            Self::bit_positions(key)
+                .iter()
+                .all(|bit| self.bits[(bit / 64) as usize] & (1 << (bit % 64)) != 0)
+        })
+    }
+
+    /// Collects the ancestors of `element` (not the element itself).
+    pub(crate) fn for_ancestors_of<E: StyleElement>(element: &E) -> AncestorFilter {
+        let mut filter = AncestorFilter::default();
+        let mut cursor = element.parent_element();
+        while let Some(node) = cursor {
+            filter.insert(ancestor_key(KeyKind::Tag, node.tag_name()));
+            if let Some(id) = node.id() {
+                filter.insert(ancestor_key(KeyKind::Id, id));
+            }
+            for class in node.classes() {
+                filter.insert(ancestor_key(KeyKind::Class, class));
+            }
+            cursor = node.parent_element();
+        }
+        filter
     }
 }
 
@@ -201,12 +308,20 @@ impl AttrSelector {
         let Some(actual) = element.attribute(&self.name) else {
             return false;
         };
-        let fold = |s: &str| if self.case_insensitive { s.to_ascii_lowercase() } else { s.to_owned() };
+        let fold = |s: &str| {
+            if self.case_insensitive {
+                s.to_ascii_lowercase()
+            } else {
+                s.to_owned()
+            }
+        };
         let (actual, wanted) = (fold(actual), fold(&self.value));
         match self.op {
             AttrOp::Exists => true,
             AttrOp::Equals => actual == wanted,
-            AttrOp::Includes => !wanted.is_empty() && actual.split_ascii_whitespace().any(|w| w == wanted),
+            AttrOp::Includes => {
+                !wanted.is_empty() && actual.split_ascii_whitespace().any(|w| w == wanted)
+            }
             AttrOp::DashMatch => actual == wanted || actual.starts_with(&format!("{wanted}-")),
             AttrOp::Prefix => !wanted.is_empty() && actual.starts_with(&wanted),
             AttrOp::Suffix => !wanted.is_empty() && actual.ends_with(&wanted),
@@ -230,12 +345,19 @@ impl PseudoClass {
             PseudoClass::FirstChild => element.previous_sibling_element().is_none(),
             PseudoClass::LastChild => element.next_sibling_element().is_none(),
             PseudoClass::OnlyChild => {
-                element.previous_sibling_element().is_none() && element.next_sibling_element().is_none()
+                element.previous_sibling_element().is_none()
+                    && element.next_sibling_element().is_none()
             }
             PseudoClass::Empty => !element.has_child_nodes(),
             PseudoClass::Not(list) => !list.iter().any(|s| s.matches(element)),
-            PseudoClass::NthChild { a, b, of: None } => nth_matches(*a, *b, element.element_index() as i32 + 1),
-            PseudoClass::NthChild { a, b, of: Some(list) } => {
+            PseudoClass::NthChild { a, b, of: None } => {
+                nth_matches(*a, *b, element.element_index() as i32 + 1)
+            }
+            PseudoClass::NthChild {
+                a,
+                b,
+                of: Some(list),
+            } => {
                 if !list.iter().any(|s| s.matches(element)) {
                     return false;
                 }
@@ -271,7 +393,10 @@ impl PseudoClass {
 
 /// Parses a comma-separated selector list. Never fails.
 pub(crate) fn parse_selector_list(text: &str) -> Vec<ComplexSelector> {
-    split_top_level(text, ',').into_iter().map(parse_complex).collect()
+    split_top_level(text, ',')
+        .into_iter()
+        .map(parse_complex)
+        .collect()
 }
 
 /// Splits on `separator` outside parentheses, brackets and quotes.
@@ -421,7 +546,9 @@ fn parse_complex(text: &str) -> ComplexSelector {
                 } else {
                     None
                 };
-                current.pseudo_classes.push(parse_pseudo_class(&name, argument.as_deref()));
+                current
+                    .pseudo_classes
+                    .push(parse_pseudo_class(&name, argument.as_deref()));
             }
             _ => {
                 begin_compound!();
@@ -444,7 +571,10 @@ fn parse_complex(text: &str) -> ComplexSelector {
     compounds.push(current);
     compounds.reverse();
     combinators.reverse();
-    ComplexSelector { parts: compounds, combinators }
+    ComplexSelector {
+        parts: compounds,
+        combinators,
+    }
 }
 
 fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
@@ -474,7 +604,11 @@ fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
 
 /// Parses `An + B` (float-pigment normalizes odd/even/`2n+1` to this form).
 pub(crate) fn parse_nth(text: &str) -> Option<(i32, i32)> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     match compact.as_str() {
         "odd" => return Some((2, 1)),
         "even" => return Some((2, 0)),
@@ -487,7 +621,11 @@ pub(crate) fn parse_nth(text: &str) -> Option<(i32, i32)> {
                 "-" => -1,
                 other => other.parse().ok()?,
             };
-            let b = if b.is_empty() { 0 } else { b.replace("+-", "-").trim_start_matches('+').parse().ok()? };
+            let b = if b.is_empty() {
+                0
+            } else {
+                b.replace("+-", "-").trim_start_matches('+').parse().ok()?
+            };
             Some((a, b))
         }
         None => Some((0, compact.parse().ok()?)),
@@ -518,13 +656,23 @@ fn parse_attribute(inner: &str) -> Option<AttrSelector> {
                     None => (rest.to_owned(), ""),
                 },
             };
-            return Some(AttrSelector { name, op, value, case_insensitive: flags.eq_ignore_ascii_case("i") });
+            return Some(AttrSelector {
+                name,
+                op,
+                value,
+                case_insensitive: flags.eq_ignore_ascii_case("i"),
+            });
         }
     }
     if inner.is_empty() {
         return None;
     }
-    Some(AttrSelector { name: inner.to_owned(), op: AttrOp::Exists, value: String::new(), case_insensitive: false })
+    Some(AttrSelector {
+        name: inner.to_owned(),
+        op: AttrOp::Exists,
+        value: String::new(),
+        case_insensitive: false,
+    })
 }
 
 #[cfg(test)]
@@ -537,7 +685,10 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].parts.len(), 2);
         assert_eq!(list[0].combinators, vec![Combinator::Child]);
-        assert_eq!(list[0].subject().classes, vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(
+            list[0].subject().classes,
+            vec!["a".to_owned(), "b".to_owned()]
+        );
         assert_eq!(list[1].subject().pseudo_element, Some(Pseudo::Before));
         assert_eq!(list[1].combinators, vec![Combinator::SubsequentSibling]);
     }
@@ -552,6 +703,19 @@ mod tests {
         assert!(!nth_matches(2, 1, 2));
         assert!(nth_matches(-1, 3, 2));
         assert!(!nth_matches(-1, 3, 4));
+    }
+
+    #[test]
+    fn ancestor_keys_skip_sibling_only_compounds() {
+        let keys = parse_selector_list(".a + .b")[0].ancestor_keys();
+        assert!(keys.is_empty());
+        let keys = parse_selector_list("#p view.x > .b ~ .c .d")[0].ancestor_keys();
+        // .c (ancestor of .d), .b (sibling of .c: also an ancestor), view.x, #p
+        assert_eq!(keys.len(), 5);
+        let mut filter = AncestorFilter::default();
+        filter.insert(ancestor_key(KeyKind::Class, "c"));
+        assert!(filter.may_contain_all(&[ancestor_key(KeyKind::Class, "c")]));
+        assert!(!filter.may_contain_all(&[ancestor_key(KeyKind::Id, "zzz-not-there")]));
     }
 
     #[test]

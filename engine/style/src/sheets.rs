@@ -22,11 +22,11 @@ use float_pigment_css::typing::CustomPropertyType;
 use crate::apply::{Applier, Phase};
 use crate::element::StyleElement;
 use crate::inline::InlineStyle;
-use crate::load::{Loader, Source};
+use crate::load::{LoadedRules, Loader, Source};
 use crate::media::{media_list_matches, MediaEnvironment};
-use crate::selector::{parse_selector_list, ComplexSelector, Specificity};
+use crate::selector::{parse_selector_list, AncestorFilter, ComplexSelector, Specificity};
 use crate::vars::{compute_custom_properties, CustomProperties};
-use crate::{initial_style, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
+use crate::{initial_style, FontFaceRule, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
 
 /// How many distinct inline style strings are cached before the cache is
 /// flushed (setData can produce unbounded variety, e.g. animated widths).
@@ -37,6 +37,8 @@ struct SelectorEntry {
     selector: ComplexSelector,
     rule: u32,
     specificity: Specificity,
+    /// See [`ComplexSelector::ancestor_keys`]; empty when nothing is required.
+    ancestor_keys: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -63,14 +65,26 @@ impl Bucket {
 
     fn candidates<E: StyleElement>(&self, element: &E, mut visit: impl FnMut(u32)) {
         if let Some(id) = element.id() {
-            self.by_id.get(id).into_iter().flatten().for_each(|e| visit(*e));
+            self.by_id
+                .get(id)
+                .into_iter()
+                .flatten()
+                .for_each(|e| visit(*e));
         }
         if !self.by_class.is_empty() {
             for class in element.classes() {
-                self.by_class.get(class).into_iter().flatten().for_each(|e| visit(*e));
+                self.by_class
+                    .get(class)
+                    .into_iter()
+                    .flatten()
+                    .for_each(|e| visit(*e));
             }
         }
-        self.by_tag.get(element.tag_name()).into_iter().flatten().for_each(|e| visit(*e));
+        self.by_tag
+            .get(element.tag_name())
+            .into_iter()
+            .flatten()
+            .for_each(|e| visit(*e));
         self.universal.iter().for_each(|e| visit(*e));
     }
 }
@@ -88,14 +102,23 @@ pub struct StyleSheets {
     initial: ComputedStyle,
     pseudo_initial: ComputedStyle,
     rules: Vec<Rc<Rule>>,
+    font_faces: Vec<FontFaceRule>,
     entries: Vec<SelectorEntry>,
     /// Indexed by pseudo-element: none, ::before, ::after.
     buckets: [Bucket; 3],
     /// Whether any rule declares a custom property (`--x: ...`).
     declares_custom_properties: bool,
+    /// Shared empty map, so nodes without variables allocate nothing.
+    no_custom_properties: CustomProperties,
     inline_cache: RefCell<HashMap<String, Rc<InlineStyle>>>,
     reparse_cache: RefCell<HashMap<String, Rc<Vec<Property>>>>,
     scratch: RefCell<Vec<Matched>>,
+}
+
+/// `pages/a/a` (possibly `/pages/a/a?id=3`) -> `pages/a/a.wxss`.
+fn page_sheet_path(page: &str) -> String {
+    let route = page.split('?').next().unwrap_or(page);
+    format!("{}.wxss", route.trim_start_matches('/'))
 }
 
 fn bucket_index(pseudo: Option<Pseudo>) -> usize {
@@ -107,13 +130,14 @@ fn bucket_index(pseudo: Option<Pseudo>) -> usize {
 }
 
 fn declares_custom(rule: &Rule) -> bool {
-    rule.properties().any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))))
+    rule.properties()
+        .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))))
 }
 
 impl StyleSheets {
     /// No rules: every node gets the Skyline defaults for `options`.
     pub fn empty(options: StyleOptions) -> StyleSheets {
-        StyleSheets::from_rules(Vec::new(), options)
+        StyleSheets::from_rules(LoadedRules::default(), options)
     }
 
     /// Loads `app.wxss` then `{page}.wxss` (with their imports) from source.
@@ -124,9 +148,10 @@ impl StyleSheets {
     ) -> (StyleSheets, Vec<StyleDiagnostic>) {
         let mut loader = Loader::new(Source::Text(read));
         loader.load_root("app.wxss");
-        loader.load_root(&format!("{}.wxss", page.trim_start_matches('/')));
-        let out = loader.out;
-        (StyleSheets::from_rules(out.rules, options), out.diagnostics)
+        loader.load_root(&page_sheet_path(page));
+        let mut out = loader.out;
+        let diagnostics = std::mem::take(&mut out.diagnostics);
+        (StyleSheets::from_rules(out, options), diagnostics)
     }
 
     /// Like [`load`](Self::load), from binaries made by [`crate::compile_binary`]
@@ -138,12 +163,13 @@ impl StyleSheets {
     ) -> (StyleSheets, Vec<StyleDiagnostic>) {
         let mut loader = Loader::new(Source::Binary(read));
         loader.load_root("app.wxss");
-        loader.load_root(&format!("{}.wxss", page.trim_start_matches('/')));
-        let out = loader.out;
-        (StyleSheets::from_rules(out.rules, options), out.diagnostics)
+        loader.load_root(&page_sheet_path(page));
+        let mut out = loader.out;
+        let diagnostics = std::mem::take(&mut out.diagnostics);
+        (StyleSheets::from_rules(out, options), diagnostics)
     }
 
-    fn from_rules(all_rules: Vec<Rc<Rule>>, options: StyleOptions) -> StyleSheets {
+    fn from_rules(loaded: LoadedRules, options: StyleOptions) -> StyleSheets {
         let env = MediaEnvironment {
             width: options.viewport.width.0,
             height: options.viewport.height.0,
@@ -153,7 +179,7 @@ impl StyleSheets {
         let mut entries = Vec::new();
         let mut buckets: [Bucket; 3] = Default::default();
         let mut declares_custom_properties = false;
-        for rule in all_rules {
+        for rule in loaded.rules {
             // Media depends only on load options, so it is decided once here.
             if !media_list_matches(&rule.get_media_query_string_list(), &env) {
                 continue;
@@ -164,7 +190,13 @@ impl StyleSheets {
                 let entry = entries.len() as u32;
                 buckets[bucket_index(selector.subject().pseudo_element)].insert(&selector, entry);
                 let specificity = selector.specificity();
-                entries.push(SelectorEntry { selector, rule: rule_index, specificity });
+                let ancestor_keys = selector.ancestor_keys();
+                entries.push(SelectorEntry {
+                    selector,
+                    rule: rule_index,
+                    specificity,
+                    ancestor_keys,
+                });
             }
             rules.push(rule);
         }
@@ -176,9 +208,11 @@ impl StyleSheets {
             initial,
             pseudo_initial,
             rules,
+            font_faces: loaded.font_faces,
             entries,
             buckets,
             declares_custom_properties,
+            no_custom_properties: Arc::new(HashMap::new()),
             inline_cache: RefCell::new(HashMap::new()),
             reparse_cache: RefCell::new(HashMap::new()),
             scratch: RefCell::new(Vec::new()),
@@ -195,6 +229,11 @@ impl StyleSheets {
         self.rules.len()
     }
 
+    /// The `@font-face` rules of all loaded sheets, in source order.
+    pub fn font_faces(&self) -> &[FontFaceRule] {
+        &self.font_faces
+    }
+
     /// The style of a node with no matching rules and no inline style.
     pub fn initial_style(&self) -> &ComputedStyle {
         &self.initial
@@ -202,18 +241,37 @@ impl StyleSheets {
 
     /// Fills `out` with the rules matching `element` (for `pseudo`), sorted
     /// in ascending cascade order.
-    fn match_rules<E: StyleElement>(&self, element: &E, pseudo: Option<Pseudo>, out: &mut Vec<Matched>) {
+    fn match_rules<E: StyleElement>(
+        &self,
+        element: &E,
+        pseudo: Option<Pseudo>,
+        out: &mut Vec<Matched>,
+    ) {
         out.clear();
+        // Built on the first candidate that needs it, at most once per node.
+        let mut ancestors: Option<AncestorFilter> = None;
         self.buckets[bucket_index(pseudo)].candidates(element, |entry| {
             let entry = &self.entries[entry as usize];
+            if !entry.ancestor_keys.is_empty() {
+                let filter =
+                    ancestors.get_or_insert_with(|| AncestorFilter::for_ancestors_of(element));
+                if !filter.may_contain_all(&entry.ancestor_keys) {
+                    return;
+                }
+            }
             if entry.selector.matches(element) {
-                out.push(Matched { specificity: entry.specificity, rule: entry.rule });
+                out.push(Matched {
+                    specificity: entry.specificity,
+                    rule: entry.rule,
+                });
             }
         });
         if out.len() > 1 {
             // One rule may match through several selectors of its list (or a
             // duplicated class): it counts once, at its highest specificity.
-            out.sort_unstable_by(|a, b| a.rule.cmp(&b.rule).then(b.specificity.cmp(&a.specificity)));
+            out.sort_unstable_by(|a, b| {
+                a.rule.cmp(&b.rule).then(b.specificity.cmp(&a.specificity))
+            });
             out.dedup_by_key(|m| m.rule);
             out.sort_unstable();
         }
@@ -249,7 +307,12 @@ impl StyleSheets {
     }
 
     /// Calls `f` for every declaration in ascending cascade order.
-    fn for_each_declaration(&self, matched: &[Matched], inline: Option<&InlineStyle>, mut f: impl FnMut(&Property)) {
+    fn for_each_declaration(
+        &self,
+        matched: &[Matched],
+        inline: Option<&InlineStyle>,
+        mut f: impl FnMut(&Property),
+    ) {
         for important in [false, true] {
             let mut visit = |pm: &PropertyMeta| {
                 if pm.is_important() == important && !pm.is_disabled() {
@@ -257,7 +320,9 @@ impl StyleSheets {
                 }
             };
             for m in matched {
-                self.rules[m.rule as usize].properties().for_each(&mut visit);
+                self.rules[m.rule as usize]
+                    .properties()
+                    .for_each(&mut visit);
             }
             if let Some(inline) = inline {
                 inline.declarations.iter().for_each(&mut visit);
@@ -265,7 +330,11 @@ impl StyleSheets {
         }
     }
 
-    fn declared_custom_properties(&self, matched: &[Matched], inline: Option<&InlineStyle>) -> Vec<(String, String)> {
+    fn declared_custom_properties(
+        &self,
+        matched: &[Matched],
+        inline: Option<&InlineStyle>,
+    ) -> Vec<(String, String)> {
         let mut declared = Vec::new();
         if self.declares_custom_properties || inline.is_some_and(|i| i.declares_custom_properties) {
             self.for_each_declaration(matched, inline, |p| {
@@ -299,7 +368,7 @@ impl StyleSheets {
         while let Some(parent) = chain.last().and_then(|n| n.parent_element()) {
             chain.push(parent);
         }
-        let mut vars: CustomProperties = Arc::new(HashMap::new());
+        let mut vars: CustomProperties = self.no_custom_properties.clone();
         let mut matched = Vec::new();
         for node in chain.iter().rev() {
             self.match_rules(node, None, &mut matched);
@@ -316,20 +385,28 @@ impl StyleSheets {
     /// Custom properties inherited from ancestors are recomputed by walking
     /// the ancestors when the page uses any; [`compute_node`](Self::compute_node)
     /// avoids that walk by carrying them from the parent.
-    pub fn compute<E: StyleElement>(&self, element: &E, parent: Option<&ComputedStyle>) -> ComputedStyle {
+    pub fn compute<E: StyleElement>(
+        &self,
+        element: &E,
+        parent: Option<&ComputedStyle>,
+    ) -> ComputedStyle {
         let parent_vars = match element.parent_element() {
             Some(p) if self.custom_properties_possible(&p) => self.custom_properties_of(&p),
-            _ => Arc::new(HashMap::new()),
+            _ => self.no_custom_properties.clone(),
         };
         self.compute_with(element, parent, &parent_vars).style
     }
 
     /// Like [`compute`](Self::compute), carrying custom properties from the
     /// parent's [`NodeStyle`]: the fast path for a top-down tree walk.
-    pub fn compute_node<E: StyleElement>(&self, element: &E, parent: Option<&NodeStyle>) -> NodeStyle {
+    pub fn compute_node<E: StyleElement>(
+        &self,
+        element: &E,
+        parent: Option<&NodeStyle>,
+    ) -> NodeStyle {
         match parent {
             Some(p) => self.compute_with(element, Some(&p.style), &p.custom_properties),
-            None => self.compute_with(element, None, &Arc::new(HashMap::new())),
+            None => self.compute_with(element, None, &self.no_custom_properties),
         }
     }
 
@@ -344,17 +421,23 @@ impl StyleSheets {
         let inline = element.inline_style().map(|s| self.inline(s));
         let declared = self.declared_custom_properties(&matched, inline.as_deref());
         let vars = compute_custom_properties(parent_vars, &declared);
-        let (mut style, _) = self.cascade(&matched, inline.as_deref(), &self.initial, parent, &vars);
+        let (mut style, _) =
+            self.cascade(&matched, inline.as_deref(), &self.initial, parent, &vars);
         *self.scratch.borrow_mut() = matched;
 
         // Skyline: a <text> inside a <text> is inline content of its parent.
         if element.tag_name() == "text"
             && style.display != Display::None
-            && element.parent_element().is_some_and(|p| p.tag_name() == "text")
+            && element
+                .parent_element()
+                .is_some_and(|p| p.tag_name() == "text")
         {
             style.display = Display::Inline;
         }
-        NodeStyle { style, custom_properties: vars }
+        NodeStyle {
+            style,
+            custom_properties: vars,
+        }
     }
 
     fn cascade(
@@ -367,7 +450,10 @@ impl StyleSheets {
     ) -> (ComputedStyle, Option<String>) {
         let lookup = |name: &str| vars.get(name).cloned();
         let reparse = |name: &str, value: &str| self.reparse(name, value);
-        let viewport = (self.options.viewport.width.0, self.options.viewport.height.0);
+        let viewport = (
+            self.options.viewport.width.0,
+            self.options.viewport.height.0,
+        );
         let mut applier = Applier::new(initial, parent, viewport, &lookup, &reparse);
         for phase in [Phase::Early, Phase::Late] {
             self.for_each_declaration(matched, inline, |p| {
@@ -396,9 +482,15 @@ impl StyleSheets {
         let vars = if self.custom_properties_possible(element) {
             self.custom_properties_of(element)
         } else {
-            Arc::new(HashMap::new())
+            self.no_custom_properties.clone()
         };
-        let (style, content) = self.cascade(&matched, None, &self.pseudo_initial, Some(element_style), &vars);
+        let (style, content) = self.cascade(
+            &matched,
+            None,
+            &self.pseudo_initial,
+            Some(element_style),
+            &vars,
+        );
         content.map(|text| (style, text))
     }
 }

@@ -43,10 +43,16 @@ pub(crate) struct Linear {
 
 impl Linear {
     fn add(self, o: Linear) -> Linear {
-        Linear { px: self.px + o.px, percent: self.percent + o.percent }
+        Linear {
+            px: self.px + o.px,
+            percent: self.percent + o.percent,
+        }
     }
     fn scale(self, k: f32) -> Linear {
-        Linear { px: self.px * k, percent: self.percent * k }
+        Linear {
+            px: self.px * k,
+            percent: self.percent * k,
+        }
     }
     /// Resolves the percentage part against `basis`.
     pub(crate) fn resolve(self, basis: f32) -> f32 {
@@ -57,7 +63,12 @@ impl Linear {
 impl LengthContext {
     /// `None` for `auto`, undefined and invalid expressions.
     pub(crate) fn linear(&self, length: &Length) -> Option<Linear> {
-        let px = |v: f32| Some(Linear { px: v, percent: 0.0 });
+        let px = |v: f32| {
+            Some(Linear {
+                px: v,
+                percent: 0.0,
+            })
+        };
         match length {
             Length::Undefined | Length::Auto => None,
             Length::Px(v) => px(*v),
@@ -68,12 +79,17 @@ impl LengthContext {
             Length::Rem(v) => px(v * ROOT_FONT_SIZE),
             Length::Rpx(v) => px(v * self.viewport_width / 750.0),
             Length::Em(v) => px(v * self.font_size),
-            Length::Ratio(v) => Some(Linear { px: 0.0, percent: *v }),
+            Length::Ratio(v) => Some(Linear {
+                px: 0.0,
+                percent: *v,
+            }),
             Length::Expr(expr) => match &**expr {
                 LengthExpr::Invalid => None,
                 // Safe-area insets are 0 on desktop; the fallback is used for others.
                 LengthExpr::Env(name, fallback) => match name.as_str() {
-                    "safe-area-inset-left" | "safe-area-inset-top" | "safe-area-inset-right"
+                    "safe-area-inset-left"
+                    | "safe-area-inset-top"
+                    | "safe-area-inset-right"
                     | "safe-area-inset-bottom" => px(0.0),
                     _ => self.linear(fallback),
                 },
@@ -113,6 +129,11 @@ impl LengthContext {
 
     /// `<length> | <percentage> | auto`.
     pub(crate) fn dimension(&self, length: &Length, axis: Axis) -> Dimension {
+        // A literal percentage stays one even at 0: `flex-basis: 0%` and
+        // `0px` differ in containers of indefinite size.
+        if let Length::Ratio(v) = length {
+            return Dimension::Percent(*v);
+        }
         match self.linear(length) {
             None => Dimension::Auto,
             Some(l) if l.percent == 0.0 => Dimension::Px(l.px),
@@ -123,6 +144,9 @@ impl LengthContext {
 
     /// `<length> | <percentage>`; `auto` and invalid become 0.
     pub(crate) fn length_percentage(&self, length: &Length, axis: Axis) -> LengthPercentage {
+        if let Length::Ratio(v) = length {
+            return LengthPercentage::Percent(*v);
+        }
         match self.linear(length) {
             None => LengthPercentage::Px(0.0),
             Some(l) if l.percent == 0.0 => LengthPercentage::Px(l.px),

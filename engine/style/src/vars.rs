@@ -24,7 +24,11 @@ pub(crate) fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) ->
     substitute_at(text, lookup, 0)
 }
 
-fn substitute_at(text: &str, lookup: &dyn Fn(&str) -> Option<String>, depth: u32) -> Option<String> {
+fn substitute_at(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: u32,
+) -> Option<String> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -105,26 +109,46 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> CustomProperties {
-        Arc::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Arc::new(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn substitutes_with_fallback() {
         let vars = map(&[("--a", "10px")]);
         let lookup = |n: &str| vars.get(n).cloned();
-        assert_eq!(substitute("var(--a) var(--b, 3px)", &lookup).as_deref(), Some("10px 3px"));
-        assert_eq!(substitute("calc(var(--a) * 2)", &lookup).as_deref(), Some("calc(10px * 2)"));
+        assert_eq!(
+            substitute("var(--a) var(--b, 3px)", &lookup).as_deref(),
+            Some("10px 3px")
+        );
+        assert_eq!(
+            substitute("calc(var(--a) * 2)", &lookup).as_deref(),
+            Some("calc(10px * 2)")
+        );
         assert_eq!(substitute("var(--missing)", &lookup), None);
-        assert_eq!(substitute("var(--x, var(--a))", &lookup).as_deref(), Some("10px"));
+        assert_eq!(
+            substitute("var(--x, var(--a))", &lookup).as_deref(),
+            Some("10px")
+        );
     }
 
     #[test]
     fn cycles_are_invalid() {
         let parent = map(&[]);
-        let declared = vec![("--a".to_owned(), "var(--b)".to_owned()), ("--b".to_owned(), "var(--a)".to_owned())];
+        let declared = vec![
+            ("--a".to_owned(), "var(--b)".to_owned()),
+            ("--b".to_owned(), "var(--a)".to_owned()),
+        ];
         let computed = compute_custom_properties(&parent, &declared);
         assert!(computed.get("--a").is_none());
-        let chained = vec![("--a".to_owned(), "var(--b)".to_owned()), ("--b".to_owned(), "red".to_owned())];
+        let chained = vec![
+            ("--a".to_owned(), "var(--b)".to_owned()),
+            ("--b".to_owned(), "red".to_owned()),
+        ];
         let computed = compute_custom_properties(&parent, &chained);
         assert_eq!(computed.get("--a").map(String::as_str), Some("red"));
     }

@@ -17,7 +17,9 @@ fn c(t: (u8, u8, u8)) -> Color {
 
 #[test]
 fn tag_class_id_and_group() {
-    let s = sheets("view { color: red } .a { color: green } #x { color: blue } text, .g { width: 10px }");
+    let s = sheets(
+        "view { color: red } .a { color: green } #x { color: blue } text, .g { width: 10px }",
+    );
     let mut t = Tree::new();
     let root = t.add(None, "page");
     let v = t.add(Some(root), "view");
@@ -47,7 +49,11 @@ fn child_and_descendant_combinators() {
     assert_eq!(out[c1].width, Dimension::Px(1.0));
     assert_eq!(out[c2].width, Dimension::Auto, "grandchild is not a child");
     assert_eq!(out[c1].height, Dimension::Px(2.0));
-    assert_eq!(out[c2].height, Dimension::Px(2.0), "descendant at any depth");
+    assert_eq!(
+        out[c2].height,
+        Dimension::Px(2.0),
+        "descendant at any depth"
+    );
 }
 
 #[test]
@@ -62,7 +68,11 @@ fn sibling_combinators() {
     let lone = t.add(None, "view.c");
     let out = t.compute_all(&s);
     assert_eq!(out[b1].width, Dimension::Px(1.0));
-    assert_eq!(out[b2].width, Dimension::Auto, "+ needs the immediate previous sibling");
+    assert_eq!(
+        out[b2].width,
+        Dimension::Auto,
+        "+ needs the immediate previous sibling"
+    );
     assert_eq!(out[c1].height, Dimension::Px(2.0));
     assert_eq!(out[lone].height, Dimension::Auto);
 }
@@ -95,7 +105,11 @@ fn structural_pseudo_classes() {
     assert_eq!(out[skip].flex_grow, 0.0, ":not(.skip)");
     assert_eq!(out[only].width, Dimension::Px(9.0));
     assert_eq!(out[empty].height, Dimension::Px(5.0));
-    assert_eq!(out[with_text].height, Dimension::Auto, "text makes it non-empty");
+    assert_eq!(
+        out[with_text].height,
+        Dimension::Auto,
+        "text makes it non-empty"
+    );
 }
 
 #[test]
@@ -108,8 +122,16 @@ fn specificity_source_order_and_important() {
     let n = t.add(None, "view#x.a");
     let out = t.compute_all(&s);
     assert_eq!(out[n].color, c(RED), "specificity beats source order");
-    assert_eq!(out[n].width, Dimension::Px(2.0), "later wins at equal specificity");
-    assert_eq!(out[n].height, Dimension::Px(3.0), "!important beats specificity");
+    assert_eq!(
+        out[n].width,
+        Dimension::Px(2.0),
+        "later wins at equal specificity"
+    );
+    assert_eq!(
+        out[n].height,
+        Dimension::Px(3.0),
+        "!important beats specificity"
+    );
 }
 
 #[test]
@@ -125,7 +147,11 @@ fn inline_style_beats_rules_but_not_important() {
     let mut t2 = Tree::new();
     let m = t2.add(None, "view#x");
     t2.set_style(m, "height: 30px !important");
-    assert_eq!(t2.compute_all(&s)[m].height, Dimension::Px(30.0), "inline !important wins");
+    assert_eq!(
+        t2.compute_all(&s)[m].height,
+        Dimension::Px(30.0),
+        "inline !important wins"
+    );
 }
 
 #[test]
@@ -135,14 +161,26 @@ fn pseudo_elements_with_content() {
     let q = t.add(None, "view.q");
     let n = t.add(None, "view.n");
     let out = t.compute_all(&s);
-    let (before, text) = s.compute_pseudo(&t.el(q), &out[q], cirrus_style::Pseudo::Before).expect("::before");
+    let (before, text) = s
+        .compute_pseudo(&t.el(q), &out[q], cirrus_style::Pseudo::Before)
+        .expect("::before");
     assert_eq!(text, "«");
     assert_eq!(before.color, c(RED));
     assert_eq!(before.display, cirrus_layout::style::Display::Inline);
-    let (_, after) = s.compute_pseudo(&t.el(q), &out[q], cirrus_style::Pseudo::After).expect("::after");
+    let (_, after) = s
+        .compute_pseudo(&t.el(q), &out[q], cirrus_style::Pseudo::After)
+        .expect("::after");
     assert_eq!(after, "»");
-    assert!(s.compute_pseudo(&t.el(n), &out[n], cirrus_style::Pseudo::Before).is_none(), "no content, no box");
-    assert_eq!(out[q].color, Color::BLACK, "pseudo rules do not apply to the element");
+    assert!(
+        s.compute_pseudo(&t.el(n), &out[n], cirrus_style::Pseudo::Before)
+            .is_none(),
+        "no content, no box"
+    );
+    assert_eq!(
+        out[q].color,
+        Color::BLACK,
+        "pseudo rules do not apply to the element"
+    );
 }
 
 #[test]
@@ -177,4 +215,18 @@ fn unused_color_constant_guard() {
     let mut t = Tree::new();
     let n = t.add(None, "view");
     assert_eq!(t.compute_all(&s)[n].color, c(BLUE));
+}
+
+#[test]
+fn active_pseudo_class_keeps_its_rule_and_never_matches() {
+    let s = sheets(".btn, .btn:active { width: 5px } .btn:active { height: 9px }");
+    let mut t = Tree::new();
+    let b = t.add(None, "view.btn");
+    let out = t.compute_all(&s);
+    assert_eq!(
+        out[b].width,
+        Dimension::Px(5.0),
+        "the rest of the selector list still applies"
+    );
+    assert_eq!(out[b].height, Dimension::Auto);
 }

@@ -30,7 +30,10 @@ fn is_segment_break(c: char) -> bool {
 }
 
 /// Applies `white_space` to the span texts and returns the pieces to shape.
-pub fn collapse<'a>(texts: impl IntoIterator<Item = &'a str>, white_space: WhiteSpace) -> Vec<Piece> {
+pub fn collapse<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    white_space: WhiteSpace,
+) -> Vec<Piece> {
     let mut chars: Vec<(char, usize)> = Vec::new();
     for (span, text) in texts.into_iter().enumerate() {
         let mut iter = text.chars().peekable();
@@ -94,7 +97,10 @@ fn group(chars: Vec<(char, usize)>) -> Vec<Piece> {
     for (c, span) in chars {
         match pieces.last_mut() {
             Some(piece) if piece.span == span => piece.text.push(c),
-            _ => pieces.push(Piece { text: c.to_string(), span }),
+            _ => pieces.push(Piece {
+                text: c.to_string(),
+                span,
+            }),
         }
     }
     pieces
@@ -113,8 +119,20 @@ mod tests {
         let pieces = collapse(["  hello \n", "  world  "], WhiteSpace::Normal);
         assert_eq!(joined(&pieces), "hello world");
         assert_eq!(pieces.len(), 2);
-        assert_eq!(pieces[0], Piece { text: "hello ".into(), span: 0 });
-        assert_eq!(pieces[1], Piece { text: "world".into(), span: 1 });
+        assert_eq!(
+            pieces[0],
+            Piece {
+                text: "hello ".into(),
+                span: 0
+            }
+        );
+        assert_eq!(
+            pieces[1],
+            Piece {
+                text: "world".into(),
+                span: 1
+            }
+        );
     }
 
     #[test]

@@ -11,9 +11,10 @@
 //!   finds Noto Sans CJK and Noto Color Emoji.
 //! - Vertical metrics are rounded per font as Blink does
 //!   (`FontMetrics::AscentDescentWithHacks`): ascent and descent are rounded
-//!   to whole pixels, and on Linux with subpixel positioning a descent that
-//!   rounded down borrows one pixel from the ascent. `line-height: normal` is
-//!   round(ascent) + round(descent) + round(line gap).
+//!   to whole pixels. (Blink's Linux "borrow a pixel for the descent" hack is
+//!   not applied: headless Chromium here puts the Liberation Sans 16px
+//!   baseline at 14px, which only the plain rounding gives.)
+//!   `line-height: normal` is round(ascent) + round(descent) + round(line gap).
 
 use cosmic_text::fontdb;
 use cosmic_text::FontSystem;
@@ -21,8 +22,18 @@ use std::collections::HashMap;
 
 const SANS_SERIF: &[&str] = &["Liberation Sans", "Arimo", "DejaVu Sans", "Noto Sans"];
 const SERIF: &[&str] = &["Liberation Serif", "Tinos", "DejaVu Serif", "Noto Serif"];
-const MONOSPACE: &[&str] = &["Noto Sans Mono", "DejaVu Sans Mono", "Liberation Mono", "Cousine"];
-const COURIER: &[&str] = &["Liberation Mono", "Cousine", "Noto Sans Mono", "DejaVu Sans Mono"];
+const MONOSPACE: &[&str] = &[
+    "Noto Sans Mono",
+    "DejaVu Sans Mono",
+    "Liberation Mono",
+    "Cousine",
+];
+const COURIER: &[&str] = &[
+    "Liberation Mono",
+    "Cousine",
+    "Noto Sans Mono",
+    "DejaVu Sans Mono",
+];
 
 /// Vertical metrics of one face in em units (positive numbers, y down for
 /// the decoration offsets: an underline below the baseline has a positive offset).
@@ -54,15 +65,16 @@ impl FaceMetrics {
         let mut ascent = raw_ascent.round();
         let mut descent = raw_descent.round();
         // Tiny fonts keep fractional metrics (Blink's subpixel_ascent_descent).
+        // Tiny fonts keep fractional metrics (Blink's subpixel_ascent_descent).
         if raw_ascent < 3.0 || raw_ascent + raw_descent < 2.0 {
             ascent = raw_ascent;
             descent = raw_descent;
-        } else if descent < raw_descent && ascent >= 1.0 {
-            // Linux + subpixel positioning: don't clip the descent.
-            descent += 1.0;
-            ascent -= 1.0;
         }
-        SizedMetrics { ascent, descent, line_gap: (self.line_gap * font_size).round() }
+        SizedMetrics {
+            ascent,
+            descent,
+            line_gap: (self.line_gap * font_size).round(),
+        }
     }
 }
 
@@ -94,12 +106,20 @@ impl FontCatalog {
         self.installed.clear();
         for face in font_system.db().faces() {
             for (name, _) in &face.families {
-                self.installed.entry(name.to_lowercase()).or_insert_with(|| name.clone());
+                self.installed
+                    .entry(name.to_lowercase())
+                    .or_insert_with(|| name.clone());
             }
         }
-        self.sans_serif = self.first_installed(SANS_SERIF).unwrap_or("sans-serif").to_string();
+        self.sans_serif = self
+            .first_installed(SANS_SERIF)
+            .unwrap_or("sans-serif")
+            .to_string();
         self.serif = self.first_installed(SERIF).unwrap_or("serif").to_string();
-        self.monospace = self.first_installed(MONOSPACE).unwrap_or("monospace").to_string();
+        self.monospace = self
+            .first_installed(MONOSPACE)
+            .unwrap_or("monospace")
+            .to_string();
         let db = font_system.db_mut();
         db.set_sans_serif_family(self.sans_serif.clone());
         db.set_serif_family(self.serif.clone());
@@ -115,7 +135,10 @@ impl FontCatalog {
     /// The installed family a CSS `font-family` list resolves to.
     pub fn resolve(&self, families: &[String]) -> &str {
         for family in families {
-            let wanted = family.trim().trim_matches(|c| c == '"' || c == '\'').to_lowercase();
+            let wanted = family
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_lowercase();
             let generic = match wanted.as_str() {
                 "sans-serif" | "system-ui" | "-apple-system" | "blinkmacsystemfont" | "cursive"
                 | "fantasy" | "arial" | "helvetica" | "helvetica neue" => Some(&self.sans_serif),
@@ -150,7 +173,11 @@ impl FontCatalog {
             families: &[fontdb::Family::Name(family)],
             weight: fontdb::Weight(weight),
             stretch: fontdb::Stretch::Normal,
-            style: if italic { fontdb::Style::Italic } else { fontdb::Style::Normal },
+            style: if italic {
+                fontdb::Style::Italic
+            } else {
+                fontdb::Style::Normal
+            },
         })
     }
 
@@ -159,18 +186,21 @@ impl FontCatalog {
         if let Some(metrics) = self.metrics.get(&id) {
             return *metrics;
         }
-        let metrics = font_system.get_font(id).map(|font| read_face_metrics(&font)).unwrap_or(
-            // A face that cannot be read: typical sans proportions.
-            FaceMetrics {
-                ascent: 0.9,
-                descent: 0.2,
-                line_gap: 0.0,
-                underline_offset: 0.1,
-                underline_thickness: 0.05,
-                strikeout_offset: 0.3,
-                strikeout_thickness: 0.05,
-            },
-        );
+        let metrics = font_system
+            .get_font(id)
+            .map(|font| read_face_metrics(&font))
+            .unwrap_or(
+                // A face that cannot be read: typical sans proportions.
+                FaceMetrics {
+                    ascent: 0.9,
+                    descent: 0.2,
+                    line_gap: 0.0,
+                    underline_offset: 0.1,
+                    underline_thickness: 0.05,
+                    strikeout_offset: 0.3,
+                    strikeout_thickness: 0.05,
+                },
+            );
         self.metrics.insert(id, metrics);
         metrics
     }
@@ -183,11 +213,21 @@ fn read_face_metrics(font: &cosmic_text::Font) -> FaceMetrics {
     let descent = -f32::from(face.descender()) / units;
     let (underline_position, underline_thickness) = face
         .underline_metrics()
-        .map(|m| (f32::from(m.position) / units, f32::from(m.thickness) / units))
+        .map(|m| {
+            (
+                f32::from(m.position) / units,
+                f32::from(m.thickness) / units,
+            )
+        })
         .unwrap_or((-0.1, 0.05));
     let (strikeout_position, strikeout_thickness) = face
         .strikeout_metrics()
-        .map(|m| (f32::from(m.position) / units, f32::from(m.thickness) / units))
+        .map(|m| {
+            (
+                f32::from(m.position) / units,
+                f32::from(m.thickness) / units,
+            )
+        })
         .unwrap_or((ascent * 0.3, underline_thickness));
     FaceMetrics {
         ascent,

@@ -90,7 +90,10 @@ pub struct TextSpan {
 
 impl TextSpan {
     pub fn new(text: impl Into<String>, style: TextStyle) -> Self {
-        TextSpan { text: text.into(), style }
+        TextSpan {
+            text: text.into(),
+            style,
+        }
     }
 }
 

@@ -18,6 +18,10 @@ pub struct ShapedParagraph {
     /// Sum of the line heights.
     pub height: f32,
     pub decorations: Vec<DecorationSegment>,
+    /// The inline boxes of the spans: one per run of consecutive glyphs of
+    /// a span on a line. A nested inline element's box is the union of the
+    /// fragments of its spans (what the layout file reports for it).
+    pub fragments: Vec<SpanFragment>,
     /// True when text was cut and an ellipsis ("…") ends the last line.
     pub ellipsized: bool,
 }
@@ -58,4 +62,16 @@ pub struct DecorationSegment {
     pub y: f32,
     pub width: f32,
     pub thickness: f32,
+}
+
+/// Where one span's text sits on one line: its inline box (CSS content
+/// area: the primary font's ascent above the baseline to its descent below).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpanFragment {
+    pub span: usize,
+    pub line: usize,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
 }

@@ -2,23 +2,45 @@
 //! (fonts-liberation, fonts-noto-cjk, fonts-noto-color-emoji installed):
 //! `display:inline-block` divs, `getBoundingClientRect()`.
 
+// Chromium's sizes are exact multiples of 1/64 px and are kept as printed.
+#![allow(clippy::excessive_precision)]
+
 use super::*;
-use crate::style::{ComputedStyle, TextDecorationLine};
+use crate::style::{
+    ComputedStyle, LineHeight, TextAlign, TextDecorationLine, TextOverflow, WhiteSpace, WordBreak,
+};
 use taffy::prelude::{TaffyMaxContent, TaffyMinContent};
 
 fn style(font_size: f32, family: &str) -> ComputedStyle {
-    ComputedStyle { font_size, font_family: vec![family.to_string()], ..ComputedStyle::default() }
+    ComputedStyle {
+        font_size,
+        font_family: vec![family.to_string()],
+        ..ComputedStyle::default()
+    }
 }
 
 fn max_content(text_system: &mut TextSystem, paragraph: &Paragraph) -> Size<f32> {
-    text_system.measure(paragraph, Size { width: None, height: None }, Size::MAX_CONTENT)
+    text_system.measure(
+        paragraph,
+        Size {
+            width: None,
+            height: None,
+        },
+        Size::MAX_CONTENT,
+    )
 }
 
 fn at_width(text_system: &mut TextSystem, paragraph: &Paragraph, width: f32) -> Size<f32> {
     text_system.measure(
         paragraph,
-        Size { width: Some(width), height: None },
-        Size { width: AvailableSpace::Definite(width), height: AvailableSpace::MaxContent },
+        Size {
+            width: Some(width),
+            height: None,
+        },
+        Size {
+            width: AvailableSpace::Definite(width),
+            height: AvailableSpace::MaxContent,
+        },
     )
 }
 
@@ -44,34 +66,76 @@ fn latin_text_matches_chromium_sizes() {
     ];
     for (size, family, content, width, height) in cases {
         let paragraph = Paragraph::plain(&style(size, family), content);
-        assert_close(max_content(&mut text, &paragraph), width, height, &format!("{family} {size}px"));
+        assert_close(
+            max_content(&mut text, &paragraph),
+            width,
+            height,
+            &format!("{family} {size}px"),
+        );
     }
 }
 
 #[test]
 fn bold_text_is_wider() {
     let mut text = TextSystem::new();
-    let bold = ComputedStyle { font_weight: 700, ..style(14.0, "sans-serif") };
-    assert_close(max_content(&mut text, &Paragraph::plain(&bold, "Hello world")), 75.453125, 16.0, "bold 14px");
+    let bold = ComputedStyle {
+        font_weight: 700,
+        ..style(14.0, "sans-serif")
+    };
+    assert_close(
+        max_content(&mut text, &Paragraph::plain(&bold, "Hello world")),
+        75.453125,
+        16.0,
+        "bold 14px",
+    );
 }
 
 #[test]
 fn letter_and_word_spacing_add_to_the_width() {
     let mut text = TextSystem::new();
-    let spaced = ComputedStyle { letter_spacing: 2.0, ..style(16.0, "sans-serif") };
-    assert_close(max_content(&mut text, &Paragraph::plain(&spaced, "Hello world")), 101.140625, 18.0, "letter");
-    let words = ComputedStyle { word_spacing: 10.0, ..style(16.0, "sans-serif") };
-    assert_close(max_content(&mut text, &Paragraph::plain(&words, "Hello world")), 89.140625, 18.0, "word");
+    let spaced = ComputedStyle {
+        letter_spacing: 2.0,
+        ..style(16.0, "sans-serif")
+    };
+    assert_close(
+        max_content(&mut text, &Paragraph::plain(&spaced, "Hello world")),
+        101.140625,
+        18.0,
+        "letter",
+    );
+    let words = ComputedStyle {
+        word_spacing: 10.0,
+        ..style(16.0, "sans-serif")
+    };
+    assert_close(
+        max_content(&mut text, &Paragraph::plain(&words, "Hello world")),
+        89.140625,
+        18.0,
+        "word",
+    );
 }
 
 #[test]
 fn cjk_and_emoji_fall_back_and_grow_the_line() {
     let mut text = TextSystem::new();
     let sans = style(16.0, "sans-serif");
-    assert_close(max_content(&mut text, &Paragraph::plain(&sans, "中文测试")), 64.015625, 24.0, "CJK");
-    assert_close(max_content(&mut text, &Paragraph::plain(&sans, "Hello 中文")), 72.921875, 24.0, "mixed");
+    assert_close(
+        max_content(&mut text, &Paragraph::plain(&sans, "中文测试")),
+        64.015625,
+        24.0,
+        "CJK",
+    );
+    assert_close(
+        max_content(&mut text, &Paragraph::plain(&sans, "Hello 中文")),
+        72.921875,
+        24.0,
+        "mixed",
+    );
     let emoji = max_content(&mut text, &Paragraph::plain(&sans, "😀"));
-    assert!(emoji.width > 10.0 && (emoji.height - 19.0).abs() <= 0.5, "emoji {emoji:?}");
+    assert!(
+        emoji.width > 10.0 && (emoji.height - 19.0).abs() <= 0.5,
+        "emoji {emoji:?}"
+    );
 }
 
 #[test]
@@ -82,24 +146,46 @@ fn wraps_at_a_width_and_nowrap_stays_on_one_line() {
     let wrapped = at_width(&mut text, &Paragraph::plain(&sans, content), 100.0);
     assert_close(wrapped, 100.0, 72.0, "4 lines at 100px");
 
-    let nowrap = ComputedStyle { white_space: WhiteSpace::NoWrap, ..sans.clone() };
+    let nowrap = ComputedStyle {
+        white_space: WhiteSpace::NoWrap,
+        ..sans.clone()
+    };
     let single = at_width(&mut text, &Paragraph::plain(&nowrap, content), 100.0);
     assert_eq!(single.height, 18.0);
 
     // min-content is the longest word ("Hello"), max-content the whole line.
     let paragraph = Paragraph::plain(&sans, content);
-    let min = text.measure(&paragraph, Size { width: None, height: None }, Size::MIN_CONTENT);
+    let min = text.measure(
+        &paragraph,
+        Size {
+            width: None,
+            height: None,
+        },
+        Size::MIN_CONTENT,
+    );
     let max = max_content(&mut text, &paragraph);
     assert!(min.width > 20.0 && min.width < 50.0, "min-content {min:?}");
-    assert!(max.width > 250.0 && max.height == 18.0, "max-content {max:?}");
+    assert!(
+        max.width > 250.0 && max.height == 18.0,
+        "max-content {max:?}"
+    );
 }
 
 #[test]
 fn fixed_line_heights() {
     let mut text = TextSystem::new();
-    let px = ComputedStyle { line_height: LineHeight::Px(30.0), ..style(16.0, "sans-serif") };
-    assert_eq!(max_content(&mut text, &Paragraph::plain(&px, "Hi")).height, 30.0);
-    let number = ComputedStyle { line_height: LineHeight::Number(1.5), ..style(16.0, "sans-serif") };
+    let px = ComputedStyle {
+        line_height: LineHeight::Px(30.0),
+        ..style(16.0, "sans-serif")
+    };
+    assert_eq!(
+        max_content(&mut text, &Paragraph::plain(&px, "Hi")).height,
+        30.0
+    );
+    let number = ComputedStyle {
+        line_height: LineHeight::Number(1.5),
+        ..style(16.0, "sans-serif")
+    };
     let two_lines = at_width(&mut text, &Paragraph::plain(&number, "Hello world"), 50.0);
     assert_eq!(two_lines.height, 48.0);
 }
@@ -111,7 +197,10 @@ fn white_space_collapses_unless_pre() {
     let collapsed = max_content(&mut text, &Paragraph::plain(&sans, "  Hello \n\n  world  "));
     let plain = max_content(&mut text, &Paragraph::plain(&sans, "Hello world"));
     assert_eq!(collapsed, plain);
-    let pre = ComputedStyle { white_space: WhiteSpace::Pre, ..sans.clone() };
+    let pre = ComputedStyle {
+        white_space: WhiteSpace::Pre,
+        ..sans.clone()
+    };
     let three_lines = max_content(&mut text, &Paragraph::plain(&pre, "a\nb\nc"));
     assert_eq!(three_lines.height, 54.0);
     assert!(max_content(&mut text, &Paragraph::plain(&sans, " \n ")).height == 0.0);
@@ -123,8 +212,14 @@ fn break_all_breaks_inside_words() {
     let sans = style(16.0, "sans-serif");
     let word = "Supercalifragilistic";
     let normal = at_width(&mut text, &Paragraph::plain(&sans, word), 60.0);
-    assert_eq!(normal.height, 18.0, "a long word overflows with word-break: normal");
-    let break_all = ComputedStyle { word_break: WordBreak::BreakAll, ..sans };
+    assert_eq!(
+        normal.height, 18.0,
+        "a long word overflows with word-break: normal"
+    );
+    let break_all = ComputedStyle {
+        word_break: WordBreak::BreakAll,
+        ..sans
+    };
     let broken = at_width(&mut text, &Paragraph::plain(&break_all, word), 60.0);
     assert!(broken.height >= 54.0, "{broken:?}");
 }
@@ -155,7 +250,10 @@ fn second_identical_measure_hits_the_cache() {
 #[test]
 fn line_clamp_truncates_with_an_ellipsis() {
     let mut text = TextSystem::new();
-    let clamped = ComputedStyle { line_clamp: Some(2), ..style(16.0, "sans-serif") };
+    let clamped = ComputedStyle {
+        line_clamp: Some(2),
+        ..style(16.0, "sans-serif")
+    };
     let paragraph = Paragraph::plain(&clamped, "Hello world this is a long text that wraps");
     assert_eq!(at_width(&mut text, &paragraph, 100.0).height, 36.0);
     let shaped = text.shape(&paragraph, 100.0);
@@ -185,7 +283,11 @@ fn nowrap_ellipsis_fits_the_width() {
     let shaped = text.shape(&paragraph, 80.0);
     assert!(shaped.ellipsized);
     assert_eq!(shaped.lines.len(), 1);
-    assert!(shaped.width <= 80.0 + WRAP_SLACK && shaped.width > 40.0, "{}", shaped.width);
+    assert!(
+        shaped.width <= 80.0 + WRAP_SLACK && shaped.width > 40.0,
+        "{}",
+        shaped.width
+    );
     let short = text.shape(&Paragraph::plain(&nowrap, "Hi"), 80.0);
     assert!(!short.ellipsized);
 }
@@ -194,12 +296,21 @@ fn nowrap_ellipsis_fits_the_width() {
 fn shaped_lines_stack_and_carry_span_indices() {
     let mut text = TextSystem::new();
     let sans = style(16.0, "sans-serif");
-    let red = TextStyle { color: crate::style::Color::rgba8(255, 0, 0, 1.0), ..TextStyle::from_computed(&sans) };
+    let red = TextStyle {
+        color: crate::style::Color::rgba8(255, 0, 0, 1.0),
+        ..TextStyle::from_computed(&sans)
+    };
     let mut underlined = TextStyle::from_computed(&sans);
-    underlined.decoration.line = TextDecorationLine { underline: true, ..Default::default() };
+    underlined.decoration.line = TextDecorationLine {
+        underline: true,
+        ..Default::default()
+    };
     let paragraph = Paragraph::from_computed(
         &sans,
-        vec![TextSpan::new("Hello ", red), TextSpan::new("world again and again", underlined)],
+        vec![
+            TextSpan::new("Hello ", red),
+            TextSpan::new("world again and again", underlined),
+        ],
     );
     let shaped = text.shape(&paragraph, 100.0);
     assert!(shaped.lines.len() >= 2);
@@ -209,7 +320,11 @@ fn shaped_lines_stack_and_carry_span_indices() {
     let first = &shaped.lines[0];
     assert!(first.baseline > first.top && first.baseline < first.top + first.height);
     assert_eq!(first.glyphs[0].metadata, 0);
-    assert!(shaped.lines.iter().flat_map(|l| &l.glyphs).any(|g| g.metadata == 1));
+    assert!(shaped
+        .lines
+        .iter()
+        .flat_map(|l| &l.glyphs)
+        .any(|g| g.metadata == 1));
     assert!(!shaped.decorations.is_empty());
     for segment in &shaped.decorations {
         assert_eq!(segment.span, 1);
@@ -217,14 +332,16 @@ fn shaped_lines_stack_and_carry_span_indices() {
         assert!(segment.width > 0.0 && segment.thickness >= 1.0);
     }
     let underline = shaped.decorations[0];
-    eprintln!("{:?} baseline {} top {} h {}", shaped.decorations, first.baseline, first.top, first.height);
     assert!(underline.y > first.baseline && underline.y < first.top + first.height);
 }
 
 #[test]
 fn centered_text_is_offset() {
     let mut text = TextSystem::new();
-    let centered = ComputedStyle { text_align: TextAlign::Center, ..style(16.0, "sans-serif") };
+    let centered = ComputedStyle {
+        text_align: TextAlign::Center,
+        ..style(16.0, "sans-serif")
+    };
     let shaped = text.shape(&Paragraph::plain(&centered, "Hi"), 200.0);
     let first_x = shaped.lines[0].glyphs[0].x;
     let expected = (200.0 - shaped.lines[0].width) / 2.0;
@@ -234,5 +351,234 @@ fn centered_text_is_offset() {
 #[test]
 fn load_font_rejects_garbage() {
     let mut text = TextSystem::new();
-    assert!(matches!(text.load_font(vec![1, 2, 3]), Err(LayoutError::NoFontFace { len: 3 })));
+    assert!(matches!(
+        text.load_font(vec![1, 2, 3]),
+        Err(LayoutError::NoFontFace { len: 3 })
+    ));
+}
+
+#[test]
+fn baselines_match_chromium() {
+    // Offsets of the first baseline from the top of the line box, from an
+    // empty inline-block placed on the baseline in headless Chromium.
+    let mut text = TextSystem::new();
+    let cases = [
+        (style(16.0, "sans-serif"), "Hxg", 14.0, 18.0),
+        (style(13.0, "sans-serif"), "Hxg", 12.0, 15.0),
+        (
+            ComputedStyle {
+                line_height: LineHeight::Px(30.0),
+                ..style(16.0, "sans-serif")
+            },
+            "Hxg",
+            20.0,
+            30.0,
+        ),
+        (style(16.0, "DejaVu Sans"), "Hxg", 15.0, 19.0),
+        (style(16.0, "sans-serif"), "中文", 19.0, 24.0),
+    ];
+    for (computed, content, baseline, height) in cases {
+        let shaped = text.shape(&Paragraph::plain(&computed, content), 300.0);
+        let line = &shaped.lines[0];
+        assert_eq!(
+            (line.baseline, line.height),
+            (baseline, height),
+            "{content} {:?}",
+            computed.font_family
+        );
+    }
+}
+
+/// The text fixtures of `fixtures/layout/text_*` (Chromium boxes), measured
+/// directly, without the cascade.
+#[test]
+fn text_fixtures_match() {
+    let mut text = TextSystem::new();
+    let dejavu = |font_size: f32, line_height: LineHeight| ComputedStyle {
+        line_height,
+        ..style(font_size, "DejaVu Sans")
+    };
+    let normal = LineHeight::Normal;
+    let cases: [(ComputedStyle, &str, Option<f32>, f32, f32); 9] = [
+        (dejavu(16.0, normal), "Hello", None, 40.5625, 19.0),
+        (dejavu(24.0, normal), "Hello", None, 60.84375, 28.0),
+        (
+            ComputedStyle {
+                letter_spacing: 4.0,
+                ..dejavu(16.0, LineHeight::Px(20.0))
+            },
+            "Hello",
+            None,
+            60.5625,
+            20.0,
+        ),
+        (
+            dejavu(20.0, LineHeight::Number(1.5)),
+            "Hello",
+            None,
+            50.703125,
+            30.0,
+        ),
+        (
+            ComputedStyle {
+                line_height: LineHeight::Px(30.0),
+                ..style(20.0, "Noto Sans CJK SC")
+            },
+            "你好世界",
+            None,
+            80.0,
+            30.0,
+        ),
+        (
+            ComputedStyle {
+                line_height: LineHeight::Px(24.0),
+                ..style(16.0, "Noto Sans CJK SC")
+            },
+            "天地玄黄宇宙洪荒日月盈昃辰宿列张",
+            Some(100.0),
+            100.0,
+            72.0,
+        ),
+        (
+            ComputedStyle {
+                white_space: WhiteSpace::NoWrap,
+                ..dejavu(16.0, LineHeight::Px(20.0))
+            },
+            "The quick brown fox jumps over the lazy dog",
+            Some(120.0),
+            120.0,
+            20.0,
+        ),
+        (
+            dejavu(16.0, LineHeight::Px(20.0)),
+            "The quick brown fox jumps over the lazy dog",
+            Some(150.0),
+            150.0,
+            60.0,
+        ),
+        (
+            dejavu(16.0, LineHeight::Px(20.0)),
+            "Right side",
+            None,
+            80.0,
+            20.0,
+        ),
+    ];
+    for (computed, content, width, expected_width, expected_height) in cases {
+        let paragraph = Paragraph::plain(&computed, content);
+        let size = match width {
+            Some(width) => at_width(&mut text, &paragraph, width),
+            None => max_content(&mut text, &paragraph),
+        };
+        assert_close(size, expected_width, expected_height, content);
+    }
+    let nowrap = ComputedStyle {
+        white_space: WhiteSpace::NoWrap,
+        ..dejavu(16.0, LineHeight::Px(20.0))
+    };
+    let long = Paragraph::plain(&nowrap, "The quick brown fox jumps over the lazy dog");
+    assert_close(
+        max_content(&mut text, &long),
+        359.875,
+        20.0,
+        "nowrap max-content",
+    );
+}
+
+/// `text_nested_inline` and `text_align_*`: nested inline boxes.
+#[test]
+fn nested_inline_fragments_match_chromium() {
+    let mut text = TextSystem::new();
+    let root = ComputedStyle {
+        line_height: LineHeight::Px(30.0),
+        ..style(16.0, "DejaVu Sans")
+    };
+    let big = TextStyle {
+        font_size: 24.0,
+        ..TextStyle::from_computed(&root)
+    };
+    let plain = TextStyle::from_computed(&root);
+    let paragraph = Paragraph::from_computed(
+        &root,
+        vec![
+            TextSpan::new("Hello ", plain.clone()),
+            TextSpan::new("big", big),
+            TextSpan::new(" world", plain),
+        ],
+    );
+    assert_close(
+        max_content(&mut text, &paragraph),
+        131.921875,
+        33.0,
+        "nested",
+    );
+    let shaped = text.shape(&paragraph, 131.921875);
+    let fragment = shaped
+        .fragments
+        .iter()
+        .find(|f| f.span == 1)
+        .copied()
+        .expect("fragment of span 1");
+    let expected = (45.640625, 1.0, 37.140625, 28.0);
+    let actual = (fragment.x, fragment.y, fragment.width, fragment.height);
+    assert!(
+        (actual.0 - expected.0).abs() < 0.5
+            && (actual.1 - expected.1).abs() < 0.5
+            && (actual.2 - expected.2).abs() < 0.5
+            && (actual.3 - expected.3).abs() < 0.5,
+        "{actual:?} vs {expected:?}"
+    );
+
+    for (align, expected_x) in [
+        (TextAlign::Center, 139.609375),
+        (TextAlign::Right, 257.671875),
+    ] {
+        let root = ComputedStyle {
+            text_align: align,
+            line_height: LineHeight::Px(24.0),
+            ..style(16.0, "DejaVu Sans")
+        };
+        let span = TextStyle::from_computed(&root);
+        let paragraph = Paragraph::from_computed(
+            &root,
+            vec![
+                TextSpan::new("Hi ", span.clone()),
+                TextSpan::new("there", span),
+            ],
+        );
+        let shaped = text.shape(&paragraph, 300.0);
+        let there = shaped
+            .fragments
+            .iter()
+            .find(|f| f.span == 1)
+            .copied()
+            .expect("fragment");
+        assert!(
+            (there.x - expected_x).abs() < 0.5,
+            "{align:?}: {} vs {expected_x}",
+            there.x
+        );
+        assert_eq!((there.y, there.height), (2.0, 19.0));
+        assert!((there.width - 42.328125).abs() < 0.5);
+    }
+}
+
+#[test]
+fn ellipsized_lines_keep_their_alignment() {
+    let mut text = TextSystem::new();
+    let centered = ComputedStyle {
+        text_align: TextAlign::Center,
+        line_clamp: Some(1),
+        ..style(16.0, "sans-serif")
+    };
+    let paragraph = Paragraph::plain(&centered, "Hello world this is a long text that wraps");
+    let shaped = text.shape(&paragraph, 100.0);
+    assert!(shaped.ellipsized);
+    let line = &shaped.lines[0];
+    let expected = (100.0 + WRAP_SLACK - line.width) / 2.0;
+    assert!(
+        (line.glyphs[0].x - expected).abs() < 0.5,
+        "{} vs {expected}",
+        line.glyphs[0].x
+    );
 }

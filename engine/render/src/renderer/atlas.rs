@@ -78,7 +78,11 @@ impl Page {
         }
         let y = self.next_shelf_y;
         self.next_shelf_y += h;
-        self.shelves.push(Shelf { y, height: h, next_x: w });
+        self.shelves.push(Shelf {
+            y,
+            height: h,
+            next_x: w,
+        });
         Some((0, y))
     }
 }
@@ -92,7 +96,11 @@ pub struct GlyphAtlas {
 
 impl GlyphAtlas {
     pub fn new() -> GlyphAtlas {
-        GlyphAtlas { swash: SwashCache::new(), pages: Vec::new(), entries: HashMap::new() }
+        GlyphAtlas {
+            swash: SwashCache::new(),
+            pages: Vec::new(),
+            entries: HashMap::new(),
+        }
     }
 
     pub fn page_size(&self) -> u32 {
@@ -182,7 +190,12 @@ impl GlyphAtlas {
         })
     }
 
-    fn allocate(&mut self, binder: &TextureBinder, width: u32, height: u32) -> Option<(u32, u32, u32)> {
+    fn allocate(
+        &mut self,
+        binder: &TextureBinder,
+        width: u32,
+        height: u32,
+    ) -> Option<(u32, u32, u32)> {
         // Only the newest page can have room worth looking for: older pages
         // were full for some glyph, and glyph sizes in a frame are similar.
         if let Some(page) = self.pages.last_mut() {
@@ -191,7 +204,11 @@ impl GlyphAtlas {
             }
         }
         let texture = binder.create_texture("cirrus glyph atlas page", PAGE_SIZE, PAGE_SIZE);
-        self.pages.push(Page { texture, shelves: Vec::new(), next_shelf_y: 0 });
+        self.pages.push(Page {
+            texture,
+            shelves: Vec::new(),
+            next_shelf_y: 0,
+        });
         let index = self.pages.len() - 1;
         let (x, y) = self.pages[index].allocate(width, height)?;
         Some((index as u32, x, y))

@@ -16,7 +16,8 @@ use cirrus_layout::cosmic_text::FontSystem;
 
 use super::atlas::GlyphAtlas;
 use super::geometry::{
-    as_axis_aligned, clamp_radii, finite, premultiply, rect_array, sane_rect, transformed_bounds,
+    as_axis_aligned, clamp_radii, finite, inverse_affine, premultiply, rect_array, sane_rect,
+    transformed_bounds,
 };
 use super::instance::*;
 use super::textures::{ImageCache, LayerPool, TextureBinder};
@@ -39,8 +40,14 @@ pub enum TextureRef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
     pub texture: TextureRef,
+    /// The one instance kind of the batch when kinds are specialised
+    /// (`BuildContext::specialise_kinds`), else `KIND_ANY`.
+    pub kind: u32,
     pub instances: Range<u32>,
 }
+
+/// `Batch::kind` of a batch mixing kinds (drawn by the generic pipeline).
+pub const KIND_ANY: u32 = 255;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PassTarget {
@@ -53,11 +60,22 @@ pub enum PassTarget {
 #[derive(Clone, Debug)]
 pub struct PassPlan {
     pub target: PassTarget,
+    /// A Gaussian blur applied after drawing (layers with `filter: blur()`).
+    pub blur: Option<BlurPlan>,
     /// Device position of the target's top-left pixel.
     pub origin: (f32, f32),
     /// Target size in pixels.
     pub size: (u32, u32),
     pub batches: Vec<Batch>,
+}
+
+/// Blur `PassPlan::target` horizontally into `temp`, then vertically into
+/// `output` (layer pool slots); the composite samples `output`.
+#[derive(Clone, Copy, Debug)]
+pub struct BlurPlan {
+    pub sigma: f32,
+    pub temp: usize,
+    pub output: usize,
 }
 
 #[derive(Default)]
@@ -86,16 +104,27 @@ pub struct BuildContext<'a> {
     pub layers: &'a mut LayerPool,
     pub width: u32,
     pub height: u32,
+    /// One pipeline per kind, batches never mix kinds: software adapters
+    /// (llvmpipe) run every branch of the generic shader for every pixel,
+    /// so there a specialised shader is several times faster. GPUs branch
+    /// cheaply and prefer fewer, mixed batches.
+    pub specialise_kinds: bool,
 }
 
 struct ClipState {
-    /// Index into the clip table (0 = none).
+    /// Two indices into the clip table packed as the shader reads them:
+    /// the innermost clip (low 16 bits) and an enclosing clip in another
+    /// space (high 16 bits); 0 = none.
     id: u32,
     /// Device-space bounds everything is clipped to.
     bounds: Rect,
-    /// The rounded clip as stored, for intersecting nested clips.
+    /// The innermost clip as stored, for merging nested clips.
     gpu: GpuClip,
 }
+
+/// The clip table holds at most this many entries (16-bit indices); later
+/// clips reuse the enclosing one (their bounds still cull).
+const MAX_CLIPS: usize = 0xffff;
 
 struct TransformState {
     matrix: [f32; 16],
@@ -107,6 +136,8 @@ enum LayerState {
     Offscreen {
         opacity: f32,
         filter: Option<[f32; 20]>,
+        /// Gaussian standard deviation of `filter: blur()`, 0 for none.
+        blur_sigma: f32,
         batches: Vec<Batch>,
         /// Union of the device bounds of what was drawn.
         bounds: Option<Rect>,
@@ -155,6 +186,7 @@ pub fn build(list: &DisplayList, cx: &mut BuildContext<'_>) -> FramePlan {
     }
     let root = PassPlan {
         target: PassTarget::Root,
+        blur: None,
         origin: (0.0, 0.0),
         size: (builder.cx.width, builder.cx.height),
         batches: std::mem::take(&mut builder.root_batches),
@@ -295,10 +327,11 @@ fn intersect_clips(outer: &GpuClip, inner: &GpuClip) -> GpuClip {
     let y0 = oy.max(iy);
     let x1 = (ox + ow).min(ix + iw);
     let y1 = (oy + oh).min(iy + ih);
-    let mut out = GpuClip {
-        rect: [x0, y0, (x1 - x0).max(0.0), (y1 - y0).max(0.0)],
-        ..GpuClip::default()
-    };
+    let mut out = GpuClip::device(
+        [x0, y0, (x1 - x0).max(0.0), (y1 - y0).max(0.0)],
+        [0.0; 4],
+        [0.0; 4],
+    );
     // Corners: tl, tr, br, bl. "Inner wins" when its corner is at least as
     // far inside on both axes.
     let inner_wins = [
@@ -334,7 +367,12 @@ impl Builder<'_, '_> {
         self.clips.last().map_or(0, |c| c.id)
     }
 
-    fn item(&mut self, item: &DisplayItem, next: Option<&DisplayItem>, after_next: Option<&DisplayItem>) {
+    fn item(
+        &mut self,
+        item: &DisplayItem,
+        next: Option<&DisplayItem>,
+        after_next: Option<&DisplayItem>,
+    ) {
         match item {
             DisplayItem::PushClip { rect, radii } => self.push_clip(rect, radii),
             DisplayItem::PopClip => {
@@ -347,14 +385,22 @@ impl Builder<'_, '_> {
             DisplayItem::PushLayer { opacity, filter } => {
                 let opacity = finite(*opacity).clamp(0.0, 1.0);
                 let matrix = filter.as_ref().and_then(filter_matrix);
-                let single_item = is_drawable(next) && matches!(after_next, Some(DisplayItem::PopLayer));
-                if matrix.is_none() && (opacity >= 1.0 || single_item || opacity <= 0.0) {
+                // CSS blur(r): r is the standard deviation.
+                let blur_sigma = match filter {
+                    Some(Filter::Blur(radius)) => finite(*radius).max(0.0),
+                    _ => 0.0,
+                };
+                let single_item =
+                    is_drawable(next) && matches!(after_next, Some(DisplayItem::PopLayer));
+                let plain = matrix.is_none() && blur_sigma <= 0.0;
+                if plain && (opacity >= 1.0 || single_item || opacity <= 0.0) {
                     self.alpha *= opacity;
                     self.layers.push(LayerState::Inline { alpha: opacity });
                 } else {
                     self.layers.push(LayerState::Offscreen {
                         opacity,
                         filter: matrix,
+                        blur_sigma,
                         batches: Vec::new(),
                         bounds: None,
                     });
@@ -366,25 +412,70 @@ impl Builder<'_, '_> {
                 }
             }
             DisplayItem::Rect { rect, color, radii } => self.rect(rect, *color, radii),
-            DisplayItem::Border { rect, widths, colors, styles, radii } => {
-                self.border(rect, widths, colors, styles, radii)
-            }
-            DisplayItem::BoxShadow { rect, radii, offset, blur, spread, color, inset } => {
-                self.box_shadow(rect, radii, *offset, *blur, *spread, *color, *inset)
-            }
-            DisplayItem::LinearGradient { rect, radii, start, end, stops, repeating } => {
-                let p0 = [finite(start.0), finite(start.1), finite(end.0), finite(end.1)];
+            DisplayItem::Border {
+                rect,
+                widths,
+                colors,
+                styles,
+                radii,
+            } => self.border(rect, widths, colors, styles, radii),
+            DisplayItem::BoxShadow {
+                rect,
+                radii,
+                offset,
+                blur,
+                spread,
+                color,
+                inset,
+            } => self.box_shadow(rect, radii, *offset, *blur, *spread, *color, *inset),
+            DisplayItem::LinearGradient {
+                rect,
+                radii,
+                start,
+                end,
+                stops,
+                repeating,
+            } => {
+                let p0 = [
+                    finite(start.0),
+                    finite(start.1),
+                    finite(end.0),
+                    finite(end.1),
+                ];
                 self.gradient(KIND_LINEAR, rect, radii, p0, stops, *repeating)
             }
-            DisplayItem::RadialGradient { rect, radii, center, radius, stops, repeating } => {
-                let p0 = [finite(center.0), finite(center.1), finite(radius.0), finite(radius.1)];
+            DisplayItem::RadialGradient {
+                rect,
+                radii,
+                center,
+                radius,
+                stops,
+                repeating,
+            } => {
+                let p0 = [
+                    finite(center.0),
+                    finite(center.1),
+                    finite(radius.0),
+                    finite(radius.1),
+                ];
                 self.gradient(KIND_RADIAL, rect, radii, p0, stops, *repeating)
             }
-            DisplayItem::Image { rect, key, src, radii, tile, opacity } => {
-                self.image(rect, *key, src, radii, tile.as_ref(), *opacity)
-            }
+            DisplayItem::Image {
+                rect,
+                key,
+                src,
+                radii,
+                tile,
+                opacity,
+            } => self.image(rect, *key, src, radii, tile.as_ref(), *opacity),
             DisplayItem::Glyphs { glyphs, color } => self.glyphs(glyphs, *color),
-            DisplayItem::Line { from, to, width, color, style } => self.line(*from, *to, *width, *color, *style),
+            DisplayItem::Line {
+                from,
+                to,
+                width,
+                color,
+                style,
+            } => self.line(*from, *to, *width, *color, *style),
         }
     }
 
@@ -394,38 +485,82 @@ impl Builder<'_, '_> {
         let rect = sane_rect(rect).unwrap_or_default();
         let (rx, ry) = clamp_radii(radii, rect.width, rect.height);
         let own = match as_axis_aligned(matrix) {
-            Some((sx, sy, tx, ty)) => GpuClip {
-                rect: [rect.x * sx + tx, rect.y * sy + ty, rect.width * sx, rect.height * sy],
-                radii_x: rx.map(|r| r * sx),
-                radii_y: ry.map(|r| r * sy),
-            },
-            // Rotated or 3D clips are approximated by their device bounds.
-            None => GpuClip {
-                rect: rect_array(&transformed_bounds(matrix, &rect).unwrap_or(self.viewport)),
-                ..GpuClip::default()
+            Some((sx, sy, tx, ty)) => GpuClip::device(
+                [
+                    rect.x * sx + tx,
+                    rect.y * sy + ty,
+                    rect.width * sx,
+                    rect.height * sy,
+                ],
+                rx.map(|r| r * sx),
+                ry.map(|r| r * sy),
+            ),
+            None => match inverse_affine(matrix) {
+                // Rotated or skewed: evaluated in the clip's own space.
+                Some((linear, offset)) => GpuClip {
+                    rect: rect_array(&rect),
+                    radii_x: rx,
+                    radii_y: ry,
+                    inverse_linear: linear,
+                    inverse_offset: offset,
+                },
+                // Perspective: approximated by the device bounds.
+                None => GpuClip::device(
+                    rect_array(&transformed_bounds(matrix, &rect).unwrap_or(self.viewport)),
+                    [0.0; 4],
+                    [0.0; 4],
+                ),
             },
         };
-        let gpu = match self.clips.last() {
-            Some(parent) => intersect_clips(&parent.gpu, &own),
-            None => own,
+        let own_bounds = if own.is_device_space() {
+            Rect::new(own.rect[0], own.rect[1], own.rect[2], own.rect[3])
+        } else {
+            transformed_bounds(matrix, &rect).unwrap_or(self.viewport)
         };
-        let bounds = Rect::new(gpu.rect[0], gpu.rect[1], gpu.rect[2], gpu.rect[3]).intersect(&parent_bounds);
-        let id = self.plan.clips.len() as u32;
-        self.plan.clips.push(gpu);
-        self.clips.push(ClipState { id, bounds, gpu });
+        let bounds = own_bounds.intersect(&parent_bounds);
+        let (gpu, outer_id) = match self.clips.last() {
+            Some(parent) if parent.gpu.is_device_space() && own.is_device_space() => {
+                (intersect_clips(&parent.gpu, &own), parent.id >> 16)
+            }
+            // Different spaces: keep the parent's innermost clip as the
+            // second clip (an older second clip is dropped: culling keeps
+            // its bounds, its rounded corners are lost).
+            Some(parent) => (own, parent.id & 0xffff),
+            None => (own, 0),
+        };
+        let id = if self.plan.clips.len() < MAX_CLIPS {
+            self.plan.clips.push(gpu);
+            (self.plan.clips.len() - 1) as u32
+        } else {
+            self.clips.last().map_or(0, |c| c.id & 0xffff)
+        };
+        self.clips.push(ClipState {
+            id: id | outer_id << 16,
+            bounds,
+            gpu,
+        });
     }
 
     fn push_transform(&mut self, matrix: &[f32; 16]) {
-        let matrix = if matrix.iter().all(|v| v.is_finite()) { *matrix } else { IDENTITY_MATRIX };
+        let matrix = if matrix.iter().all(|v| v.is_finite()) {
+            *matrix
+        } else {
+            IDENTITY_MATRIX
+        };
         let (current, _) = self.transform();
         let combined = multiply_matrices(current, &matrix);
         let id = self.plan.transforms.len() as u32;
         self.plan.transforms.push(combined);
-        self.transforms.push(TransformState { matrix: combined, id });
+        self.transforms.push(TransformState {
+            matrix: combined,
+            id,
+        });
     }
 
     fn pop_layer(&mut self) {
-        let Some(layer) = self.layers.pop() else { return };
+        let Some(layer) = self.layers.pop() else {
+            return;
+        };
         match layer {
             LayerState::Inline { alpha } => {
                 self.alpha = if alpha > 0.0 {
@@ -437,9 +572,16 @@ impl Builder<'_, '_> {
                     })
                 };
             }
-            LayerState::Offscreen { opacity, filter, batches, bounds } => {
+            LayerState::Offscreen {
+                opacity,
+                filter,
+                blur_sigma,
+                batches,
+                bounds,
+            } => {
                 let Some(bounds) = bounds else { return };
-                let area = bounds.intersect(&self.viewport);
+                // A blur spreads the content by about 3 sigma.
+                let area = bounds.inflate(3.0 * blur_sigma).intersect(&self.viewport);
                 if area.is_empty() || opacity <= 0.0 {
                     return;
                 }
@@ -452,12 +594,34 @@ impl Builder<'_, '_> {
                     Some(t) => (t.width, t.height),
                     None => (width, height),
                 };
-                self.plan.passes.push(PassPlan {
-                    target: PassTarget::Layer(slot),
-                    origin: (x0, y0),
-                    size: (tex_w, tex_h),
-                    batches,
+                let blur = (blur_sigma > 0.0).then(|| BlurPlan {
+                    sigma: blur_sigma,
+                    temp: self.cx.layers.acquire(self.cx.binder, tex_w, tex_h),
+                    output: self.cx.layers.acquire(self.cx.binder, tex_w, tex_h),
                 });
+                let (slot, tex_w, tex_h) =
+                    match blur.and_then(|b| self.cx.layers.get(b.output).map(|t| (b.output, t))) {
+                        Some((output, t)) => {
+                            self.plan.passes.push(PassPlan {
+                                target: PassTarget::Layer(slot),
+                                blur,
+                                origin: (x0, y0),
+                                size: (tex_w, tex_h),
+                                batches,
+                            });
+                            (output, t.width, t.height)
+                        }
+                        None => {
+                            self.plan.passes.push(PassPlan {
+                                target: PassTarget::Layer(slot),
+                                blur: None,
+                                origin: (x0, y0),
+                                size: (tex_w, tex_h),
+                                batches,
+                            });
+                            (slot, tex_w, tex_h)
+                        }
+                    };
                 // Composite: a device-space quad over the layer's area,
                 // untransformed (the content already is), clipped by the
                 // clip in force around the layer.
@@ -516,15 +680,25 @@ impl Builder<'_, '_> {
         let index = self.plan.instances.len() as u32;
         self.plan.instances.push(instance);
         let (batches, bounds) = match self.layers.iter_mut().rev().find_map(|l| match l {
-            LayerState::Offscreen { batches, bounds, .. } => Some((batches, bounds)),
+            LayerState::Offscreen {
+                batches, bounds, ..
+            } => Some((batches, bounds)),
             LayerState::Inline { .. } => None,
         }) {
             Some(found) => found,
             None => (&mut self.root_batches, &mut self.root_bounds),
         };
         *bounds = union(*bounds, visible);
+        let kind = if self.cx.specialise_kinds {
+            instance.ids[0]
+        } else {
+            KIND_ANY
+        };
         if let Some(last) = batches.last_mut() {
-            let compatible = last.texture == texture || texture == TextureRef::None || last.texture == TextureRef::None;
+            let compatible = last.kind == kind
+                && (last.texture == texture
+                    || texture == TextureRef::None
+                    || last.texture == TextureRef::None);
             if compatible && last.instances.end == index {
                 last.instances.end = index + 1;
                 if last.texture == TextureRef::None {
@@ -533,7 +707,11 @@ impl Builder<'_, '_> {
                 return;
             }
         }
-        batches.push(Batch { texture, instances: index..index + 1 });
+        batches.push(Batch {
+            texture,
+            kind,
+            instances: index..index + 1,
+        });
     }
 
     fn color(&self, color: Color) -> [f32; 4] {
@@ -570,7 +748,12 @@ impl Builder<'_, '_> {
     ) {
         let Some(rect) = sane_rect(rect) else { return };
         let w = |v: f32| finite(v).max(0.0);
-        let widths = [w(widths.top), w(widths.right), w(widths.bottom), w(widths.left)];
+        let widths = [
+            w(widths.top),
+            w(widths.right),
+            w(widths.bottom),
+            w(widths.left),
+        ];
         let codes = [styles.top, styles.right, styles.bottom, styles.left].map(border_style_code);
         let visible = (0..4).any(|i| widths[i] > 0.0 && codes[i] != 0);
         if !visible {
@@ -591,7 +774,59 @@ impl Builder<'_, '_> {
             p3: self.color(colors.left),
             ids: [KIND_BORDER, 0, 0, packed_styles],
         };
-        self.emit(instance, TextureRef::None, bounds);
+        // The padding box away from the corners has no border pixels: only
+        // the ring around it is drawn.
+        let max4 = |a: f32, b: f32, c: f32| a.max(b).max(c);
+        let left = max4(widths[3], radii_x[0], radii_x[3]);
+        let right = max4(widths[1], radii_x[1], radii_x[2]);
+        let top = max4(widths[0], radii_y[0], radii_y[1]);
+        let bottom = max4(widths[2], radii_y[2], radii_y[3]);
+        let hole = Rect::new(
+            rect.x + left + 1.0,
+            rect.y + top + 1.0,
+            rect.width - left - right - 2.0,
+            rect.height - top - bottom - 2.0,
+        );
+        self.emit_ring(instance, bounds, hole);
+    }
+
+    /// Emits `instance` over `bounds` minus `hole` (as up to four bands),
+    /// for shapes known to be empty inside `hole`: fewer pixels to shade.
+    fn emit_ring(&mut self, instance: Instance, bounds: Rect, hole: Rect) {
+        let inside = hole.width > 0.0
+            && hole.height > 0.0
+            && hole.x >= bounds.x
+            && hole.y >= bounds.y
+            && hole.right() <= bounds.right()
+            && hole.bottom() <= bounds.bottom();
+        // Small holes are not worth three more quads.
+        if !inside || hole.width * hole.height < 1024.0 {
+            self.emit(instance, TextureRef::None, bounds);
+            return;
+        }
+        let bands = [
+            Rect::new(bounds.x, bounds.y, bounds.width, hole.y - bounds.y),
+            Rect::new(
+                bounds.x,
+                hole.bottom(),
+                bounds.width,
+                bounds.bottom() - hole.bottom(),
+            ),
+            Rect::new(bounds.x, hole.y, hole.x - bounds.x, hole.height),
+            Rect::new(
+                hole.right(),
+                hole.y,
+                bounds.right() - hole.right(),
+                hole.height,
+            ),
+        ];
+        for band in bands {
+            if !band.is_empty() {
+                let mut part = instance;
+                part.bounds = rect_array(&band);
+                self.emit(part, TextureRef::None, band);
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -616,7 +851,12 @@ impl Builder<'_, '_> {
         // The shadow shape: the box moved by the offset and grown by the
         // spread (shrunk for inset shadows); radii follow the spread.
         let grow = if inset { -spread } else { spread };
-        let moved = Rect::new(rect.x + finite(offset.0), rect.y + finite(offset.1), rect.width, rect.height);
+        let moved = Rect::new(
+            rect.x + finite(offset.0),
+            rect.y + finite(offset.1),
+            rect.width,
+            rect.height,
+        );
         let shape = moved.inflate(grow);
         let adjust = |r: f32| if r > 0.0 { (r + grow).max(0.0) } else { 0.0 };
         let shape_rx = box_rx.map(adjust);
@@ -625,11 +865,20 @@ impl Builder<'_, '_> {
             shape
         } else if inset {
             // The hole vanished: an inset shadow then fills the whole box.
-            Rect::new(moved.x + moved.width * 0.5, moved.y + moved.height * 0.5, 0.0, 0.0)
+            Rect::new(
+                moved.x + moved.width * 0.5,
+                moved.y + moved.height * 0.5,
+                0.0,
+                0.0,
+            )
         } else {
             return;
         };
-        let bounds = if inset { rect.inflate(1.0) } else { shape.inflate(3.0 * sigma + 1.0) };
+        let bounds = if inset {
+            rect.inflate(1.0)
+        } else {
+            shape.inflate(3.0 * sigma + 1.0)
+        };
         let instance = Instance {
             bounds: rect_array(&bounds),
             shape: rect_array(&shape),
@@ -642,7 +891,20 @@ impl Builder<'_, '_> {
             p3: box_ry,
             ids: [KIND_SHADOW, 0, 0, 0],
         };
-        self.emit(instance, TextureRef::None, bounds);
+        if inset {
+            self.emit(instance, TextureRef::None, bounds);
+        } else {
+            // An outer shadow is invisible inside the box.
+            let corner_x = box_rx.iter().fold(0.0f32, |a, b| a.max(*b));
+            let corner_y = box_ry.iter().fold(0.0f32, |a, b| a.max(*b));
+            let hole = Rect::new(
+                rect.x + corner_x + 1.0,
+                rect.y + corner_y + 1.0,
+                rect.width - 2.0 * corner_x - 2.0,
+                rect.height - 2.0 * corner_y - 2.0,
+            );
+            self.emit_ring(instance, bounds, hole);
+        }
     }
 
     fn gradient(
@@ -664,7 +926,10 @@ impl Builder<'_, '_> {
             // CSS: a stop before an earlier one moves up to it.
             let offset = finite(*offset).max(previous);
             previous = offset;
-            self.plan.stops.push(GpuStop { color: self.color(*color), offset: [offset, 0.0, 0.0, 0.0] });
+            self.plan.stops.push(GpuStop {
+                color: self.color(*color),
+                offset: [offset, 0.0, 0.0, 0.0],
+            });
         }
         let count = self.plan.stops.len() as u32 - first;
         let (radii_x, radii_y) = clamp_radii(radii, rect.width, rect.height);
@@ -692,7 +957,9 @@ impl Builder<'_, '_> {
         opacity: f32,
     ) {
         let Some(rect) = sane_rect(rect) else { return };
-        let Some(texture) = self.cx.images.get(key) else { return };
+        let Some(texture) = self.cx.images.get(key) else {
+            return;
+        };
         let (tw, th) = (texture.width as f32, texture.height as f32);
         let Some(src) = sane_rect(src) else { return };
         let alpha = finite(opacity).clamp(0.0, 1.0) * self.alpha;
@@ -726,7 +993,10 @@ impl Builder<'_, '_> {
         }
         let page_size = self.cx.atlas.page_size() as f32;
         for glyph in glyphs {
-            let (entry, miss) = self.cx.atlas.lookup(self.cx.binder, self.cx.queue, self.cx.fonts, glyph.key);
+            let (entry, miss) =
+                self.cx
+                    .atlas
+                    .lookup(self.cx.binder, self.cx.queue, self.cx.fonts, glyph.key);
             if miss {
                 self.plan.glyph_atlas_misses += 1;
             }
@@ -754,7 +1024,14 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn line(&mut self, from: (f32, f32), to: (f32, f32), width: f32, color: Color, style: TextDecorationStyle) {
+    fn line(
+        &mut self,
+        from: (f32, f32),
+        to: (f32, f32),
+        width: f32,
+        color: Color,
+        style: TextDecorationStyle,
+    ) {
         let (x0, y0, x1, y1) = (finite(from.0), finite(from.1), finite(to.0), finite(to.1));
         let width = finite(width);
         let length = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
@@ -771,27 +1048,37 @@ impl Builder<'_, '_> {
             x0, y0, 0.0, 1.0,
         ];
         self.push_transform(&frame);
-        let (style_code, shapes): (u32, Vec<Rect>) = match style {
+        let centred = Rect::new(0.0, -0.5 * width, length, width);
+        // Wavy: amplitude and wavelength proportional to the thickness, close
+        // to what Chromium draws.
+        let amplitude = 1.5 * width;
+        let wavelength = 6.0 * width;
+        let (style_code, shapes, margin): (u32, Vec<Rect>, f32) = match style {
             TextDecorationStyle::Double => (
                 1,
                 vec![
                     Rect::new(0.0, -1.5 * width, length, width),
                     Rect::new(0.0, 0.5 * width, length, width),
                 ],
+                1.0,
             ),
-            TextDecorationStyle::Dashed => (2, vec![Rect::new(0.0, -0.5 * width, length, width)]),
-            TextDecorationStyle::Dotted => (3, vec![Rect::new(0.0, -0.5 * width, length, width)]),
-            // Wavy is drawn solid for now.
-            TextDecorationStyle::Solid | TextDecorationStyle::Wavy => {
-                (1, vec![Rect::new(0.0, -0.5 * width, length, width)])
-            }
+            TextDecorationStyle::Dashed => (2, vec![centred], 1.0),
+            TextDecorationStyle::Dotted => (3, vec![centred], 1.0),
+            TextDecorationStyle::Wavy => (4, vec![centred], amplitude + 1.0),
+            TextDecorationStyle::Solid => (1, vec![centred], 1.0),
         };
         for shape in shapes {
-            let bounds = shape.inflate(1.0);
+            let bounds = Rect::new(
+                shape.x - 1.0,
+                shape.y - margin,
+                shape.width + 2.0,
+                shape.height + 2.0 * margin,
+            );
             let instance = Instance {
                 bounds: rect_array(&bounds),
                 shape: rect_array(&shape),
                 color,
+                p0: [amplitude, wavelength, 0.0, 0.0],
                 ids: [KIND_LINE, 0, 0, style_code],
                 ..Instance::default()
             };
@@ -807,8 +1094,8 @@ mod tests {
 
     #[test]
     fn nested_clip_takes_inner_corner_radius() {
-        let outer = GpuClip { rect: [0.0, 0.0, 100.0, 100.0], radii_x: [10.0; 4], radii_y: [10.0; 4] };
-        let inner = GpuClip { rect: [50.0, 50.0, 100.0, 100.0], radii_x: [3.0; 4], radii_y: [3.0; 4] };
+        let outer = GpuClip::device([0.0, 0.0, 100.0, 100.0], [10.0; 4], [10.0; 4]);
+        let inner = GpuClip::device([50.0, 50.0, 100.0, 100.0], [3.0; 4], [3.0; 4]);
         let both = intersect_clips(&outer, &inner);
         assert_eq!(both.rect, [50.0, 50.0, 50.0, 50.0]);
         // Top-left corner comes from the inner clip, bottom-right from the outer.

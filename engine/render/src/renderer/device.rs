@@ -15,6 +15,8 @@ pub struct AdapterLabel {
 }
 
 pub struct GpuContext {
+    /// Kept to answer surface-capability queries for window surfaces.
+    pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub adapter_info: wgpu::AdapterInfo,
@@ -76,5 +78,11 @@ pub fn open_device(adapter: &wgpu::Adapter) -> Result<GpuContext, RenderError> {
     device.on_uncaptured_error(Box::new(|error| {
         eprintln!("cirrus-render: uncaptured wgpu error: {error}");
     }));
-    Ok(GpuContext { device, queue, adapter_info, lost })
+    Ok(GpuContext {
+        adapter: adapter.clone(),
+        device,
+        queue,
+        adapter_info,
+        lost,
+    })
 }

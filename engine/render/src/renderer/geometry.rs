@@ -16,7 +16,12 @@ pub fn finite(v: f32) -> f32 {
 /// A rectangle with finite fields and non-negative size, or `None` when it
 /// covers nothing.
 pub fn sane_rect(rect: &Rect) -> Option<Rect> {
-    let r = Rect::new(finite(rect.x), finite(rect.y), finite(rect.width), finite(rect.height));
+    let r = Rect::new(
+        finite(rect.x),
+        finite(rect.y),
+        finite(rect.width),
+        finite(rect.height),
+    );
     if r.width > 0.0 && r.height > 0.0 {
         Some(r)
     } else {
@@ -47,7 +52,13 @@ pub fn clamp_radii(radii: &CornerRadii, width: f32, height: f32) -> ([f32; 4], [
             ry[i] = 0.0;
         }
     }
-    let ratio = |side: f32, sum: f32| if sum > side && sum > 0.0 { side / sum } else { 1.0 };
+    let ratio = |side: f32, sum: f32| {
+        if sum > side && sum > 0.0 {
+            side / sum
+        } else {
+            1.0
+        }
+    };
     let factor = ratio(width, rx[0] + rx[1])
         .min(ratio(width, rx[3] + rx[2]))
         .min(ratio(height, ry[0] + ry[3]))
@@ -110,12 +121,38 @@ pub fn transformed_bounds(m: &[f32; 16], rect: &Rect) -> Option<Rect> {
 pub fn as_axis_aligned(m: &[f32; 16]) -> Option<(f32, f32, f32, f32)> {
     let eps = 1e-6;
     let zero = |i: usize| m[i].abs() < eps;
-    if zero(1) && zero(4) && zero(3) && zero(7) && (m[15] - 1.0).abs() < eps && m[0] > 0.0 && m[5] > 0.0
+    if zero(1)
+        && zero(4)
+        && zero(3)
+        && zero(7)
+        && (m[15] - 1.0).abs() < eps
+        && m[0] > 0.0
+        && m[5] > 0.0
     {
         Some((m[0], m[5], m[12], m[13]))
     } else {
         None
     }
+}
+
+/// For a 2D affine `m` (no perspective), the inverse map from device
+/// pixels to local coordinates as ((a, b, c, d), (e, f, units per pixel, 0))
+/// with x' = a x + c y + e, y' = b x + d y + f. `None` for perspective or
+/// singular matrices.
+pub fn inverse_affine(m: &[f32; 16]) -> Option<([f32; 4], [f32; 4])> {
+    let eps = 1e-6;
+    if m[3].abs() > eps || m[7].abs() > eps || (m[15] - 1.0).abs() > eps {
+        return None;
+    }
+    let (a, b, c, d, e, f) = (m[0], m[1], m[4], m[5], m[12], m[13]);
+    let det = a * d - b * c;
+    if det.abs() < 1e-9 || !det.is_finite() {
+        return None;
+    }
+    let (ia, ib, ic, id) = (d / det, -b / det, -c / det, a / det);
+    let ie = -(ia * e + ic * f);
+    let if_ = -(ib * e + id * f);
+    Some(([ia, ib, ic, id], [ie, if_, 1.0 / det.abs().sqrt(), 0.0]))
 }
 
 #[cfg(test)]
@@ -129,6 +166,22 @@ mod tests {
         let (rx, ry) = clamp_radii(&radii, 50.0, 100.0);
         assert!((rx[0] - 25.0).abs() < 1e-4, "{rx:?}");
         assert!((ry[0] - 25.0).abs() < 1e-4, "{ry:?}");
+    }
+
+    #[test]
+    fn inverse_affine_undoes_rotation_and_translation() {
+        let m = [
+            0.0, 1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 10.0, 20.0, 0.0, 1.0,
+        ];
+        let (x, y) = transform_point(&m, 3.0, 4.0).unwrap_or((f32::NAN, f32::NAN));
+        let Some((l, o)) = inverse_affine(&m) else {
+            panic!("invertible")
+        };
+        let back = (l[0] * x + l[2] * y + o[0], l[1] * x + l[3] * y + o[1]);
+        assert!(
+            (back.0 - 3.0).abs() < 1e-4 && (back.1 - 4.0).abs() < 1e-4,
+            "{back:?}"
+        );
     }
 
     #[test]

@@ -61,13 +61,42 @@ pub struct GpuStop {
     pub offset: [f32; 4],
 }
 
-/// A clip as the shader reads it: a rounded rectangle in device pixels.
+/// A clip as the shader reads it: a rounded rectangle in the clip's own
+/// space, and the affine map from device pixels to that space.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
 pub struct GpuClip {
     pub rect: [f32; 4],
     pub radii_x: [f32; 4],
     pub radii_y: [f32; 4],
+    /// Device -> clip space: (a, b, c, d) of x' = a x + c y + e,
+    /// y' = b x + d y + f.
+    pub inverse_linear: [f32; 4],
+    /// (e, f, clip-space units per device pixel, unused).
+    pub inverse_offset: [f32; 4],
+}
+
+impl GpuClip {
+    /// A clip whose rectangle is in device pixels.
+    pub fn device(rect: [f32; 4], radii_x: [f32; 4], radii_y: [f32; 4]) -> GpuClip {
+        GpuClip {
+            rect,
+            radii_x,
+            radii_y,
+            inverse_linear: [1.0, 0.0, 0.0, 1.0],
+            inverse_offset: [0.0, 0.0, 1.0, 0.0],
+        }
+    }
+
+    pub fn is_device_space(&self) -> bool {
+        self.inverse_linear == [1.0, 0.0, 0.0, 1.0] && self.inverse_offset[..2] == [0.0, 0.0]
+    }
+}
+
+impl Default for GpuClip {
+    fn default() -> GpuClip {
+        GpuClip::device([0.0; 4], [0.0; 4], [0.0; 4])
+    }
 }
 
 /// Per-pass uniforms, padded to the 256-byte dynamic offset alignment.

@@ -68,7 +68,11 @@ pub struct Renderer {
     buffers: frame::FrameBuffers,
     /// Offscreen target of `render_to_image`, reused while the size holds.
     readback_target: Option<textures::GpuTexture>,
+    /// Mappable buffer of `render_to_image`, reused while big enough.
+    readback_staging: Option<wgpu::Buffer>,
     stats: FrameStats,
+    /// See `builder::BuildContext::specialise_kinds`.
+    specialise_kinds: bool,
 }
 
 impl Renderer {
@@ -77,16 +81,19 @@ impl Renderer {
     pub fn new_headless() -> Result<Renderer, RenderError> {
         let instance = device::new_instance();
         let adapter = device::request_adapter(&instance, None)?;
-        Ok(Renderer::from_gpu(device::open_device(&adapter)?))
+        Renderer::from_gpu(device::open_device(&adapter)?)
     }
 
     /// A renderer on an adapter that can present to `surface` (created
     /// from `instance` by the caller's window shell). Configure the surface
     /// with [`Renderer::device`] and a non-sRGB format, see
     /// [`Renderer::preferred_surface_format`].
-    pub fn for_surface(instance: &wgpu::Instance, surface: &wgpu::Surface<'_>) -> Result<Renderer, RenderError> {
+    pub fn for_surface(
+        instance: &wgpu::Instance,
+        surface: &wgpu::Surface<'_>,
+    ) -> Result<Renderer, RenderError> {
         let adapter = device::request_adapter(instance, Some(surface))?;
-        Ok(Renderer::from_gpu(device::open_device(&adapter)?))
+        Renderer::from_gpu(device::open_device(&adapter)?)
     }
 
     /// A `wgpu::Instance` with every backend enabled, for creating surfaces
@@ -95,11 +102,18 @@ impl Renderer {
         device::new_instance()
     }
 
-    fn from_gpu(gpu: device::GpuContext) -> Renderer {
+    fn from_gpu(gpu: device::GpuContext) -> Result<Renderer, RenderError> {
+        gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let binder = textures::TextureBinder::new(&gpu.device);
-        let pipelines = pipeline::Pipelines::new(&gpu.device, &binder.layout);
+        let mut pipelines = pipeline::Pipelines::new(&gpu.device, &binder.layout);
+        // Build the offscreen pipeline now so that shader errors surface here.
+        pipelines.get(&gpu.device, textures::TEXTURE_FORMAT, builder::KIND_ANY);
         let buffers = frame::FrameBuffers::new(&gpu.device);
-        Renderer {
+        if let Some(error) = pollster::block_on(gpu.device.pop_error_scope()) {
+            return Err(RenderError::Gpu(error.to_string()));
+        }
+        let specialise_kinds = gpu.adapter_info.device_type == wgpu::DeviceType::Cpu;
+        Ok(Renderer {
             gpu,
             binder,
             pipelines,
@@ -107,9 +121,11 @@ impl Renderer {
             images: textures::ImageCache::default(),
             layers: textures::LayerPool::default(),
             buffers,
+            specialise_kinds,
             readback_target: None,
+            readback_staging: None,
             stats: FrameStats::default(),
-        }
+        })
     }
 
     pub fn device(&self) -> &wgpu::Device {
@@ -118,6 +134,12 @@ impl Renderer {
 
     pub fn queue(&self) -> &wgpu::Queue {
         &self.gpu.queue
+    }
+
+    /// What `surface` supports on this renderer's adapter (formats, alpha
+    /// modes), for configuring it.
+    pub fn surface_capabilities(&self, surface: &wgpu::Surface<'_>) -> wgpu::SurfaceCapabilities {
+        surface.get_capabilities(&self.gpu.adapter)
     }
 
     pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
@@ -136,13 +158,22 @@ impl Renderer {
 
     /// The non-sRGB variant of the first format the surface supports: draw
     /// sRGB values without conversion, as browsers do.
-    pub fn preferred_surface_format(capabilities: &wgpu::SurfaceCapabilities) -> Option<wgpu::TextureFormat> {
+    pub fn preferred_surface_format(
+        capabilities: &wgpu::SurfaceCapabilities,
+    ) -> Option<wgpu::TextureFormat> {
         capabilities
             .formats
             .iter()
             .find(|f| !f.is_srgb())
             .or_else(|| capabilities.formats.first())
             .map(|f| f.remove_srgb_suffix())
+    }
+
+    /// Chooses between one pipeline per item kind (batches never mix kinds;
+    /// the default on software adapters, where it is several times faster)
+    /// and one generic pipeline (fewer draw calls; the default on GPUs).
+    pub fn set_specialise_kinds(&mut self, specialise: bool) {
+        self.specialise_kinds = specialise;
     }
 
     pub fn last_frame_stats(&self) -> FrameStats {
@@ -208,14 +239,25 @@ impl Renderer {
         }
         let limit = self.gpu.device.limits().max_texture_dimension_2d;
         if width > limit || height > limit {
-            return Err(RenderError::TargetTooLarge { width, height, limit });
+            return Err(RenderError::TargetTooLarge {
+                width,
+                height,
+                limit,
+            });
         }
         if width == 0 || height == 0 {
-            self.stats = FrameStats { items: list.len() as u32, ..FrameStats::default() };
+            self.stats = FrameStats {
+                items: list.len() as u32,
+                ..FrameStats::default()
+            };
             return Ok(());
         }
-        self.gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        self.gpu.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        self.gpu
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        self.gpu
+            .device
+            .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         self.layers.reset();
         let plan = {
             let mut cx = builder::BuildContext {
@@ -227,10 +269,15 @@ impl Renderer {
                 layers: &mut self.layers,
                 width,
                 height,
+                specialise_kinds: self.specialise_kinds,
             };
             builder::build(list, &mut cx)
         };
-        let targets = frame::Targets { root_view: view, root_format: format, clear };
+        let targets = frame::Targets {
+            root_view: view,
+            root_format: format,
+            clear,
+        };
         frame::encode_and_submit(
             &self.gpu,
             &mut self.pipelines,
@@ -277,9 +324,14 @@ impl Renderer {
         }
         let limit = self.gpu.device.limits().max_texture_dimension_2d;
         if width > limit || height > limit {
-            return Err(RenderError::TargetTooLarge { width, height, limit });
+            return Err(RenderError::TargetTooLarge {
+                width,
+                height,
+                limit,
+            });
         }
-        let reuse = matches!(&self.readback_target, Some(t) if t.width == width && t.height == height);
+        let reuse =
+            matches!(&self.readback_target, Some(t) if t.width == width && t.height == height);
         if !reuse {
             self.readback_target = Some(frame::create_readback_target(&self.binder, width, height));
         }
@@ -287,18 +339,89 @@ impl Renderer {
             return Err(RenderError::Readback("no target".into()));
         };
         let result = self
-            .render_to_view(list, fonts, &target.view, textures::TEXTURE_FORMAT, width, height, clear)
-            .and_then(|()| frame::read_back(&self.gpu, &target.texture, width, height));
+            .render_to_view(
+                list,
+                fonts,
+                &target.view,
+                textures::TEXTURE_FORMAT,
+                width,
+                height,
+                clear,
+            )
+            .and_then(|()| {
+                frame::read_back(
+                    &self.gpu,
+                    &mut self.readback_staging,
+                    &target.texture,
+                    width,
+                    height,
+                    clear.a >= 1.0,
+                )
+            });
         self.readback_target = Some(target);
         result
     }
 
     fn render_to_view_size_zero(&mut self, list: &DisplayList) {
-        self.stats = FrameStats { items: list.len() as u32, ..FrameStats::default() };
+        self.stats = FrameStats {
+            items: list.len() as u32,
+            ..FrameStats::default()
+        };
     }
 
     /// Number of glyph atlas pages allocated so far.
     pub fn glyph_atlas_pages(&self) -> usize {
         self.atlas.page_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::display_list::Rect;
+
+    /// On an sRGB target the stored bytes must still be the CSS values.
+    #[test]
+    fn srgb_target_stores_css_values() {
+        let mut renderer = match Renderer::new_headless() {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let format = wgpu::TextureFormat::Rgba8UnormSrgb;
+        let texture = renderer.device().create_texture(&wgpu::TextureDescriptor {
+            label: None,
+            size: wgpu::Extent3d {
+                width: 8,
+                height: 8,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut list = DisplayList::new();
+        list.fill_rect(
+            Rect::new(0.0, 0.0, 4.0, 8.0),
+            Color::rgba8(128, 64, 200, 1.0),
+        );
+        let mut fonts = FontSystem::new_with_locale_and_db("en-US".into(), Default::default());
+        let rendered =
+            renderer.render_to_view(&list, &mut fonts, &view, format, 8, 8, Color::WHITE);
+        assert!(rendered.is_ok(), "{rendered:?}");
+        let mut staging = None;
+        let image = match frame::read_back(&renderer.gpu, &mut staging, &texture, 8, 8, true) {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        let p = image.get_pixel(1, 1).0;
+        assert!(
+            p[0].abs_diff(128) <= 2 && p[1].abs_diff(64) <= 2 && p[2].abs_diff(200) <= 2,
+            "{p:?}"
+        );
+        assert_eq!(image.get_pixel(6, 6).0, [255, 255, 255, 255]);
     }
 }

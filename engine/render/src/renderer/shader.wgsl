@@ -10,13 +10,17 @@
 struct Globals {
     // Target size in pixels (x, y) and the device position of the target's
     // top-left pixel (z, w): non-zero for offscreen layer textures.
-    target: vec4<f32>,
+    frame: vec4<f32>,
 };
 
 struct Clip {
     rect: vec4<f32>,
     radii_x: vec4<f32>,
     radii_y: vec4<f32>,
+    // Device -> clip space affine map: x' = a x + c y + e, y' = b x + d y + f
+    inverse_linear: vec4<f32>,
+    // e, f, clip-space units per device pixel
+    inverse_offset: vec4<f32>,
 };
 
 struct Stop {
@@ -30,6 +34,14 @@ struct Stop {
 @group(0) @binding(3) var<storage, read> stops: array<Stop>;
 @group(1) @binding(0) var tex: texture_2d<f32>;
 @group(1) @binding(1) var samp: sampler;
+
+// True when the target is an sRGB format: the GPU then encodes what we
+// write, so we write linear values (blending then happens in linear space,
+// slightly unlike browsers; prefer non-sRGB targets).
+override SRGB_TARGET: bool = false;
+// 255: the instance's own kind (generic pipeline); otherwise the only kind
+// this pipeline draws, so the driver can drop every other branch.
+override SPECIALISED_KIND: u32 = 255u;
 
 const KIND_RECT: u32 = 0u;
 const KIND_BORDER: u32 = 1u;
@@ -75,8 +87,8 @@ fn vs_main(@builtin(vertex_index) vertex: u32, inst: Instance) -> Varyings {
     let local = inst.bounds.xy + corner * inst.bounds.zw;
     let m = transforms[inst.ids.y];
     let d = m * vec4<f32>(local, 0.0, 1.0);
-    let size = globals.target.xy;
-    let origin = globals.target.zw;
+    let size = globals.frame.xy;
+    let origin = globals.frame.zw;
     var out: Varyings;
     out.position = vec4<f32>(
         2.0 * (d.x - origin.x * d.w) / size.x - d.w,
@@ -124,12 +136,20 @@ fn coverage(distance: f32, aa: f32) -> f32 {
     return clamp(0.5 - distance / max(aa, 1e-4), 0.0, 1.0);
 }
 
-fn clip_coverage(device: vec2<f32>, clip_id: u32) -> f32 {
+fn one_clip(device: vec2<f32>, clip_id: u32) -> f32 {
     if (clip_id == 0u) {
         return 1.0;
     }
     let c = clips[clip_id];
-    return coverage(sd_rounded_rect(device, c.rect, c.radii_x, c.radii_y), 1.0);
+    let l = c.inverse_linear;
+    let local = vec2<f32>(l.x * device.x + l.z * device.y, l.y * device.x + l.w * device.y) + c.inverse_offset.xy;
+    return coverage(sd_rounded_rect(local, c.rect, c.radii_x, c.radii_y), c.inverse_offset.z);
+}
+
+// ids.z packs two clip indices (16 bits each): the innermost clip and an
+// enclosing one that could not be merged with it (different spaces).
+fn clip_coverage(device: vec2<f32>, packed: u32) -> f32 {
+    return one_clip(device, packed & 0xffffu) * one_clip(device, packed >> 16u);
 }
 
 fn erf2(x: vec2<f32>) -> vec2<f32> {
@@ -286,8 +306,11 @@ fn fs_main(in: Varyings) -> @location(0) vec4<f32> {
     // Local units per device pixel, for antialiasing under transforms.
     // Computed here, in uniform control flow, as WGSL requires.
     let aa = max(0.5 * (length(dpdx(p)) + length(dpdy(p))), 1e-4);
-    let device = in.position.xy + globals.target.zw;
-    let kind = in.ids.x;
+    let device = in.position.xy + globals.frame.zw;
+    var kind = in.ids.x;
+    if (SPECIALISED_KIND != 255u) {
+        kind = SPECIALISED_KIND;
+    }
     var color = vec4<f32>(0.0);
 
     if (kind == KIND_RECT) {
@@ -340,7 +363,7 @@ fn fs_main(in: Varyings) -> @location(0) vec4<f32> {
             // Inset: the shape is the hole; shadow is the box minus the blurred hole.
             let hole = shadow_alpha(p, in.shape, in.radii_x, in.radii_y, sigma, aa);
             color = in.color * box_cov * (1.0 - hole);
-        } else {
+        } else if (box_cov < 1.0) {
             let blurred = shadow_alpha(p, in.shape, in.radii_x, in.radii_y, sigma, aa);
             color = in.color * blurred * (1.0 - box_cov);
         }
@@ -364,7 +387,12 @@ fn fs_main(in: Varyings) -> @location(0) vec4<f32> {
         if (in.p1.z > 0.0 && in.p1.w > 0.0) {
             f = fract((p - in.p1.xy) / in.p1.zw);
         }
-        let uv = in.p0.xy + f * in.p0.zw;
+        // Keep bilinear sampling inside the source rectangle (no bleeding
+        // from pixels next to a sprite or crop).
+        let half_texel = 0.5 / vec2<f32>(textureDimensions(tex));
+        let uv_min = in.p0.xy + min(half_texel, in.p0.zw * 0.5);
+        let uv_max = in.p0.xy + in.p0.zw - min(half_texel, in.p0.zw * 0.5);
+        let uv = clamp(in.p0.xy + f * in.p0.zw, uv_min, uv_max);
         let texel = textureSampleLevel(tex, samp, uv, 0.0);
         let cov = coverage(sd_rounded_rect(p, in.shape, in.radii_x, in.radii_y), aa);
         color = texel * in.color.a * cov;
@@ -397,8 +425,31 @@ fn fs_main(in: Varyings) -> @location(0) vec4<f32> {
     } else if (kind == KIND_LINE) {
         // A line along +x in its own frame: shape (0, -w/2, len, w);
         // ids.w: style (2 dashed, 3 dotted, else solid).
-        let cov = coverage(sd_rounded_rect(p, in.shape, vec4<f32>(0.0), vec4<f32>(0.0)), aa);
-        color = in.color * cov * pattern(p.x - in.shape.x, p.y - (in.shape.y + in.shape.w * 0.5), in.shape.w, in.shape.z, in.ids.w);
+        // Style 4 (wavy): a sine of amplitude p0.x and wavelength p0.y
+        // around the centre line, clipped to the segment's length.
+        if (in.ids.w == 4u) {
+            let k = 6.2831853 / max(in.p0.y, 1e-3);
+            let centre = in.shape.y + in.shape.w * 0.5;
+            let x = p.x - in.shape.x;
+            let offset = p.y - centre - in.p0.x * sin(k * x);
+            let slope = in.p0.x * k * cos(k * x);
+            let d = abs(offset) / sqrt(1.0 + slope * slope) - in.shape.w * 0.5;
+            let along = max(in.shape.x - p.x, p.x - (in.shape.x + in.shape.z));
+            color = in.color * coverage(max(d, along), aa);
+        } else {
+            let cov = coverage(sd_rounded_rect(p, in.shape, vec4<f32>(0.0), vec4<f32>(0.0)), aa);
+            color = in.color * cov * pattern(p.x - in.shape.x, p.y - (in.shape.y + in.shape.w * 0.5), in.shape.w, in.shape.z, in.ids.w);
+        }
     }
-    return color * clip_coverage(device, in.ids.z);
+    let out = color * clip_coverage(device, in.ids.z);
+    if (SRGB_TARGET && out.a > 0.0) {
+        let straight = out.rgb / out.a;
+        let linear = select(
+            pow((straight + 0.055) / 1.055, vec3<f32>(2.4)),
+            straight / 12.92,
+            straight <= vec3<f32>(0.04045),
+        );
+        return vec4<f32>(linear * out.a, out.a);
+    }
+    return out;
 }

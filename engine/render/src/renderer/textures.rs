@@ -31,8 +31,16 @@ impl GpuTexture {
                 aspect: wgpu::TextureAspect::All,
             },
             rgba,
-            wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(width * 4), rows_per_image: Some(height) },
-            wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(width * 4),
+                rows_per_image: Some(height),
+            },
+            wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
         );
     }
 }
@@ -75,13 +83,21 @@ impl TextureBinder {
             min_filter: wgpu::FilterMode::Linear,
             ..Default::default()
         });
-        TextureBinder { device: device.clone(), layout, sampler }
+        TextureBinder {
+            device: device.clone(),
+            layout,
+            sampler,
+        }
     }
 
     pub fn create_texture(&self, label: &str, width: u32, height: u32) -> GpuTexture {
         let texture = self.device.create_texture(&wgpu::TextureDescriptor {
             label: Some(label),
-            size: wgpu::Extent3d { width: width.max(1), height: height.max(1), depth_or_array_layers: 1 },
+            size: wgpu::Extent3d {
+                width: width.max(1),
+                height: height.max(1),
+                depth_or_array_layers: 1,
+            },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -96,11 +112,23 @@ impl TextureBinder {
             label: Some(label),
             layout: &self.layout,
             entries: &[
-                wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(&view) },
-                wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::Sampler(&self.sampler) },
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(&view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
             ],
         });
-        GpuTexture { texture, view, bind_group, width: width.max(1), height: height.max(1) }
+        GpuTexture {
+            texture,
+            view,
+            bind_group,
+            width: width.max(1),
+            height: height.max(1),
+        }
     }
 }
 
@@ -121,10 +149,6 @@ impl ImageCache {
 
     pub fn get(&self, key: ImageKey) -> Option<&GpuTexture> {
         self.images.get(&key)
-    }
-
-    pub fn len(&self) -> usize {
-        self.images.len()
     }
 }
 

@@ -17,6 +17,8 @@ pub struct NodeData {
     attributes: Vec<(String, String)>,
     parent: Option<usize>,
     children: Vec<usize>,
+    /// Index in the parent's children (O(1) sibling access).
+    position: usize,
     has_text: bool,
 }
 
@@ -32,7 +34,11 @@ fn parse_spec(spec: &str) -> (String, Option<String>, Vec<String>) {
     let mut classes = Vec::new();
     let mut current = String::new();
     let mut kind = 't';
-    let flush = |kind: char, current: &mut String, tag: &mut String, id: &mut Option<String>, classes: &mut Vec<String>| {
+    let flush = |kind: char,
+                 current: &mut String,
+                 tag: &mut String,
+                 id: &mut Option<String>,
+                 classes: &mut Vec<String>| {
         let value = std::mem::take(current);
         match kind {
             't' => *tag = value,
@@ -61,7 +67,15 @@ impl Tree {
     pub fn add(&mut self, parent: Option<usize>, spec: &str) -> usize {
         let (tag, id, classes) = parse_spec(spec);
         let index = self.nodes.len();
-        self.nodes.push(NodeData { tag, id, classes, parent, ..Default::default() });
+        let position = parent.map_or(0, |p| self.nodes[p].children.len());
+        self.nodes.push(NodeData {
+            tag,
+            id,
+            classes,
+            parent,
+            position,
+            ..Default::default()
+        });
         if let Some(p) = parent {
             self.nodes[p].children.push(index);
         }
@@ -73,7 +87,9 @@ impl Tree {
     }
 
     pub fn set_attribute(&mut self, node: usize, name: &str, value: &str) {
-        self.nodes[node].attributes.push((name.to_owned(), value.to_owned()));
+        self.nodes[node]
+            .attributes
+            .push((name.to_owned(), value.to_owned()));
     }
 
     pub fn add_text(&mut self, node: usize) {
@@ -108,11 +124,14 @@ impl<'a> El<'a> {
     fn sibling(&self, delta: isize) -> Option<El<'a>> {
         let parent = self.data().parent?;
         let siblings = &self.tree.nodes[parent].children;
-        let pos = siblings.iter().position(|c| *c == self.index)? as isize + delta;
+        let pos = self.data().position as isize + delta;
         if pos < 0 {
             return None;
         }
-        siblings.get(pos as usize).map(|i| El { tree: self.tree, index: *i })
+        siblings.get(pos as usize).map(|i| El {
+            tree: self.tree,
+            index: *i,
+        })
     }
 }
 
@@ -130,10 +149,17 @@ impl<'a> StyleElement for El<'a> {
         self.data().style.as_deref()
     }
     fn attribute(&self, name: &str) -> Option<&str> {
-        self.data().attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.data()
+            .attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
     fn parent_element(&self) -> Option<Self> {
-        self.data().parent.map(|p| El { tree: self.tree, index: p })
+        self.data().parent.map(|p| El {
+            tree: self.tree,
+            index: p,
+        })
     }
     fn previous_sibling_element(&self) -> Option<Self> {
         self.sibling(-1)
@@ -144,15 +170,27 @@ impl<'a> StyleElement for El<'a> {
     fn has_child_nodes(&self) -> bool {
         self.data().has_text || !self.data().children.is_empty()
     }
+    fn element_index(&self) -> usize {
+        self.data().position
+    }
 }
 
 pub fn options() -> StyleOptions {
-    StyleOptions { viewport: Viewport::new(375.0, 667.0, 2.0), ..StyleOptions::default() }
+    StyleOptions {
+        viewport: Viewport::new(375.0, 667.0, 2.0),
+        ..StyleOptions::default()
+    }
 }
 
 /// Loads `files` (path -> source) for page `pages/index/index`.
-pub fn load_files(files: &[(&str, &str)], options: StyleOptions) -> (StyleSheets, Vec<StyleDiagnostic>) {
-    let map: HashMap<String, String> = files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+pub fn load_files(
+    files: &[(&str, &str)],
+    options: StyleOptions,
+) -> (StyleSheets, Vec<StyleDiagnostic>) {
+    let map: HashMap<String, String> = files
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let read = move |path: &str| map.get(path).cloned();
     StyleSheets::load("pages/index/index", &read, options)
 }
