@@ -37,6 +37,8 @@ pub enum HostCommand {
     /// Capture a frame once the app has settled and `not_before` has passed;
     /// at `deadline`, capture whatever is there.
     Capture { not_before: Instant, deadline: Instant, reply: Sender<Result<Capture, EngineError>> },
+    /// The window's contents were lost (exposed, restored): draw again.
+    Redraw,
     /// Stop the thread (after telling the logic thread to stop).
     Shutdown,
 }
@@ -207,6 +209,7 @@ impl Worker {
             HostCommand::Capture { not_before, deadline, reply } => {
                 self.captures.push(PendingCapture { not_before, deadline, reply })
             }
+            HostCommand::Redraw => self.dirty = true,
             HostCommand::Shutdown => {}
         }
     }

@@ -185,43 +185,6 @@
     return pageStack.slice();
   }
 
-  // Returns the dot/bracket segments of a data path, or null when invalid.
-  // Mirrors cirrus-template's parse_data_path; Rust rejects the same keys.
-  function parsePath(path) {
-    const segments = [];
-    let i = 0;
-    let name = '';
-    const flush = function () {
-      if (name !== '') segments.push(name);
-      name = '';
-    };
-    while (i < path.length) {
-      const c = path[i];
-      if (c === '\\' && i + 1 < path.length) {
-        name += path[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === '.') {
-        flush();
-        i++;
-      } else if (c === '[') {
-        flush();
-        const close = path.indexOf(']', i);
-        if (close < 0) return null;
-        const index = Number(path.slice(i + 1, close));
-        if (!Number.isInteger(index) || index < 0) return null;
-        segments.push(index);
-        i = close + 1;
-      } else {
-        name += c;
-        i++;
-      }
-    }
-    flush();
-    return segments.length ? segments : null;
-  }
-
   function setPath(root, segments, value) {
     let target = root;
     for (let i = 0; i < segments.length - 1; i++) {
@@ -243,21 +206,27 @@
       if (updates === null || typeof updates !== 'object') {
         throw new TypeError('setData expects an object');
       }
-      const json = JSON.stringify(updates);
+      // A value of undefined is not set (SPEC 2.4).
+      const keys = Object.keys(updates).filter(function (key) {
+        return updates[key] !== undefined;
+      });
+      const json = JSON.stringify(keys.map(function (key) {
+        return updates[key];
+      }));
       if (json.length > SET_DATA_WARN_BYTES) {
-        console.warn('setData payload of ' + this.route + ' is ' + json.length +
-          ' bytes, over the 1024 kB limit: it is applied, but split it into path updates');
+        console.warn('setData on ' + this.route + ' sent ' + json.length +
+          ' bytes, over the 1024 kB limit: it is applied, but send only the changed paths');
       }
       // One copy serves both sides: `this.data` never aliases the caller's objects.
-      const copy = JSON.parse(json);
-      const rejected = native.setData(this.__pageId__, json);
-      for (const key of Object.keys(copy)) {
-        if (rejected.indexOf(key) >= 0) continue;
-        const segments = parsePath(key);
-        if (segments) setPath(this.data, segments, copy[key]);
-      }
-      for (const key of rejected) {
-        native.reportError('setData: invalid data path "' + key + '"', new Error().stack || '');
+      const values = JSON.parse(json);
+      // Rust parses the keys (one parser for both sides) and returns their segments.
+      const paths = JSON.parse(native.setData(this.__pageId__, keys, json));
+      for (let i = 0; i < keys.length; i++) {
+        if (paths[i]) {
+          setPath(this.data, paths[i], values[i]);
+        } else {
+          native.reportError('setData: "' + keys[i] + '" is not a valid data path', new Error().stack || '');
+        }
       }
       if (typeof callback === 'function') queueTick(callback, this, []);
     },

@@ -47,7 +47,13 @@ impl ControlledClock {
     /// A clock at virtual time zero.
     pub fn new() -> Self {
         let (wake_tx, wake_rx) = unbounded();
-        ControlledClock { inner: Arc::new(ControlledInner { target_ms: AtomicU64::new(0), wake_tx, wake_rx }) }
+        ControlledClock {
+            inner: Arc::new(ControlledInner {
+                target_ms: AtomicU64::new(0),
+                wake_tx,
+                wake_rx,
+            }),
+        }
     }
 
     /// Moves virtual time forward by `by` (millisecond resolution). The

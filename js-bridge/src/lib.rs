@@ -1,18 +1,35 @@
 //! cirrus-js-bridge: the logic thread (DESIGN.md's thread diagram).
 //!
 //! [`LogicThread::spawn`] starts a thread named "logic" that runs the mini
-//! program's JavaScript in QuickJS (rquickjs): `app.js`, then each page's
-//! `.js`, with CommonJS `require`, `App`/`getApp`/`Page`/`getCurrentPages`,
-//! `console`, timers and a first slice of `wx`. `this.setData` applies
-//! data-path updates to a Rust mirror of the page's data, re-evaluates the
-//! page's template instance (cirrus-template) and sends the resulting ops to
-//! the render thread as one batch.
+//! program's JavaScript in QuickJS (rquickjs 0.9, QuickJS-ng underneath).
+//! On `ToLogic::Launch` it evaluates `app.js`, runs App `onLaunch`/`onShow`,
+//! evaluates the page's `.js`, sends `PushPage`, the template's initial op
+//! batch, runs `onLoad`/`onShow`/`onReady` and sends `PageReady`. After every
+//! turn with nothing left to do it sends `Idle`.
+//!
+//! What the mini program sees (bootstrap.js): CommonJS `require` (relative,
+//! package-absolute and bare paths, `.js` and `/index.js` optional, cached),
+//! `App`, `getApp`, `Page`, `getCurrentPages`, `this.setData/data/route/
+//! options`, `console.*`, `setTimeout`/`setInterval` and their `clear*`, and
+//! `wx.getWindowInfo`, `wx.getSystemInfoSync`, `wx.nextTick`.
+//!
+//! `this.setData` sends its keys to Rust, which parses them as data paths
+//! (cirrus-template's parser, the only one), applies them to a Rust mirror
+//! of the page's data, re-evaluates only the template bindings that read
+//! them and sends the resulting ops as one batch; JS then applies the same
+//! parsed paths to `this.data`.
 //!
 //! Data crosses between JS and Rust as JSON text (`JSON.stringify` in JS,
-//! `serde_json` in Rust). That costs one stringify + one parse per setData
-//! payload (proportional to the payload, not to the page's data), which is
-//! what WeChat's own bridge pays; a faster path would walk QuickJS values
-//! directly into `serde_json::Value` without the text step (future work).
+//! `serde_json` in Rust): one stringify, one `JSON.parse` (for the JS-side
+//! copy) and one serde parse per setData payload, proportional to the
+//! payload and not to the page's data, which is about what WeChat's own
+//! bridge pays. A faster path would walk QuickJS values straight into
+//! `serde_json::Value` (and back) without the text step (future work).
+//!
+//! Errors in the mini program never stop the thread: an exception in a
+//! lifecycle, timer, tick or promise job becomes a `ToRender::Error`
+//! diagnostic at the innermost stack frame in a package file (and is handed
+//! to `App.onError`); a call that runs longer than 10 s is interrupted.
 //!
 //! [`check_scripts`] compiles every `.js` file without running it, for
 //! `cirrus check`.
@@ -23,7 +40,6 @@ mod logic;
 mod natives;
 mod script;
 mod timers;
-#[path = "view_stub.rs"]
 mod view;
 
 pub use clock::{Clock, ControlledClock};
@@ -44,7 +60,10 @@ pub struct LogicOptions {
 
 impl Default for LogicOptions {
     fn default() -> Self {
-        LogicOptions { viewport: Viewport::new(375.0, 667.0, 2.0), clock: Clock::Real }
+        LogicOptions {
+            viewport: Viewport::new(375.0, 667.0, 2.0),
+            clock: Clock::Real,
+        }
     }
 }
 

@@ -33,6 +33,9 @@ const BOOTSTRAP_NAME: &str = "<cirrus>/bootstrap.js";
 /// How long one call into JS may run before it is interrupted (an endless
 /// loop in a handler must not hang the app).
 const TURN_BUDGET: Duration = Duration::from_secs(10);
+/// The logic thread's native stack. QuickJS stops JS recursion at its own
+/// 1 MiB limit; the rest is headroom for Rust and C frames between JS calls.
+const LOGIC_STACK_BYTES: usize = 16 << 20;
 /// Timers fired in one pass before the loop looks at host messages again
 /// (a zero-delay timer that re-arms itself must not starve the host).
 const MAX_TIMERS_PER_PASS: usize = 10_000;
@@ -61,14 +64,31 @@ impl LogicThread {
         to_render: Sender<ToRender>,
         from_host: Receiver<ToLogic>,
     ) -> Result<LogicHandle, BridgeError> {
+        Self::spawn_with_budget(package, options, to_render, from_host, TURN_BUDGET)
+    }
+
+    /// [`Self::spawn`] with a different limit on one call into JS.
+    pub(crate) fn spawn_with_budget(
+        package: std::sync::Arc<Package>,
+        options: LogicOptions,
+        to_render: Sender<ToRender>,
+        from_host: Receiver<ToLogic>,
+        turn_budget: Duration,
+    ) -> Result<LogicHandle, BridgeError> {
         let (stop_tx, stop_rx) = bounded(1);
         let (ready_tx, ready_rx) = bounded(1);
         let console = ConsoleBuffer::default();
         let thread_console = console.clone();
         let thread = std::thread::Builder::new()
             .name("logic".into())
+            .stack_size(LOGIC_STACK_BYTES)
             .spawn(move || {
-                match LogicLoop::new(package, options, to_render, from_host, stop_rx, thread_console) {
+                let channels = LoopChannels {
+                    to_render,
+                    from_host,
+                    stop: stop_rx,
+                };
+                match LogicLoop::new(package, options, channels, thread_console, turn_budget) {
                     Ok(logic) => {
                         let _ = ready_tx.send(Ok(()));
                         logic.run();
@@ -80,7 +100,11 @@ impl LogicThread {
             })
             .map_err(BridgeError::Spawn)?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(LogicHandle { thread: Some(thread), stop: stop_tx, console }),
+            Ok(Ok(())) => Ok(LogicHandle {
+                thread: Some(thread),
+                stop: stop_tx,
+                console,
+            }),
             Ok(Err(error)) => {
                 let _ = thread.join();
                 Err(error)
@@ -105,7 +129,9 @@ impl LogicHandle {
     }
 
     fn stop_and_join(&mut self) -> Result<(), BridgeError> {
-        let Some(thread) = self.thread.take() else { return Ok(()) };
+        let Some(thread) = self.thread.take() else {
+            return Ok(());
+        };
         // Full means a stop is already queued; disconnected means it exited.
         let _ = self.stop.try_send(());
         thread.join().map_err(|_| BridgeError::ThreadPanicked)
@@ -116,6 +142,13 @@ impl Drop for LogicHandle {
     fn drop(&mut self) {
         let _ = self.stop_and_join();
     }
+}
+
+/// The loop's ends of its channels.
+struct LoopChannels {
+    to_render: Sender<ToRender>,
+    from_host: Receiver<ToLogic>,
+    stop: Receiver<()>,
 }
 
 /// What woke the loop.
@@ -137,6 +170,11 @@ struct LogicLoop {
     stop: Receiver<()>,
     /// When the current call into JS must be interrupted.
     deadline: Rc<Cell<Option<Instant>>>,
+    /// Rejected promises with no handler yet, by the promise's address.
+    /// Whatever is still here once a turn's jobs have run is reported.
+    unhandled_rejections: Rc<RefCell<Vec<(usize, JsFailure)>>>,
+    /// How long one call into JS may run.
+    turn_budget: Duration,
     launched: bool,
     next_page_id: u32,
 }
@@ -145,18 +183,39 @@ impl LogicLoop {
     fn new(
         package: std::sync::Arc<Package>,
         options: LogicOptions,
-        to_render: Sender<ToRender>,
-        from_host: Receiver<ToLogic>,
-        stop: Receiver<()>,
+        channels: LoopChannels,
         console: ConsoleBuffer,
+        turn_budget: Duration,
     ) -> Result<LogicLoop, BridgeError> {
+        let LoopChannels {
+            to_render,
+            from_host,
+            stop,
+        } = channels;
         let runtime = Runtime::new().map_err(|e| BridgeError::QuickJs(e.to_string()))?;
         let context = Context::full(&runtime).map_err(|e| BridgeError::QuickJs(e.to_string()))?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let handler_deadline = deadline.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || {
-            handler_deadline.get().is_some_and(|deadline| Instant::now() > deadline)
+            handler_deadline
+                .get()
+                .is_some_and(|deadline| Instant::now() > deadline)
         })));
+        let unhandled_rejections: Rc<RefCell<Vec<(usize, JsFailure)>>> = Rc::default();
+        let tracked = unhandled_rejections.clone();
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(
+            move |ctx, promise, reason, is_handled| {
+                // SAFETY: a promise is an object, so its JSValue holds a pointer;
+                // the address is only used as an identity key.
+                let key = unsafe { rquickjs::qjs::JS_VALUE_GET_PTR(promise.as_raw()) } as usize;
+                let mut pending = tracked.borrow_mut();
+                if is_handled {
+                    pending.retain(|(address, _)| *address != key);
+                } else {
+                    pending.push((key, JsFailure::from_value(&ctx, reason)));
+                }
+            },
+        )));
         let time = match &options.clock {
             Clock::Real => TimeSource::Real(Instant::now()),
             Clock::Controlled(clock) => TimeSource::Virtual(clock.now_ms()),
@@ -176,7 +235,8 @@ impl LogicLoop {
                 crate::script::eval_named(ctx, BOOTSTRAP_JS, BOOTSTRAP_NAME, false)?;
                 Ok(())
             };
-            bootstrap(&ctx).map_err(|error| BridgeError::Bootstrap(JsFailure::from_error(&ctx, error).message))
+            bootstrap(&ctx)
+                .map_err(|error| BridgeError::Bootstrap(JsFailure::from_error(&ctx, error).message))
         })?;
         Ok(LogicLoop {
             context,
@@ -186,6 +246,8 @@ impl LogicLoop {
             from_host,
             stop,
             deadline,
+            unhandled_rejections,
+            turn_budget,
             launched: false,
             next_page_id: 1,
         })
@@ -217,7 +279,9 @@ impl LogicLoop {
                 let next_due = self.shared.borrow().timers.next_due();
                 let now = self.shared.borrow().now();
                 // No timer: wake up now and then anyway; it costs nothing.
-                let timeout = next_due.map_or(Duration::from_secs(3600), |due| Duration::from_millis(due.saturating_sub(now)));
+                let timeout = next_due.map_or(Duration::from_secs(3600), |due| {
+                    Duration::from_millis(due.saturating_sub(now))
+                });
                 select! {
                     recv(self.from_host) -> message => host(message),
                     recv(self.stop) -> _ => Wake::Stop,
@@ -246,7 +310,12 @@ impl LogicLoop {
 
     fn launch(&mut self, route: &str, query: &str) {
         if self.launched {
-            self.report(Diagnostic::warning("", 0, 0, "the app was launched twice; the second launch is ignored"));
+            self.report(Diagnostic::warning(
+                "",
+                0,
+                0,
+                "the app was launched twice; the second launch is ignored",
+            ));
             return;
         }
         self.launched = true;
@@ -260,7 +329,8 @@ impl LogicLoop {
         };
         let query = Value::Object(parse_query(&query));
         self.call_js(|_, cirrus| cirrus.get::<_, Function>("loadApp")?.call::<_, ()>(()));
-        let launch_options = json!({ "path": route, "query": query, "scene": LAUNCH_SCENE, "referrerInfo": {} });
+        let launch_options =
+            json!({ "path": route, "query": query, "scene": LAUNCH_SCENE, "referrerInfo": {} });
         self.call_app("onLaunch", &launch_options);
         self.call_app("onShow", &launch_options);
         self.open_page(&route, &query);
@@ -268,32 +338,54 @@ impl LogicLoop {
 
     fn open_page(&mut self, route: &str, query: &Value) {
         if !self.shared.borrow().package.has_page(route) {
-            self.report(Diagnostic::error("app.json", 0, 0, format!("page `{route}` is not listed in app.json")));
+            self.report(Diagnostic::error(
+                "app.json",
+                0,
+                0,
+                format!("page `{route}` is not listed in app.json"),
+            ));
+            // Only launch opens pages so far, so a missing page is the entry page.
+            let not_found = json!({ "path": route, "query": query, "isEntryPage": true });
+            self.call_app("onPageNotFound", &not_found);
             return;
         }
-        let registered = self.call_js(|_, cirrus| cirrus.get::<_, Function>("loadPage")?.call::<_, bool>((route,)));
+        let registered = self.call_js(|_, cirrus| {
+            cirrus
+                .get::<_, Function>("loadPage")?
+                .call::<_, bool>((route,))
+        });
         if registered == Some(false) {
             let file = format!("{route}.js");
-            self.report(Diagnostic::error(file.as_str(), 0, 0, format!("{file} did not call Page()")));
+            self.report(Diagnostic::error(
+                file.as_str(),
+                0,
+                0,
+                format!("{file} did not call Page()"),
+            ));
         }
         let page = PageId(self.next_page_id);
         self.next_page_id += 1;
         let query_json = query.to_string();
         let data_json = self.call_js(|ctx, cirrus| {
             let query = ctx.json_parse(query_json.as_str())?;
-            cirrus.get::<_, Function>("createPage")?.call::<_, String>((route, page.0, query))
+            cirrus
+                .get::<_, Function>("createPage")?
+                .call::<_, String>((route, page.0, query))
         });
         let data = data_json
             .and_then(|json| serde_json::from_str::<Value>(&json).ok())
             .filter(Value::is_object)
             .unwrap_or_else(|| Value::Object(Map::new()));
-        self.shared.borrow().send(ToRender::PushPage { page, route: route.to_owned() });
+        self.shared.borrow().send(ToRender::PushPage {
+            page,
+            route: route.to_owned(),
+        });
 
         let package = self.shared.borrow().package.clone();
         let (view, ops, diagnostics) = PageView::build(&package, route, data);
         {
             let mut shared = self.shared.borrow_mut();
-            shared.pages.push(PageRecord { id: page, route: route.to_owned(), view });
+            shared.pages.push(PageRecord { id: page, view });
             shared.send(ToRender::Ops(OpBatch { page, ops }));
             for diagnostic in diagnostics {
                 shared.report(diagnostic);
@@ -312,7 +404,9 @@ impl LogicLoop {
         let argument = argument.to_string();
         self.call_js(|ctx, cirrus| {
             let argument = ctx.json_parse(argument.as_str())?;
-            cirrus.get::<_, Function>("callApp")?.call::<_, ()>((hook, argument))
+            cirrus
+                .get::<_, Function>("callApp")?
+                .call::<_, ()>((hook, argument))
         });
     }
 
@@ -320,7 +414,9 @@ impl LogicLoop {
         let argument = argument.to_string();
         self.call_js(|ctx, cirrus| {
             let argument = ctx.json_parse(argument.as_str())?;
-            cirrus.get::<_, Function>("callPage")?.call::<_, ()>((page.0, hook, argument))
+            cirrus
+                .get::<_, Function>("callPage")?
+                .call::<_, ()>((page.0, hook, argument))
         });
     }
 
@@ -328,10 +424,16 @@ impl LogicLoop {
 
     /// Runs `f` with `globalThis.__cirrus` under the turn budget. An
     /// exception is reported (and forwarded to App.onError); `None` then.
-    fn call_js<T>(&self, f: impl for<'js> FnOnce(&Ctx<'js>, Object<'js>) -> rquickjs::Result<T>) -> Option<T> {
-        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+    fn call_js<T>(
+        &self,
+        f: impl for<'js> FnOnce(&Ctx<'js>, Object<'js>) -> rquickjs::Result<T>,
+    ) -> Option<T> {
+        self.arm_deadline();
         let outcome = self.context.with(|ctx| {
-            let result = ctx.globals().get::<_, Object>("__cirrus").and_then(|cirrus| f(&ctx, cirrus));
+            let result = ctx
+                .globals()
+                .get::<_, Object>("__cirrus")
+                .and_then(|cirrus| f(&ctx, cirrus));
             result.map_err(|error| JsFailure::from_error(&ctx, error))
         });
         self.deadline.set(None);
@@ -344,17 +446,29 @@ impl LogicLoop {
         }
     }
 
+    fn arm_deadline(&self) {
+        self.deadline.set(Some(Instant::now() + self.turn_budget));
+    }
+
     fn report_failure(&self, failure: &JsFailure) {
         let diagnostic = failure.to_diagnostic(&self.shared.borrow().package);
         self.report(diagnostic);
-        let text = if failure.stack.is_empty() { failure.message.clone() } else { format!("{}\n{}", failure.message, failure.stack) };
+        let text = if failure.stack.is_empty() {
+            failure.message.clone()
+        } else {
+            format!("{}\n{}", failure.message, failure.stack)
+        };
         // App.onError itself throwing is reported once, not forwarded again.
-        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+        self.arm_deadline();
         let nested = self.context.with(|ctx| {
             let result = ctx
                 .globals()
                 .get::<_, Object>("__cirrus")
-                .and_then(|cirrus| cirrus.get::<_, Function>("appError")?.call::<_, ()>((text,)));
+                .and_then(|cirrus| {
+                    cirrus
+                        .get::<_, Function>("appError")?
+                        .call::<_, ()>((text,))
+                });
             result.map_err(|error| JsFailure::from_error(&ctx, error))
         });
         self.deadline.set(None);
@@ -368,11 +482,22 @@ impl LogicLoop {
         self.shared.borrow().report(diagnostic);
     }
 
-    /// Runs promise jobs and queued ticks until none are left.
+    /// Runs promise jobs and queued ticks until none are left, then reports
+    /// the promise rejections nobody handled.
     fn drain_jobs_and_ticks(&self) {
+        self.run_jobs_and_ticks();
+        let unhandled = std::mem::take(&mut *self.unhandled_rejections.borrow_mut());
+        for (_, mut failure) in unhandled {
+            failure.message = format!("Unhandled promise rejection: {}", failure.message);
+            self.report_failure(&failure);
+        }
+    }
+
+    fn run_jobs_and_ticks(&self) {
         for _ in 0..MAX_DRAIN_ROUNDS {
             self.run_promise_jobs();
-            let more_ticks = self.call_js(|_, cirrus| cirrus.get::<_, Function>("hasTicks")?.call::<_, bool>(()));
+            let more_ticks = self
+                .call_js(|_, cirrus| cirrus.get::<_, Function>("hasTicks")?.call::<_, bool>(()));
             if more_ticks != Some(true) {
                 if !self.runtime.is_job_pending() {
                     return;
@@ -384,15 +509,17 @@ impl LogicLoop {
     }
 
     fn run_promise_jobs(&self) {
-        self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+        self.arm_deadline();
         loop {
             match self.runtime.execute_pending_job() {
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(job) => {
-                    let failure = job.0.with(|ctx| JsFailure::from_error(&ctx, rquickjs::Error::Exception));
+                    let failure = job
+                        .0
+                        .with(|ctx| JsFailure::from_error(&ctx, rquickjs::Error::Exception));
                     self.report_failure(&failure);
-                    self.deadline.set(Some(Instant::now() + TURN_BUDGET));
+                    self.arm_deadline();
                 }
             }
         }
@@ -448,7 +575,10 @@ impl LogicLoop {
 /// separate `query` argument. An empty route means the home page.
 fn split_route(route: &str, query: &str) -> (Option<String>, String) {
     let (path, inline_query) = route.split_once('?').unwrap_or((route, ""));
-    let query = match (inline_query.is_empty(), query.trim_start_matches('?').is_empty()) {
+    let query = match (
+        inline_query.is_empty(),
+        query.trim_start_matches('?').is_empty(),
+    ) {
         (true, _) => query.trim_start_matches('?').to_owned(),
         (false, true) => inline_query.to_owned(),
         (false, false) => format!("{inline_query}&{}", query.trim_start_matches('?')),
@@ -476,10 +606,103 @@ mod tests {
 
     #[test]
     fn routes_carry_their_query() {
-        assert_eq!(split_route("pages/a/a?id=3", ""), (Some("pages/a/a".into()), "id=3".into()));
-        assert_eq!(split_route("/pages/a/a?id=3", "x=1"), (Some("pages/a/a".into()), "id=3&x=1".into()));
+        assert_eq!(
+            split_route("pages/a/a?id=3", ""),
+            (Some("pages/a/a".into()), "id=3".into())
+        );
+        assert_eq!(
+            split_route("/pages/a/a?id=3", "x=1"),
+            (Some("pages/a/a".into()), "id=3&x=1".into())
+        );
         assert_eq!(split_route("", "x=1"), (None, "x=1".into()));
         let query = parse_query("id=3&flag&name=a%20b");
-        assert_eq!(Value::Object(query), json!({"id": "3", "flag": "", "name": "a%20b"}));
+        assert_eq!(
+            Value::Object(query),
+            json!({"id": "3", "flag": "", "name": "a%20b"})
+        );
+    }
+}
+
+#[cfg(test)]
+mod runaway_tests {
+    use super::*;
+    use crate::clock::ControlledClock;
+    use crossbeam::channel::unbounded;
+
+    /// Launches a one-page app whose page script is `page_js` and returns
+    /// the errors of the launch turn, the console, and the clock.
+    fn launch(
+        page_js: &str,
+        budget: Duration,
+    ) -> (
+        Vec<Diagnostic>,
+        LogicHandle,
+        ControlledClock,
+        Receiver<ToRender>,
+    ) {
+        let files = [
+            ("app.json", r#"{"pages":["p/p"]}"#),
+            ("app.js", "App({})"),
+            ("p/p.js", page_js),
+            ("p/p.wxml", "<view/>"),
+        ];
+        let (package, _) = Package::from_files(files.map(|(a, b)| (a.to_string(), b.to_string())));
+        let clock = ControlledClock::new();
+        let (to_logic, from_host) = unbounded();
+        let (to_render, from_logic) = unbounded();
+        let options = LogicOptions {
+            clock: Clock::Controlled(clock.clone()),
+            ..LogicOptions::default()
+        };
+        let handle =
+            LogicThread::spawn_with_budget(package, options, to_render, from_host, budget).unwrap();
+        to_logic
+            .send(ToLogic::Launch {
+                route: "p/p".into(),
+                query: String::new(),
+            })
+            .unwrap();
+        let errors = until_idle(&from_logic);
+        // The host's sender must outlive the test: a hung-up host stops the loop.
+        std::mem::forget(to_logic);
+        (errors, handle, clock, from_logic)
+    }
+
+    fn until_idle(from_logic: &Receiver<ToRender>) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        loop {
+            match from_logic.recv_timeout(Duration::from_secs(30)).unwrap() {
+                ToRender::Idle => return errors,
+                ToRender::Error(d) => errors.push(d),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn an_endless_loop_is_interrupted_and_the_thread_goes_on() {
+        let page_js = "Page({ onLoad() {\n  setTimeout(() => console.log('alive'), 5);\n  let spins = 0;\n  while (true) { spins += 1; }\n} });";
+        let (errors, handle, clock, from_logic) = launch(page_js, Duration::from_millis(100));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        // QuickJS-ng records the frame's pc only at calls, so the line is
+        // that of the last call before the loop (setTimeout's), not the loop's.
+        assert_eq!(errors[0].file, "p/p.js", "{}", errors[0]);
+        assert!(errors[0].message.contains("interrupted"), "{}", errors[0]);
+        clock.advance(Duration::from_millis(5));
+        until_idle(&from_logic);
+        assert_eq!(
+            handle.console_lines().last().map(|l| l.text.as_str()),
+            Some("alive")
+        );
+    }
+
+    #[test]
+    fn endless_recursion_is_a_range_error() {
+        let page_js =
+            "function down(n) { return down(n + 1) + 1; }\nPage({ onLoad() { down(0); } });";
+        let (errors, _handle, _, _) = launch(page_js, TURN_BUDGET);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.starts_with("RangeError"), "{}", errors[0]);
+        assert_eq!(errors[0].file, "p/p.js");
     }
 }

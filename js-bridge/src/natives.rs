@@ -16,16 +16,14 @@ use cirrus_engine::protocol::ToRender;
 use cirrus_engine::Diagnostic;
 use crossbeam::channel::Sender;
 use rquickjs::{Ctx, Function, Object, Value};
-use serde_json::Map;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// A page on the stack: its id, route and template view.
+/// A page on the stack: its id and template view.
 pub(crate) struct PageRecord {
     pub id: PageId,
-    pub route: String,
     pub view: PageView,
 }
 
@@ -50,7 +48,9 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn now(&self) -> Millis {
         match self.time {
-            TimeSource::Real(start) => u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+            TimeSource::Real(start) => {
+                u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
+            }
             TimeSource::Virtual(now) => now,
         }
     }
@@ -75,7 +75,9 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
     native.set(
         "log",
         Function::new(ctx.clone(), move |level: String, text: String| {
-            s.borrow().console.push(ConsoleLevel::from_name(&level), text);
+            s.borrow()
+                .console
+                .push(ConsoleLevel::from_name(&level), text);
         })?,
     )?;
 
@@ -86,7 +88,11 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
             let mut shared = s.borrow_mut();
             let now = shared.now();
             // NaN, negative and fractional delays behave as in browsers.
-            let delay = if delay.is_finite() && delay > 0.0 { delay as Millis } else { 0 };
+            let delay = if delay.is_finite() && delay > 0.0 {
+                delay as Millis
+            } else {
+                0
+            };
             shared.timers.schedule(id, now, delay, repeat);
         })?,
     )?;
@@ -111,7 +117,9 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
     let s = shared.clone();
     native.set(
         "hasModule",
-        Function::new(ctx.clone(), move |path: String| s.borrow().package.read(&path).is_some())?,
+        Function::new(ctx.clone(), move |path: String| {
+            s.borrow().package.read(&path).is_some()
+        })?,
     )?;
 
     let s = shared.clone();
@@ -125,19 +133,30 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
     let s = shared.clone();
     native.set(
         "compileModule",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Value<'js>> {
-            let source = s.borrow().package.read(&path).map(wrap_module);
-            match source {
-                Some(source) => eval_named(&ctx, &source, &path, false),
-                None => Err(rquickjs::Exception::throw_message(&ctx, &format!("module \"{path}\" is not defined"))),
-            }
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Value<'js>> {
+                let source = s.borrow().package.read(&path).map(wrap_module);
+                match source {
+                    Some(source) => eval_named(&ctx, &source, &path, false),
+                    None => Err(rquickjs::Exception::throw_message(
+                        &ctx,
+                        &format!("module \"{path}\" is not defined"),
+                    )),
+                }
+            },
+        )?,
     )?;
 
     let s = shared.clone();
     native.set(
         "setData",
-        Function::new(ctx.clone(), move |page: u32, json: String| -> Vec<String> { set_data(&s, PageId(page), &json) })?,
+        Function::new(
+            ctx.clone(),
+            move |page: u32, keys: Vec<String>, values_json: String| -> String {
+                set_data(&s, PageId(page), &keys, &values_json)
+            },
+        )?,
     )?;
 
     let s = shared.clone();
@@ -165,33 +184,63 @@ pub(crate) fn resolve_module(package: &Package, from: &str, target: &str) -> Opt
         bases.push(normalize(&format!("miniprogram_npm/{target}")));
     }
     bases.into_iter().find_map(|base| {
-        [base.clone(), format!("{base}.js"), format!("{base}/index.js")]
-            .into_iter()
-            .find(|candidate| candidate.ends_with(".js") && package.read(candidate).is_some())
+        [
+            base.clone(),
+            format!("{base}.js"),
+            format!("{base}/index.js"),
+        ]
+        .into_iter()
+        .find(|candidate| candidate.ends_with(".js") && package.read(candidate).is_some())
     })
 }
 
 /// The native half of `this.setData`: apply to the mirror, send one batch.
-/// Returns the keys that are not data paths (JS skips and reports them).
-fn set_data(shared: &Rc<RefCell<Shared>>, page: PageId, json: &str) -> Vec<String> {
+/// `values_json` is the JSON array of the values of `keys`, in order.
+/// Returns, as JSON, each key's parsed path segments (`null` for a key that
+/// is not a data path), for JS to apply the same updates to `this.data`.
+fn set_data(
+    shared: &Rc<RefCell<Shared>>,
+    page: PageId,
+    keys: &[String],
+    values_json: &str,
+) -> String {
     let mut shared = shared.borrow_mut();
-    let updates = match serde_json::from_str::<Map<String, serde_json::Value>>(json) {
-        Ok(updates) => updates,
-        Err(error) => {
-            shared.report(Diagnostic::error("", 0, 0, format!("setData: payload is not a JSON object: {error}")));
-            return Vec::new();
+    let values = match serde_json::from_str::<Vec<serde_json::Value>>(values_json) {
+        Ok(values) if values.len() == keys.len() => values,
+        Ok(_) | Err(_) => {
+            shared.report(Diagnostic::error(
+                "",
+                0,
+                0,
+                "setData: the payload could not be read back as JSON",
+            ));
+            return "[]".into();
         }
     };
-    // A page that has been unloaded ignores setData, as WeChat does.
-    let Some(record) = shared.pages.iter_mut().find(|p| p.id == page) else { return Vec::new() };
-    let update = record.view.set_data(updates);
+    // A page that has been unloaded ignores setData (its JS data still
+    // changes, as in WeChat).
+    let Some(record) = shared.pages.iter_mut().find(|p| p.id == page) else {
+        let paths = crate::view::parse_paths(keys)
+            .into_iter()
+            .map(|path| path.unwrap_or(serde_json::Value::Null));
+        return serde_json::Value::Array(paths.collect()).to_string();
+    };
+    let update = record.view.set_data(keys, values);
     if !update.ops.is_empty() {
-        shared.send(ToRender::Ops(OpBatch { page, ops: update.ops }));
+        shared.send(ToRender::Ops(OpBatch {
+            page,
+            ops: update.ops,
+        }));
     }
     for diagnostic in update.diagnostics {
         shared.report(diagnostic);
     }
-    update.rejected_keys
+    let paths = update
+        .paths
+        .into_iter()
+        .map(|path| path.unwrap_or(serde_json::Value::Null))
+        .collect();
+    serde_json::Value::Array(paths).to_string()
 }
 
 #[cfg(test)]
@@ -201,14 +250,34 @@ mod tests {
     #[test]
     fn module_resolution_tries_js_and_index() {
         let (package, _) = Package::from_files(
-            [("app.json", "{}"), ("utils/util.js", ""), ("lib/index.js", ""), ("miniprogram_npm/dayjs/index.js", "")]
-                .map(|(a, b)| (a.to_string(), b.to_string())),
+            [
+                ("app.json", "{}"),
+                ("utils/util.js", ""),
+                ("lib/index.js", ""),
+                ("miniprogram_npm/dayjs/index.js", ""),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string())),
         );
-        assert_eq!(resolve_module(&package, "pages/a/a.js", "../../utils/util"), Some("utils/util.js".into()));
-        assert_eq!(resolve_module(&package, "pages/a/a.js", "/utils/util.js"), Some("utils/util.js".into()));
-        assert_eq!(resolve_module(&package, "pages/a/a.js", "utils/util"), Some("utils/util.js".into()));
-        assert_eq!(resolve_module(&package, "app.js", "./lib"), Some("lib/index.js".into()));
-        assert_eq!(resolve_module(&package, "app.js", "dayjs"), Some("miniprogram_npm/dayjs/index.js".into()));
+        assert_eq!(
+            resolve_module(&package, "pages/a/a.js", "../../utils/util"),
+            Some("utils/util.js".into())
+        );
+        assert_eq!(
+            resolve_module(&package, "pages/a/a.js", "/utils/util.js"),
+            Some("utils/util.js".into())
+        );
+        assert_eq!(
+            resolve_module(&package, "pages/a/a.js", "utils/util"),
+            Some("utils/util.js".into())
+        );
+        assert_eq!(
+            resolve_module(&package, "app.js", "./lib"),
+            Some("lib/index.js".into())
+        );
+        assert_eq!(
+            resolve_module(&package, "app.js", "dayjs"),
+            Some("miniprogram_npm/dayjs/index.js".into())
+        );
         assert_eq!(resolve_module(&package, "app.js", "./missing"), None);
     }
 }

@@ -14,7 +14,8 @@ use rquickjs::{qjs, CaughtError, Context, Ctx, Exception, Runtime, Value};
 use std::ffi::CString;
 
 /// Opens the CommonJS wrapper (the file's text follows on the same line).
-pub(crate) const MODULE_PREFIX: &str = "(function (require, module, exports, __filename, __dirname) {";
+pub(crate) const MODULE_PREFIX: &str =
+    "(function (require, module, exports, __filename, __dirname) {";
 /// Closes it on a line of its own, so a trailing `//` comment cannot eat it.
 const MODULE_SUFFIX: &str = "\n})";
 
@@ -32,15 +33,38 @@ impl JsFailure {
     pub fn from_error(ctx: &Ctx<'_>, error: rquickjs::Error) -> JsFailure {
         match CaughtError::from_error(ctx, error) {
             CaughtError::Exception(exception) => from_exception(&exception),
-            CaughtError::Value(value) => JsFailure { message: describe_thrown_value(ctx, &value), stack: String::new() },
-            CaughtError::Error(error) => JsFailure { message: error.to_string(), stack: String::new() },
+            CaughtError::Value(value) => JsFailure {
+                message: describe_thrown_value(ctx, &value),
+                stack: String::new(),
+            },
+            CaughtError::Error(error) => JsFailure {
+                message: error.to_string(),
+                stack: String::new(),
+            },
+        }
+    }
+
+    /// Describes a thrown (or rejected-with) value.
+    pub fn from_value<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> JsFailure {
+        match value
+            .as_object()
+            .and_then(|object| Exception::from_object(object.clone()))
+        {
+            Some(exception) => from_exception(&exception),
+            None => JsFailure {
+                message: describe_thrown_value(ctx, &value),
+                stack: String::new(),
+            },
         }
     }
 
     /// A diagnostic at the innermost stack frame that is a package file.
     pub fn to_diagnostic(&self, package: &Package) -> Diagnostic {
         match locate(&self.stack, |file| package.read(file).is_some()) {
-            Some((file, line, column)) => Diagnostic::error(file, line, column, &self.message),
+            Some(location) => {
+                let source = package.read(&location.file);
+                diagnostic_at(location, source, &self.message)
+            }
             None => Diagnostic::error("", 0, 0, &self.message),
         }
     }
@@ -54,11 +78,14 @@ fn from_exception(exception: &Exception<'_>) -> JsFailure {
         Some(name) if !name.is_empty() => format!("{name}: {message}"),
         _ => message,
     };
-    JsFailure { message, stack: exception.stack().unwrap_or_default() }
+    JsFailure {
+        message,
+        stack: exception.stack().unwrap_or_default(),
+    }
 }
 
 /// `throw 'text'` or `throw {code: 1}`: describe the value as JS would print it.
-fn describe_thrown_value(ctx: &Ctx<'_>, value: &Value<'_>) -> String {
+fn describe_thrown_value<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> String {
     if let Some(text) = value.as_string().and_then(|s| s.to_string().ok()) {
         return format!("Uncaught {text}");
     }
@@ -70,7 +97,8 @@ fn describe_thrown_value(ctx: &Ctx<'_>, value: &Value<'_>) -> String {
 
 /// Wraps a package file's source as a CommonJS function expression.
 pub(crate) fn wrap_module(source: &str) -> String {
-    let mut wrapped = String::with_capacity(MODULE_PREFIX.len() + source.len() + MODULE_SUFFIX.len());
+    let mut wrapped =
+        String::with_capacity(MODULE_PREFIX.len() + source.len() + MODULE_SUFFIX.len());
     wrapped.push_str(MODULE_PREFIX);
     wrapped.push_str(source);
     wrapped.push_str(MODULE_SUFFIX);
@@ -87,7 +115,10 @@ pub(crate) fn eval_named<'js>(
     compile_only: bool,
 ) -> rquickjs::Result<Value<'js>> {
     let Ok(source) = CString::new(source) else {
-        return Err(Exception::throw_syntax(ctx, &format!("{file_name} contains a NUL character")));
+        return Err(Exception::throw_syntax(
+            ctx,
+            &format!("{file_name} contains a NUL character"),
+        ));
     };
     let file_name = CString::new(file_name.replace('\0', "")).unwrap_or_default();
     let mut flags = qjs::JS_EVAL_TYPE_GLOBAL;
@@ -112,25 +143,86 @@ pub(crate) fn eval_named<'js>(
     Ok(value)
 }
 
-/// The innermost frame of `stack` whose file `is_package_file` accepts, as
-/// (file, line, column) with the wrapper's line-1 offset removed.
-pub(crate) fn locate(stack: &str, is_package_file: impl Fn(&str) -> bool) -> Option<(String, u32, u32)> {
-    stack.lines().filter_map(parse_frame).find(|(file, _, _)| is_package_file(file)).map(|(file, line, column)| {
-        let column = if line == 1 { column.saturating_sub(MODULE_PREFIX.len() as u32).max(1) } else { column };
-        (file, line, column)
-    })
+/// Where an error happened in a package file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// The frame is the parser's (`at file:line:col`, no function name):
+    /// its column is unreliable (see [`syntax_error_column`]).
+    pub from_parser: bool,
+}
+
+/// The innermost frame of `stack` whose file `is_package_file` accepts,
+/// with the wrapper's line-1 offset removed.
+pub(crate) fn locate(stack: &str, is_package_file: impl Fn(&str) -> bool) -> Option<Location> {
+    let mut location = stack
+        .lines()
+        .filter_map(parse_frame)
+        .find(|l| is_package_file(&l.file))?;
+    if location.line == 1 {
+        location.column = location
+            .column
+            .saturating_sub(MODULE_PREFIX.len() as u32)
+            .max(1);
+    }
+    Some(location)
 }
 
 /// Parses `    at name (file:line:col)` or `    at file:line:col`.
-fn parse_frame(frame: &str) -> Option<(String, u32, u32)> {
+fn parse_frame(frame: &str) -> Option<Location> {
     let rest = frame.trim_start().strip_prefix("at ")?;
-    let location = match (rest.rfind('('), rest.strip_suffix(')')) {
-        (Some(open), Some(inner)) => &inner[open + 1..],
-        _ => rest,
+    let (location, from_parser) = match (rest.rfind('('), rest.strip_suffix(')')) {
+        (Some(open), Some(inner)) => (&inner[open + 1..], false),
+        _ => (rest, true),
     };
     let (before_column, column) = location.rsplit_once(':')?;
     let (file, line) = before_column.rsplit_once(':')?;
-    Some((file.to_owned(), line.parse().ok()?, column.parse().ok()?))
+    Some(Location {
+        file: file.to_owned(),
+        line: line.parse().ok()?,
+        column: column.parse().ok()?,
+        from_parser,
+    })
+}
+
+/// QuickJS-ng 0.8 reports a syntax error's line correctly but not its
+/// column (its parser does not keep the column of the offending token).
+/// The message usually names the token (`unexpected token in expression:
+/// ';'`): point at its first occurrence on the line, else at the line's
+/// first non-blank character.
+pub(crate) fn syntax_error_column(line_text: &str, message: &str) -> u32 {
+    let quoted_token = message
+        .strip_suffix('\'')
+        .and_then(|m| m.rsplit_once(": '"))
+        .map(|(_, token)| token);
+    let byte_offset = quoted_token
+        .filter(|token| !token.is_empty())
+        .and_then(|token| line_text.find(token))
+        .or_else(|| line_text.find(|c: char| !c.is_whitespace()))
+        .unwrap_or(0);
+    line_text[..byte_offset].chars().count() as u32 + 1
+}
+
+/// A diagnostic for `failure` at `location` in `source`, with the line
+/// clamped to the file (an error at the very end, such as a missing `}`,
+/// points past the wrapper's closing line) and a parser column repaired.
+fn diagnostic_at(location: Location, source: Option<&str>, message: &str) -> Diagnostic {
+    let Some(source) = source else {
+        return Diagnostic::error(location.file, location.line, location.column, message);
+    };
+    let last_line = source.lines().count().max(1) as u32;
+    let line = location.line.min(last_line);
+    let line_text = source.lines().nth(line as usize - 1).unwrap_or_default();
+    let column = if location.line > last_line {
+        line_text.chars().count() as u32 + 1
+    } else if location.from_parser {
+        syntax_error_column(line_text, message)
+    } else {
+        location.column
+    };
+    Diagnostic::error(location.file, line, column, message)
 }
 
 /// Compiles (without running) every `.js` file of the package and reports
@@ -138,16 +230,32 @@ fn parse_frame(frame: &str) -> Option<(String, u32, u32)> {
 pub fn check_scripts(package: &Package) -> Vec<Diagnostic> {
     let runtime = match Runtime::new() {
         Ok(runtime) => runtime,
-        Err(error) => return vec![Diagnostic::error("", 0, 0, format!("cannot start QuickJS: {error}"))],
+        Err(error) => {
+            return vec![Diagnostic::error(
+                "",
+                0,
+                0,
+                format!("cannot start QuickJS: {error}"),
+            )]
+        }
     };
     let context = match Context::full(&runtime) {
         Ok(context) => context,
-        Err(error) => return vec![Diagnostic::error("", 0, 0, format!("cannot start QuickJS: {error}"))],
+        Err(error) => {
+            return vec![Diagnostic::error(
+                "",
+                0,
+                0,
+                format!("cannot start QuickJS: {error}"),
+            )]
+        }
     };
     let mut diagnostics = Vec::new();
     context.with(|ctx| {
         for path in package.paths().filter(|p| p.ends_with(".js")) {
-            let Some(source) = package.read(path) else { continue };
+            let Some(source) = package.read(path) else {
+                continue;
+            };
             if let Err(error) = eval_named(&ctx, &wrap_module(source), path, true) {
                 let failure = JsFailure::from_error(&ctx, error);
                 diagnostics.push(syntax_diagnostic(path, source, &failure));
@@ -157,17 +265,10 @@ pub fn check_scripts(package: &Package) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// A compile error of `path`, located in `path` itself. An error at the
-/// very end (a missing `}`) points past the wrapper's closing line; it is
-/// clamped to the file's last line.
+/// A compile error of `path`, located in `path` itself.
 pub(crate) fn syntax_diagnostic(path: &str, source: &str, failure: &JsFailure) -> Diagnostic {
-    let last_line = source.lines().count().max(1) as u32;
     match locate(&failure.stack, |file| file == path) {
-        Some((file, line, column)) if line > last_line => {
-            let last_len = source.lines().last().map(|l| l.chars().count()).unwrap_or(0) as u32;
-            Diagnostic::error(file, last_line, last_len + 1, &failure.message)
-        }
-        Some((file, line, column)) => Diagnostic::error(file, line, column, &failure.message),
+        Some(location) => diagnostic_at(location, Some(source), &failure.message),
         None => Diagnostic::error(path, 0, 0, &failure.message),
     }
 }
@@ -179,10 +280,29 @@ mod tests {
     #[test]
     fn frames_with_and_without_function_names() {
         let stack = "    at foo (<cirrus>:3:4)\n    at onLoad (pages/a/a.js:5:11)\n    at pages/a/a.js:1:70\n";
-        assert_eq!(locate(stack, |f| f.ends_with(".js")), Some(("pages/a/a.js".into(), 5, 11)));
+        let location = locate(stack, |f| f.ends_with(".js"))
+            .map(|l| (l.file, l.line, l.column, l.from_parser));
+        assert_eq!(location, Some(("pages/a/a.js".into(), 5, 11, false)));
         let line_one = "    at pages/a/a.js:1:70\n";
         let expected_column = 70 - MODULE_PREFIX.len() as u32;
-        assert_eq!(locate(line_one, |_| true), Some(("pages/a/a.js".into(), 1, expected_column)));
+        let location = locate(line_one, |_| true).map(|l| (l.line, l.column, l.from_parser));
+        assert_eq!(location, Some((1, expected_column, true)));
         assert_eq!(locate("    at setData (native)\n", |_| true), None);
+    }
+
+    #[test]
+    fn syntax_error_column_points_at_the_named_token() {
+        assert_eq!(
+            syntax_error_column(
+                "const broken = ;",
+                "SyntaxError: unexpected token in expression: ';'"
+            ),
+            16
+        );
+        assert_eq!(
+            syntax_error_column("  var = 1;", "SyntaxError: variable name expected"),
+            3
+        );
+        assert_eq!(syntax_error_column("", "SyntaxError: x"), 1);
     }
 }

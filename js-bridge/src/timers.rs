@@ -52,18 +52,16 @@ impl TimerQueue {
             return None;
         }
         self.by_due.remove(&(due, sequence));
-        match self.by_id.remove(&id) {
-            Some((_, Some(interval))) => {
-                let key = (due.saturating_add(interval), self.next_sequence);
-                self.next_sequence += 1;
-                self.by_due.insert(key, id);
-                self.by_id.insert(id, (key, Some(interval)));
-            }
-            Some((_, None)) | None => {}
+        if let Some((_, Some(interval))) = self.by_id.remove(&id) {
+            let key = (due.saturating_add(interval), self.next_sequence);
+            self.next_sequence += 1;
+            self.by_due.insert(key, id);
+            self.by_id.insert(id, (key, Some(interval)));
         }
         Some((id, due))
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.by_due.is_empty()
     }

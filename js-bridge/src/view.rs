@@ -9,8 +9,11 @@
 use cirrus_engine::ops::Op;
 use cirrus_engine::package::Package;
 use cirrus_engine::Diagnostic;
-use cirrus_template::{apply_set_data, parse_data_path, PageInstance, TemplateDiagnostic, TemplateGroup};
-use serde_json::{Map, Value};
+use cirrus_template::{
+    apply_set_data, parse_data_path, DataPath, PageInstance, PathSegment, TemplateDiagnostic,
+    TemplateGroup,
+};
+use serde_json::Value;
 
 /// The first node id a page's template uses (0 is the page element).
 const FIRST_NODE_ID: u32 = 1;
@@ -26,38 +29,60 @@ pub(crate) struct PageView {
 pub(crate) struct DataUpdate {
     pub ops: Vec<Op>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Keys that are not valid data paths; they were not applied.
-    pub rejected_keys: Vec<String>,
+    /// Per key, in order: its parsed path as a JSON array of segments (keys
+    /// as strings, indices as numbers), or `None` when the key is not a data
+    /// path (it was not applied). JS applies the same segments to
+    /// `this.data`, so both sides agree on what every key means.
+    pub paths: Vec<Option<Value>>,
 }
 
 impl PageView {
     /// Loads `route`'s WXML (with its imports) and instantiates it on `data`.
-    pub fn build(package: &Package, route: &str, data: Value) -> (PageView, Vec<Op>, Vec<Diagnostic>) {
+    pub fn build(
+        package: &Package,
+        route: &str,
+        data: Value,
+    ) -> (PageView, Vec<Op>, Vec<Diagnostic>) {
         let wxml_path = format!("{route}.wxml");
         let mut group = TemplateGroup::new();
         let read = |path: &str| package.read(path).map(str::to_owned);
-        let mut diagnostics: Vec<Diagnostic> = group.load_with(&wxml_path, &read).into_iter().map(convert).collect();
+        let mut diagnostics: Vec<Diagnostic> = group
+            .load_with(&wxml_path, &read)
+            .into_iter()
+            .map(convert)
+            .collect();
         let (instance, ops, more) = PageInstance::new(&group, &wxml_path, &data, FIRST_NODE_ID);
         diagnostics.extend(more.into_iter().map(convert));
-        (PageView { group, instance, data }, ops, diagnostics)
+        (
+            PageView {
+                group,
+                instance,
+                data,
+            },
+            ops,
+            diagnostics,
+        )
     }
 
-    /// Applies setData's `updates` (data-path keys, in order) to the mirror
-    /// and returns the ops that bring the tree up to date.
-    pub fn set_data(&mut self, updates: Map<String, Value>) -> DataUpdate {
+    /// Applies setData's updates (`keys[i]` set to `values[i]`, in order) to
+    /// the mirror and returns the ops that bring the tree up to date.
+    pub fn set_data(&mut self, keys: &[String], values: Vec<Value>) -> DataUpdate {
         let mut result = DataUpdate::default();
-        let mut parsed = Vec::with_capacity(updates.len());
-        for (key, value) in updates {
-            match parse_data_path(&key) {
-                Ok(path) => parsed.push((path, value)),
-                Err(_) => result.rejected_keys.push(key),
+        let mut parsed = Vec::with_capacity(keys.len());
+        for (key, value) in keys.iter().zip(values) {
+            match parse_data_path(key) {
+                Ok(path) => {
+                    result.paths.push(Some(segments_json(&path)));
+                    parsed.push((path, value));
+                }
+                Err(_) => result.paths.push(None),
             }
         }
         if parsed.is_empty() {
             return result;
         }
         apply_set_data(&mut self.data, &parsed);
-        let changed: Vec<_> = parsed.into_iter().map(|(path, _)| path).collect();
+        let changed: Vec<DataPath> = parsed.into_iter().map(|(path, _)| path).collect();
         let (ops, diagnostics) = self.instance.update(&self.group, &self.data, &changed);
         result.ops = ops;
         result.diagnostics = diagnostics.into_iter().map(convert).collect();
@@ -75,5 +100,54 @@ fn convert(d: TemplateDiagnostic) -> Diagnostic {
         Diagnostic::error(d.file, d.line, d.column, d.message)
     } else {
         Diagnostic::warning(d.file, d.line, d.column, d.message)
+    }
+}
+
+/// Each key's path segments as JSON (see [`DataUpdate::paths`]).
+pub(crate) fn parse_paths(keys: &[String]) -> Vec<Option<Value>> {
+    keys.iter()
+        .map(|key| parse_data_path(key).ok().map(|path| segments_json(&path)))
+        .collect()
+}
+
+fn segments_json(path: &DataPath) -> Value {
+    let segments = path.segments.iter().map(|segment| match segment {
+        PathSegment::Key(key) => Value::String(key.clone()),
+        PathSegment::Index(index) => Value::from(*index),
+    });
+    Value::Array(segments.collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_data_updates_mirror_and_reports_segments() {
+        let (package, _) = Package::from_files([
+            ("app.json".to_string(), r#"{"pages":["p"]}"#.to_string()),
+            ("p.wxml".to_string(), "<view>{{a.b[1]}}</view>".to_string()),
+        ]);
+        let (mut view, ops, diagnostics) =
+            PageView::build(&package, "p", json!({"a": {"b": [1, 2]}}));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(
+            ops.iter()
+                .any(|op| matches!(op, Op::CreateText { text, .. } if text == "2")),
+            "{ops:?}"
+        );
+        let keys = ["a.b[1]".to_string(), "bad[".to_string()];
+        let update = view.set_data(&keys, vec![json!(5), json!(0)]);
+        assert_eq!(view.data(), &json!({"a": {"b": [1, 5]}}));
+        assert_eq!(update.paths, [Some(json!(["a", "b", 1])), None]);
+        assert!(
+            update
+                .ops
+                .iter()
+                .any(|op| matches!(op, Op::SetText { text, .. } if text == "5")),
+            "{:?}",
+            update.ops
+        );
     }
 }

@@ -124,8 +124,15 @@ fn missing_module_is_reported_at_the_require_call() {
     let messages = h.launch("pages/index/index", "");
     let errors = errors(&messages);
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0].file.as_str(), errors[0].line), ("pages/index/index.js", 2));
-    assert!(errors[0].message.contains("./nope"), "{}", errors[0].message);
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].line),
+        ("pages/index/index.js", 2)
+    );
+    assert!(
+        errors[0].message.contains("./nope"),
+        "{}",
+        errors[0].message
+    );
 }
 
 #[test]
@@ -155,25 +162,42 @@ Page({
         ("pages/index/index.wxml", "<view/>"),
     ]));
     h.launch("pages/index/index", "");
-    assert_eq!(h.console(), ["zero"], "a zero-delay timer runs before Idle, nothing else");
+    assert_eq!(
+        h.console(),
+        ["zero"],
+        "a zero-delay timer runs before Idle, nothing else"
+    );
     h.advance(50);
     assert_eq!(h.console(), ["zero", "interval 1"]);
-    h.advance(59);
-    assert_eq!(h.console(), ["zero", "interval 1", "interval 2", "interval 3"]);
+    h.advance(49);
+    assert_eq!(
+        h.console(),
+        ["zero", "interval 1", "interval 2", "interval 3"],
+        "at 60 and 90; cleared at 3"
+    );
     h.advance(1);
     assert_eq!(h.console().last().map(String::as_str), Some("timeout"));
     h.advance(9);
-    assert!(!h.console().contains(&"nested".to_string()), "the nested timer is due at 110");
+    assert!(
+        !h.console().contains(&"nested".to_string()),
+        "the nested timer is due at 110"
+    );
     h.advance(1);
     assert_eq!(h.console().last().map(String::as_str), Some("nested"));
     h.advance(1000);
-    assert_eq!(h.console().len(), 6, "the cleared interval and timeout never fire: {:?}", h.console());
+    assert_eq!(
+        h.console().len(),
+        6,
+        "the cleared interval and timeout never fire: {:?}",
+        h.console()
+    );
 }
 
 #[test]
 fn exception_in_on_load_is_reported_at_its_line_and_the_thread_keeps_working() {
     let page_js = "Page({\n  onLoad() {\n    setTimeout(() => console.log('later'), 10);\n    const user = null;\n    console.log(user.name);\n  },\n  onShow() { console.log('shown'); },\n});\n";
-    let app_js = "App({ onError(message) { console.log('app.onError', message.split('\\n')[0]); } });";
+    let app_js =
+        "App({ onError(message) { console.log('app.onError', message.split('\\n')[0]); } });";
     let h = Harness::start(one_page_app(&[
         ("app.js", app_js),
         ("pages/index/index.js", page_js),
@@ -183,10 +207,19 @@ fn exception_in_on_load_is_reported_at_its_line_and_the_thread_keeps_working() {
     let errors = errors(&messages);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let error = &errors[0];
-    assert_eq!((error.file.as_str(), error.line), ("pages/index/index.js", 5), "{error}");
+    assert_eq!(
+        (error.file.as_str(), error.line),
+        ("pages/index/index.js", 5),
+        "{error}"
+    );
     assert!(error.column >= 5, "{error}");
     assert!(error.message.starts_with("TypeError"), "{error}");
-    assert!(messages.iter().any(|m| matches!(m, ToRender::PageReady { .. })), "the page still becomes ready");
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, ToRender::PageReady { .. })),
+        "the page still becomes ready"
+    );
     assert_eq!(h.console()[0], format!("app.onError {}", error.message));
     assert_eq!(h.console()[1], "shown");
     h.advance(10);
@@ -205,7 +238,14 @@ fn exception_in_a_timer_is_reported_and_later_timers_still_run() {
     let messages = h.advance(10);
     let errors = errors(&messages);
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0].file.as_str(), errors[0].line, errors[0].message.as_str()), ("pages/index/index.js", 2, "Error: tick failed"));
+    assert_eq!(
+        (
+            errors[0].file.as_str(),
+            errors[0].line,
+            errors[0].message.as_str()
+        ),
+        ("pages/index/index.js", 2, "Error: tick failed")
+    );
     assert_eq!(h.console(), ["after"]);
 }
 
@@ -220,9 +260,23 @@ fn syntax_error_in_a_page_is_a_diagnostic_with_its_line() {
     let messages = h.launch("pages/index/index", "");
     let errors = errors(&messages);
     assert!(!errors.is_empty());
-    assert_eq!((errors[0].file.as_str(), errors[0].line), ("pages/index/index.js", 3), "{:?}", errors[0]);
-    assert!(errors[0].message.starts_with("SyntaxError"), "{:?}", errors[0]);
-    assert!(messages.iter().any(|m| matches!(m, ToRender::PushPage { .. })), "the page is still shown");
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].line),
+        ("pages/index/index.js", 3),
+        "{:?}",
+        errors[0]
+    );
+    assert!(
+        errors[0].message.starts_with("SyntaxError"),
+        "{:?}",
+        errors[0]
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, ToRender::PushPage { .. })),
+        "the page is still shown"
+    );
 }
 
 #[test]
@@ -253,7 +307,107 @@ fn shutdown_sends_stopped() {
         ("pages/index/index.js", "Page({})"),
         ("pages/index/index.wxml", "<view/>"),
     ]));
-    h.to_logic.send(cirrus_engine::protocol::ToLogic::Shutdown).unwrap();
-    let stopped = h.from_logic.recv_timeout(std::time::Duration::from_secs(20)).unwrap();
+    h.to_logic
+        .send(cirrus_engine::protocol::ToLogic::Shutdown)
+        .unwrap();
+    let stopped = h
+        .from_logic
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .unwrap();
     assert!(matches!(stopped, ToRender::Stopped), "{stopped:?}");
+}
+
+#[test]
+fn unhandled_rejections_are_reported_and_handled_ones_are_not() {
+    let page_js = "Page({\n  async onLoad() {\n    Promise.reject(new Error('handled later')).catch(() => console.log('caught'));\n    await null;\n    throw new RangeError('async failure');\n  },\n});\n";
+    let h = Harness::start(one_page_app(&[
+        ("app.js", "App({})"),
+        ("pages/index/index.js", page_js),
+        ("pages/index/index.wxml", "<view/>"),
+    ]));
+    let messages = h.launch("pages/index/index", "");
+    let errors = errors(&messages);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0].message,
+        "Unhandled promise rejection: RangeError: async failure"
+    );
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].line),
+        ("pages/index/index.js", 5)
+    );
+    assert_eq!(h.console(), ["caught"]);
+}
+
+#[test]
+fn real_clock_timers_fire_after_their_delay() {
+    let page_js = r#"
+Page({
+  data: { n: 0 },
+  onLoad() {
+    this.started = Date.now();
+    setTimeout(() => {
+      console.log('elapsed enough', Date.now() - this.started >= 25);
+      this.setData({ n: 1 });
+    }, 30);
+  },
+});
+"#;
+    let h = Harness::start_real_time(one_page_app(&[
+        ("app.js", "App({})"),
+        ("pages/index/index.js", page_js),
+        ("pages/index/index.wxml", "<view>{{n}}</view>"),
+    ]));
+    let mut messages = h.launch("pages/index/index", "");
+    // On a loaded machine the launch turn itself may outlast the delay.
+    if h.console().is_empty() {
+        messages.extend(h.until_idle());
+    }
+    assert_eq!(h.console(), ["elapsed enough true"]);
+    let batches = harness::batches(&messages);
+    assert_eq!(
+        batches.len(),
+        2,
+        "the initial build and the timer's setData: {batches:#?}"
+    );
+}
+
+#[test]
+fn a_missing_page_is_reported_and_app_on_page_not_found_runs() {
+    let app_js = "App({ onPageNotFound(res) { console.log('not found', res.path, res.query.x, res.isEntryPage); } });";
+    let h = Harness::start(one_page_app(&[
+        ("app.js", app_js),
+        ("pages/index/index.js", "Page({})"),
+        ("pages/index/index.wxml", "<view/>"),
+    ]));
+    let messages = h.launch("pages/nope/nope", "x=1");
+    let errors = errors(&messages);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("pages/nope/nope"),
+        "{}",
+        errors[0]
+    );
+    assert!(!messages
+        .iter()
+        .any(|m| matches!(m, ToRender::PushPage { .. })));
+    assert_eq!(h.console(), ["not found pages/nope/nope 1 true"]);
+}
+
+#[test]
+fn resize_changes_what_wx_reports() {
+    let page_js = "Page({ onLoad() { setTimeout(() => console.log(wx.getWindowInfo().windowWidth, wx.getSystemInfoSync().pixelRatio), 10); } });";
+    let h = Harness::start(one_page_app(&[
+        ("app.js", "App({})"),
+        ("pages/index/index.js", page_js),
+        ("pages/index/index.wxml", "<view/>"),
+    ]));
+    h.launch("pages/index/index", "");
+    let viewport = cirrus_engine::layout::Viewport::new(414.0, 896.0, 3.0);
+    h.to_logic
+        .send(cirrus_engine::protocol::ToLogic::Resize(viewport))
+        .unwrap();
+    h.until_idle();
+    h.advance(10);
+    assert_eq!(h.console(), ["414 3"]);
 }

@@ -34,7 +34,7 @@ impl Session {
         let path = cirrus_engine::package::normalize(&path);
         let (to_render, from_logic) = channel::unbounded();
         let (to_logic, from_host) = channel::unbounded();
-        let options = LogicOptions { viewport, clock: Clock::real() };
+        let options = LogicOptions { viewport, clock: Clock::Real };
         let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
             .context("starting the logic thread")?;
         to_logic.send(ToLogic::Launch { route: path, query }).context("the logic thread stopped at once")?;

@@ -98,6 +98,9 @@ impl ApplicationHandler for WindowApp {
             WindowEvent::Resized(_) | WindowEvent::ScaleFactorChanged { .. } => {
                 let _ = state.session.render.send(HostCommand::Resize(viewport_of(&state.window)));
             }
+            WindowEvent::RedrawRequested => {
+                let _ = state.session.render.send(HostCommand::Redraw);
+            }
             _ => {}
         }
     }

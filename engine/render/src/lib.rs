@@ -2,8 +2,9 @@
 //! the wgpu renderer that draws it.
 //!
 //! The painter builds a [`DisplayList`] in device pixels; the [`Renderer`]
-//! batches its items by texture and draws them with one instanced pipeline,
-//! on a window surface or headless into an image.
+//! batches consecutive items by texture (and by kind on software adapters)
+//! into instanced draws of signed-distance-field quads, on a window surface
+//! or headless into an image. See `renderer/mod.rs` for the frame's stages.
 
 pub mod display_list;
 mod renderer;

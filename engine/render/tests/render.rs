@@ -731,17 +731,38 @@ fn mixed_scene_renders() {
         color: RED,
         style: TextDecorationStyle::Dashed,
     });
-    let image =
-        match renderer.render_to_image(&list, fonts, 300, 300, Color::rgba8(240, 240, 240, 1.0)) {
-            Ok(i) => i,
-            Err(e) => panic!("{e}"),
-        };
-    if let Ok(path) = std::env::var("CIRRUS_RENDER_DUMP") {
-        let _ = image.save(path);
+    let default_mode = renderer.specialise_kinds();
+    let mut images = Vec::new();
+    for specialise in [false, true] {
+        renderer.set_specialise_kinds(specialise);
+        let rendered =
+            renderer.render_to_image(&list, fonts, 300, 300, Color::rgba8(240, 240, 240, 1.0));
+        let stats = renderer.last_frame_stats();
+        match rendered {
+            Ok(image) => images.push((image, stats)),
+            Err(e) => {
+                renderer.set_specialise_kinds(default_mode);
+                panic!("{e}")
+            }
+        }
     }
-    let stats = renderer.last_frame_stats();
-    // Shapes share one batch; the image and the glyph page each need their own.
-    assert!(stats.draw_calls <= 4, "{stats:?}");
+    renderer.set_specialise_kinds(default_mode);
+    let (generic, generic_stats) = &images[0];
+    let (specialised, specialised_stats) = &images[1];
+    if let Ok(path) = std::env::var("CIRRUS_RENDER_DUMP") {
+        let _ = generic.save(path);
+    }
+    // Generic: shapes share one batch; the image and the glyph page each
+    // need their own. Specialised: one batch per run of one kind.
+    assert!(generic_stats.draw_calls <= 4, "{generic_stats:?}");
+    assert!(specialised_stats.draw_calls <= 12, "{specialised_stats:?}");
+    // Both pipelines draw the same picture.
+    let differing = generic
+        .pixels()
+        .zip(specialised.pixels())
+        .filter(|(a, b)| !near(a.0, b.0, 2))
+        .count();
+    assert_eq!(differing, 0);
     renderer.unregister_image(ImageKey(11));
 }
 
@@ -960,7 +981,8 @@ fn timing_per_kind() {
     let Shared { renderer, fonts } = &mut *guard;
     let card = |row: usize| Rect::new(20.0, row as f32 * 110.0 + 10.0, 710.0, 90.0);
     let radii = Corners::all((16.0, 16.0));
-    let kinds: Vec<(&str, Box<dyn Fn(usize) -> DisplayItem>)> = vec![
+    type MakeItem = Box<dyn Fn(usize) -> DisplayItem>;
+    let kinds: Vec<(&str, MakeItem)> = vec![
         (
             "rect",
             Box::new(move |r| rect_item(card(r), Color::rgba8(200, 200, 250, 1.0), radii)),
@@ -1017,5 +1039,110 @@ fn timing_per_kind() {
             let _ = renderer.render_to_image(&list, fonts, 750, 1334, Color::WHITE);
         }
         eprintln!("{name}: {:?}", start.elapsed() / 10);
+    }
+}
+
+#[test]
+fn downscaled_stripes_average_instead_of_aliasing() {
+    // 1-px black/white vertical stripes drawn at 1/7.5 size: each device
+    // pixel covers 7.5 stripes, so a browser shows mid-grey, not stripes.
+    let stripes = image::RgbaImage::from_fn(240, 16, |x, _| {
+        if x % 2 == 0 {
+            image::Rgba([0, 0, 0, 255])
+        } else {
+            image::Rgba([255, 255, 255, 255])
+        }
+    });
+    let mut guard = shared();
+    let Shared { renderer, fonts } = &mut *guard;
+    renderer.register_image(ImageKey(21), &stripes);
+    let mut list = DisplayList::new();
+    list.push(DisplayItem::Image {
+        rect: Rect::new(0.0, 0.0, 32.0, 2.0),
+        key: ImageKey(21),
+        src: Rect::new(0.0, 0.0, 240.0, 16.0),
+        radii: SQUARE_CORNERS,
+        tile: None,
+        opacity: 1.0,
+    });
+    let image = match renderer.render_to_image(&list, fonts, 40, 4, Color::WHITE) {
+        Ok(i) => i,
+        Err(e) => panic!("{e}"),
+    };
+    renderer.unregister_image(ImageKey(21));
+    for x in 2..30 {
+        let v = px(&image, x, 1)[0];
+        assert!((100..160).contains(&v), "pixel {x} is {v}, not grey");
+    }
+}
+
+/// The scene of a Chromium comparison page (see the report); writes
+/// `$CIRRUS_CHROME_CMP` when set. Run with `-- --ignored chrome_comparison`.
+#[test]
+#[ignore]
+fn chrome_comparison_scene() {
+    let Ok(path) = std::env::var("CIRRUS_CHROME_CMP") else {
+        return;
+    };
+    let mut list = DisplayList::new();
+    let card = Rect::new(20.0, 20.0, 120.0, 80.0);
+    list.push(DisplayItem::BoxShadow {
+        rect: card,
+        radii: Corners::all((16.0, 16.0)),
+        offset: (0.0, 6.0),
+        blur: 16.0,
+        spread: 0.0,
+        color: Color {
+            a: 0.4,
+            ..Color::BLACK
+        },
+        inset: false,
+    });
+    list.push(rect_item(card, Color::WHITE, Corners::all((16.0, 16.0))));
+    list.push(DisplayItem::Border {
+        rect: Rect::new(180.0, 20.0, 120.0, 80.0),
+        widths: Sides::all(4.0),
+        colors: Sides::all(BLUE),
+        styles: Sides::all(BorderStyle::Dashed),
+        radii: SQUARE_CORNERS,
+    });
+    list.push(DisplayItem::LinearGradient {
+        rect: Rect::new(20.0, 140.0, 120.0, 80.0),
+        radii: Corners::all((10.0, 10.0)),
+        start: (20.0, 180.0),
+        end: (140.0, 180.0),
+        stops: vec![(0.0, RED), (1.0, BLUE)],
+        repeating: false,
+    });
+    list.push(DisplayItem::Border {
+        rect: Rect::new(180.0, 140.0, 100.0, 100.0),
+        widths: Sides {
+            top: 6.0,
+            right: 12.0,
+            bottom: 6.0,
+            left: 12.0,
+        },
+        colors: Sides {
+            top: RED,
+            right: Color::rgba8(0, 170, 0, 1.0),
+            bottom: BLUE,
+            left: Color::BLACK,
+        },
+        styles: Sides::all(BorderStyle::Solid),
+        radii: Corners::all((30.0, 30.0)),
+    });
+    list.push(DisplayItem::Border {
+        rect: Rect::new(320.0, 140.0, 60.0, 60.0),
+        widths: Sides::all(3.0),
+        colors: Sides::all(Color::BLACK),
+        styles: Sides::all(BorderStyle::Dotted),
+        radii: SQUARE_CORNERS,
+    });
+    let mut guard = shared();
+    let Shared { renderer, fonts } = &mut *guard;
+    if let Ok(image) =
+        renderer.render_to_image(&list, fonts, 400, 300, Color::rgba8(240, 240, 240, 1.0))
+    {
+        let _ = image.save(path);
     }
 }

@@ -210,6 +210,42 @@ impl<'a> Applier<'a> {
         }
     }
 
+    /// Starts from an already computed style (for `@keyframes` frames),
+    /// recovering the specified values [`finish`](Self::finish) folded.
+    pub(crate) fn from_style(
+        base: &ComputedStyle,
+        initial: &'a ComputedStyle,
+        parent: Option<&'a ComputedStyle>,
+        viewport: (f32, f32),
+        lookup_var: &'a dyn Fn(&str) -> Option<String>,
+        reparse: &'a Reparse<'a>,
+    ) -> Self {
+        let specified = |style: BorderStyle, used: f32| match style {
+            BorderStyle::None | BorderStyle::Hidden => DEFAULT_BORDER_WIDTH,
+            _ => used,
+        };
+        let b = &base.border_style;
+        let w = &base.border_width;
+        let clips = base.overflow == Overflow::Hidden;
+        Applier {
+            style: base.clone(),
+            parent,
+            initial,
+            viewport,
+            lookup_var,
+            reparse,
+            specified_border_width: Sides {
+                top: specified(b.top, w.top),
+                right: specified(b.right, w.right),
+                bottom: specified(b.bottom, w.bottom),
+                left: specified(b.left, w.left),
+            },
+            overflow_x_clips: clips,
+            overflow_y_clips: clips,
+            content: None,
+        }
+    }
+
     fn context(&self) -> LengthContext {
         LengthContext {
             viewport_width: self.viewport.0,
@@ -236,9 +272,11 @@ impl<'a> Applier<'a> {
             left: used(s.border_style.left, self.specified_border_width.left),
         };
         // Skyline cannot clip one axis only (SPEC §4.3): either clips both.
-        if self.overflow_x_clips || self.overflow_y_clips {
-            s.overflow = Overflow::Hidden;
-        }
+        s.overflow = if self.overflow_x_clips || self.overflow_y_clips {
+            Overflow::Hidden
+        } else {
+            Overflow::Visible
+        };
         (self.style, self.content)
     }
 

@@ -5,7 +5,7 @@
 use float_pigment_css::parser::StyleParsingDebugMode;
 use float_pigment_css::property::{Property, PropertyMeta};
 
-use crate::load::{diagnostic_from_warning, preprocess};
+use crate::load::{diagnostic_from_warning, guarded, parser_crash, preprocess};
 use crate::StyleDiagnostic;
 
 /// The file name inline-style diagnostics carry.
@@ -34,8 +34,16 @@ impl InlineStyle {
 /// and reported (line and column within the attribute text).
 pub fn parse_inline_style(text: &str) -> (InlineStyle, Vec<StyleDiagnostic>) {
     let prepared = preprocess(text);
-    let (declarations, warnings) =
-        float_pigment_css::parser::parse_inline_style(&prepared, StyleParsingDebugMode::None);
+    let parsed = guarded(|| {
+        float_pigment_css::parser::parse_inline_style(&prepared, StyleParsingDebugMode::None)
+    });
+    let Some((declarations, warnings)) = parsed else {
+        let empty = InlineStyle {
+            declarations: Vec::new(),
+            declares_custom_properties: false,
+        };
+        return (empty, vec![parser_crash(INLINE_STYLE_FILE)]);
+    };
     let declares_custom_properties = declarations
         .iter()
         .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))));

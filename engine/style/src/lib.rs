@@ -2,12 +2,18 @@
 //!
 //! float-pigment-css (WeChat's own parser) parses and validates the source,
 //! expands shorthands and reports warnings with positions; this crate loads
-//! a page's sheets with their `@import`s ([`load`]), matches selectors
-//! natively against the engine's nodes ([`selector`], because float-pigment
+//! a page's sheets with their `@import`s (`load`), matches selectors
+//! natively against the engine's nodes (`selector`, because float-pigment
 //! 0.10.4 cannot match structural pseudo-classes or sibling combinators),
 //! runs the cascade and converts the result into the layout contract
-//! ([`apply`], [`values`]), with CSS variables ([`vars`]) and
-//! `prefers-color-scheme` media ([`media`]).
+//! (`apply`, `values`), with CSS variables (`vars`),
+//! `prefers-color-scheme` media (`media`), and the transition/animation
+//! lists and `@keyframes` the layout contract has no room for (`motion`).
+//!
+//! Entry points: [`StyleSheets::load`] / [`StyleSheets::load_binary`], then
+//! per node [`StyleSheets::compute`] (or [`StyleSheets::compute_node`] in a
+//! top-down walk, which also carries variables and [`Motion`]) and
+//! [`StyleSheets::compute_pseudo`] for `::before` / `::after`.
 //!
 //! Threading: [`StyleSheets`] holds float-pigment's `Rc` rules and lives on
 //! the render thread; [`compile_binary`] output (`Vec<u8>`) can cross threads.
@@ -18,6 +24,7 @@ mod imports;
 mod inline;
 mod load;
 mod media;
+mod motion;
 mod selector;
 mod sheets;
 mod values;
@@ -28,7 +35,9 @@ use cirrus_layout::Viewport;
 
 pub use element::StyleElement;
 pub use inline::{parse_inline_style, InlineStyle, INLINE_STYLE_FILE};
+pub use motion::{Animation, AnimationDirection, FillMode, Motion, TimingFunction, Transition};
 pub use sheets::StyleSheets;
+pub use sheets::{Keyframe, Keyframes};
 pub use vars::CustomProperties;
 
 /// A problem found in WXSS, with a 1-based position.
@@ -74,6 +83,8 @@ pub struct FontFaceRule {
 pub struct NodeStyle {
     pub style: ComputedStyle,
     pub custom_properties: CustomProperties,
+    /// `transition-*` / `animation-*`, which the layout contract lacks.
+    pub motion: Motion,
 }
 
 /// Errors of this crate's fallible helpers. Loading and parsing never fail:

@@ -24,6 +24,8 @@ use float_pigment_css::sheet::FontSrc;
 pub(crate) struct LoadedRules {
     pub(crate) rules: Vec<Rc<Rule>>,
     pub(crate) font_faces: Vec<FontFaceRule>,
+    /// Every file's sheet, in order, for `@keyframes` lookup.
+    pub(crate) sheets: Vec<LinkedStyleSheet>,
     pub(crate) diagnostics: Vec<StyleDiagnostic>,
 }
 
@@ -103,6 +105,24 @@ pub(crate) fn preprocess(source: &str) -> std::borrow::Cow<'_, str> {
         search_from = end;
     }
     out.into()
+}
+
+/// Runs a float-pigment call, turning a panic inside it into `None`: a
+/// bad style sheet must never take the render thread down (the parser has
+/// internal `unwrap`s we cannot audit for every input).
+pub(crate) fn guarded<T>(call: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).ok()
+}
+
+/// The diagnostic for a parser that gave up on a file.
+pub(crate) fn parser_crash(file: &str) -> StyleDiagnostic {
+    StyleDiagnostic {
+        file: file.to_owned(),
+        line: 1,
+        column: 1,
+        message: "the WXSS parser failed on this file; its rules are ignored".to_owned(),
+        is_error: true,
+    }
 }
 
 /// Converts a float-pigment warning (0-based line, 1-based column).
@@ -236,18 +256,25 @@ impl<'a> Loader<'a> {
             }
         }
         let prepared = preprocess(text);
-        let (sheet, warnings) = LinkedStyleSheet::parse(&prepared, None);
+        let Some((sheet, warnings)) = guarded(|| LinkedStyleSheet::parse(&prepared, None)) else {
+            self.out.diagnostics.push(parser_crash(path));
+            return;
+        };
         for w in warnings.iter().filter(|w| !is_import_warning(w)) {
             self.out.diagnostics.push(diagnostic_from_warning(path, w));
         }
         sheet_rules(&sheet, &mut self.out.rules);
         collect_font_faces(path, &sheet, &mut self.out.font_faces);
+        self.out.sheets.push(sheet);
     }
 
     fn load_binary(&mut self, path: &str, bytes: Vec<u8>) {
         let key = resource_key(path);
         let mut resource = StyleSheetResource::new();
-        let warnings = resource.add_bincode(key, bytes);
+        let Some(warnings) = guarded(|| resource.add_bincode(key, bytes)) else {
+            self.out.diagnostics.push(parser_crash(path));
+            return;
+        };
         let mut failed = false;
         for w in &warnings {
             failed = true;
@@ -276,6 +303,7 @@ impl<'a> Loader<'a> {
         if let Some(sheet) = group.style_sheet(index) {
             sheet_rules(sheet, &mut self.out.rules);
             collect_font_faces(path, sheet, &mut self.out.font_faces);
+            self.out.sheets.push(sheet.clone());
         }
     }
 }
@@ -286,13 +314,13 @@ pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic
     let key = resource_key(path);
     let mut resource = StyleSheetResource::new();
     let prepared = preprocess(source);
-    let warnings = resource.add_source(key, &prepared);
+    let Some(warnings) = guarded(|| resource.add_source(key, &prepared)) else {
+        return (Vec::new(), vec![parser_crash(path)]);
+    };
     let diagnostics = warnings
         .iter()
         .map(|w| diagnostic_from_warning(path, w))
         .collect();
-    (
-        resource.serialize_bincode(key).unwrap_or_default(),
-        diagnostics,
-    )
+    let bytes = guarded(|| resource.serialize_bincode(key)).flatten();
+    (bytes.unwrap_or_default(), diagnostics)
 }

@@ -19,11 +19,15 @@ use float_pigment_css::property::{Property, PropertyMeta};
 use float_pigment_css::sheet::Rule;
 use float_pigment_css::typing::CustomPropertyType;
 
+use float_pigment_css::sheet::Theme;
+use float_pigment_css::{MediaQueryStatus, StyleSheetGroup};
+
 use crate::apply::{Applier, Phase};
 use crate::element::StyleElement;
 use crate::inline::InlineStyle;
-use crate::load::{LoadedRules, Loader, Source};
+use crate::load::{guarded, LoadedRules, Loader, Source};
 use crate::media::{media_list_matches, MediaEnvironment};
+use crate::motion::MotionAccumulator;
 use crate::selector::{parse_selector_list, AncestorFilter, ComplexSelector, Specificity};
 use crate::vars::{compute_custom_properties, CustomProperties};
 use crate::{initial_style, FontFaceRule, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
@@ -89,6 +93,21 @@ impl Bucket {
     }
 }
 
+/// One `@keyframes` block.
+#[derive(Clone, Debug)]
+pub struct Keyframes {
+    pub name: String,
+    pub frames: Vec<Keyframe>,
+}
+
+/// One frame: its offsets (0..=1; `from, 50%` gives two) and declarations.
+/// Turn it into a style with [`StyleSheets::keyframe_style`].
+#[derive(Clone, Debug)]
+pub struct Keyframe {
+    pub offsets: Vec<f32>,
+    declarations: Vec<PropertyMeta>,
+}
+
 /// A matched rule: its specificity and its index (= source order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Matched {
@@ -103,9 +122,12 @@ pub struct StyleSheets {
     pseudo_initial: ComputedStyle,
     rules: Vec<Rc<Rule>>,
     font_faces: Vec<FontFaceRule>,
+    /// All loaded sheets, for `@keyframes` lookup.
+    keyframe_group: StyleSheetGroup,
     entries: Vec<SelectorEntry>,
-    /// Indexed by pseudo-element: none, ::before, ::after.
-    buckets: [Bucket; 3],
+    /// Indexed by pseudo-element: none, ::before, ::after; then the
+    /// custom-property declaring rules again.
+    buckets: [Bucket; 4],
     /// Whether any rule declares a custom property (`--x: ...`).
     declares_custom_properties: bool,
     /// Shared empty map, so nodes without variables allocate nothing.
@@ -120,6 +142,10 @@ fn page_sheet_path(page: &str) -> String {
     let route = page.split('?').next().unwrap_or(page);
     format!("{}.wxss", route.trim_start_matches('/'))
 }
+
+/// The bucket of (non-pseudo) rules that declare custom properties, used
+/// when recomputing an ancestor's variables.
+const CUSTOM_PROPERTY_BUCKET: usize = 3;
 
 fn bucket_index(pseudo: Option<Pseudo>) -> usize {
     match pseudo {
@@ -177,7 +203,7 @@ impl StyleSheets {
         };
         let mut rules = Vec::new();
         let mut entries = Vec::new();
-        let mut buckets: [Bucket; 3] = Default::default();
+        let mut buckets: [Bucket; 4] = Default::default();
         let mut declares_custom_properties = false;
         for rule in loaded.rules {
             // Media depends only on load options, so it is decided once here.
@@ -185,10 +211,15 @@ impl StyleSheets {
                 continue;
             }
             let rule_index = rules.len() as u32;
-            declares_custom_properties |= declares_custom(&rule);
+            let rule_declares_custom = declares_custom(&rule);
+            declares_custom_properties |= rule_declares_custom;
             for selector in parse_selector_list(&rule.get_selector_string()) {
                 let entry = entries.len() as u32;
-                buckets[bucket_index(selector.subject().pseudo_element)].insert(&selector, entry);
+                let pseudo = selector.subject().pseudo_element;
+                buckets[bucket_index(pseudo)].insert(&selector, entry);
+                if rule_declares_custom && pseudo.is_none() {
+                    buckets[CUSTOM_PROPERTY_BUCKET].insert(&selector, entry);
+                }
                 let specificity = selector.specificity();
                 let ancestor_keys = selector.ancestor_keys();
                 entries.push(SelectorEntry {
@@ -200,6 +231,10 @@ impl StyleSheets {
             }
             rules.push(rule);
         }
+        let mut keyframe_group = StyleSheetGroup::new();
+        for sheet in loaded.sheets {
+            keyframe_group.append(sheet);
+        }
         let initial = initial_style(&options);
         let mut pseudo_initial = initial.clone();
         pseudo_initial.display = Display::Inline;
@@ -209,6 +244,7 @@ impl StyleSheets {
             pseudo_initial,
             rules,
             font_faces: loaded.font_faces,
+            keyframe_group,
             entries,
             buckets,
             declares_custom_properties,
@@ -247,10 +283,14 @@ impl StyleSheets {
         pseudo: Option<Pseudo>,
         out: &mut Vec<Matched>,
     ) {
+        self.match_bucket(bucket_index(pseudo), element, out)
+    }
+
+    fn match_bucket<E: StyleElement>(&self, bucket: usize, element: &E, out: &mut Vec<Matched>) {
         out.clear();
         // Built on the first candidate that needs it, at most once per node.
         let mut ancestors: Option<AncestorFilter> = None;
-        self.buckets[bucket_index(pseudo)].candidates(element, |entry| {
+        self.buckets[bucket].candidates(element, |entry| {
             let entry = &self.entries[entry as usize];
             if !entry.ancestor_keys.is_empty() {
                 let filter =
@@ -296,7 +336,9 @@ impl StyleSheets {
         if let Some(found) = self.reparse_cache.borrow().get(&key) {
             return (**found).clone();
         }
-        let (metas, _) = float_pigment_css::parser::parse_property_value_string(name, value);
+        let (metas, _) =
+            guarded(|| float_pigment_css::parser::parse_property_value_string(name, value))
+                .unwrap_or_default();
         let properties: Vec<Property> = metas.iter().flat_map(|pm| pm.iter().cloned()).collect();
         let mut cache = self.reparse_cache.borrow_mut();
         if cache.len() >= REPARSE_CACHE_LIMIT {
@@ -371,7 +413,8 @@ impl StyleSheets {
         let mut vars: CustomProperties = self.no_custom_properties.clone();
         let mut matched = Vec::new();
         for node in chain.iter().rev() {
-            self.match_rules(node, None, &mut matched);
+            // Only rules that declare custom properties matter here.
+            self.match_bucket(CUSTOM_PROPERTY_BUCKET, node, &mut matched);
             let inline = node.inline_style().map(|s| self.inline(s));
             let declared = self.declared_custom_properties(&matched, inline.as_deref());
             vars = compute_custom_properties(&vars, &declared);
@@ -421,8 +464,15 @@ impl StyleSheets {
         let inline = element.inline_style().map(|s| self.inline(s));
         let declared = self.declared_custom_properties(&matched, inline.as_deref());
         let vars = compute_custom_properties(parent_vars, &declared);
-        let (mut style, _) =
-            self.cascade(&matched, inline.as_deref(), &self.initial, parent, &vars);
+        let mut motion = MotionAccumulator::default();
+        let (mut style, _) = self.cascade(
+            &matched,
+            inline.as_deref(),
+            &self.initial,
+            parent,
+            &vars,
+            Some(&mut motion),
+        );
         *self.scratch.borrow_mut() = matched;
 
         // Skyline: a <text> inside a <text> is inline content of its parent.
@@ -437,6 +487,7 @@ impl StyleSheets {
         NodeStyle {
             style,
             custom_properties: vars,
+            motion: motion.finish(),
         }
     }
 
@@ -447,22 +498,84 @@ impl StyleSheets {
         initial: &ComputedStyle,
         parent: Option<&ComputedStyle>,
         vars: &CustomProperties,
+        mut motion: Option<&mut MotionAccumulator>,
     ) -> (ComputedStyle, Option<String>) {
         let lookup = |name: &str| vars.get(name).cloned();
         let reparse = |name: &str, value: &str| self.reparse(name, value);
-        let viewport = (
-            self.options.viewport.width.0,
-            self.options.viewport.height.0,
-        );
-        let mut applier = Applier::new(initial, parent, viewport, &lookup, &reparse);
+        let mut applier = Applier::new(initial, parent, self.viewport(), &lookup, &reparse);
         for phase in [Phase::Early, Phase::Late] {
             self.for_each_declaration(matched, inline, |p| {
-                if Phase::of(p) == Some(phase) {
-                    applier.apply(p);
+                if Phase::of(p) != Some(phase) {
+                    return;
+                }
+                match motion.as_deref_mut() {
+                    Some(m) if MotionAccumulator::handles(p) => m.apply(p),
+                    _ => applier.apply(p),
                 }
             });
         }
         applier.finish()
+    }
+
+    fn viewport(&self) -> (f32, f32) {
+        (
+            self.options.viewport.width.0,
+            self.options.viewport.height.0,
+        )
+    }
+
+    /// The `@keyframes` block named `name` (the last one defined wins).
+    pub fn keyframes(&self, name: &str) -> Option<Keyframes> {
+        let (width, height) = self.viewport();
+        let mut status = MediaQueryStatus::<f32>::default_screen_with_size(width, height);
+        status.theme = if self.options.dark_mode {
+            Theme::Dark
+        } else {
+            Theme::Light
+        };
+        let found = self.keyframe_group.search_keyframes(None, name, &status)?;
+        let frames = found
+            .keyframes
+            .iter()
+            .map(|rule| Keyframe {
+                offsets: rule.keyframe.iter().map(|k| k.ratio()).collect(),
+                declarations: rule.properties.clone(),
+            })
+            .collect();
+        Some(Keyframes {
+            name: found.ident.clone(),
+            frames,
+        })
+    }
+
+    /// `base` with one keyframe's declarations applied (what the animation
+    /// driver interpolates between). `parent` is the element's parent style.
+    pub fn keyframe_style(
+        &self,
+        frame: &Keyframe,
+        base: &ComputedStyle,
+        parent: Option<&ComputedStyle>,
+    ) -> ComputedStyle {
+        let lookup = |_: &str| None;
+        let reparse = |name: &str, value: &str| self.reparse(name, value);
+        let mut applier = Applier::from_style(
+            base,
+            &self.initial,
+            parent,
+            self.viewport(),
+            &lookup,
+            &reparse,
+        );
+        for phase in [Phase::Early, Phase::Late] {
+            for pm in &frame.declarations {
+                for p in pm.iter() {
+                    if Phase::of(p) == Some(phase) {
+                        applier.apply(p);
+                    }
+                }
+            }
+        }
+        applier.finish().0
     }
 
     /// The style and text of `element`'s `::before` / `::after`, or `None`
@@ -490,6 +603,7 @@ impl StyleSheets {
             &self.pseudo_initial,
             Some(element_style),
             &vars,
+            None,
         );
         content.map(|text| (style, text))
     }

@@ -212,3 +212,98 @@ fn font_faces_are_collected_with_resolved_sources() {
         ]
     );
 }
+
+/// Deterministic token soup: a cheap fuzzer for "never panics".
+#[test]
+fn random_token_soup_never_panics() {
+    const TOKENS: &[&str] = &[
+        ".a",
+        ".b",
+        "view",
+        "#i",
+        "{",
+        "}",
+        ";",
+        ":",
+        "width",
+        "color",
+        "red",
+        "10px",
+        "calc(",
+        ")",
+        "var(--x",
+        "--x:",
+        "@media",
+        "(prefers-color-scheme: dark)",
+        "@import",
+        "'",
+        "\"",
+        "/*",
+        "*/",
+        ">",
+        "+",
+        "~",
+        ",",
+        "::before",
+        "::after",
+        ":nth-child(",
+        "2n+1",
+        ":not(",
+        "!important",
+        "url(",
+        "linear-gradient(",
+        "radial-gradient(",
+        "#fff",
+        " ",
+        "\n",
+        "rpx",
+        "%",
+        "-",
+        "0.5",
+        "transform:",
+        "rotate(",
+        "deg",
+        "border:",
+        "solid",
+        "none",
+        "content:",
+        "@keyframes",
+        "from",
+        "to",
+        "animation:",
+        "transition:",
+        "1s",
+        "@font-face",
+        "src:",
+        "font:",
+        "/",
+        "*",
+        "-webkit-line-clamp:",
+        ":active",
+        "inherit",
+        "initial",
+        "unset",
+        "env(",
+        "safe-area-inset-top",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..300 {
+        let len = 1 + next() % 40;
+        let source: String = (0..len).map(|_| TOKENS[next() % TOKENS.len()]).collect();
+        let (s, _) = load_files(&[("pages/index/index.wxss", source.as_str())], options());
+        let mut t = Tree::new();
+        let p = t.add(None, "view.a#i");
+        let c = t.add(Some(p), "view.b");
+        t.set_style(c, &source);
+        let out = t.compute_all(&s);
+        let _ = s.compute_pseudo(&t.el(c), &out[c], cirrus_style::Pseudo::After);
+        let _ = s.compute_node(&t.el(c), None);
+        let _ = compile_binary("x.wxss", &source);
+    }
+}

@@ -35,3 +35,32 @@ fn ten_thousand_nodes() {
     assert_eq!(out[rows[0]].order, 1);
     assert_eq!(out[rows[1]].order, 2);
 }
+
+#[test]
+fn ten_thousand_nodes_with_variables() {
+    let mut css = String::from("page { --gap: 4px } .deep { --gap: 8px }\n");
+    for i in 0..300 {
+        css.push_str(&format!(
+            ".c{i} {{ width: {i}px; margin-top: var(--gap) }}\n"
+        ));
+    }
+    let s = sheets(&css);
+    let mut t = Tree::new();
+    let page = t.add(None, "page");
+    let mut parent = page;
+    for depth in 0..9 {
+        parent = t.add(Some(parent), if depth == 5 { "view.deep" } else { "view" });
+    }
+    let mut rows = Vec::new();
+    for i in 0..9990 {
+        rows.push(t.add(Some(parent), &format!("view.c{}", i % 300)));
+    }
+    let start = Instant::now();
+    let out = t.compute_all(&s);
+    eprintln!(
+        "computed {} nodes with variables in {:?}",
+        out.len(),
+        start.elapsed()
+    );
+    assert_eq!(out[rows[3]].margin.top, Dimension::Px(8.0));
+}

@@ -44,7 +44,8 @@ impl PathSegment {
 
 /// Parses a canonical array index ("0", "12"; not "01" or "-1").
 pub(crate) fn parse_array_index(s: &str) -> Option<usize> {
-    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) || !s.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     s.parse().ok()
@@ -63,7 +64,9 @@ impl DataPath {
 
     /// A one-segment path naming a top-level data field.
     pub fn field(name: &str) -> Self {
-        DataPath { segments: vec![PathSegment::Key(name.to_owned())] }
+        DataPath {
+            segments: vec![PathSegment::Key(name.to_owned())],
+        }
     }
 
     /// This path extended by one segment.
@@ -77,7 +80,11 @@ impl DataPath {
     /// Whether `self` is `other` or one of its ancestors.
     pub fn is_prefix_of(&self, other: &DataPath) -> bool {
         self.segments.len() <= other.segments.len()
-            && self.segments.iter().zip(&other.segments).all(|(a, b)| a.same_as(b))
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|(a, b)| a.same_as(b))
     }
 
     /// Looks the path up in `data` (JS semantics: a key on an array may name
@@ -125,7 +132,10 @@ impl fmt::Display for DataPath {
 /// Parses a setData key: `a.b[2].c`, `list[0]`, `['a.b']` (a quoted key
 /// inside brackets), with `\` escaping `.`, `[` and `]` in plain keys.
 pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
-    let err = |reason: &str| TemplateError::InvalidDataPath { path: s.to_owned(), reason: reason.to_owned() };
+    let err = |reason: &str| TemplateError::InvalidDataPath {
+        path: s.to_owned(),
+        reason: reason.to_owned(),
+    };
     let mut segments = Vec::new();
     let mut chars = s.chars().peekable();
     // Whether the next plain key is required (start, or right after a dot).
@@ -134,7 +144,11 @@ pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
         match chars.peek().copied() {
             None => {
                 if expect_key {
-                    return Err(err(if segments.is_empty() { "empty path" } else { "path ends with `.`" }));
+                    return Err(err(if segments.is_empty() {
+                        "empty path"
+                    } else {
+                        "path ends with `.`"
+                    }));
                 }
                 break;
             }
@@ -171,10 +185,15 @@ pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
                         }
                         let digits = digits.trim();
                         match digits.parse::<usize>() {
-                            Ok(n) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                            Ok(n)
+                                if !digits.is_empty()
+                                    && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                            {
                                 PathSegment::Index(n)
                             }
-                            _ => return Err(err("an index in `[ ]` must be a non-negative integer")),
+                            _ => {
+                                return Err(err("an index in `[ ]` must be a non-negative integer"))
+                            }
                         }
                     }
                 };
@@ -281,5 +300,101 @@ fn slot_for<'a>(target: &'a mut Value, seg: &PathSegment) -> Option<&'a mut Valu
             items.get_mut(index)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(k: &str) -> PathSegment {
+        PathSegment::Key(k.to_owned())
+    }
+
+    #[test]
+    fn parses_wechat_paths() {
+        assert_eq!(
+            parse_data_path("a.b[2].c").unwrap().segments,
+            vec![key("a"), key("b"), PathSegment::Index(2), key("c")]
+        );
+        assert_eq!(
+            parse_data_path("list[0]").unwrap().segments,
+            vec![key("list"), PathSegment::Index(0)]
+        );
+        assert_eq!(
+            parse_data_path("m[1][2]").unwrap().segments,
+            vec![key("m"), PathSegment::Index(1), PathSegment::Index(2)]
+        );
+        assert_eq!(
+            parse_data_path("['a.b'].c").unwrap().segments,
+            vec![key("a.b"), key("c")]
+        );
+        assert_eq!(parse_data_path(r"a\.b").unwrap().segments, vec![key("a.b")]);
+        assert_eq!(
+            parse_data_path("a.0").unwrap().segments,
+            vec![key("a"), key("0")]
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_paths() {
+        for bad in [
+            "", "a.", ".a", "a..b", "a[x]", "a[-1]", "a[1", "a]", "a[1]b", "['a",
+        ] {
+            assert!(parse_data_path(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for s in ["a.b[2].c", "list[0]", r"a\.b.c"] {
+            assert_eq!(parse_data_path(s).unwrap().to_string(), s);
+        }
+    }
+
+    #[test]
+    fn apply_creates_intermediate_objects_and_arrays() {
+        let mut data = json!({"a": 1});
+        let updates = [
+            (parse_data_path("x.y.z").unwrap(), json!(1)),
+            (parse_data_path("list[2].name").unwrap(), json!("n")),
+            (parse_data_path("a.b").unwrap(), json!(true)),
+        ];
+        apply_set_data(&mut data, &updates);
+        assert_eq!(
+            data,
+            json!({"a": {"b": true}, "x": {"y": {"z": 1}}, "list": [null, null, {"name": "n"}]})
+        );
+    }
+
+    #[test]
+    fn apply_writes_in_order_and_keys_index_arrays() {
+        let mut data = json!({"list": [1, 2, 3]});
+        let updates = [
+            (parse_data_path("list.1").unwrap(), json!(20)),
+            (parse_data_path("list[1]").unwrap(), json!(21)),
+            (parse_data_path("list.name").unwrap(), json!("dropped")),
+        ];
+        apply_set_data(&mut data, &updates);
+        assert_eq!(data, json!({"list": [1, 21, 3]}));
+    }
+
+    #[test]
+    fn apply_refuses_absurd_padding() {
+        let mut data = json!({"list": []});
+        apply_set_data(
+            &mut data,
+            &[(parse_data_path("list[4000000000]").unwrap(), json!(1))],
+        );
+        assert_eq!(data, json!({"list": []}));
+    }
+
+    #[test]
+    fn prefix_relation_treats_index_and_key_alike() {
+        let a = parse_data_path("list[3]").unwrap();
+        let b = parse_data_path("list.3.name").unwrap();
+        assert!(a.is_prefix_of(&b));
+        assert!(!b.is_prefix_of(&a));
     }
 }

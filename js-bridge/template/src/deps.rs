@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 pub(crate) type BindingId = u32;
 
 /// How much of the value at a path a binding depends on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum DepKind {
     /// The whole value, including everything below it.
     Deep,
@@ -84,7 +84,11 @@ impl DepIndex {
                 }
             }
         }
-        let keys: Vec<String> = path.segments.iter().map(|s| s.as_key().into_owned()).collect();
+        let keys: Vec<String> = path
+            .segments
+            .iter()
+            .map(|s| s.as_key().into_owned())
+            .collect();
         walk(&mut self.root, &keys, kind, binding);
     }
 
@@ -136,7 +140,11 @@ mod tests {
         index.insert(&p("list[3].name"), DepKind::Deep, 1);
         assert_eq!(affected(&index, "list"), vec![1]);
         assert_eq!(affected(&index, "list[3]"), vec![1]);
-        assert_eq!(affected(&index, "list.3"), vec![1], "index and key text name the same place");
+        assert_eq!(
+            affected(&index, "list.3"),
+            vec![1],
+            "index and key text name the same place"
+        );
         assert_eq!(affected(&index, "list[3].name"), vec![1]);
         assert_eq!(affected(&index, "list[3].name.x"), vec![1]);
         assert!(affected(&index, "list[4]").is_empty());
@@ -149,7 +157,11 @@ mod tests {
         let mut index = DepIndex::default();
         index.insert(&p("rows"), DepKind::Shallow, 7);
         assert_eq!(affected(&index, "rows"), vec![7]);
-        assert_eq!(affected(&index, "rows[1000]"), vec![7], "a new item slot changes the length");
+        assert_eq!(
+            affected(&index, "rows[1000]"),
+            vec![7],
+            "a new item slot changes the length"
+        );
         assert!(affected(&index, "rows[500].name").is_empty());
     }
 

@@ -15,12 +15,32 @@ pub struct TemplateDiagnostic {
 }
 
 impl TemplateDiagnostic {
-    pub(crate) fn error(file: &str, (line, column): (u32, u32), message: impl Into<String>) -> Self {
-        TemplateDiagnostic { file: file.to_owned(), line, column, message: message.into(), is_error: true }
+    pub(crate) fn error(
+        file: &str,
+        (line, column): (u32, u32),
+        message: impl Into<String>,
+    ) -> Self {
+        TemplateDiagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+            is_error: true,
+        }
     }
 
-    pub(crate) fn warning(file: &str, (line, column): (u32, u32), message: impl Into<String>) -> Self {
-        TemplateDiagnostic { file: file.to_owned(), line, column, message: message.into(), is_error: false }
+    pub(crate) fn warning(
+        file: &str,
+        (line, column): (u32, u32),
+        message: impl Into<String>,
+    ) -> Self {
+        TemplateDiagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+            is_error: false,
+        }
     }
 
     /// Converts a glass-easel parse warning; `None` for notes (style hints such
@@ -30,7 +50,9 @@ impl TemplateDiagnostic {
         // leave the page different from what the author wrote.
         let structural = matches!(
             err.kind,
-            ParseErrorKind::MissingEndTag | ParseErrorKind::InvalidEndTag | ParseErrorKind::IncompleteTag
+            ParseErrorKind::MissingEndTag
+                | ParseErrorKind::InvalidEndTag
+                | ParseErrorKind::IncompleteTag
         );
         let level = err.level();
         if level == ParseErrorLevel::Note {
@@ -50,7 +72,11 @@ impl TemplateDiagnostic {
 impl std::fmt::Display for TemplateDiagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let level = if self.is_error { "error" } else { "warning" };
-        write!(f, "{}:{}:{}: {level}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {level}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 

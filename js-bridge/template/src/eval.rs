@@ -73,8 +73,20 @@ pub(crate) struct Evaluator<'a, 'f> {
 }
 
 impl<'a, 'f> Evaluator<'a, 'f> {
-    pub(crate) fn new(data: &'a Value, frames: &'f [Frame<'a>], root: DataRoot<'a>, file: &'f str) -> Self {
-        Evaluator { data, frames, root, file, deps: Vec::new(), diags: Vec::new() }
+    pub(crate) fn new(
+        data: &'a Value,
+        frames: &'f [Frame<'a>],
+        root: DataRoot<'a>,
+        file: &'f str,
+    ) -> Self {
+        Evaluator {
+            data,
+            frames,
+            root,
+            file,
+            deps: Vec::new(),
+            diags: Vec::new(),
+        }
     }
 
     /// Evaluates a text or attribute value to its JS value.
@@ -100,7 +112,9 @@ impl<'a, 'f> Evaluator<'a, 'f> {
     fn source(&self, src: &'a Source) -> Ev<'a> {
         match src {
             Source::Path(p) => Ev {
-                val: p.lookup(self.data).map_or(JsVal::Undefined, JsVal::Borrowed),
+                val: p
+                    .lookup(self.data)
+                    .map_or(JsVal::Undefined, JsVal::Borrowed),
                 origin: Some(p.clone()),
             },
             Source::Value(v) => Ev::computed(JsVal::Borrowed(v)),
@@ -109,7 +123,8 @@ impl<'a, 'f> Evaluator<'a, 'f> {
 
     fn member(&mut self, obj: Ev<'a>, seg: PathSegment) -> Ev<'a> {
         let key = seg.as_key();
-        let is_length = key == "length" && matches!(obj.val.json(), Some(Value::Array(_) | Value::String(_)));
+        let is_length =
+            key == "length" && matches!(obj.val.json(), Some(Value::Array(_) | Value::String(_)));
         let val = obj.val.member(&key);
         if is_length {
             // A list's length changes only when the list or one of its item
@@ -119,7 +134,10 @@ impl<'a, 'f> Evaluator<'a, 'f> {
             }
             return Ev::computed(val);
         }
-        Ev { val, origin: obj.origin.map(|p| p.child(seg)) }
+        Ev {
+            val,
+            origin: obj.origin.map(|p| p.child(seg)),
+        }
     }
 
     fn eval(&mut self, e: &Expr) -> Ev<'a> {
@@ -167,7 +185,9 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 let mut items = Vec::new();
                 for field in fields {
                     match field {
-                        ArrayField::Item(value) => items.push(self.consumed(value).into_json().unwrap_or(Value::Null)),
+                        ArrayField::Item(value) => {
+                            items.push(self.consumed(value).into_json().unwrap_or(Value::Null))
+                        }
                         ArrayField::Spread(value) => {
                             let v = self.consumed(value);
                             spread_into_array(&mut items, &v);
@@ -232,17 +252,28 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                     BinaryOp::Or => l.truthy(),
                     _ => !l.is_nullish(),
                 };
-                return if take_left { Ev::computed(l) } else { self.eval(right) };
+                return if take_left {
+                    Ev::computed(l)
+                } else {
+                    self.eval(right)
+                };
             }
             _ => {}
         }
         let l = self.consumed(left);
         let r = self.consumed(right);
         let num = |f: fn(f64, f64) -> f64| JsVal::Number(f(l.to_number(), r.to_number()));
-        let int = |f: fn(i32, i32) -> f64| JsVal::Number(f(to_int32(l.to_number()), to_int32(r.to_number())));
+        let int = |f: fn(i32, i32) -> f64| {
+            JsVal::Number(f(to_int32(l.to_number()), to_int32(r.to_number())))
+        };
         Ev::computed(match op {
             BinaryOp::Add => {
-                let stringy = |v: &JsVal| matches!(v.json(), Some(Value::String(_) | Value::Array(_) | Value::Object(_)));
+                let stringy = |v: &JsVal| {
+                    matches!(
+                        v.json(),
+                        Some(Value::String(_) | Value::Array(_) | Value::Object(_))
+                    )
+                };
                 if stringy(&l) || stringy(&r) {
                     JsVal::str(l.to_js_string() + &r.to_js_string())
                 } else {
@@ -314,7 +345,9 @@ impl<'a, 'f> Evaluator<'a, 'f> {
         if let Some(path) = &ev.origin {
             self.deps.push((path.clone(), DepKind::Shallow));
         }
-        let Some(Value::Object(map)) = ev.val.json() else { return };
+        let Some(Value::Object(map)) = ev.val.json() else {
+            return;
+        };
         for (key, value) in map {
             let source = match &ev.origin {
                 Some(path) => Source::Path(path.child(PathSegment::Key(key.clone()))),
@@ -334,16 +367,29 @@ impl<'a, 'f> Evaluator<'a, 'f> {
             self.deps.push((path.clone(), DepKind::Shallow));
         }
         let mut items = Vec::new();
-        let value_item = |v: Value, index: Value| ListItem { source: Source::Value(v), index, key: None };
+        let value_item = |v: Value, index: Value| ListItem {
+            source: Source::Value(v),
+            index,
+            key: None,
+        };
         match (ev.val.json(), &ev.origin) {
             (Some(Value::Array(values)), Some(path)) => {
                 for i in 0..values.len() {
                     let source = Source::Path(path.child(PathSegment::Index(i)));
-                    items.push(ListItem { source, index: Value::from(i), key: None });
+                    items.push(ListItem {
+                        source,
+                        index: Value::from(i),
+                        key: None,
+                    });
                 }
             }
             (Some(Value::Array(values)), None) => {
-                items.extend(values.iter().enumerate().map(|(i, v)| value_item(v.clone(), Value::from(i))));
+                items.extend(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| value_item(v.clone(), Value::from(i))),
+                );
             }
             (Some(Value::Object(map)), origin) => {
                 for (k, v) in map {
@@ -351,7 +397,11 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                         Some(path) => Source::Path(path.child(PathSegment::Key(k.clone()))),
                         None => Source::Value(v.clone()),
                     };
-                    items.push(ListItem { source, index: Value::String(k.clone()), key: None });
+                    items.push(ListItem {
+                        source,
+                        index: Value::String(k.clone()),
+                        key: None,
+                    });
                 }
             }
             (Some(Value::String(s)), _) => {
@@ -387,7 +437,10 @@ impl<'a, 'f> Evaluator<'a, 'f> {
             KeySpec::This => (value, path),
             KeySpec::Property(name) => {
                 let seg = PathSegment::Key(name.clone());
-                (value.and_then(|v| lookup_segment(v, &seg)), path.map(|p| p.child(seg)))
+                (
+                    value.and_then(|v| lookup_segment(v, &seg)),
+                    path.map(|p| p.child(seg)),
+                )
             }
         };
         if let Some(path) = path {

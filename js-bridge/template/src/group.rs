@@ -25,8 +25,10 @@ impl TemplateGroup {
     pub fn add_file(&mut self, path: &str, source: &str) -> Vec<TemplateDiagnostic> {
         let key = wxml_key(path);
         let (template, state) = glass_easel_template_compiler::parse::parse(&key, source);
-        let mut diags: Vec<TemplateDiagnostic> =
-            state.warnings().filter_map(|w| TemplateDiagnostic::from_parse_error(&key, w)).collect();
+        let mut diags: Vec<TemplateDiagnostic> = state
+            .warnings()
+            .filter_map(|w| TemplateDiagnostic::from_parse_error(&key, w))
+            .collect();
         let compiled = lower_template(&key, &template, &mut diags);
         self.files.insert(key, Arc::new(compiled));
         diags
@@ -35,7 +37,11 @@ impl TemplateGroup {
     /// Adds `entry` and, transitively, every file it imports or includes,
     /// reading sources with `read` (given normalized package paths). A file
     /// that cannot be read is a diagnostic at the tag that names it.
-    pub fn load_with(&mut self, entry: &str, read: &dyn Fn(&str) -> Option<String>) -> Vec<TemplateDiagnostic> {
+    pub fn load_with(
+        &mut self,
+        entry: &str,
+        read: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<TemplateDiagnostic> {
         let mut diags = Vec::new();
         let entry = wxml_key(entry);
         let mut seen: HashSet<String> = HashSet::new();
@@ -45,11 +51,17 @@ impl TemplateGroup {
                 diags.extend(self.add_file(&entry, &source));
                 queue.push_back(entry.clone());
             }
-            None => diags.push(TemplateDiagnostic::error(&entry, (1, 1), format!("cannot read {entry}"))),
+            None => diags.push(TemplateDiagnostic::error(
+                &entry,
+                (1, 1),
+                format!("cannot read {entry}"),
+            )),
         }
         seen.insert(entry);
         while let Some(path) = queue.pop_front() {
-            let Some(file) = self.files.get(&path).cloned() else { continue };
+            let Some(file) = self.files.get(&path).cloned() else {
+                continue;
+            };
             for dep in file.imports.iter().chain(&file.includes) {
                 if !seen.insert(dep.path.clone()) {
                     continue;
@@ -80,7 +92,9 @@ impl TemplateGroup {
     }
 
     pub(crate) fn file(&self, path: &str) -> Option<&Arc<CompiledFile>> {
-        self.files.get(path).or_else(|| self.files.get(&wxml_key(path)))
+        self.files
+            .get(path)
+            .or_else(|| self.files.get(&wxml_key(path)))
     }
 
     /// Resolves a `<template is>` name as seen from `file`: the file's own
@@ -90,6 +104,10 @@ impl TemplateGroup {
         if let Some(def) = compiled.templates.get(name) {
             return Some(def.clone());
         }
-        compiled.imports.iter().rev().find_map(|import| self.files.get(&import.path)?.templates.get(name).cloned())
+        compiled
+            .imports
+            .iter()
+            .rev()
+            .find_map(|import| self.files.get(&import.path)?.templates.get(name).cloned())
     }
 }

@@ -11,7 +11,8 @@ use crate::events::EventKind;
 use crate::ir::*;
 use glass_easel_template_compiler::parse::expr::{ArrayFieldKind, Expression, ObjectFieldKind};
 use glass_easel_template_compiler::parse::tag::{
-    ClassAttribute, Element, ElementKind, Node, NormalAttributePrefix, StyleAttribute, Template, Value,
+    ClassAttribute, Element, ElementKind, Node, NormalAttributePrefix, StyleAttribute, Template,
+    Value,
 };
 use glass_easel_template_compiler::parse::Position;
 use std::collections::HashMap;
@@ -45,26 +46,61 @@ struct Lowerer<'d> {
 }
 
 /// Lowers one parsed file.
-pub(crate) fn lower_template(path: &str, template: &Template, diags: &mut Vec<TemplateDiagnostic>) -> CompiledFile {
+pub(crate) fn lower_template(
+    path: &str,
+    template: &Template,
+    diags: &mut Vec<TemplateDiagnostic>,
+) -> CompiledFile {
     let file: Arc<str> = Arc::from(path);
     let script_count = template.globals.scripts.len();
     if let Some(first) = template.globals.scripts.first() {
         let at = pos(first.tag_location().start.0.start);
-        diags.push(TemplateDiagnostic::warning(path, at, "<wxs> modules are not supported yet; they read as undefined"));
+        diags.push(TemplateDiagnostic::warning(
+            path,
+            at,
+            "<wxs> modules are not supported yet; they read as undefined",
+        ));
     }
-    let mut lowerer = Lowerer { file: file.clone(), script_count, diags };
+    let mut lowerer = Lowerer {
+        file: file.clone(),
+        script_count,
+        diags,
+    };
     let content = lowerer.nodes(&template.content);
     let mut templates = HashMap::new();
     for def in &template.globals.sub_templates {
         let content = lowerer.nodes(&def.content);
-        templates.insert(def.name.name.to_string(), Arc::new(TemplateDef { file: file.clone(), content }));
+        templates.insert(
+            def.name.name.to_string(),
+            Arc::new(TemplateDef {
+                file: file.clone(),
+                content,
+            }),
+        );
     }
-    let file_ref = |src: &str, at: Position| FileRef { path: resolve_wxml(path, src), pos: pos(at) };
-    let imports =
-        template.globals.imports.iter().map(|i| file_ref(&i.src.name, i.tag_location.start.0.start)).collect();
-    let includes =
-        template.globals.includes.iter().map(|i| file_ref(&i.src.name, i.tag_location.start.0.start)).collect();
-    CompiledFile { path: file, content: Arc::new(content), templates, imports, includes }
+    let file_ref = |src: &str, at: Position| FileRef {
+        path: resolve_wxml(path, src),
+        pos: pos(at),
+    };
+    let imports = template
+        .globals
+        .imports
+        .iter()
+        .map(|i| file_ref(&i.src.name, i.tag_location.start.0.start))
+        .collect();
+    let includes = template
+        .globals
+        .includes
+        .iter()
+        .map(|i| file_ref(&i.src.name, i.tag_location.start.0.start))
+        .collect();
+    CompiledFile {
+        path: file,
+        content: Arc::new(content),
+        templates,
+        imports,
+        includes,
+    }
 }
 
 impl Lowerer<'_> {
@@ -88,11 +124,23 @@ impl Lowerer<'_> {
     fn element(&mut self, element: &Element, out: &mut Vec<IrNode>) {
         let at = pos(element.tag_location.start.0.start);
         match &element.kind {
-            ElementKind::Normal { tag_name, attributes, class, style, children, common, .. } => {
+            ElementKind::Normal {
+                tag_name,
+                attributes,
+                class,
+                style,
+                children,
+                common,
+                ..
+            } => {
                 let mut attrs = Vec::new();
                 let mut events = Vec::new();
                 if let Some((_, id)) = &common.id {
-                    attrs.push(IrAttr { name: "id".into(), source: AttrSource::Value(self.value(id)), role: AttrRole::Plain });
+                    attrs.push(IrAttr {
+                        name: "id".into(),
+                        source: AttrSource::Value(self.value(id)),
+                        role: AttrRole::Plain,
+                    });
                 }
                 if let Some((_, slot)) = &common.slot {
                     attrs.push(IrAttr {
@@ -110,9 +158,15 @@ impl Lowerer<'_> {
                     ClassAttribute::Multiple(list) => {
                         let list = list
                             .iter()
-                            .map(|(_, name, cond)| (name.name.to_string(), cond.as_ref().map(|c| self.value(c))))
+                            .map(|(_, name, cond)| {
+                                (name.name.to_string(), cond.as_ref().map(|c| self.value(c)))
+                            })
                             .collect();
-                        attrs.push(IrAttr { name: "class".into(), source: AttrSource::ClassList(list), role: AttrRole::Plain });
+                        attrs.push(IrAttr {
+                            name: "class".into(),
+                            source: AttrSource::ClassList(list),
+                            role: AttrRole::Plain,
+                        });
                     }
                     _ => {}
                 }
@@ -123,8 +177,15 @@ impl Lowerer<'_> {
                         role: AttrRole::Plain,
                     }),
                     StyleAttribute::Multiple(list) => {
-                        let list = list.iter().map(|(_, name, v)| (name.name.to_string(), self.value(v))).collect();
-                        attrs.push(IrAttr { name: "style".into(), source: AttrSource::StyleList(list), role: AttrRole::Plain });
+                        let list = list
+                            .iter()
+                            .map(|(_, name, v)| (name.name.to_string(), self.value(v)))
+                            .collect();
+                        attrs.push(IrAttr {
+                            name: "style".into(),
+                            source: AttrSource::StyleList(list),
+                            role: AttrRole::Plain,
+                        });
                     }
                     _ => {}
                 }
@@ -133,8 +194,15 @@ impl Lowerer<'_> {
                     let is_plain_prefix = matches!(attr.prefix, NormalAttributePrefix::None);
                     if is_plain_prefix {
                         if let Some((kind, event)) = EventKind::split_attribute(name) {
-                            let handler = attr.value.as_ref().map_or(IrValue::Static(String::new()), |v| self.value(v));
-                            events.push(IrEvent { event: event.to_owned(), kind, handler });
+                            let handler = attr
+                                .value
+                                .as_ref()
+                                .map_or(IrValue::Static(String::new()), |v| self.value(v));
+                            events.push(IrEvent {
+                                event: event.to_owned(),
+                                kind,
+                                handler,
+                            });
                             continue;
                         }
                     }
@@ -142,8 +210,16 @@ impl Lowerer<'_> {
                         Some(v) => AttrSource::Value(self.value(v)),
                         None => AttrSource::Present,
                     };
-                    let role = if name == "hidden" { AttrRole::Hidden } else { AttrRole::Plain };
-                    attrs.push(IrAttr { name: name.to_owned(), source, role });
+                    let role = if name == "hidden" {
+                        AttrRole::Hidden
+                    } else {
+                        AttrRole::Plain
+                    };
+                    attrs.push(IrAttr {
+                        name: name.to_owned(),
+                        source,
+                        role,
+                    });
                 }
                 for attr in &common.data {
                     let key = attr.name.name.to_string();
@@ -151,7 +227,11 @@ impl Lowerer<'_> {
                         Some(v) => AttrSource::Value(self.value(v)),
                         None => AttrSource::Present,
                     };
-                    attrs.push(IrAttr { name: format!("data-{}", camel_to_dash(&key)), source, role: AttrRole::Dataset(key) });
+                    attrs.push(IrAttr {
+                        name: format!("data-{}", camel_to_dash(&key)),
+                        source,
+                        role: AttrRole::Dataset(key),
+                    });
                 }
                 for attr in &common.marks {
                     let key = attr.name.name.to_string();
@@ -159,18 +239,34 @@ impl Lowerer<'_> {
                         Some(v) => AttrSource::Value(self.value(v)),
                         None => AttrSource::Present,
                     };
-                    attrs.push(IrAttr { name: format!("mark:{key}"), source, role: AttrRole::Mark(key) });
+                    attrs.push(IrAttr {
+                        name: format!("mark:{key}"),
+                        source,
+                        role: AttrRole::Mark(key),
+                    });
                 }
                 for binding in &common.event_bindings {
-                    let handler = binding.value.as_ref().map_or(IrValue::Static(String::new()), |v| self.value(v));
+                    let handler = binding
+                        .value
+                        .as_ref()
+                        .map_or(IrValue::Static(String::new()), |v| self.value(v));
                     events.push(IrEvent {
                         event: binding.name.name.to_string(),
-                        kind: EventKind::from_flags(binding.is_catch, binding.is_mut, binding.is_capture),
+                        kind: EventKind::from_flags(
+                            binding.is_catch,
+                            binding.is_mut,
+                            binding.is_capture,
+                        ),
                         handler,
                     });
                 }
                 let children = self.nodes(children);
-                out.push(IrNode::Element(Arc::new(IrElement { tag: tag_name.name.to_string(), attrs, events, children })));
+                out.push(IrNode::Element(Arc::new(IrElement {
+                    tag: tag_name.name.to_string(),
+                    attrs,
+                    events,
+                    children,
+                })));
             }
             ElementKind::Pure { children, .. } => {
                 // A `<block>` that kept `slot`/`let:` attributes still renders
@@ -179,7 +275,12 @@ impl Lowerer<'_> {
                     self.node(child, out);
                 }
             }
-            ElementKind::For { list, key, children, .. } => {
+            ElementKind::For {
+                list,
+                key,
+                children,
+                ..
+            } => {
                 let key = match key.1.name.as_str().trim() {
                     "" => {
                         self.diags.push(TemplateDiagnostic::warning(
@@ -190,16 +291,48 @@ impl Lowerer<'_> {
                         KeySpec::None
                     }
                     "*this" => KeySpec::This,
-                    name => KeySpec::Property(name.to_owned()),
+                    name => {
+                        // `wx:key="{{id}}"` is a common slip for `wx:key="id"`.
+                        let bare = name.strip_prefix("{{").and_then(|n| n.strip_suffix("}}"));
+                        match bare.map(str::trim) {
+                            Some(inner) => {
+                                self.diags.push(TemplateDiagnostic::warning(
+                                    &self.file,
+                                    at,
+                                    format!(
+                                        "wx:key takes a property name: read `{name}` as `{inner}`"
+                                    ),
+                                ));
+                                KeySpec::Property(inner.to_owned())
+                            }
+                            None => KeySpec::Property(name.to_owned()),
+                        }
+                    }
                 };
                 let list = self.value(&list.1);
                 let children = self.nodes(children);
-                out.push(IrNode::For(Arc::new(IrFor { list, key, children })));
+                out.push(IrNode::For(Arc::new(IrFor {
+                    list,
+                    key,
+                    children,
+                })));
             }
-            ElementKind::If { branches, else_branch, .. } => {
-                let branches = branches.iter().map(|(_, cond, children)| (self.value(cond), self.nodes(children))).collect();
-                let else_branch = else_branch.as_ref().map(|(_, children)| self.nodes(children));
-                out.push(IrNode::If(Arc::new(IrIf { branches, else_branch })));
+            ElementKind::If {
+                branches,
+                else_branch,
+                ..
+            } => {
+                let branches = branches
+                    .iter()
+                    .map(|(_, cond, children)| (self.value(cond), self.nodes(children)))
+                    .collect();
+                let else_branch = else_branch
+                    .as_ref()
+                    .map(|(_, children)| self.nodes(children));
+                out.push(IrNode::If(Arc::new(IrIf {
+                    branches,
+                    else_branch,
+                })));
             }
             ElementKind::TemplateRef { target, data, .. } => {
                 let target = self.value(&target.1);
@@ -207,10 +340,18 @@ impl Lowerer<'_> {
                     IrValue::Dynamic(expr) => Some(expr),
                     IrValue::Static(_) => None,
                 };
-                out.push(IrNode::TemplateRef(Arc::new(IrTemplateRef { target, data, file: self.file.clone(), pos: at })));
+                out.push(IrNode::TemplateRef(Arc::new(IrTemplateRef {
+                    target,
+                    data,
+                    file: self.file.clone(),
+                    pos: at,
+                })));
             }
             ElementKind::Include { path, .. } => {
-                out.push(IrNode::Include(Arc::new(IrInclude { path: resolve_wxml(&self.file, &path.1.name), pos: at })));
+                out.push(IrNode::Include(Arc::new(IrInclude {
+                    path: resolve_wxml(&self.file, &path.1.name),
+                    pos: at,
+                })));
             }
             ElementKind::Slot { .. } => {
                 // Slots belong to custom components, which pages do not
@@ -233,7 +374,8 @@ impl Lowerer<'_> {
         let bin = |this: &mut Self, op: BinaryOp, l: &Expression, r: &Expression| {
             Expr::Binary(op, Box::new(this.expr(l)), Box::new(this.expr(r)))
         };
-        let un = |this: &mut Self, op: UnaryOp, v: &Expression| Expr::Unary(op, Box::new(this.expr(v)));
+        let un =
+            |this: &mut Self, op: UnaryOp, v: &Expression| Expr::Unary(op, Box::new(this.expr(v)));
         match e {
             E::ScopeRef { index, .. } => {
                 if *index < self.script_count {
@@ -254,8 +396,12 @@ impl Lowerer<'_> {
                 fields
                     .iter()
                     .map(|f| match f {
-                        ObjectFieldKind::Named { name, value, .. } => ObjectField::Named(name.to_string(), self.expr(value)),
-                        ObjectFieldKind::Spread { value, .. } => ObjectField::Spread(self.expr(value)),
+                        ObjectFieldKind::Named { name, value, .. } => {
+                            ObjectField::Named(name.to_string(), self.expr(value))
+                        }
+                        ObjectFieldKind::Spread { value, .. } => {
+                            ObjectField::Spread(self.expr(value))
+                        }
                     })
                     .collect(),
             ),
@@ -264,13 +410,19 @@ impl Lowerer<'_> {
                     .iter()
                     .map(|f| match f {
                         ArrayFieldKind::Normal { value } => ArrayField::Item(self.expr(value)),
-                        ArrayFieldKind::Spread { value, .. } => ArrayField::Spread(self.expr(value)),
+                        ArrayFieldKind::Spread { value, .. } => {
+                            ArrayField::Spread(self.expr(value))
+                        }
                         ArrayFieldKind::EmptySlot => ArrayField::Hole,
                     })
                     .collect(),
             ),
-            E::StaticMember { obj, field_name, .. } => Expr::Member(Box::new(self.expr(obj)), field_name.to_string()),
-            E::DynamicMember { obj, field_name, .. } => Expr::Index(Box::new(self.expr(obj)), Box::new(self.expr(field_name))),
+            E::StaticMember {
+                obj, field_name, ..
+            } => Expr::Member(Box::new(self.expr(obj)), field_name.to_string()),
+            E::DynamicMember {
+                obj, field_name, ..
+            } => Expr::Index(Box::new(self.expr(obj)), Box::new(self.expr(field_name))),
             E::FuncCall { func, .. } => {
                 use glass_easel_template_compiler::parse::TemplateStructure;
                 Expr::Call(pos(func.location_start()))
@@ -304,9 +456,16 @@ impl Lowerer<'_> {
             E::LogicAnd { left, right, .. } => bin(self, BinaryOp::And, left, right),
             E::LogicOr { left, right, .. } => bin(self, BinaryOp::Or, left, right),
             E::NullishCoalescing { left, right, .. } => bin(self, BinaryOp::Nullish, left, right),
-            E::Cond { cond, true_br, false_br, .. } => {
-                Expr::Cond(Box::new(self.expr(cond)), Box::new(self.expr(true_br)), Box::new(self.expr(false_br)))
-            }
+            E::Cond {
+                cond,
+                true_br,
+                false_br,
+                ..
+            } => Expr::Cond(
+                Box::new(self.expr(cond)),
+                Box::new(self.expr(true_br)),
+                Box::new(self.expr(false_br)),
+            ),
             _ => Expr::Undefined,
         }
     }

@@ -38,10 +38,6 @@ impl<'a> JsVal<'a> {
         }
     }
 
-    pub(crate) fn is_undefined(&self) -> bool {
-        matches!(self, JsVal::Undefined)
-    }
-
     pub(crate) fn is_nullish(&self) -> bool {
         matches!(self, JsVal::Undefined) || matches!(self.json(), Some(Value::Null))
     }
@@ -59,14 +55,8 @@ impl<'a> JsVal<'a> {
         match self {
             JsVal::Undefined => "undefined",
             JsVal::Number(_) => "number",
-            JsVal::Borrowed(v) | JsVal::Owned(v) => match v {
-                Value::Bool(_) => "boolean",
-                Value::Number(_) => "number",
-                Value::String(_) => "string",
-                Value::Null | Value::Array(_) | Value::Object(_) => "object",
-            },
-            #[allow(unreachable_patterns)]
-            _ => "object",
+            JsVal::Borrowed(v) => json_type_of(v),
+            JsVal::Owned(v) => json_type_of(v),
         }
     }
 
@@ -115,21 +105,8 @@ impl<'a> JsVal<'a> {
     pub(crate) fn member(&self, key: &str) -> JsVal<'a> {
         match self {
             JsVal::Borrowed(v) => member_of(v, key),
-            JsVal::Owned(v) => match member_of(v, key) {
-                JsVal::Borrowed(found) => JsVal::Owned(found.clone()),
-                other => other.detach(),
-            },
+            JsVal::Owned(v) => detach(member_of(v, key)),
             JsVal::Undefined | JsVal::Number(_) => JsVal::Undefined,
-        }
-    }
-
-    /// Drops any borrow of a temporary (only called on values not borrowing).
-    fn detach(self) -> JsVal<'a> {
-        match self {
-            JsVal::Borrowed(v) => JsVal::Owned(v.clone()),
-            JsVal::Owned(v) => JsVal::Owned(v),
-            JsVal::Number(n) => JsVal::Number(n),
-            JsVal::Undefined => JsVal::Undefined,
         }
     }
 
@@ -151,6 +128,25 @@ impl<'a> JsVal<'a> {
             Some(Value::String(s)) => Some(s),
             _ => None,
         }
+    }
+}
+
+/// Copies whatever `v` borrows, so it can outlive the value it was read from.
+fn detach<'b>(v: JsVal<'_>) -> JsVal<'b> {
+    match v {
+        JsVal::Borrowed(x) => JsVal::Owned(x.clone()),
+        JsVal::Owned(x) => JsVal::Owned(x),
+        JsVal::Number(n) => JsVal::Number(n),
+        JsVal::Undefined => JsVal::Undefined,
+    }
+}
+
+fn json_type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Null | Value::Array(_) | Value::Object(_) => "object",
     }
 }
 
@@ -222,7 +218,9 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
         _ => {}
     }
     // Rust accepts "inf"/"nan" spellings that JS does not.
-    if t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
+    if t.bytes()
+        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+    {
         return f64::NAN;
     }
     t.parse::<f64>().unwrap_or(f64::NAN)
@@ -240,7 +238,13 @@ pub(crate) fn json_to_string(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) => items
             .iter()
-            .map(|item| if item.is_null() { String::new() } else { json_to_string(item) })
+            .map(|item| {
+                if item.is_null() {
+                    String::new()
+                } else {
+                    json_to_string(item)
+                }
+            })
             .collect::<Vec<_>>()
             .join(","),
         Value::Object(_) => "[object Object]".to_owned(),
@@ -389,5 +393,51 @@ pub(crate) fn spread_into_array(target: &mut Vec<Value>, v: &JsVal) {
         Some(Value::Array(items)) => target.extend(items.iter().cloned()),
         Some(Value::String(s)) => target.extend(s.chars().map(|c| Value::String(c.to_string()))),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_print_like_js() {
+        assert_eq!(number_to_string(3.0), "3");
+        assert_eq!(number_to_string(-0.5), "-0.5");
+        assert_eq!(number_to_string(1e21), "1e+21");
+        assert_eq!(number_to_string(1.5e-8), "1.5e-8");
+        assert_eq!(number_to_string(f64::NAN), "NaN");
+        assert_eq!(number_to_json(2.0), json!(2));
+        assert_eq!(number_to_json(f64::INFINITY), Value::Null);
+    }
+
+    #[test]
+    fn conversions_follow_js() {
+        assert_eq!(string_to_number(" 12 "), 12.0);
+        assert_eq!(string_to_number(""), 0.0);
+        assert!(string_to_number("inf").is_nan());
+        assert_eq!(json_to_string(&json!([1, null, "a"])), "1,,a");
+        assert!(!JsVal::Owned(json!("")).truthy());
+        assert!(JsVal::Owned(json!("false")).truthy());
+        assert!(loose_equals(&JsVal::Undefined, &JsVal::Owned(Value::Null)));
+        assert!(!strict_equals(
+            &JsVal::Undefined,
+            &JsVal::Owned(Value::Null)
+        ));
+        assert!(loose_equals(&JsVal::Owned(json!("1")), &JsVal::Number(1.0)));
+        assert!(loose_equals(
+            &JsVal::Owned(json!(true)),
+            &JsVal::Number(1.0)
+        ));
+        assert_eq!(
+            less_than(&JsVal::Owned(json!("a")), &JsVal::Owned(json!("b"))),
+            Some(true)
+        );
+        assert_eq!(
+            less_than(&JsVal::Number(f64::NAN), &JsVal::Number(1.0)),
+            None
+        );
+        assert_eq!(to_int32(4_294_967_297.0), 1);
     }
 }

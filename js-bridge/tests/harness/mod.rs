@@ -20,26 +20,60 @@ pub struct Harness {
 
 /// `app.json` naming one page, `pages/index/index`, plus the given files.
 pub fn one_page_app(files: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = vec![("app.json".into(), r#"{"pages":["pages/index/index"]}"#.into())];
-    all.extend(files.iter().map(|(path, text)| (path.to_string(), text.to_string())));
+    let mut all: Vec<(String, String)> = vec![(
+        "app.json".into(),
+        r#"{"pages":["pages/index/index"]}"#.into(),
+    )];
+    all.extend(
+        files
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string())),
+    );
     all
 }
 
 impl Harness {
+    /// Starts the logic thread on the controlled clock.
     pub fn start(files: Vec<(String, String)>) -> Harness {
+        Self::start_with_clock(files, None)
+    }
+
+    /// Starts the logic thread on the real clock (`advance` then does nothing).
+    pub fn start_real_time(files: Vec<(String, String)>) -> Harness {
+        Self::start_with_clock(files, Some(Clock::Real))
+    }
+
+    fn start_with_clock(files: Vec<(String, String)>, real: Option<Clock>) -> Harness {
         let (package, diagnostics) = Package::from_files(files);
-        assert!(diagnostics.is_empty(), "test package is malformed: {diagnostics:?}");
+        assert!(
+            diagnostics.is_empty(),
+            "test package is malformed: {diagnostics:?}"
+        );
         let clock = ControlledClock::new();
         let (to_logic, from_host) = unbounded();
         let (to_render, from_logic) = unbounded();
-        let options = LogicOptions { clock: Clock::Controlled(clock.clone()), ..LogicOptions::default() };
-        let handle = LogicThread::spawn(package, options, to_render, from_host).expect("the logic thread starts");
-        Harness { handle: Some(handle), clock, to_logic, from_logic }
+        let options = LogicOptions {
+            clock: real.unwrap_or_else(|| Clock::Controlled(clock.clone())),
+            ..LogicOptions::default()
+        };
+        let handle = LogicThread::spawn(package, options, to_render, from_host)
+            .expect("the logic thread starts");
+        Harness {
+            handle: Some(handle),
+            clock,
+            to_logic,
+            from_logic,
+        }
     }
 
     /// Launches at `route` with `query` and returns everything up to Idle.
     pub fn launch(&self, route: &str, query: &str) -> Vec<ToRender> {
-        self.to_logic.send(ToLogic::Launch { route: route.into(), query: query.into() }).expect("logic thread alive");
+        self.to_logic
+            .send(ToLogic::Launch {
+                route: route.into(),
+                query: query.into(),
+            })
+            .expect("logic thread alive");
         self.until_idle()
     }
 
@@ -62,7 +96,11 @@ impl Harness {
 
     pub fn console(&self) -> Vec<String> {
         let handle = self.handle.as_ref().expect("running");
-        handle.console_lines().into_iter().map(|line| line.text).collect()
+        handle
+            .console_lines()
+            .into_iter()
+            .map(|line| line.text)
+            .collect()
     }
 }
 

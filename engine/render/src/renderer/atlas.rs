@@ -1,9 +1,9 @@
 //! The glyph atlas: glyph images rasterised by swash (through cosmic-text's
 //! `SwashCache`) and packed into RGBA pages with a shelf packer.
 //!
-//! Invariants: an entry, once packed, never moves and pages are never
-//! evicted, so an entry's page and texel rectangle stay valid for the life of
-//! the renderer. Mask glyphs are stored as white with coverage in every
+//! Invariants: an entry, once packed, never moves, and pages are only
+//! dropped all at once between frames (`trim`, past a memory budget), so an
+//! entry's page and texel rectangle stay valid for the frame being built. Mask glyphs are stored as white with coverage in every
 //! channel; colour glyphs (emoji) premultiplied. Glyphs are 1 texel apart so
 //! that linear sampling never bleeds a neighbour in.
 
@@ -17,6 +17,9 @@ use super::textures::{GpuTexture, TextureBinder};
 const PAGE_SIZE: u32 = 1024;
 /// Gap between glyphs, in texels.
 const PADDING: u32 = 1;
+/// Past this many pages (64 MiB of RGBA) the atlas starts over at the next
+/// frame: glyphs seen since are rasterised again, lazily.
+const MAX_PAGES: usize = 16;
 
 /// Where a glyph lives in the atlas and how it is placed around the pen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -113,6 +116,15 @@ impl GlyphAtlas {
 
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// Drops every page and entry when the atlas has grown past its budget.
+    /// Only call between frames: entries handed out stay valid until then.
+    pub fn trim(&mut self) {
+        if self.pages.len() > MAX_PAGES {
+            self.pages.clear();
+            self.entries.clear();
+        }
     }
 
     /// The atlas entry of `key`, rasterising and uploading it on a miss.

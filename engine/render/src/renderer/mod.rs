@@ -13,6 +13,7 @@
 mod atlas;
 mod builder;
 mod device;
+mod filters;
 mod frame;
 mod geometry;
 mod instance;
@@ -176,6 +177,10 @@ impl Renderer {
         self.specialise_kinds = specialise;
     }
 
+    pub fn specialise_kinds(&self) -> bool {
+        self.specialise_kinds
+    }
+
     pub fn last_frame_stats(&self) -> FrameStats {
         self.stats
     }
@@ -207,8 +212,25 @@ impl Renderer {
                 *channel = ((*channel as u32 * a + 127) / 255) as u8;
             }
         }
-        let texture = self.binder.create_texture("cirrus image", width, height);
-        texture.write(&self.gpu.queue, 0, 0, width, height, &premultiplied);
+        // A full mip chain, so that downscaled images do not alias (as
+        // browsers' high-quality image filtering). Levels are box-filtered
+        // on premultiplied pixels.
+        let levels = 32 - width.max(height).leading_zeros();
+        let texture = self
+            .binder
+            .create_texture_with_mips("cirrus image", width, height, levels);
+        texture.write_level(&self.gpu.queue, 0, width, height, &premultiplied);
+        let mut level_image = image::RgbaImage::from_raw(width, height, premultiplied);
+        for level in 1..levels {
+            let Some(previous) = level_image.take() else {
+                break;
+            };
+            let (w, h) = ((width >> level).max(1), (height >> level).max(1));
+            let next =
+                image::imageops::resize(&previous, w, h, image::imageops::FilterType::Triangle);
+            texture.write_level(&self.gpu.queue, level, w, h, next.as_raw());
+            level_image = Some(next);
+        }
         self.images.insert(key, texture);
     }
 
@@ -259,6 +281,7 @@ impl Renderer {
             .device
             .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         self.layers.reset();
+        self.atlas.trim();
         let plan = {
             let mut cx = builder::BuildContext {
                 binder: &self.binder,
@@ -378,6 +401,13 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The render thread owns the renderer; it may be created elsewhere.
+    #[test]
+    fn renderer_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<Renderer>();
+    }
     use crate::display_list::Rect;
 
     /// On an sRGB target the stored bytes must still be the CSS values.

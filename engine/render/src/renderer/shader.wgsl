@@ -259,28 +259,44 @@ fn border_side(p: vec2<f32>, rect: vec4<f32>, widths: vec4<f32>) -> u32 {
     return 1u;
 }
 
-// Dash/dot pattern coverage. `along` runs along the line, `across` is the
-// distance from the line's centre; `width` is the line thickness and
-// `length` the line length. style: 2 dashed, 3 dotted, anything else solid.
+// Dash/dot pattern coverage, laid out as Chromium does: a whole dash or
+// dot at both ends, gaps stretched to fit. `along` runs along the line,
+// `across` is the distance from the line's centre; `width` is the line
+// thickness and `line_length` its length. style: 2 dashed, 3 dotted,
+// anything else solid.
 fn pattern(along: f32, across: f32, width: f32, line_length: f32, style: u32) -> f32 {
     if (style == 2u) {
-        // Dashes of 3 widths (at least 2 px), gaps of about the same, a
-        // whole dash at both ends.
-        let dash = max(3.0 * width, 2.0);
-        let n = max(round((line_length + dash) / (2.0 * dash)), 1.0);
-        if (n <= 1.0) {
+        // Thin lines: dashes of 3 widths, gaps of 2; else 2 and 1.
+        var dash = 2.0 * width;
+        var gap = width;
+        if (width < 3.0) {
+            dash = 3.0 * width;
+            gap = 2.0 * width;
+        }
+        let n = floor((line_length + gap) / (dash + gap));
+        if (n < 2.0) {
             return 1.0;
         }
-        let gap = max((line_length - n * dash) / (n - 1.0), 0.0);
+        gap = (line_length - n * dash) / (n - 1.0);
         let period = dash + gap;
         let m = along - floor(along / period) * period;
-        return clamp(dash - m + 0.5, 0.0, 1.0) * clamp(m + 0.5, 0.0, 1.0);
+        let this_dash = clamp(min(dash - m, m) + 0.5, 0.0, 1.0);
+        let next_dash = clamp(m - period + 0.5, 0.0, 1.0);
+        return max(this_dash, next_dash);
     }
     if (style == 3u) {
-        // Round dots of the line's width, about one width apart.
-        let n = max(floor(line_length / (2.0 * width)), 1.0);
-        let period = line_length / n;
-        let m = along - floor(along / period) * period - period * 0.5;
+        if (width <= 3.0) {
+            // Thin (up to 3 px, as Chromium): square dots one width apart.
+            let n = max(round((line_length + width) / (2.0 * width)), 2.0);
+            let spacing = (line_length - width) / (n - 1.0);
+            let m = along - floor(along / spacing) * spacing;
+            return clamp(min(width - m, m) + 0.5, 0.0, 1.0);
+        }
+        // Round dots of the line's width, a bit under one width apart.
+        let n = ceil((line_length - width) / (2.0 * width)) + 1.0;
+        let spacing = (line_length - width) / max(n - 1.0, 1.0);
+        let from_first = along - width * 0.5;
+        let m = from_first - round(from_first / spacing) * spacing;
         let d = length(vec2<f32>(m, across)) - width * 0.5;
         return clamp(0.5 - d, 0.0, 1.0);
     }
@@ -393,7 +409,16 @@ fn fs_main(in: Varyings) -> @location(0) vec4<f32> {
         let uv_min = in.p0.xy + min(half_texel, in.p0.zw * 0.5);
         let uv_max = in.p0.xy + in.p0.zw - min(half_texel, in.p0.zw * 0.5);
         let uv = clamp(in.p0.xy + f * in.p0.zw, uv_min, uv_max);
-        let texel = textureSampleLevel(tex, samp, uv, 0.0);
+        // Mip level from texels per device pixel (derivatives are not
+        // allowed here, in non-uniform control flow; `aa` is local units
+        // per device pixel).
+        var extent = in.shape.zw;
+        if (in.p1.z > 0.0 && in.p1.w > 0.0) {
+            extent = in.p1.zw;
+        }
+        let texels_per_local = in.p0.zw * vec2<f32>(textureDimensions(tex)) / max(extent, vec2<f32>(1e-4));
+        let lod = max(log2(max(texels_per_local.x, texels_per_local.y) * aa), 0.0);
+        let texel = textureSampleLevel(tex, samp, uv, lod);
         let cov = coverage(sd_rounded_rect(p, in.shape, in.radii_x, in.radii_y), aa);
         color = texel * in.color.a * cov;
     } else if (kind == KIND_GLYPH) {

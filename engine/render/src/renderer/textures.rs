@@ -21,6 +21,36 @@ pub struct GpuTexture {
 }
 
 impl GpuTexture {
+    /// Uploads tightly packed RGBA rows into mip level `level`.
+    pub fn write_level(
+        &self,
+        queue: &wgpu::Queue,
+        level: u32,
+        width: u32,
+        height: u32,
+        rgba: &[u8],
+    ) {
+        queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &self.texture,
+                mip_level: level,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            rgba,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(width * 4),
+                rows_per_image: Some(height),
+            },
+            wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+        );
+    }
+
     /// Uploads tightly packed RGBA rows into the texel rectangle (x, y, w, h).
     pub fn write(&self, queue: &wgpu::Queue, x: u32, y: u32, width: u32, height: u32, rgba: &[u8]) {
         queue.write_texture(
@@ -81,6 +111,7 @@ impl TextureBinder {
             address_mode_v: wgpu::AddressMode::ClampToEdge,
             mag_filter: wgpu::FilterMode::Linear,
             min_filter: wgpu::FilterMode::Linear,
+            mipmap_filter: wgpu::FilterMode::Linear,
             ..Default::default()
         });
         TextureBinder {
@@ -91,6 +122,17 @@ impl TextureBinder {
     }
 
     pub fn create_texture(&self, label: &str, width: u32, height: u32) -> GpuTexture {
+        self.create_texture_with_mips(label, width, height, 1)
+    }
+
+    /// A texture with `mip_levels` levels (1 = no mipmaps).
+    pub fn create_texture_with_mips(
+        &self,
+        label: &str,
+        width: u32,
+        height: u32,
+        mip_levels: u32,
+    ) -> GpuTexture {
         let texture = self.device.create_texture(&wgpu::TextureDescriptor {
             label: Some(label),
             size: wgpu::Extent3d {
@@ -98,7 +140,7 @@ impl TextureBinder {
                 height: height.max(1),
                 depth_or_array_layers: 1,
             },
-            mip_level_count: 1,
+            mip_level_count: mip_levels.max(1),
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
             format: TEXTURE_FORMAT,

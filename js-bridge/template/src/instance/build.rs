@@ -32,13 +32,28 @@ impl PageInstance {
         match node {
             IrNode::Text(IrValue::Static(text)) => {
                 let node = self.alloc_node();
-                self.add_child_inst(parent, InstKind::Text { node, text: text.clone() });
-                self.ops.push(Op::CreateText { id: node, text: text.clone() });
+                self.add_child_inst(
+                    parent,
+                    InstKind::Text {
+                        node,
+                        text: text.clone(),
+                    },
+                );
+                self.ops.push(Op::CreateText {
+                    id: node,
+                    text: text.clone(),
+                });
                 self.insert(place, node);
             }
             IrNode::Text(IrValue::Dynamic(expr)) => {
                 let node = self.alloc_node();
-                let inst = self.add_child_inst(parent, InstKind::Text { node, text: String::new() });
+                let inst = self.add_child_inst(
+                    parent,
+                    InstKind::Text {
+                        node,
+                        text: String::new(),
+                    },
+                );
                 let text = match self.add_binding(cx, inst, Target::Text(expr.clone())) {
                     Outcome::Text(text) => text,
                     _ => String::new(),
@@ -71,7 +86,10 @@ impl PageInstance {
                 };
                 let inst = self.add_child_inst(parent, InstKind::Element(state));
                 self.elements.insert(node, inst);
-                self.ops.push(Op::CreateElement { id: node, tag: ir.tag.clone() });
+                self.ops.push(Op::CreateElement {
+                    id: node,
+                    tag: ir.tag.clone(),
+                });
                 for (i, attr) in ir.attrs.iter().enumerate() {
                     let value = if super::attr_is_dynamic(attr) {
                         match self.add_binding(cx, inst, Target::Attr(i)) {
@@ -86,23 +104,43 @@ impl PageInstance {
                         element.attr_values[i].clone_from(&value);
                     }
                     if let Some(value) = value {
-                        self.ops.push(Op::SetAttribute { id: node, name: attr.name.clone(), value });
+                        self.ops.push(Op::SetAttribute {
+                            id: node,
+                            name: attr.name.clone(),
+                            value,
+                        });
                     }
                 }
                 for (i, event) in ir.events.iter().enumerate() {
                     if matches!(event.handler, IrValue::Dynamic(_)) {
-                        if let Outcome::Handler(handler) = self.add_binding(cx, inst, Target::Event(i)) {
+                        if let Outcome::Handler(handler) =
+                            self.add_binding(cx, inst, Target::Event(i))
+                        {
                             if let InstKind::Element(element) = &mut self.inst_mut(inst).kind {
                                 element.events[i].handler = handler;
                             }
                         }
                     }
                 }
-                self.build_nodes(cx, &ir.children, inst, Place { dom_parent: node, before: None });
+                self.build_nodes(
+                    cx,
+                    &ir.children,
+                    inst,
+                    Place {
+                        dom_parent: node,
+                        before: None,
+                    },
+                );
                 self.insert(place, node);
             }
             IrNode::If(ir) => {
-                let inst = self.add_child_inst(parent, InstKind::If { ir: ir.clone(), active: None });
+                let inst = self.add_child_inst(
+                    parent,
+                    InstKind::If {
+                        ir: ir.clone(),
+                        active: None,
+                    },
+                );
                 if let Outcome::Branch(branch) = self.add_binding(cx, inst, Target::If) {
                     self.build_branch(cx, inst, branch, place);
                 }
@@ -117,10 +155,18 @@ impl PageInstance {
                 }
             }
             IrNode::TemplateRef(ir) => {
-                let kind = InstKind::Template { ir: ir.clone(), name: None, data: TemplateData::new() };
+                let kind = InstKind::Template {
+                    ir: ir.clone(),
+                    name: None,
+                    data: TemplateData::new(),
+                };
                 let inst = self.add_child_inst(parent, kind);
-                if let Outcome::Template(name, data) = self.add_binding(cx, inst, Target::Template) {
-                    if let InstKind::Template { name: n, data: d, .. } = &mut self.inst_mut(inst).kind {
+                if let Outcome::Template(name, data) = self.add_binding(cx, inst, Target::Template)
+                {
+                    if let InstKind::Template {
+                        name: n, data: d, ..
+                    } = &mut self.inst_mut(inst).kind
+                    {
                         *n = name;
                         *d = data;
                     }
@@ -130,12 +176,20 @@ impl PageInstance {
             IrNode::Include(ir) => {
                 let inst = self.add_child_inst(parent, InstKind::Include);
                 if cx.depth >= MAX_NESTING {
-                    self.diags.push(TemplateDiagnostic::error(&cx.file, ir.pos, "<include> nested too deeply (a cycle?)"));
+                    self.diags.push(TemplateDiagnostic::error(
+                        &cx.file,
+                        ir.pos,
+                        "<include> nested too deeply (a cycle?)",
+                    ));
                     return;
                 }
                 match cx.group.file(&ir.path) {
                     Some(file) => {
-                        let inner = Cx { file: file.path.clone(), depth: cx.depth + 1, ..cx.clone() };
+                        let inner = Cx {
+                            file: file.path.clone(),
+                            depth: cx.depth + 1,
+                            ..cx.clone()
+                        };
                         let content = file.content.clone();
                         self.build_nodes(&inner, &content, inst, place);
                     }
@@ -150,20 +204,37 @@ impl PageInstance {
     }
 
     fn insert(&mut self, place: Place, child: NodeId) {
-        self.ops.push(Op::Insert { parent: place.dom_parent, child, before: place.before });
+        self.ops.push(Op::Insert {
+            parent: place.dom_parent,
+            child,
+            before: place.before,
+        });
     }
 
     /// Builds one `wx:for` item under `for_inst` (the caller links it into
     /// the list's children at the right position).
-    pub(super) fn build_item(&mut self, cx: &Cx, ir: &Arc<IrFor>, for_inst: InstId, item: ListItem, place: Place) -> InstId {
-        let kind = InstKind::Item { source: item.source, index: item.index, key: item.key };
+    pub(super) fn build_item(
+        &mut self,
+        cx: &Cx,
+        ir: &Arc<IrFor>,
+        for_inst: InstId,
+        item: ListItem,
+        place: Place,
+    ) -> InstId {
+        let kind = InstKind::Item {
+            source: item.source,
+            index: item.index,
+            key: item.key,
+        };
         let inst = self.alloc_inst(Some(for_inst), kind);
         self.build_nodes(cx, &ir.children, inst, place);
         inst
     }
 
     fn build_branch(&mut self, cx: &Cx, inst: InstId, branch: Option<usize>, place: Place) {
-        let InstKind::If { ir, active } = &mut self.inst_mut(inst).kind else { return };
+        let InstKind::If { ir, active } = &mut self.inst_mut(inst).kind else {
+            return;
+        };
         *active = branch;
         let ir = ir.clone();
         let nodes = match branch {
@@ -179,44 +250,77 @@ impl PageInstance {
 
     /// Builds the content of a `<template is>` instance for its current name.
     fn build_template_content(&mut self, cx: &Cx, inst: InstId, place: Place) {
-        let InstKind::Template { ir, name, .. } = &self.inst(inst).kind else { return };
+        let InstKind::Template { ir, name, .. } = &self.inst(inst).kind else {
+            return;
+        };
         let (ir, name) = (ir.clone(), name.clone());
         let Some(name) = name else { return };
         if cx.depth >= MAX_NESTING {
-            self.diags.push(TemplateDiagnostic::error(&cx.file, ir.pos, "templates nested too deeply (a recursive template?)"));
+            self.diags.push(TemplateDiagnostic::error(
+                &cx.file,
+                ir.pos,
+                "templates nested too deeply (a recursive template?)",
+            ));
             return;
         }
         match cx.group.find_template(&ir.file, &name) {
             Some(def) => {
-                let inner = Cx { file: def.file.clone(), depth: cx.depth + 1, ..cx.clone() };
+                let inner = Cx {
+                    file: def.file.clone(),
+                    depth: cx.depth + 1,
+                    ..cx.clone()
+                };
                 self.build_nodes(&inner, &def.content, inst, place);
             }
-            None => self.diags.push(TemplateDiagnostic::error(&ir.file, ir.pos, format!("template `{name}` is not defined"))),
+            None => self.diags.push(TemplateDiagnostic::error(
+                &ir.file,
+                ir.pos,
+                format!("template `{name}` is not defined"),
+            )),
         }
     }
 
     /// Applies a re-evaluated `wx:if` chain: swaps the rendered branch.
     pub(super) fn switch_branch(&mut self, cx: &Cx, inst: InstId, branch: Option<usize>) {
-        let InstKind::If { active, .. } = &self.inst(inst).kind else { return };
+        let InstKind::If { active, .. } = &self.inst(inst).kind else {
+            return;
+        };
         if *active == branch {
             return;
         }
         self.clear_children(inst);
-        let place = Place { dom_parent: self.dom_parent(inst), before: self.dom_after(inst) };
+        let place = Place {
+            dom_parent: self.dom_parent(inst),
+            before: self.dom_after(inst),
+        };
         self.build_branch(cx, inst, branch, place);
     }
 
     /// Applies a re-evaluated `<template is data>`: a new name rebuilds the
     /// content; new data re-evaluates it in place.
-    pub(super) fn retarget_template(&mut self, cx: &Cx, inst: InstId, name: Option<String>, data: TemplateData) {
-        let InstKind::Template { name: current_name, data: current_data, .. } = &mut self.inst_mut(inst).kind else {
+    pub(super) fn retarget_template(
+        &mut self,
+        cx: &Cx,
+        inst: InstId,
+        name: Option<String>,
+        data: TemplateData,
+    ) {
+        let InstKind::Template {
+            name: current_name,
+            data: current_data,
+            ..
+        } = &mut self.inst_mut(inst).kind
+        else {
             return;
         };
         if *current_name != name {
             *current_name = name;
             *current_data = data;
             self.clear_children(inst);
-            let place = Place { dom_parent: self.dom_parent(inst), before: self.dom_after(inst) };
+            let place = Place {
+                dom_parent: self.dom_parent(inst),
+                before: self.dom_after(inst),
+            };
             self.build_template_content(cx, inst, place);
         } else if *current_data != data {
             *current_data = data;

@@ -26,11 +26,13 @@ use crate::diagnostic::TemplateDiagnostic;
 use crate::eval::{DataRoot, Evaluator, Frame, ListItem, Source, TemplateData};
 use crate::events::EventBinding;
 use crate::group::TemplateGroup;
-use crate::ir::{AttrRole, AttrSource, Expr, IrAttr, IrElement, IrFor, IrIf, IrTemplateRef, IrValue};
+use crate::ir::{
+    AttrRole, AttrSource, Expr, IrAttr, IrElement, IrFor, IrIf, IrTemplateRef, IrValue,
+};
 use crate::value::JsVal;
 use cirrus_engine::ops::{NodeId, Op};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub(crate) type InstId = usize;
@@ -50,13 +52,29 @@ enum InstKind {
     /// The page element, `NodeId::ROOT`.
     Root,
     Element(ElementState),
-    Text { node: NodeId, text: String },
-    If { ir: Arc<IrIf>, active: Option<usize> },
-    For { ir: Arc<IrFor> },
+    Text {
+        node: NodeId,
+        text: String,
+    },
+    If {
+        ir: Arc<IrIf>,
+        active: Option<usize>,
+    },
+    For {
+        ir: Arc<IrFor>,
+    },
     /// One `wx:for` item: the scope frame of its content.
-    Item { source: Source, index: Value, key: Option<String> },
+    Item {
+        source: Source,
+        index: Value,
+        key: Option<String>,
+    },
     /// `<template is>`: the data root of its content.
-    Template { ir: Arc<IrTemplateRef>, name: Option<String>, data: TemplateData },
+    Template {
+        ir: Arc<IrTemplateRef>,
+        name: Option<String>,
+        data: TemplateData,
+    },
     /// `<include>`: its content starts a new `wx:for` scope numbering.
     Include,
 }
@@ -152,10 +170,23 @@ impl PageInstance {
         instance.root = instance.alloc_inst(None, InstKind::Root);
         match group.file(wxml_path) {
             Some(file) => {
-                let cx = Cx { group, data, file: file.path.clone(), depth: 0 };
+                let cx = Cx {
+                    group,
+                    data,
+                    file: file.path.clone(),
+                    depth: 0,
+                };
                 let content = file.content.clone();
                 let root = instance.root;
-                instance.build_nodes(&cx, &content, root, build::Place { dom_parent: NodeId::ROOT, before: None });
+                instance.build_nodes(
+                    &cx,
+                    &content,
+                    root,
+                    build::Place {
+                        dom_parent: NodeId::ROOT,
+                        before: None,
+                    },
+                );
             }
             None => instance.diags.push(TemplateDiagnostic::error(
                 wxml_path,
@@ -185,14 +216,33 @@ impl PageInstance {
         affected.sort_unstable();
         affected.dedup();
         for id in affected {
-            let Some(binding) = self.bindings.get(&id) else { continue };
+            let Some(binding) = self.bindings.get(&id) else {
+                continue;
+            };
             if binding.stamp == self.pass {
                 continue;
             }
             let cx = self.cx_for_binding(group, data, id);
             self.rerun(&cx, id);
         }
-        (std::mem::take(&mut self.ops), std::mem::take(&mut self.diags))
+        (
+            std::mem::take(&mut self.ops),
+            std::mem::take(&mut self.diags),
+        )
+    }
+
+    /// Convenience for the logic thread: applies setData `updates` to `data`
+    /// (see [`crate::apply_set_data`]) and then [`Self::update`]s with their
+    /// paths.
+    pub fn set_data(
+        &mut self,
+        group: &TemplateGroup,
+        data: &mut Value,
+        updates: &[(DataPath, Value)],
+    ) -> (Vec<Op>, Vec<TemplateDiagnostic>) {
+        crate::data_path::apply_set_data(data, updates);
+        let changed: Vec<DataPath> = updates.iter().map(|(path, _)| path.clone()).collect();
+        self.update(group, data, &changed)
     }
 
     /// How many bindings the last [`Self::update`] evaluated.
@@ -236,7 +286,11 @@ impl PageInstance {
         })
     }
 
-    fn collect_role(&self, node: NodeId, key_of: impl Fn(&AttrRole) -> Option<&String>) -> Map<String, Value> {
+    fn collect_role(
+        &self,
+        node: NodeId,
+        key_of: impl Fn(&AttrRole) -> Option<&String>,
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         if let Some(element) = self.element(node) {
             for (attr, value) in element.ir.attrs.iter().zip(&element.attr_values) {
@@ -263,19 +317,38 @@ impl PageInstance {
     }
 
     /// The build context for re-running binding `id` of an existing tree.
-    fn cx_for_binding<'g>(&self, group: &'g TemplateGroup, data: &'g Value, id: BindingId) -> Cx<'g> {
+    fn cx_for_binding<'g>(
+        &self,
+        group: &'g TemplateGroup,
+        data: &'g Value,
+        id: BindingId,
+    ) -> Cx<'g> {
         let (file, owner) = match self.bindings.get(&id) {
             Some(b) => (b.file.clone(), b.owner),
             None => (Arc::from(""), self.root),
         };
-        Cx { group, data, file, depth: self.nesting_depth(owner) }
+        Cx {
+            group,
+            data,
+            file,
+            depth: self.nesting_depth(owner),
+        }
     }
 
     /// Creates a binding owned by `owner`, evaluates it and returns the result.
     fn add_binding(&mut self, cx: &Cx, owner: InstId, target: Target) -> Outcome {
         let id = self.next_binding;
         self.next_binding += 1;
-        self.bindings.insert(id, Binding { owner, file: cx.file.clone(), target, deps: Vec::new(), stamp: self.pass });
+        self.bindings.insert(
+            id,
+            Binding {
+                owner,
+                file: cx.file.clone(),
+                target,
+                deps: Vec::new(),
+                stamp: self.pass,
+            },
+        );
         self.inst_mut(owner).bindings.push(id);
         self.run_binding(cx.data, id)
     }
@@ -283,7 +356,9 @@ impl PageInstance {
     /// Evaluates binding `id` (replacing its recorded deps) without applying.
     fn run_binding(&mut self, data: &Value, id: BindingId) -> Outcome {
         self.visits += 1;
-        let Some(binding) = self.bindings.get(&id) else { return Outcome::Text(String::new()) };
+        let Some(binding) = self.bindings.get(&id) else {
+            return Outcome::Text(String::new());
+        };
         let (frames, root) = self.scope_of(binding.owner);
         let mut ev = Evaluator::new(data, &frames, root, &binding.file);
         let outcome = self.evaluate_target(&mut ev, binding);
@@ -294,24 +369,43 @@ impl PageInstance {
         self.diags.extend(diags);
         let pass = self.pass;
         if let Some(binding) = self.bindings.get_mut(&id) {
-            let old_deps = std::mem::replace(&mut binding.deps, new_deps);
             binding.stamp = pass;
-            for (path, kind) in &old_deps {
-                self.deps.remove(path, *kind, id);
-            }
-            if let Some(binding) = self.bindings.get(&id) {
-                for (path, kind) in &binding.deps {
-                    self.deps.insert(path, *kind, id);
-                }
+            if binding.deps != new_deps {
+                let old_deps = std::mem::replace(&mut binding.deps, new_deps);
+                self.replace_deps(id, &old_deps);
             }
         }
         outcome
     }
 
+    /// Moves binding `id`'s entries in the dependency index from `old` to
+    /// its current deps, touching only the paths that differ (a long list's
+    /// binding usually gains or loses one item path, not all of them).
+    fn replace_deps(&mut self, id: BindingId, old: &[(DataPath, DepKind)]) {
+        let Some(binding) = self.bindings.get(&id) else {
+            return;
+        };
+        let new: HashSet<&(DataPath, DepKind)> = binding.deps.iter().collect();
+        let old_set: HashSet<&(DataPath, DepKind)> = old.iter().collect();
+        for dep in old {
+            if !new.contains(dep) {
+                self.deps.remove(&dep.0, dep.1, id);
+            }
+        }
+        for dep in &binding.deps {
+            if !old_set.contains(dep) {
+                self.deps.insert(&dep.0, dep.1, id);
+            }
+        }
+    }
+
     fn evaluate_target<'a>(&'a self, ev: &mut Evaluator<'a, '_>, binding: &Binding) -> Outcome {
         let owner = &self.inst(binding.owner).kind;
         match (&binding.target, owner) {
-            (Target::Text(expr), _) => Outcome::Text(ev.value(&IrValue::Dynamic(expr.clone())).to_display_string()),
+            (Target::Text(expr), _) => Outcome::Text(
+                ev.value(&IrValue::Dynamic(expr.clone()))
+                    .to_display_string(),
+            ),
             (Target::Attr(i), InstKind::Element(element)) => match element.ir.attrs.get(*i) {
                 Some(attr) => Outcome::Attr(eval_attr(ev, attr)),
                 None => Outcome::Attr(None),
@@ -321,13 +415,20 @@ impl PageInstance {
                 None => Outcome::Handler(String::new()),
             },
             (Target::If, InstKind::If { ir, .. }) => {
-                let branch = ir.branches.iter().position(|(cond, _)| ev.value(cond).truthy());
+                let branch = ir
+                    .branches
+                    .iter()
+                    .position(|(cond, _)| ev.value(cond).truthy());
                 Outcome::Branch(branch.or(ir.else_branch.as_ref().map(|_| ir.branches.len())))
             }
             (Target::For, InstKind::For { ir }) => Outcome::List(ev.list(&ir.list, &ir.key)),
             (Target::Template, InstKind::Template { ir, .. }) => {
                 let name = ev.value(&ir.target).to_display_string();
-                let data = ir.data.as_ref().map(|e| ev.template_data(e)).unwrap_or_default();
+                let data = ir
+                    .data
+                    .as_ref()
+                    .map(|e| ev.template_data(e))
+                    .unwrap_or_default();
                 Outcome::Template((!name.is_empty()).then_some(name), data)
             }
             _ => Outcome::Text(String::new()),
@@ -342,7 +443,10 @@ impl PageInstance {
         while let Some(id) = cur {
             let inst = self.inst(id);
             match &inst.kind {
-                InstKind::Item { source, index, .. } if collecting => frames.push(Frame { item: source, index }),
+                InstKind::Item { source, index, .. } if collecting => frames.push(Frame {
+                    item: source,
+                    index,
+                }),
                 InstKind::Include => collecting = false,
                 InstKind::Template { data, .. } => {
                     frames.reverse();
@@ -359,11 +463,17 @@ impl PageInstance {
     /// Re-runs binding `id` and applies the difference to the tree.
     fn rerun(&mut self, cx: &Cx, id: BindingId) {
         let outcome = self.run_binding(cx.data, id);
-        let Some(binding) = self.bindings.get(&id) else { return };
+        let Some(binding) = self.bindings.get(&id) else {
+            return;
+        };
         let owner = binding.owner;
         match (&binding.target, outcome) {
             (Target::Text(_), Outcome::Text(text)) => {
-                if let InstKind::Text { node, text: current } = &mut self.inst_mut(owner).kind {
+                if let InstKind::Text {
+                    node,
+                    text: current,
+                } = &mut self.inst_mut(owner).kind
+                {
                     if *current != text {
                         let node = *node;
                         *current = text.clone();
@@ -379,7 +489,11 @@ impl PageInstance {
                         let node = element.node;
                         element.attr_values[i] = value.clone();
                         self.ops.push(match value {
-                            Some(value) => Op::SetAttribute { id: node, name, value },
+                            Some(value) => Op::SetAttribute {
+                                id: node,
+                                name,
+                                value,
+                            },
                             None => Op::RemoveAttribute { id: node, name },
                         });
                     }
@@ -395,7 +509,9 @@ impl PageInstance {
             }
             (Target::If, Outcome::Branch(branch)) => self.switch_branch(cx, owner, branch),
             (Target::For, Outcome::List(items)) => self.reconcile(cx, owner, items),
-            (Target::Template, Outcome::Template(name, data)) => self.retarget_template(cx, owner, name, data),
+            (Target::Template, Outcome::Template(name, data)) => {
+                self.retarget_template(cx, owner, name, data)
+            }
             _ => {}
         }
     }

@@ -16,7 +16,9 @@ use std::collections::{HashMap, HashSet};
 
 impl PageInstance {
     pub(super) fn reconcile(&mut self, cx: &Cx, for_inst: InstId, items: Vec<ListItem>) {
-        let InstKind::For { ir } = &self.inst(for_inst).kind else { return };
+        let InstKind::For { ir } = &self.inst(for_inst).kind else {
+            return;
+        };
         let ir = ir.clone();
         let dom_parent = self.dom_parent(for_inst);
         let tail = self.dom_after(for_inst);
@@ -37,7 +39,10 @@ impl PageInstance {
                     }
                     children.push(inst);
                 } else {
-                    let place = Place { dom_parent, before: tail };
+                    let place = Place {
+                        dom_parent,
+                        before: tail,
+                    };
                     children.push(self.build_item(cx, &ir, for_inst, item, place));
                 }
             }
@@ -87,8 +92,10 @@ impl PageInstance {
                 }
             }
         }
-        let matched: Vec<Option<InstId>> =
-            items.iter().map(|item| item.key.as_ref().and_then(|key| by_key.remove(key))).collect();
+        let matched: Vec<Option<InstId>> = items
+            .iter()
+            .map(|item| item.key.as_ref().and_then(|key| by_key.remove(key)))
+            .collect();
         unmatched.extend(by_key.into_values());
         for &inst in &old {
             if unmatched.contains(&inst) {
@@ -117,7 +124,11 @@ impl PageInstance {
                         let mut nodes = Vec::new();
                         self.top_dom_nodes(inst, &mut nodes);
                         for node in nodes {
-                            self.ops.push(Op::Insert { parent: dom_parent, child: node, before });
+                            self.ops.push(Op::Insert {
+                                parent: dom_parent,
+                                child: node,
+                                before,
+                            });
                         }
                     }
                     if self.rescope_item(inst, item) {
@@ -138,7 +149,9 @@ impl PageInstance {
     /// Gives a kept item its new source and index; true when they changed
     /// (its content must be re-evaluated).
     fn rescope_item(&mut self, inst: InstId, item: ListItem) -> bool {
-        let InstKind::Item { source, index, key } = &mut self.inst_mut(inst).kind else { return false };
+        let InstKind::Item { source, index, key } = &mut self.inst_mut(inst).kind else {
+            return false;
+        };
         let changed = *source != item.source || *index != item.index;
         *source = item.source;
         *index = item.index;

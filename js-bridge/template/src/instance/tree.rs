@@ -7,7 +7,12 @@ use cirrus_engine::ops::{NodeId, Op};
 
 impl PageInstance {
     pub(super) fn alloc_inst(&mut self, parent: Option<InstId>, kind: InstKind) -> InstId {
-        let inst = Inst { parent, children: Vec::new(), bindings: Vec::new(), kind };
+        let inst = Inst {
+            parent,
+            children: Vec::new(),
+            bindings: Vec::new(),
+            kind,
+        };
         match self.free_insts.pop() {
             Some(id) => {
                 self.insts[id] = Some(inst);
@@ -72,7 +77,10 @@ impl PageInstance {
         if let Some(node) = self.own_node(id) {
             return Some(node);
         }
-        self.inst(id).children.iter().find_map(|&child| self.first_dom_node(child))
+        self.inst(id)
+            .children
+            .iter()
+            .find_map(|&child| self.first_dom_node(child))
     }
 
     /// Every DOM node `id` contributes to its DOM parent, in order.
@@ -107,7 +115,10 @@ impl PageInstance {
             let parent = self.inst(cur).parent?;
             let siblings = &self.inst(parent).children;
             let position = siblings.iter().position(|&s| s == cur)?;
-            if let Some(node) = siblings[position + 1..].iter().find_map(|&s| self.first_dom_node(s)) {
+            if let Some(node) = siblings[position + 1..]
+                .iter()
+                .find_map(|&s| self.first_dom_node(s))
+            {
                 return Some(node);
             }
             if self.own_node(parent).is_some() {
@@ -130,13 +141,16 @@ impl PageInstance {
     pub(super) fn remove_inst(&mut self, id: InstId) {
         let mut nodes = Vec::new();
         self.top_dom_nodes(id, &mut nodes);
-        self.ops.extend(nodes.into_iter().map(|node| Op::Remove { id: node }));
+        self.ops
+            .extend(nodes.into_iter().map(|node| Op::Remove { id: node }));
         self.free_subtree(id);
     }
 
     /// Drops `id` and its descendants with their bindings and deps (no ops).
     fn free_subtree(&mut self, id: InstId) {
-        let Some(inst) = self.insts.get_mut(id).and_then(Option::take) else { return };
+        let Some(inst) = self.insts.get_mut(id).and_then(Option::take) else {
+            return;
+        };
         for binding_id in inst.bindings {
             if let Some(binding) = self.bindings.remove(&binding_id) {
                 for (path, kind) in &binding.deps {
