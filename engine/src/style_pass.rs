@@ -15,7 +15,7 @@ use cirrus_layout::style::{ComputedStyle, Dimension, Display, Position};
 use cirrus_layout::taffy;
 use cirrus_layout::text::{Paragraph, TextSpan, TextStyle};
 use cirrus_layout::Viewport;
-use cirrus_style::StyleSheets;
+use cirrus_style::{Pseudo, StyleSheets};
 
 /// Skyline's `<image>` default size (SPEC §5).
 const IMAGE_DEFAULT_SIZE: (f32, f32) = (320.0, 240.0);
@@ -113,10 +113,48 @@ impl StylePass<'_> {
             subtree_changed |=
                 self.visit(tree, sheets, wxml, *child, Some(&style), force_children, restyle_children, fixed);
         }
+        if recompute && tree.get(id).is_some_and(|n| n.is_element()) {
+            changed |= self.update_pseudo_boxes(tree, sheets, id);
+        }
         if recompute || subtree_changed || changed {
             self.update_layout_box(tree, id, subtree_changed || changed);
         }
         subtree_changed || changed
+    }
+
+    /// Creates, restyles or drops the `::before`/`::after` boxes of an
+    /// element. Returns whether any changed.
+    fn update_pseudo_boxes(&mut self, tree: &mut PageTree, sheets: &StyleSheets, id: NodeId) -> bool {
+        if is_inside_paragraph(tree, id) || tree.get(id).and_then(|n| n.tag()) == Some("text") {
+            // Inline generated content of text is not supported yet.
+            return false;
+        }
+        let mut changed = false;
+        for (which, pseudo) in [(0, Pseudo::Before), (1, Pseudo::After)] {
+            let element_style = tree.get(id).map(|n| n.style.clone()).unwrap_or_default();
+            let computed = sheets.compute_pseudo(&crate::style_element::ElementRef { tree, id }, &element_style, pseudo);
+            let Some((style, content)) = computed else {
+                if tree.get(id).is_some_and(|n| n.pseudo[which].is_some()) {
+                    tree.remove_pseudo(id, which);
+                    changed = true;
+                }
+                continue;
+            };
+            let pid = tree.ensure_pseudo(id, which);
+            let paragraph = (!content.is_empty()).then(|| Paragraph::plain(&style, content));
+            let taffy_style = cirrus_layout::taffy_style::to_taffy(&style);
+            let Some(node) = tree.get_mut(pid) else { continue };
+            if node.style != style || node.layout.paragraph != paragraph || node.layout.style != taffy_style {
+                node.style = style;
+                node.layout.paragraph = paragraph;
+                node.layout.set_style(taffy_style);
+                changed = true;
+            }
+        }
+        if changed {
+            tree.mark_layout_dirty(id);
+        }
+        changed
     }
 
     /// `hidden`, and the intrinsic sizing of `<image>` (default 320x240;
@@ -229,14 +267,17 @@ fn is_inside_paragraph(tree: &PageTree, id: NodeId) -> bool {
 /// are children of the page), plus `extra` for the page itself.
 fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taffy::NodeId> {
     let Some(node) = tree.get(id) else { return Vec::new() };
-    let mut ordered: Vec<(i32, NodeId)> = node
-        .children
-        .iter()
-        .filter_map(|&c| tree.get(c).map(|n| (n, c)))
-        .filter(|(n, _)| n.style.position != Position::Fixed)
-        .map(|(n, c)| (n.style.order, c))
+    // ::before, the document children, ::after, then (for the page) the
+    // fixed boxes of the whole tree.
+    let in_flow = node.children.iter().copied().filter(|&c| tree.get(c).is_some_and(|n| n.style.position != Position::Fixed));
+    let mut ordered: Vec<(i32, NodeId)> = node.pseudo[0]
+        .into_iter()
+        .chain(in_flow)
+        .chain(node.pseudo[1])
+        .chain(extra.iter().copied())
+        .map(|c| (tree.get(c).map(|n| n.style.order).unwrap_or(0), c))
         .collect();
-    ordered.extend(extra.iter().map(|&c| (tree.get(c).map(|n| n.style.order).unwrap_or(0), c)));
+    // Stable: equal `order` keeps document order.
     ordered.sort_by_key(|(order, _)| *order);
     ordered.into_iter().map(|(_, c)| taffy::NodeId::from(c.0 as u64)).collect()
 }

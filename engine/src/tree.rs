@@ -70,6 +70,10 @@ pub struct Node {
     pub content_changed: bool,
     /// For a paragraph root: the text run behind each span of its paragraph.
     pub span_nodes: Vec<NodeId>,
+    /// Generated `::before` and `::after` boxes: laid out and painted as the
+    /// first and last child, but not children in the document (selectors
+    /// and the layout file do not see them).
+    pub pseudo: [Option<NodeId>; 2],
 }
 
 impl Node {
@@ -87,6 +91,7 @@ impl Node {
             restyle_children: false,
             content_changed: false,
             span_nodes: Vec::new(),
+            pseudo: [None, None],
         }
     }
 
@@ -123,10 +128,16 @@ pub enum TreeError {
     NotAChild(NodeId, NodeId),
 }
 
+/// Ids at and above this are the render thread's own generated boxes
+/// (`::before`/`::after`), never the logic thread's.
+pub const PSEUDO_ID_BASE: u32 = 0x8000_0000;
+
 /// One page's node tree.
 #[derive(Debug)]
 pub struct PageTree {
     nodes: Vec<Option<Node>>,
+    /// Generated boxes, by `id - PSEUDO_ID_BASE`; freed slots are reused.
+    pseudo_nodes: Vec<Option<Node>>,
     /// Set when any op changed the tree since the last frame.
     pub changed: bool,
 }
@@ -134,7 +145,7 @@ pub struct PageTree {
 impl PageTree {
     /// A tree holding only the page element (`NodeId::ROOT`, tag `page`).
     pub fn new() -> Self {
-        let mut tree = PageTree { nodes: Vec::new(), changed: true };
+        let mut tree = PageTree { nodes: Vec::new(), pseudo_nodes: Vec::new(), changed: true };
         tree.put(NodeId::ROOT, Node::new(NodeKind::Element { tag: "page".into() }));
         tree
     }
@@ -148,18 +159,55 @@ impl PageTree {
     }
 
     pub fn get(&self, id: NodeId) -> Option<&Node> {
+        if id.0 >= PSEUDO_ID_BASE {
+            return self.pseudo_nodes.get((id.0 - PSEUDO_ID_BASE) as usize).and_then(Option::as_ref);
+        }
         self.nodes.get(id.0 as usize).and_then(Option::as_ref)
     }
 
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        if id.0 >= PSEUDO_ID_BASE {
+            return self.pseudo_nodes.get_mut((id.0 - PSEUDO_ID_BASE) as usize).and_then(Option::as_mut);
+        }
         self.nodes.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    /// Creates a generated box (`::before` = 0, `::after` = 1) for `owner`,
+    /// or returns the existing one.
+    pub fn ensure_pseudo(&mut self, owner: NodeId, which: usize) -> NodeId {
+        if let Some(id) = self.get(owner).and_then(|n| n.pseudo[which]) {
+            return id;
+        }
+        let slot = self.pseudo_nodes.iter().position(Option::is_none).unwrap_or(self.pseudo_nodes.len());
+        let id = NodeId(PSEUDO_ID_BASE + slot as u32);
+        let tag = if which == 0 { "::before" } else { "::after" };
+        let mut node = Node::new(NodeKind::Element { tag: tag.into() });
+        node.parent = Some(owner);
+        node.restyle = false;
+        if slot == self.pseudo_nodes.len() {
+            self.pseudo_nodes.push(Some(node));
+        } else {
+            self.pseudo_nodes[slot] = Some(node);
+        }
+        if let Some(o) = self.get_mut(owner) {
+            o.pseudo[which] = Some(id);
+        }
+        id
+    }
+
+    /// Drops `owner`'s generated box `which`, if any.
+    pub fn remove_pseudo(&mut self, owner: NodeId, which: usize) {
+        let Some(id) = self.get_mut(owner).and_then(|n| n.pseudo[which].take()) else { return };
+        if let Some(slot) = self.pseudo_nodes.get_mut((id.0 - PSEUDO_ID_BASE) as usize) {
+            *slot = None;
+        }
     }
 
     pub fn root(&self) -> &Node {
         self.get(NodeId::ROOT).expect("the page root is never removed")
     }
 
-    /// Number of live nodes.
+    /// Number of live nodes (generated boxes not counted).
     pub fn len(&self) -> usize {
         self.nodes.iter().filter(|n| n.is_some()).count()
     }
@@ -253,6 +301,11 @@ impl PageTree {
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {
             if let Some(node) = self.nodes.get_mut(n.0 as usize).and_then(Option::take) {
+                for p in node.pseudo.into_iter().flatten() {
+                    if let Some(slot) = self.pseudo_nodes.get_mut((p.0 - PSEUDO_ID_BASE) as usize) {
+                        *slot = None;
+                    }
+                }
                 stack.extend(node.children);
             }
         }

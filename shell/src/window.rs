@@ -57,7 +57,7 @@ impl WindowApp {
             .with_title(if title.is_empty() { "Cirrus".to_owned() } else { format!("{title} — Cirrus") })
             .with_inner_size(LogicalSize::new(self.size.0, self.size.1));
         let window = Arc::new(event_loop.create_window(attrs).context("creating the window")?);
-        let instance = wgpu::Instance::new(&wgpu::InstanceDescriptor::default());
+        let instance = cirrus_engine::render::Renderer::create_instance();
         let surface = instance.create_surface(window.clone()).context("creating the window surface")?;
         let viewport = viewport_of(&window);
         let physical = window.inner_size();

@@ -120,7 +120,9 @@ impl<'a> Painter<'a> {
                 self.paint_paragraph(node, (rects.content.x, rects.content.y), rects.content.width);
             }
         } else {
-            for child in paint_order(tree, node) {
+            // Generated boxes are the first and last children.
+            let children = node.pseudo[0].into_iter().chain(paint_order(tree, node)).chain(node.pseudo[1]);
+            for child in children {
                 self.paint_node(child, origin, page_origin);
             }
         }

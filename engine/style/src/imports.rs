@@ -58,11 +58,12 @@ pub(crate) fn scan_imports(source: &str) -> Vec<ImportStatement> {
             advance(&mut i, &mut line, &mut column, 1);
             continue;
         }
-        let (at_line, at_column) = (line, column);
         advance(&mut i, &mut line, &mut column, 7);
         while i < chars.len() && chars[i].is_whitespace() {
             advance(&mut i, &mut line, &mut column, 1);
         }
+        // Diagnostics about the import point at its target.
+        let (at_line, at_column) = (line, column);
         let mut target = String::new();
         let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
         let mut in_url = false;

@@ -49,7 +49,7 @@ pub fn parse_inline_style(text: &str) -> (InlineStyle, Vec<StyleDiagnostic>) {
         .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))));
     let diagnostics = warnings
         .iter()
-        .map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w))
+        .map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w, None))
         .collect();
     (
         InlineStyle {

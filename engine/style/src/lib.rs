@@ -19,6 +19,7 @@
 //! the render thread; [`compile_binary`] output (`Vec<u8>`) can cross threads.
 
 mod apply;
+mod balance;
 mod element;
 mod imports;
 mod inline;

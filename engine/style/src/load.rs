@@ -125,15 +125,17 @@ pub(crate) fn parser_crash(file: &str) -> StyleDiagnostic {
     }
 }
 
-/// Converts a float-pigment warning (0-based line, 1-based column).
-pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning) -> StyleDiagnostic {
-    StyleDiagnostic {
-        file: file.to_owned(),
-        line: w.start_line + 1,
-        column: w.start_col.max(1),
-        message: w.message.as_str().to_owned(),
-        is_error: false,
+/// Converts a float-pigment warning (0-based line, 1-based column). A
+/// warning about a declaration points at its value when `source` shows one.
+pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning, source: Option<&str>) -> StyleDiagnostic {
+    let line = w.start_line + 1;
+    let mut column = w.start_col.max(1);
+    if let Some(text) = source.and_then(|s| s.lines().nth(w.start_line as usize)) {
+        if let Some(value) = crate::balance::value_column(text, column) {
+            column = value;
+        }
     }
+    StyleDiagnostic { file: file.to_owned(), line, column, message: w.message.as_str().to_owned(), is_error: false }
 }
 
 /// Import problems are detected here, with positions; float-pigment's own
@@ -261,7 +263,16 @@ impl<'a> Loader<'a> {
             return;
         };
         for w in warnings.iter().filter(|w| !is_import_warning(w)) {
-            self.out.diagnostics.push(diagnostic_from_warning(path, w));
+            self.out.diagnostics.push(diagnostic_from_warning(path, w, Some(&prepared)));
+        }
+        for (line, column) in crate::balance::unclosed_blocks(text) {
+            self.out.diagnostics.push(StyleDiagnostic {
+                file: path.to_owned(),
+                line,
+                column,
+                message: "this `{` is never closed: the rest of the file is read as part of this rule".to_owned(),
+                is_error: true,
+            });
         }
         sheet_rules(&sheet, &mut self.out.rules);
         collect_font_faces(path, &sheet, &mut self.out.font_faces);
@@ -278,7 +289,7 @@ impl<'a> Loader<'a> {
         let mut failed = false;
         for w in &warnings {
             failed = true;
-            let mut d = diagnostic_from_warning(path, w);
+            let mut d = diagnostic_from_warning(path, w, None);
             d.is_error = true;
             self.out.diagnostics.push(d);
         }
@@ -319,7 +330,7 @@ pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic
     };
     let diagnostics = warnings
         .iter()
-        .map(|w| diagnostic_from_warning(path, w))
+        .map(|w| diagnostic_from_warning(path, w, Some(&prepared)))
         .collect();
     let bytes = guarded(|| resource.serialize_bincode(key)).flatten();
     (bytes.unwrap_or_default(), diagnostics)

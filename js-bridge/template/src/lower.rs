@@ -86,13 +86,13 @@ pub(crate) fn lower_template(
         .globals
         .imports
         .iter()
-        .map(|i| file_ref(&i.src.name, i.tag_location.start.0.start))
+        .map(|i| file_ref(&i.src.name, opening_quote(i.src.location.start)))
         .collect();
     let includes = template
         .globals
         .includes
         .iter()
-        .map(|i| file_ref(&i.src.name, i.tag_location.start.0.start))
+        .map(|i| file_ref(&i.src.name, opening_quote(i.src.location.start)))
         .collect();
     CompiledFile {
         path: file,
@@ -484,4 +484,10 @@ fn camel_to_dash(name: &str) -> String {
         }
     }
     out
+}
+
+/// The position of the quote that opens an attribute value, given where the
+/// value's text starts: diagnostics about a `src` point at the string.
+fn opening_quote(value_start: Position) -> Position {
+    Position { line: value_start.line, utf16_col: value_start.utf16_col.saturating_sub(1) }
 }

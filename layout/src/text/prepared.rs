@@ -172,7 +172,7 @@ pub(super) fn fill_buffer(
         }
         last_span = piece.span;
         if span.word_spacing == 0.0 {
-            rich.push((text, span.attrs(piece.span, 0.0)));
+            push_runs(&mut rich, text, span, piece.span, 0.0);
             continue;
         }
         // word-spacing: spaces get the extra advance as letter spacing.
@@ -185,18 +185,18 @@ pub(super) fn fill_buffer(
                 .find(|(_, c)| (*c == ' ') != is_space)
                 .map_or(text.len(), |(i, _)| start + i);
             let extra = if is_space { span.word_spacing } else { 0.0 };
-            rich.push((&text[start..run_end], span.attrs(piece.span, extra)));
+            push_runs(&mut rich, &text[start..run_end], span, piece.span, extra);
             start = run_end;
         }
     }
     if ellipsis {
         if let Some(span) = spans.get(last_span) {
-            rich.push((ELLIPSIS, span.attrs(last_span, 0.0)));
+            rich.push((ELLIPSIS, span.attrs(last_span, 0.0, false)));
         }
     }
     let default_attrs = spans
         .first()
-        .map_or_else(Attrs::new, |span| span.attrs(0, 0.0));
+        .map_or_else(Attrs::new, |span| span.attrs(0, 0.0, false));
     buffer.set_rich_text(
         font_system,
         rich,
@@ -204,4 +204,24 @@ pub(super) fn fill_buffer(
         Shaping::Advanced,
         Some(align),
     );
+}
+
+/// Pushes `text` of one span; in an italic span, runs of characters whose
+/// fonts have no italic face are asked for upright (Chromium synthesises an
+/// oblique there; a missing face would otherwise show empty boxes).
+fn push_runs<'a>(rich: &mut Vec<(&'a str, Attrs<'a>)>, text: &'a str, span: &'a SpanFont, index: usize, extra: f32) {
+    if !span.italic {
+        rich.push((text, span.attrs(index, extra, false)));
+        return;
+    }
+    let mut start = 0;
+    while start < text.len() {
+        let upright = text[start..].chars().next().is_some_and(super::span_font::lacks_italic);
+        let end = text[start..]
+            .char_indices()
+            .find(|(_, c)| super::span_font::lacks_italic(*c) != upright)
+            .map_or(text.len(), |(i, _)| start + i);
+        rich.push((&text[start..end], span.attrs(index, extra, upright)));
+        start = end;
+    }
 }

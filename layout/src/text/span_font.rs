@@ -41,11 +41,14 @@ impl SpanFont {
         (sized.ascent + above, sized.descent + leading - above)
     }
 
-    pub(super) fn attrs(&self, span_index: usize, extra_spacing: f32) -> Attrs<'_> {
+    /// `upright` asks for the normal face even in an italic span: for
+    /// scripts whose fonts have no italic (CJK, emoji), where asking for
+    /// one would find no fallback face at all.
+    pub(super) fn attrs(&self, span_index: usize, extra_spacing: f32, upright: bool) -> Attrs<'_> {
         Attrs::new()
             .family(Family::Name(&self.family))
             .weight(Weight(self.weight))
-            .style(if self.italic {
+            .style(if self.italic && !upright {
                 cosmic_text::Style::Italic
             } else {
                 cosmic_text::Style::Normal
@@ -122,4 +125,12 @@ impl SpanFont {
         }
         strokes
     }
+}
+
+/// Characters whose fonts normally have no italic face: CJK ideographs,
+/// kana, Hangul, CJK punctuation and full-width forms, and emoji.
+pub(super) fn lacks_italic(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF | 0x2600..=0x27BF | 0x1F000..=0x1FAFF)
 }

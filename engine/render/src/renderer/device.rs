@@ -30,11 +30,20 @@ impl GpuContext {
     }
 }
 
+/// An instance on the native backends (Vulkan, Metal, DX12) when they have
+/// an adapter, else on every backend (GL included). Probing GL first would
+/// cost start-up time and spurious EGL messages where Vulkan works
+/// (lavapipe included). `WGPU_BACKEND` overrides the choice.
 pub fn new_instance() -> wgpu::Instance {
-    wgpu::Instance::new(&wgpu::InstanceDescriptor {
-        backends: wgpu::Backends::all(),
-        ..Default::default()
-    })
+    let with = |backends| wgpu::Instance::new(&wgpu::InstanceDescriptor { backends, ..Default::default() });
+    if let Some(backends) = wgpu::Backends::from_env() {
+        return with(backends);
+    }
+    let primary = with(wgpu::Backends::PRIMARY);
+    if !primary.enumerate_adapters(wgpu::Backends::PRIMARY).is_empty() {
+        return primary;
+    }
+    with(wgpu::Backends::all())
 }
 
 /// Picks an adapter: a hardware one first, then the fallback (software).

@@ -292,8 +292,9 @@ fn pattern(along: f32, across: f32, width: f32, line_length: f32, style: u32) ->
             let m = along - floor(along / spacing) * spacing;
             return clamp(min(width - m, m) + 0.5, 0.0, 1.0);
         }
-        // Round dots of the line's width, a bit under one width apart.
-        let n = ceil((line_length - width) / (2.0 * width)) + 1.0;
+        // Round dots of the line's width, at least one width apart (the
+        // gaps stretch to fit, as Chromium's painter does).
+        let n = floor((line_length - width) / (2.0 * width)) + 1.0;
         let spacing = (line_length - width) / max(n - 1.0, 1.0);
         let from_first = along - width * 0.5;
         let m = from_first - round(from_first / spacing) * spacing;
