@@ -16,10 +16,17 @@ impl<'a> ElementRef<'a> {
         self.tree.get(self.id).expect("an ElementRef points at a live node")
     }
 
-    /// The element sibling `step` away (-1 previous, +1 next).
+    /// The nearest element sibling before or after this node. Uses the
+    /// index the style pass keeps current, so it is O(1) for adjacent
+    /// elements (text runs between elements are skipped).
     fn sibling(&self, forward: bool) -> Option<Self> {
         let parent = self.tree.get(self.node().parent?)?;
-        let pos = parent.children.iter().position(|&c| c == self.id)?;
+        let hint = self.node().child_index as usize;
+        let pos = if parent.children.get(hint) == Some(&self.id) {
+            hint
+        } else {
+            parent.children.iter().position(|&c| c == self.id)?
+        };
         let is_element = |c: &NodeId| self.tree.get(*c).is_some_and(crate::tree::Node::is_element);
         let found = if forward {
             parent.children[pos + 1..].iter().find(|c| is_element(c))
@@ -74,12 +81,17 @@ impl cirrus_style::StyleElement for ElementRef<'_> {
     }
 
     fn element_index(&self) -> usize {
+        self.node().element_index as usize
+    }
+
+    fn elements_after(&self) -> usize {
         let Some(parent) = self.node().parent.and_then(|p| self.tree.get(p)) else { return 0 };
-        parent
+        let last_element = parent
             .children
             .iter()
-            .take_while(|&&c| c != self.id)
-            .filter(|&&c| self.tree.get(c).is_some_and(crate::tree::Node::is_element))
-            .count()
+            .rev()
+            .find_map(|&c| self.tree.get(c).filter(|n| n.is_element()).map(|n| n.element_index))
+            .unwrap_or(0);
+        last_element.saturating_sub(self.node().element_index) as usize
     }
 }

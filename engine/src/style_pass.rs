@@ -75,6 +75,10 @@ impl StylePass<'_> {
         sibling_pass: bool,
         fixed: &mut Vec<NodeId>,
     ) -> bool {
+        // Siblings must be numbered before this node's selectors are matched.
+        if let Some(parent) = tree.get(id).and_then(|n| n.parent) {
+            tree.reindex_children(parent);
+        }
         let Some(node) = tree.get(id) else { return false };
         let whole_subtree = node.restyle;
         let recompute = force || whole_subtree || node.restyle_self || sibling_pass;

@@ -68,6 +68,13 @@ pub struct Node {
     pub restyle_children: bool,
     /// A text run's content changed: its paragraph must be rebuilt.
     pub content_changed: bool,
+    /// Position in the parent's `children` (valid after
+    /// [`PageTree::reindex_children`]; selector matching reads it).
+    pub child_index: u32,
+    /// Position among the parent's element children.
+    pub element_index: u32,
+    /// The children were inserted, moved or removed since the last reindex.
+    pub children_moved: bool,
     /// For a paragraph root: the text run behind each span of its paragraph.
     pub span_nodes: Vec<NodeId>,
     /// Generated `::before` and `::after` boxes: laid out and painted as the
@@ -92,6 +99,9 @@ impl Node {
             content_changed: false,
             span_nodes: Vec::new(),
             pseudo: [None, None],
+            child_index: 0,
+            element_index: 0,
+            children_moved: false,
         }
     }
 
@@ -355,6 +365,28 @@ impl PageTree {
         if let Some(p) = self.get_mut(parent) {
             p.restyle_children = true;
             p.restyle_self = true;
+            p.children_moved = true;
+        }
+    }
+
+    /// Renumbers the children of `parent` if they moved, so sibling lookups
+    /// during selector matching are O(1). Done once per frame per parent
+    /// (lazily, not per op: building a list of n items stays O(n)).
+    pub fn reindex_children(&mut self, parent: NodeId) {
+        let Some(p) = self.get_mut(parent) else { return };
+        if !std::mem::take(&mut p.children_moved) {
+            return;
+        }
+        let children = p.children.clone();
+        let mut element_index = 0;
+        for (i, c) in children.into_iter().enumerate() {
+            if let Some(n) = self.get_mut(c) {
+                n.child_index = i as u32;
+                n.element_index = element_index;
+                if n.is_element() {
+                    element_index += 1;
+                }
+            }
         }
     }
 

@@ -9,6 +9,7 @@
 //! - [`units`]: typed lengths.
 
 pub mod error;
+pub mod calc;
 pub mod style;
 pub mod taffy_style;
 pub mod text;

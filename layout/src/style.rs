@@ -47,6 +47,8 @@ pub enum Dimension {
     Px(f32),
     /// 0..=1 (50% is 0.5).
     Percent(f32),
+    /// `calc()` mixing both: `px + percent * basis` (percent as a fraction).
+    Calc { px: f32, percent: f32 },
 }
 
 /// `<length> | <percentage>`
@@ -55,6 +57,8 @@ pub enum LengthPercentage {
     Px(f32),
     /// 0..=1 (50% is 0.5).
     Percent(f32),
+    /// `calc()` mixing both: `px + percent * basis` (percent as a fraction).
+    Calc { px: f32, percent: f32 },
 }
 
 impl Default for LengthPercentage {
@@ -69,6 +73,7 @@ impl LengthPercentage {
         match *self {
             LengthPercentage::Px(v) => v,
             LengthPercentage::Percent(p) => p * basis,
+            LengthPercentage::Calc { px, percent } => px + percent * basis,
         }
     }
 }

@@ -128,6 +128,7 @@ fn dimension(value: Dimension) -> taffy::Dimension {
         Dimension::Auto => taffy::Dimension::auto(),
         Dimension::Px(px) => taffy::Dimension::length(px),
         Dimension::Percent(fraction) => taffy::Dimension::percent(fraction),
+        Dimension::Calc { px, percent } => taffy::Dimension::calc(crate::calc::intern(px, percent)),
     }
 }
 
@@ -136,6 +137,7 @@ fn length_percentage_auto(value: Dimension) -> taffy::LengthPercentageAuto {
         Dimension::Auto => taffy::LengthPercentageAuto::auto(),
         Dimension::Px(px) => taffy::LengthPercentageAuto::length(px),
         Dimension::Percent(fraction) => taffy::LengthPercentageAuto::percent(fraction),
+        Dimension::Calc { px, percent } => taffy::LengthPercentageAuto::calc(crate::calc::intern(px, percent)),
     }
 }
 
@@ -143,6 +145,7 @@ fn length_percentage(value: LengthPercentage) -> taffy::LengthPercentage {
     match value {
         LengthPercentage::Px(px) => taffy::LengthPercentage::length(px),
         LengthPercentage::Percent(fraction) => taffy::LengthPercentage::percent(fraction),
+        LengthPercentage::Calc { px, percent } => taffy::LengthPercentage::calc(crate::calc::intern(px, percent)),
     }
 }
 

@@ -259,6 +259,10 @@ impl<H: LayoutHost> LayoutPartialTree for LayoutPass<'_, H> {
         &self.host.layout_box(node).style
     }
 
+    fn resolve_calc_value(&self, val: *const (), basis: f32) -> f32 {
+        crate::calc::resolve(val, basis)
+    }
+
     fn set_unrounded_layout(&mut self, node: NodeId, layout: &Layout) {
         self.host.layout_box_mut(node).layout = *layout;
     }

@@ -292,7 +292,7 @@ fn layout_fixtures_match_chromium() {
         println!("known failure  {line}");
     }
     for name in &fixed {
-        println!("now passes     {name} (remove it from fixtures/layout/known_failures.txt)");
+        println!("now passes     {name} (listed in fixtures/layout/known_failures.txt: remove the line if the pass is intended)");
     }
     for line in &unexpected {
         println!("FAILED         {line}");

@@ -25,8 +25,11 @@ use std::path::{Path, PathBuf};
 
 /// Largest per-channel difference (0-255) that still counts as the same colour.
 const CHANNEL_TOLERANCE: u8 = 24;
-/// Largest fraction of differing pixels a passing fixture may have.
-const MAX_DIFFERING_FRACTION: f64 = 0.02;
+/// Largest fraction of differing pixels a passing fixture may have. Measured
+/// with `CIRRUS_PAINT_REPORT=1` when the corpus was made: the engine's worst
+/// passing fixture differed on 1.14% (a diagonal gradient), antialiased edges
+/// on 0.0-0.8%; a missing 1px border around a 140px box is ~1.4%.
+const MAX_DIFFERING_FRACTION: f64 = 0.015;
 
 const PAGE_DIR: &str = "pages/index";
 const ROUTE: &str = "pages/index/index";
@@ -246,6 +249,8 @@ fn read_optional(path: &Path) -> Option<String> {
 }
 
 /// Renders one fixture; on a mismatch writes the actual and diff images.
+/// With `CIRRUS_PAINT_REPORT` set, prints the differing fraction of every
+/// fixture (to tune the tolerance).
 fn run_fixture(dir: &Path, name: &str) -> Result<(), String> {
     let actual_path = dir.join(format!("{name}.actual.png"));
     let diff_path = dir.join(format!("{name}.diff.png"));
@@ -283,6 +288,9 @@ fn run_fixture(dir: &Path, name: &str) -> Result<(), String> {
         )),
         Ok(_) => None,
     };
+    if let (Ok(diff), true) = (&outcome, std::env::var("CIRRUS_PAINT_REPORT").is_ok()) {
+        println!("differing      {name}: {:.3}%", diff.fraction() * 100.0);
+    }
     let Some(why) = failure else { return Ok(()) };
     let _ = actual.save(&actual_path);
     if let Ok(diff) = outcome {
@@ -321,7 +329,7 @@ fn paint_fixtures_match_chromium() {
         println!("known failure  {line}");
     }
     for name in &fixed {
-        println!("now passes     {name} (remove it from fixtures/paint/known_failures.txt)");
+        println!("now passes     {name} (listed in fixtures/paint/known_failures.txt: remove the line if the pass is intended)");
     }
     for line in &unexpected {
         println!("FAILED         {line}");

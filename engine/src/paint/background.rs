@@ -112,6 +112,7 @@ fn background_tile_size(size: BackgroundSize, area: Rect, image: (f32, f32)) -> 
                 Dimension::Auto => None,
                 Dimension::Px(v) => Some(v),
                 Dimension::Percent(p) => Some(p * basis),
+                Dimension::Calc { px, percent } => Some(px + percent * basis),
             };
             match (resolve(w, area.width), resolve(h, area.height)) {
                 (Some(w), Some(h)) => (w, h),
@@ -164,13 +165,9 @@ pub fn resolve_stops(stops: &[GradientStop], line_length: f32) -> Vec<(f32, cirr
         .map(|s| {
             s.position.map(|p| match p {
                 LengthPercentage::Percent(p) => p,
-                LengthPercentage::Px(v) => {
-                    if line_length > 0.0 {
-                        v / line_length
-                    } else {
-                        0.0
-                    }
-                }
+                // Lengths are fractions of the gradient line.
+                other if line_length > 0.0 => other.resolve(line_length) / line_length,
+                _ => 0.0,
             })
         })
         .collect();

@@ -24,7 +24,7 @@ use cirrus_layout::style::{
 use float_pigment_css::property::{Property, PropertyMeta, PropertyValueWithGlobal};
 use float_pigment_css::typing as fp;
 
-use crate::values::{color, degrees, number, Axis, LengthContext};
+use crate::values::{color, degrees, number, LengthContext};
 
 /// Which declarations a pass applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -386,15 +386,15 @@ impl<'a> Applier<'a> {
                 }
             }),
             Property::FlexBasis(v) => on!(v, |x| self.style.flex_basis =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::Order(v) => on!(v, |x| {
                 if let Some(n) = number(&x) {
                     self.style.order = n as i32;
                 }
             }),
-            Property::RowGap(v) => on!(v, |x| self.style.row_gap = gap(&x, &ctx, Axis::Vertical)),
+            Property::RowGap(v) => on!(v, |x| self.style.row_gap = gap(&x, &ctx)),
             Property::ColumnGap(v) => on!(v, |x| self.style.column_gap =
-                gap(&x, &ctx, Axis::Horizontal)),
+                gap(&x, &ctx)),
             Property::BackgroundColor(v) => on!(v, |x| {
                 if let Some(c) = color(&x, current) {
                     self.style.background_color = c;
@@ -446,47 +446,47 @@ impl<'a> Applier<'a> {
                 }
             }),
             Property::Width(v) => on!(v, |x| self.style.width =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::Height(v) => {
-                on!(v, |x| self.style.height = ctx.dimension(&x, Axis::Vertical))
+                on!(v, |x| self.style.height = ctx.dimension(&x))
             }
             Property::MinWidth(v) => on!(v, |x| self.style.min_width =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::MinHeight(v) => on!(v, |x| self.style.min_height =
-                ctx.dimension(&x, Axis::Vertical)),
+                ctx.dimension(&x)),
             Property::MaxWidth(v) => on!(v, |x| self.style.max_width =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::MaxHeight(v) => on!(v, |x| self.style.max_height =
-                ctx.dimension(&x, Axis::Vertical)),
+                ctx.dimension(&x)),
             Property::Left(v) => on!(v, |x| self.style.inset.left =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::Right(v) => on!(v, |x| self.style.inset.right =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::Top(v) => on!(v, |x| self.style.inset.top =
-                ctx.dimension(&x, Axis::Vertical)),
+                ctx.dimension(&x)),
             Property::Bottom(v) => on!(v, |x| self.style.inset.bottom =
-                ctx.dimension(&x, Axis::Vertical)),
+                ctx.dimension(&x)),
             // Percentages of padding and margin refer to the width on both axes.
             Property::PaddingLeft(v) => on!(v, |x| self.style.padding.left =
-                ctx.length_percentage(&x, Axis::Horizontal)),
+                ctx.length_percentage(&x)),
             Property::PaddingRight(v) => {
                 on!(v, |x| self.style.padding.right =
-                    ctx.length_percentage(&x, Axis::Horizontal))
+                    ctx.length_percentage(&x))
             }
             Property::PaddingTop(v) => on!(v, |x| self.style.padding.top =
-                ctx.length_percentage(&x, Axis::Horizontal)),
+                ctx.length_percentage(&x)),
             Property::PaddingBottom(v) => {
                 on!(v, |x| self.style.padding.bottom =
-                    ctx.length_percentage(&x, Axis::Horizontal))
+                    ctx.length_percentage(&x))
             }
             Property::MarginLeft(v) => on!(v, |x| self.style.margin.left =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::MarginRight(v) => on!(v, |x| self.style.margin.right =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::MarginTop(v) => on!(v, |x| self.style.margin.top =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::MarginBottom(v) => on!(v, |x| self.style.margin.bottom =
-                ctx.dimension(&x, Axis::Horizontal)),
+                ctx.dimension(&x)),
             Property::BorderLeftWidth(v) => on!(v, |x| {
                 self.specified_border_width.left = ctx.px(&x, 0.0).unwrap_or(DEFAULT_BORDER_WIDTH)
             }),
@@ -961,10 +961,10 @@ fn justify_content(j: &fp::JustifyContent) -> Option<Align> {
     })
 }
 
-fn gap(g: &fp::Gap, ctx: &LengthContext, axis: Axis) -> LengthPercentage {
+fn gap(g: &fp::Gap, ctx: &LengthContext) -> LengthPercentage {
     match g {
         fp::Gap::Normal => LengthPercentage::Px(0.0),
-        fp::Gap::Length(l) => ctx.length_percentage(l, axis),
+        fp::Gap::Length(l) => ctx.length_percentage(l),
     }
 }
 
@@ -982,8 +982,8 @@ fn border_style(b: &fp::BorderStyle) -> BorderStyle {
 fn radius(r: &fp::BorderRadius, ctx: &LengthContext) -> Radius {
     let fp::BorderRadius::Pos(x, y) = r;
     Radius {
-        x: ctx.length_percentage(x, Axis::Horizontal),
-        y: ctx.length_percentage(y, Axis::Vertical),
+        x: ctx.length_percentage(x),
+        y: ctx.length_percentage(y),
     }
 }
 
@@ -1025,13 +1025,13 @@ fn transform(t: &fp::TransformItem, ctx: &LengthContext) -> Option<TransformFunc
         fp::TransformItem::Matrix(m) => TransformFunction::Matrix(*m),
         fp::TransformItem::Matrix3D(m) => TransformFunction::Matrix3d(*m),
         fp::TransformItem::Translate2D(x, y) => TransformFunction::Translate(
-            ctx.length_percentage(x, Axis::Horizontal),
-            ctx.length_percentage(y, Axis::Vertical),
+            ctx.length_percentage(x),
+            ctx.length_percentage(y),
             0.0,
         ),
         fp::TransformItem::Translate3D(x, y, zl) => TransformFunction::Translate(
-            ctx.length_percentage(x, Axis::Horizontal),
-            ctx.length_percentage(y, Axis::Vertical),
+            ctx.length_percentage(x),
+            ctx.length_percentage(y),
             z(zl),
         ),
         fp::TransformItem::Scale2D(x, y) => TransformFunction::Scale(*x, *y, 1.0),
@@ -1052,15 +1052,15 @@ fn transform_origin(
     let half = LengthPercentage::Percent(0.5);
     match o {
         fp::TransformOrigin::LengthTuple(x, y, _) => (
-            ctx.length_percentage(x, Axis::Horizontal),
-            ctx.length_percentage(y, Axis::Vertical),
+            ctx.length_percentage(x),
+            ctx.length_percentage(y),
         ),
         fp::TransformOrigin::Left => (LengthPercentage::Percent(0.0), half),
         fp::TransformOrigin::Right => (LengthPercentage::Percent(1.0), half),
         fp::TransformOrigin::Top => (half, LengthPercentage::Percent(0.0)),
         fp::TransformOrigin::Bottom => (half, LengthPercentage::Percent(1.0)),
         fp::TransformOrigin::Center => (half, half),
-        fp::TransformOrigin::Length(x) => (ctx.length_percentage(x, Axis::Horizontal), half),
+        fp::TransformOrigin::Length(x) => (ctx.length_percentage(x), half),
     }
 }
 
@@ -1119,24 +1119,30 @@ fn background_size(item: &fp::BackgroundSizeItem, ctx: &LengthContext) -> Backgr
         fp::BackgroundSizeItem::Cover => BackgroundSize::Cover,
         fp::BackgroundSizeItem::Contain => BackgroundSize::Contain,
         fp::BackgroundSizeItem::Length(w, h) => BackgroundSize::Explicit(
-            ctx.dimension(w, Axis::Horizontal),
-            ctx.dimension(h, Axis::Vertical),
+            ctx.dimension(w),
+            ctx.dimension(h),
         ),
     }
 }
 
 /// `left|top <len>` is the offset itself; `right|bottom <len>` measures from
-/// the far edge, exact for percentages and 0, approximated as 100% otherwise.
+/// the far edge: `calc(100% - len)`.
 fn position_value(v: &fp::BackgroundPositionValue, ctx: &LengthContext) -> LengthPercentage {
     match v {
-        fp::BackgroundPositionValue::Left(l) => ctx.length_percentage(l, Axis::Horizontal),
-        fp::BackgroundPositionValue::Top(l) => ctx.length_percentage(l, Axis::Vertical),
+        fp::BackgroundPositionValue::Left(l) => ctx.length_percentage(l),
+        fp::BackgroundPositionValue::Top(l) => ctx.length_percentage(l),
         fp::BackgroundPositionValue::Right(l) | fp::BackgroundPositionValue::Bottom(l) => {
-            match ctx.length_percentage(l, Axis::Horizontal) {
-                LengthPercentage::Percent(p) => LengthPercentage::Percent(1.0 - p),
-                LengthPercentage::Px(_) => LengthPercentage::Percent(1.0),
-            }
+            from_far_edge(ctx.length_percentage(l))
         }
+    }
+}
+
+/// An offset measured from the far edge, as one from the near edge.
+fn from_far_edge(v: LengthPercentage) -> LengthPercentage {
+    match v {
+        LengthPercentage::Percent(p) => LengthPercentage::Percent(1.0 - p),
+        LengthPercentage::Px(px) => LengthPercentage::Calc { px: -px, percent: 1.0 },
+        LengthPercentage::Calc { px, percent } => LengthPercentage::Calc { px: -px, percent: 1.0 - percent },
     }
 }
 
@@ -1145,21 +1151,18 @@ fn gradient_position(
     ctx: &LengthContext,
 ) -> (LengthPercentage, LengthPercentage) {
     let side = |s: &fp::GradientSpecifiedPos| -> (bool, LengthPercentage) {
-        let from_far = |l: &fp::Length| match ctx.length_percentage(l, Axis::Horizontal) {
-            LengthPercentage::Percent(p) => LengthPercentage::Percent(1.0 - p),
-            LengthPercentage::Px(_) => LengthPercentage::Percent(1.0),
-        };
+        let from_far = |l: &fp::Length| from_far_edge(ctx.length_percentage(l));
         match s {
-            fp::GradientSpecifiedPos::Left(l) => (true, ctx.length_percentage(l, Axis::Horizontal)),
+            fp::GradientSpecifiedPos::Left(l) => (true, ctx.length_percentage(l)),
             fp::GradientSpecifiedPos::Right(l) => (true, from_far(l)),
-            fp::GradientSpecifiedPos::Top(l) => (false, ctx.length_percentage(l, Axis::Vertical)),
+            fp::GradientSpecifiedPos::Top(l) => (false, ctx.length_percentage(l)),
             fp::GradientSpecifiedPos::Bottom(l) => (false, from_far(l)),
         }
     };
     match p {
         fp::GradientPosition::Pos(x, y) => (
-            ctx.length_percentage(x, Axis::Horizontal),
-            ctx.length_percentage(y, Axis::Vertical),
+            ctx.length_percentage(x),
+            ctx.length_percentage(y),
         ),
         fp::GradientPosition::SpecifiedPos(a, b) => {
             let (a_is_x, a_value) = side(a);
@@ -1185,7 +1188,7 @@ fn gradient_stops(
                 color: color(c, current).unwrap_or(current),
                 position: ctx
                     .linear(l)
-                    .map(|_| ctx.length_percentage(l, Axis::Horizontal)),
+                    .map(|_| ctx.length_percentage(l)),
             },
             fp::GradientColorItem::SimpleColorHint(c) => GradientStop {
                 color: color(c, current).unwrap_or(current),
@@ -1231,8 +1234,8 @@ fn image(
                         fp::GradientSize::ClosestCorner => RadialExtent::ClosestCorner,
                         fp::GradientSize::ClosestSide => RadialExtent::ClosestSide,
                         fp::GradientSize::Len(x, y) => RadialExtent::Explicit(
-                            ctx.length_percentage(x, Axis::Horizontal),
-                            ctx.length_percentage(y, Axis::Vertical),
+                            ctx.length_percentage(x),
+                            ctx.length_percentage(y),
                         ),
                     },
                     center: gradient_position(position, ctx),

@@ -154,7 +154,8 @@ mod tests {
             ImportStatement {
                 target: "a.wxss".into(),
                 line: 2,
-                column: 3
+                // The position of the target string, where diagnostics point.
+                column: 11
             }
         );
         assert_eq!(found[1].target, "/b/c.wxss");

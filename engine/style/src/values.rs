@@ -6,10 +6,8 @@
 //! float-pigment: resolved against the element's font size, as CSS does).
 //!
 //! `calc()` is reduced to `px + percent * basis`. A pure-px result becomes
-//! `Px`, a pure-percentage result becomes `Percent`. A mix cannot be stored
-//! in `Dimension`, so it is approximated by resolving the percentage against
-//! the viewport size along the property's axis (exact for boxes as wide or
-//! tall as the viewport, e.g. `calc(100% - 20px)` on a page-level block).
+//! `Px`, a pure-percentage result becomes `Percent`, a mix `Calc`, which
+//! layout resolves against the real basis.
 
 use cirrus_layout::style::{Color as LayoutColor, Dimension, LengthPercentage};
 use float_pigment_css::typing::{Angle, CalcExpr, Color, Length, LengthExpr, Number};
@@ -26,13 +24,6 @@ pub(crate) struct LengthContext {
 
 /// The root font size `rem` refers to.
 pub(crate) const ROOT_FONT_SIZE: f32 = 16.0;
-
-/// Which viewport side approximates a percentage inside a mixed `calc()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Axis {
-    Horizontal,
-    Vertical,
-}
 
 /// A length reduced to `px + percent * basis` (percent as a fraction).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -119,16 +110,8 @@ impl LengthContext {
         }
     }
 
-    fn approximate_mix(&self, linear: Linear, axis: Axis) -> f32 {
-        let basis = match axis {
-            Axis::Horizontal => self.viewport_width,
-            Axis::Vertical => self.viewport_height,
-        };
-        linear.resolve(basis)
-    }
-
     /// `<length> | <percentage> | auto`.
-    pub(crate) fn dimension(&self, length: &Length, axis: Axis) -> Dimension {
+    pub(crate) fn dimension(&self, length: &Length) -> Dimension {
         // A literal percentage stays one even at 0: `flex-basis: 0%` and
         // `0px` differ in containers of indefinite size.
         if let Length::Ratio(v) = length {
@@ -138,12 +121,12 @@ impl LengthContext {
             None => Dimension::Auto,
             Some(l) if l.percent == 0.0 => Dimension::Px(l.px),
             Some(l) if l.px == 0.0 => Dimension::Percent(l.percent),
-            Some(l) => Dimension::Px(self.approximate_mix(l, axis)),
+            Some(l) => Dimension::Calc { px: l.px, percent: l.percent },
         }
     }
 
     /// `<length> | <percentage>`; `auto` and invalid become 0.
-    pub(crate) fn length_percentage(&self, length: &Length, axis: Axis) -> LengthPercentage {
+    pub(crate) fn length_percentage(&self, length: &Length) -> LengthPercentage {
         if let Length::Ratio(v) = length {
             return LengthPercentage::Percent(*v);
         }
@@ -151,7 +134,7 @@ impl LengthContext {
             None => LengthPercentage::Px(0.0),
             Some(l) if l.percent == 0.0 => LengthPercentage::Px(l.px),
             Some(l) if l.px == 0.0 => LengthPercentage::Percent(l.percent),
-            Some(l) => LengthPercentage::Px(self.approximate_mix(l, axis)),
+            Some(l) => LengthPercentage::Calc { px: l.px, percent: l.percent },
         }
     }
 

@@ -53,7 +53,8 @@ fn imports_relative_absolute_and_missing() {
     assert_eq!(missing.len(), 1, "{diags:?}");
     assert_eq!(
         (missing[0].file.as_str(), missing[0].line, missing[0].column),
-        ("pages/index/index.wxss", 4, 4)
+        // At the target string, after `@import `.
+        ("pages/index/index.wxss", 4, 12)
     );
     assert!(missing[0].is_error);
 }

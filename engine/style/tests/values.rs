@@ -118,8 +118,8 @@ fn calc_expressions() {
     let s = single(".n { width: calc(100rpx + 10px); height: calc(100% / 4); min-width: calc(100% - 75px); margin-top: calc(2 * 3px) }");
     assert_eq!(s.width, Dimension::Px(60.0));
     assert_eq!(s.height, Dimension::Percent(0.25));
-    // Mixed px and % is approximated against the viewport width (375).
-    assert_eq!(s.min_width, Dimension::Px(300.0));
+    // Mixed px and % stays linear; layout resolves it against the real basis.
+    assert_eq!(s.min_width, Dimension::Calc { px: -75.0, percent: 1.0 });
     assert_eq!(s.margin.top, Dimension::Px(6.0));
 }
 
