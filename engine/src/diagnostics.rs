@@ -23,11 +23,33 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, file: file.into(), line, column, message: message.into() }
+    pub fn error(
+        file: impl Into<String>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
-    pub fn warning(file: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, file: file.into(), line, column, message: message.into() }
+    pub fn warning(
+        file: impl Into<String>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -40,7 +62,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, level, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, level, self.message
+        )
     }
 }
 
@@ -49,7 +75,12 @@ impl fmt::Display for Diagnostic {
 pub fn line_col_at(source: &str, byte_offset: usize) -> (u32, u32) {
     let upto = &source[..byte_offset.min(source.len())];
     let line = upto.matches('\n').count() as u32 + 1;
-    let col = upto.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+    let col = upto
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0) as u32
+        + 1;
     (line, col)
 }
 

@@ -50,7 +50,13 @@ impl ImageStore {
         self.entries.get(&path).and_then(Option::as_ref)
     }
 
-    fn load(&mut self, package: &Package, from_file: &str, src: &str, path: &str) -> Option<LoadedImage> {
+    fn load(
+        &mut self,
+        package: &Package,
+        from_file: &str,
+        src: &str,
+        path: &str,
+    ) -> Option<LoadedImage> {
         if src.contains("://") {
             self.diagnostics.push(Diagnostic::warning(
                 from_file,
@@ -61,16 +67,29 @@ impl ImageStore {
             return None;
         }
         let Some(bytes) = package.read_binary(path) else {
-            self.diagnostics.push(Diagnostic::warning(from_file, 0, 0, format!("image `{src}` not found in the package")));
+            self.diagnostics.push(Diagnostic::warning(
+                from_file,
+                0,
+                0,
+                format!("image `{src}` not found in the package"),
+            ));
             return None;
         };
         match image::load_from_memory(&bytes) {
             Ok(img) => {
                 self.next_key += 1;
-                Some(LoadedImage { key: ImageKey(self.next_key), pixels: Arc::new(img.to_rgba8()) })
+                Some(LoadedImage {
+                    key: ImageKey(self.next_key),
+                    pixels: Arc::new(img.to_rgba8()),
+                })
             }
             Err(e) => {
-                self.diagnostics.push(Diagnostic::warning(from_file, 0, 0, format!("image `{src}` cannot be decoded: {e}")));
+                self.diagnostics.push(Diagnostic::warning(
+                    from_file,
+                    0,
+                    0,
+                    format!("image `{src}` cannot be decoded: {e}"),
+                ));
                 None
             }
         }

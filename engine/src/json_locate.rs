@@ -11,7 +11,10 @@ pub enum JsonStep<'a> {
 
 /// The byte offset of the value at `path` in `text`, if the text parses that far.
 pub fn locate(text: &str, path: &[JsonStep]) -> Option<usize> {
-    let mut s = Scanner { b: text.as_bytes(), i: 0 };
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        i: 0,
+    };
     s.ws();
     s.find(path)
 }
@@ -30,7 +33,9 @@ impl Scanner<'_> {
 
     /// At a value: returns the offset of the value at `path` below it.
     fn find(&mut self, path: &[JsonStep]) -> Option<usize> {
-        let Some(step) = path.first() else { return Some(self.i) };
+        let Some(step) = path.first() else {
+            return Some(self.i);
+        };
         match (self.b.get(self.i)?, step) {
             (b'{', JsonStep::Key(key)) => {
                 self.i += 1;
@@ -138,8 +143,15 @@ mod tests {
     #[test]
     fn finds_nested_values() {
         let t = "{\n  \"a\": {\"x\": [1, \"two\", {\"y\": 3}]},\n  \"pages\": 42\n}";
-        assert_eq!(&t[locate(t, &[JsonStep::Key("pages")]).unwrap()..][..2], "42");
-        let i = locate(t, &[JsonStep::Key("a"), JsonStep::Key("x"), JsonStep::Index(1)]).unwrap();
+        assert_eq!(
+            &t[locate(t, &[JsonStep::Key("pages")]).unwrap()..][..2],
+            "42"
+        );
+        let i = locate(
+            t,
+            &[JsonStep::Key("a"), JsonStep::Key("x"), JsonStep::Index(1)],
+        )
+        .unwrap();
         assert_eq!(&t[i..i + 5], "\"two\"");
         assert_eq!(locate(t, &[JsonStep::Key("nope")]), None);
     }

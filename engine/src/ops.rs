@@ -19,28 +19,52 @@ impl NodeId {
 }
 
 /// A page instance on the stack.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct PageId(pub u32);
 
 /// One change to a page's node tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Op {
     /// A new, detached element (`view`, `text`, `image`, a component's host...).
-    CreateElement { id: NodeId, tag: String },
+    CreateElement {
+        id: NodeId,
+        tag: String,
+    },
     /// A new, detached text run.
-    CreateText { id: NodeId, text: String },
+    CreateText {
+        id: NodeId,
+        text: String,
+    },
     /// Inserts `child` into `parent` before `before` (at the end when `None`).
     /// If `child` is attached elsewhere it is moved, keeping its subtree
     /// (keyed `wx:for` moves use this).
-    Insert { parent: NodeId, child: NodeId, before: Option<NodeId> },
+    Insert {
+        parent: NodeId,
+        child: NodeId,
+        before: Option<NodeId>,
+    },
     /// Detaches `id` and drops it with its whole subtree.
-    Remove { id: NodeId },
+    Remove {
+        id: NodeId,
+    },
     /// Sets an attribute. Well-known names: `id`, `class`, `style`, `hidden`,
     /// `src`, `mode`, `data-*`; others are kept for components and queries.
-    SetAttribute { id: NodeId, name: String, value: Value },
-    RemoveAttribute { id: NodeId, name: String },
+    SetAttribute {
+        id: NodeId,
+        name: String,
+        value: Value,
+    },
+    RemoveAttribute {
+        id: NodeId,
+        name: String,
+    },
     /// Replaces a text run's content.
-    SetText { id: NodeId, text: String },
+    SetText {
+        id: NodeId,
+        text: String,
+    },
 }
 
 /// The ops of one setData or event turn, applied atomically in one frame.

@@ -93,7 +93,9 @@ pub struct SkylineOptions {
 
 impl SkylineOptions {
     fn merge(&mut self, renderer_options: Option<&Value>) {
-        let Some(sky) = renderer_options.and_then(|r| r.get("skyline")) else { return };
+        let Some(sky) = renderer_options.and_then(|r| r.get("skyline")) else {
+            return;
+        };
         if let Some(v) = sky.get("defaultDisplayBlock").and_then(Value::as_bool) {
             self.default_display_block = v;
         }
@@ -155,24 +157,36 @@ impl Package {
     /// Loads the package at `root`. Returns diagnostics for every missing or
     /// malformed file; only an unreadable `root` is an error.
     pub fn load(root: &Path) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
-        let meta = std::fs::metadata(root).map_err(|e| EngineError::Io(root.display().to_string(), e))?;
+        let meta =
+            std::fs::metadata(root).map_err(|e| EngineError::Io(root.display().to_string(), e))?;
         if !meta.is_dir() {
             return Err(EngineError::NotAPackage(root.display().to_string()));
         }
         let mut files = BTreeMap::new();
         let mut diags = Vec::new();
         collect_text_files(root, root, &mut files, &mut diags);
-        let mut pkg = Package { root: root.to_path_buf(), app: AppConfig::default(), files };
+        let mut pkg = Package {
+            root: root.to_path_buf(),
+            app: AppConfig::default(),
+            files,
+        };
         pkg.app = pkg.parse_app_json(&mut diags);
         pkg.check_pages(&mut diags);
         Ok((Arc::new(pkg), diags))
     }
 
     /// Builds a package from in-memory files (tests, fixtures).
-    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> (Arc<Package>, Vec<Diagnostic>) {
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> (Arc<Package>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let files: BTreeMap<String, String> = files.into_iter().map(|(k, v)| (normalize(&k), v)).collect();
-        let mut pkg = Package { root: PathBuf::new(), app: AppConfig::default(), files };
+        let files: BTreeMap<String, String> =
+            files.into_iter().map(|(k, v)| (normalize(&k), v)).collect();
+        let mut pkg = Package {
+            root: PathBuf::new(),
+            app: AppConfig::default(),
+            files,
+        };
         pkg.app = pkg.parse_app_json(&mut diags);
         pkg.check_pages(&mut diags);
         (Arc::new(pkg), diags)
@@ -245,9 +259,14 @@ impl Package {
                 }
                 cfg.skyline.merge(obj.get("rendererOptions"));
                 if cfg.renderer == "skyline" {
-                    if let Some(style) = obj.get("navigationStyle").and_then(Value::as_str).filter(|s| *s != "custom") {
-                        let (line, col) =
-                            locate(text, &[JsonStep::Key("navigationStyle")]).map(|i| line_col_at(text, i)).unwrap_or((1, 1));
+                    if let Some(style) = obj
+                        .get("navigationStyle")
+                        .and_then(Value::as_str)
+                        .filter(|s| *s != "custom")
+                    {
+                        let (line, col) = locate(text, &[JsonStep::Key("navigationStyle")])
+                            .map(|i| line_col_at(text, i))
+                            .unwrap_or((1, 1));
                         diags.push(Diagnostic::warning(
                             &path,
                             line,
@@ -263,18 +282,31 @@ impl Package {
     }
 
     fn parse_app_json(&self, diags: &mut Vec<Diagnostic>) -> AppConfig {
-        let mut app = AppConfig { renderer: "webview".into(), component_framework: "exparser".into(), ..Default::default() };
+        let mut app = AppConfig {
+            renderer: "webview".into(),
+            component_framework: "exparser".into(),
+            ..Default::default()
+        };
         let Some(text) = self.read("app.json") else {
             diags.push(Diagnostic::error("app.json", 0, 0, "app.json is missing"));
             return app;
         };
-        let Some(value) = parse_json("app.json", text, diags) else { return app };
+        let Some(value) = parse_json("app.json", text, diags) else {
+            return app;
+        };
         let Value::Object(obj) = &value else {
-            diags.push(Diagnostic::error("app.json", 1, 1, "app.json must be a JSON object"));
+            diags.push(Diagnostic::error(
+                "app.json",
+                1,
+                1,
+                "app.json must be a JSON object",
+            ));
             return app;
         };
         let value_at = |path: &[JsonStep], message: &str| {
-            let (line, col) = locate(text, path).map(|i| line_col_at(text, i)).unwrap_or((1, 1));
+            let (line, col) = locate(text, path)
+                .map(|i| line_col_at(text, i))
+                .unwrap_or((1, 1));
             Diagnostic::error("app.json", line, col, message)
         };
         match obj.get("pages") {
@@ -289,11 +321,22 @@ impl Package {
                     }
                 }
                 if pages.is_empty() {
-                    diags.push(value_at(&[JsonStep::Key("pages")], "`pages` must name at least one page"));
+                    diags.push(value_at(
+                        &[JsonStep::Key("pages")],
+                        "`pages` must name at least one page",
+                    ));
                 }
             }
-            Some(_) => diags.push(value_at(&[JsonStep::Key("pages")], "`pages` must be an array of page paths")),
-            None => diags.push(Diagnostic::error("app.json", 1, 1, "app.json has no `pages`")),
+            Some(_) => diags.push(value_at(
+                &[JsonStep::Key("pages")],
+                "`pages` must be an array of page paths",
+            )),
+            None => diags.push(Diagnostic::error(
+                "app.json",
+                1,
+                1,
+                "app.json has no `pages`",
+            )),
         }
         let subs = obj.get("subpackages").or_else(|| obj.get("subPackages"));
         if let Some(Value::Array(subs)) = subs {
@@ -304,8 +347,15 @@ impl Package {
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(Value::as_str).map(normalize).collect())
                     .unwrap_or_default();
-                let independent = sp.get("independent").and_then(Value::as_bool).unwrap_or(false);
-                app.subpackages.push(Subpackage { root: normalize(root), pages, independent });
+                let independent = sp
+                    .get("independent")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                app.subpackages.push(Subpackage {
+                    root: normalize(root),
+                    pages,
+                    independent,
+                });
             }
         }
         if let Some(Value::Object(w)) = obj.get("window") {
@@ -336,14 +386,25 @@ impl Package {
         for route in self.routes() {
             for ext in ["wxml", "js"] {
                 let path = format!("{route}.{ext}");
-                if self.read(&path).is_none() && !(ext == "js" && self.read(&format!("{route}.ts")).is_some()) {
-                    let mut d = at_value("app.json", text, &route, &format!("page `{route}` has no {path}"));
-                    d.message = format!("page `{route}` is listed in app.json but {path} is missing");
+                if self.read(&path).is_none()
+                    && !(ext == "js" && self.read(&format!("{route}.ts")).is_some())
+                {
+                    let mut d = at_value(
+                        "app.json",
+                        text,
+                        &route,
+                        &format!("page `{route}` has no {path}"),
+                    );
+                    d.message =
+                        format!("page `{route}` is listed in app.json but {path} is missing");
                     diags.push(d);
                 }
             }
         }
-        if self.read("app.js").is_none() && self.read("app.ts").is_none() && self.read("app.json").is_some() {
+        if self.read("app.js").is_none()
+            && self.read("app.ts").is_none()
+            && self.read("app.json").is_some()
+        {
             diags.push(Diagnostic::error("app.js", 0, 0, "app.js is missing"));
         }
     }
@@ -363,7 +424,12 @@ pub fn parse_json(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option
                     }
                 }
             }
-            diags.push(Diagnostic::error(file, line, col, format!("invalid JSON: {e}")));
+            diags.push(Diagnostic::error(
+                file,
+                line,
+                col,
+                format!("invalid JSON: {e}"),
+            ));
             None
         }
     }
@@ -371,16 +437,30 @@ pub fn parse_json(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option
 
 /// The byte offset of a 1-based line and column (in characters).
 fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
-    let start = if line <= 1 { 0 } else { text.match_indices('\n').nth(line as usize - 2)?.0 + 1 };
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
     let rest = &text[start..];
     let skip = (col as usize).saturating_sub(1);
-    Some(start + rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len()))
+    Some(
+        start
+            + rest
+                .char_indices()
+                .nth(skip)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len()),
+    )
 }
 
 /// A diagnostic at the first occurrence of the string literal `"needle"`.
 fn at_value(file: &str, text: &str, needle: &str, message: &str) -> Diagnostic {
     let quoted = format!("\"{needle}\"");
-    let (line, col) = text.find(&quoted).map(|i| line_col_at(text, i)).unwrap_or((1, 1));
+    let (line, col) = text
+        .find(&quoted)
+        .map(|i| line_col_at(text, i))
+        .unwrap_or((1, 1));
     Diagnostic::error(file, line, col, message)
 }
 
@@ -412,8 +492,15 @@ pub fn resolve_relative(from_file: &str, target: &str) -> String {
     normalize(&format!("{dir}/{target}"))
 }
 
-fn collect_text_files(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+fn collect_text_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -426,18 +513,30 @@ fn collect_text_files(root: &Path, dir: &Path, out: &mut BTreeMap<String, String
             collect_text_files(root, &path, out, diags);
             continue;
         }
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if !TEXT_EXTENSIONS.contains(&ext) {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(s) => {
                     out.insert(rel, s);
                 }
                 Err(e) => {
-                    diags.push(Diagnostic::error(&rel, 0, 0, format!("not valid UTF-8: {e}")));
+                    diags.push(Diagnostic::error(
+                        &rel,
+                        0,
+                        0,
+                        format!("not valid UTF-8: {e}"),
+                    ));
                     out.insert(rel, String::from_utf8_lossy(e.as_bytes()).into_owned());
                 }
             },
@@ -457,12 +556,18 @@ mod tests {
     #[test]
     fn page_json_overrides_window() {
         let (p, d) = pkg(&[
-            ("app.json", r##"{"pages":["pages/a/a"],"window":{"navigationBarTitleText":"App","backgroundColor":"#eee"},
-              "rendererOptions":{"skyline":{"defaultDisplayBlock":true}}}"##),
+            (
+                "app.json",
+                r##"{"pages":["pages/a/a"],"window":{"navigationBarTitleText":"App","backgroundColor":"#eee"},
+              "rendererOptions":{"skyline":{"defaultDisplayBlock":true}}}"##,
+            ),
             ("app.js", "App({})"),
             ("pages/a/a.wxml", "<view/>"),
             ("pages/a/a.js", "Page({})"),
-            ("pages/a/a.json", r#"{"navigationBarTitleText":"A","rendererOptions":{"skyline":{"defaultContentBox":true}}}"#),
+            (
+                "pages/a/a.json",
+                r#"{"navigationBarTitleText":"A","rendererOptions":{"skyline":{"defaultContentBox":true}}}"#,
+            ),
         ]);
         assert!(d.is_empty(), "{d:?}");
         let (cfg, d) = p.page_config("pages/a/a");
@@ -482,14 +587,24 @@ mod tests {
 
     #[test]
     fn missing_page_file_is_reported_at_its_entry() {
-        let (_, d) = pkg(&[("app.json", "{\n\"pages\": [\n  \"pages/x/x\"\n]}"), ("app.js", "App({})")]);
-        assert!(d.iter().any(|d| d.message.contains("pages/x/x.wxml") && d.line == 3 && d.column == 3), "{d:?}");
+        let (_, d) = pkg(&[
+            ("app.json", "{\n\"pages\": [\n  \"pages/x/x\"\n]}"),
+            ("app.js", "App({})"),
+        ]);
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("pages/x/x.wxml") && d.line == 3 && d.column == 3),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn paths_normalise() {
         assert_eq!(normalize("/a/./b//c"), "a/b/c");
-        assert_eq!(resolve_relative("pages/a/a.wxss", "../../common.wxss"), "common.wxss");
+        assert_eq!(
+            resolve_relative("pages/a/a.wxss", "../../common.wxss"),
+            "common.wxss"
+        );
         assert_eq!(resolve_relative("pages/a/a.wxss", "/x.wxss"), "x.wxss");
     }
 }

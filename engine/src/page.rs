@@ -21,7 +21,13 @@ pub struct PageView {
 
 impl PageView {
     /// Creates the page and loads its style sheets (app.wxss + page wxss).
-    pub fn new(package: &Package, id: PageId, route: &str, viewport: Viewport, dark_mode: bool) -> (PageView, Vec<Diagnostic>) {
+    pub fn new(
+        package: &Package,
+        id: PageId,
+        route: &str,
+        viewport: Viewport,
+        dark_mode: bool,
+    ) -> (PageView, Vec<Diagnostic>) {
         let (config, mut diags) = package.page_config(route);
         let options = StyleOptions {
             viewport,
@@ -32,14 +38,29 @@ impl PageView {
         let read = |path: &str| package.read(path).map(str::to_owned);
         let (sheets, style_diags) = StyleSheets::load(route, &read, options);
         diags.extend(style_diags.into_iter().map(|d| Diagnostic {
-            severity: if d.is_error { crate::Severity::Error } else { crate::Severity::Warning },
+            severity: if d.is_error {
+                crate::Severity::Error
+            } else {
+                crate::Severity::Warning
+            },
             file: d.file,
             line: d.line,
             column: d.column,
             message: d.message,
         }));
-        let files = PageFiles { wxml: format!("{route}.wxml"), wxss: format!("{route}.wxss") };
-        let page = PageView { id, route: route.to_owned(), config, tree: PageTree::new(), sheets, files, ready: false };
+        let files = PageFiles {
+            wxml: format!("{route}.wxml"),
+            wxss: format!("{route}.wxss"),
+        };
+        let page = PageView {
+            id,
+            route: route.to_owned(),
+            config,
+            tree: PageTree::new(),
+            sheets,
+            files,
+            ready: false,
+        };
         (page, diags)
     }
 }

@@ -35,10 +35,18 @@ pub enum ToRender {
 #[derive(Clone, Debug)]
 pub enum ToLogic {
     /// Launch the app at `route` (with its query string, e.g. `id=3`).
-    Launch { route: String, query: String },
+    Launch {
+        route: String,
+        query: String,
+    },
     /// The window size changed (rpx follows the width).
     Resize(Viewport),
     /// A UI event for a node's handler (issue 3 fills the event object).
-    Event { page: PageId, node: crate::ops::NodeId, name: String, detail: Value },
+    Event {
+        page: PageId,
+        node: crate::ops::NodeId,
+        name: String,
+        detail: Value,
+    },
     Shutdown,
 }

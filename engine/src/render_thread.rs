@@ -4,9 +4,9 @@
 //! whatever state it has.
 
 use crate::diagnostics::Diagnostic;
+use crate::package::Package;
 use crate::protocol::{ToLogic, ToRender};
 use crate::stage::{FrameStats, Stage};
-use crate::package::Package;
 use crate::EngineError;
 use cirrus_layout::Viewport;
 use cirrus_render::{DisplayList, Renderer};
@@ -36,7 +36,11 @@ pub enum HostCommand {
     Resize(Viewport),
     /// Capture a frame once the app has settled and `not_before` has passed;
     /// at `deadline`, capture whatever is there.
-    Capture { not_before: Instant, deadline: Instant, reply: Sender<Result<Capture, EngineError>> },
+    Capture {
+        not_before: Instant,
+        deadline: Instant,
+        reply: Sender<Result<Capture, EngineError>>,
+    },
     /// The window's contents were lost (exposed, restored): draw again.
     Redraw,
     /// Stop the thread (after telling the logic thread to stop).
@@ -71,21 +75,31 @@ impl RenderThread {
         let handle = std::thread::Builder::new()
             .name("render".into())
             .spawn(move || {
-                let mut worker = Worker::new(package, viewport, target, from_logic, to_logic, command_rx);
+                let mut worker =
+                    Worker::new(package, viewport, target, from_logic, to_logic, command_rx);
                 worker.run();
             })
             .map_err(|e| EngineError::Io("render thread".into(), e))?;
-        Ok(RenderThread { commands, handle: Some(handle) })
+        Ok(RenderThread {
+            commands,
+            handle: Some(handle),
+        })
     }
 
     pub fn send(&self, command: HostCommand) -> Result<(), EngineError> {
-        self.commands.send(command).map_err(|_| EngineError::RenderThreadGone)
+        self.commands
+            .send(command)
+            .map_err(|_| EngineError::RenderThreadGone)
     }
 
     /// Blocks the calling (host) thread until a capture is ready.
     pub fn capture(&self, not_before: Instant, deadline: Instant) -> Result<Capture, EngineError> {
         let (reply, rx) = channel::bounded(1);
-        self.send(HostCommand::Capture { not_before, deadline, reply })?;
+        self.send(HostCommand::Capture {
+            not_before,
+            deadline,
+            reply,
+        })?;
         rx.recv().map_err(|_| EngineError::RenderThreadGone)?
     }
 
@@ -206,9 +220,15 @@ impl Worker {
                 let _ = self.to_logic.send(ToLogic::Resize(viewport));
                 self.dirty = true;
             }
-            HostCommand::Capture { not_before, deadline, reply } => {
-                self.captures.push(PendingCapture { not_before, deadline, reply })
-            }
+            HostCommand::Capture {
+                not_before,
+                deadline,
+                reply,
+            } => self.captures.push(PendingCapture {
+                not_before,
+                deadline,
+                reply,
+            }),
             HostCommand::Redraw => self.dirty = true,
             HostCommand::Shutdown => {}
         }
@@ -224,7 +244,9 @@ impl Worker {
     }
 
     fn upload_images(&mut self) {
-        let Some(renderer) = self.renderer.as_mut() else { return };
+        let Some(renderer) = self.renderer.as_mut() else {
+            return;
+        };
         for img in self.stage.images().loaded() {
             if self.uploaded.insert(img.key) {
                 renderer.register_image(img.key, &img.pixels);
@@ -236,7 +258,9 @@ impl Worker {
         self.build_frame();
         self.upload_images();
         let clear = self.stage.background();
-        if let (FrameTarget::Surface(surface), Some(renderer)) = (&mut self.target, self.renderer.as_mut()) {
+        if let (FrameTarget::Surface(surface), Some(renderer)) =
+            (&mut self.target, self.renderer.as_mut())
+        {
             let fonts = self.stage.text_system().font_system();
             if let Err(e) = surface.present(renderer, &self.list, fonts, clear) {
                 eprintln!("cirrus: frame not presented: {e}");
@@ -251,8 +275,10 @@ impl Worker {
         }
         let now = Instant::now();
         let settled = self.stage.is_settled();
-        let (due, waiting): (Vec<_>, Vec<_>) =
-            self.captures.drain(..).partition(|c| (settled && now >= c.not_before) || now >= c.deadline);
+        let (due, waiting): (Vec<_>, Vec<_>) = self
+            .captures
+            .drain(..)
+            .partition(|c| (settled && now >= c.not_before) || now >= c.deadline);
         self.captures = waiting;
         for c in due {
             let result = self.capture(settled);
@@ -262,7 +288,8 @@ impl Worker {
 
     fn capture(&mut self, settled: bool) -> Result<Capture, EngineError> {
         if self.renderer.is_none() {
-            self.renderer = Some(Renderer::new_headless().map_err(|e| EngineError::NoAdapter(e.to_string()))?);
+            self.renderer =
+                Some(Renderer::new_headless().map_err(|e| EngineError::NoAdapter(e.to_string()))?);
         }
         self.build_frame();
         self.upload_images();

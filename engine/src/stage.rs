@@ -112,7 +112,8 @@ impl Stage {
         match message {
             ToRender::PushPage { page, route } => {
                 self.logic_idle = false;
-                let (view, diags) = PageView::new(&self.package, page, &route, self.viewport, self.dark_mode);
+                let (view, diags) =
+                    PageView::new(&self.package, page, &route, self.viewport, self.dark_mode);
                 self.report_all(diags);
                 self.pages.push(view);
                 self.needs_layout = true;
@@ -120,14 +121,24 @@ impl Stage {
             ToRender::Ops(batch) => {
                 self.logic_idle = false;
                 let Some(page) = self.pages.iter_mut().find(|p| p.id == batch.page) else {
-                    self.report(Diagnostic::warning("", 0, 0, format!("op batch for unknown page {:?}", batch.page)));
+                    self.report(Diagnostic::warning(
+                        "",
+                        0,
+                        0,
+                        format!("op batch for unknown page {:?}", batch.page),
+                    ));
                     return;
                 };
                 let mut problems = Vec::new();
                 for op in batch.ops {
                     self.last_frame.ops_applied += 1;
                     if let Err(e) = page.tree.apply(op) {
-                        problems.push(Diagnostic::warning(page.files.wxml.clone(), 0, 0, format!("op skipped: {e}")));
+                        problems.push(Diagnostic::warning(
+                            page.files.wxml.clone(),
+                            0,
+                            0,
+                            format!("op skipped: {e}"),
+                        ));
                     }
                 }
                 self.needs_layout = true;
@@ -170,7 +181,8 @@ impl Stage {
         let package = self.package.clone();
         for page in &mut self.pages {
             // Style sheets resolve rpx at load, so they are reloaded.
-            let (mut view, _) = PageView::new(&package, page.id, &page.route, viewport, self.dark_mode);
+            let (mut view, _) =
+                PageView::new(&package, page.id, &page.route, viewport, self.dark_mode);
             std::mem::swap(&mut view.tree, &mut page.tree);
             view.ready = page.ready;
             *page = view;
@@ -181,19 +193,32 @@ impl Stage {
 
     /// Style and layout of the top page, where dirty.
     pub fn update(&mut self) -> FrameStats {
-        let mut stats = FrameStats { ops_applied: std::mem::take(&mut self.last_frame.ops_applied), ..Default::default() };
+        let mut stats = FrameStats {
+            ops_applied: std::mem::take(&mut self.last_frame.ops_applied),
+            ..Default::default()
+        };
         let viewport = self.viewport;
         let Some(page) = self.pages.last_mut() else {
             self.last_frame = stats;
             return stats;
         };
-        let mut pass = StylePass { package: &self.package, images: &mut self.images, viewport, stats: StyleStats::default() };
+        let mut pass = StylePass {
+            package: &self.package,
+            images: &mut self.images,
+            viewport,
+            stats: StyleStats::default(),
+        };
         let restyled = pass.run(page);
         stats.style = pass.stats;
         let image_diags = self.images.take_diagnostics();
         let page = self.pages.last_mut().expect("checked above");
         if restyled || self.needs_layout {
-            cirrus_layout::tree::compute_layout(&mut page.tree, taffy::NodeId::from(0u64), viewport, &mut self.text);
+            cirrus_layout::tree::compute_layout(
+                &mut page.tree,
+                taffy::NodeId::from(0u64),
+                viewport,
+                &mut self.text,
+            );
             stats.layout_ran = true;
             self.needs_layout = false;
         }
@@ -207,8 +232,15 @@ impl Stage {
         list.clear();
         let dpr = self.viewport.dpr;
         if let Some(page) = self.pages.last() {
-            let mut painter =
-                Painter::new(list, &page.tree, &mut self.text, &mut self.images, &self.package, &page.files, dpr);
+            let mut painter = Painter::new(
+                list,
+                &page.tree,
+                &mut self.text,
+                &mut self.images,
+                &self.package,
+                &page.files,
+                dpr,
+            );
             painter.paint_page((0.0, 0.0));
         }
         if !self.errors.is_empty() {
@@ -218,7 +250,11 @@ impl Stage {
 
     /// The page background (`window.backgroundColor`), the clear colour.
     pub fn background(&self) -> cirrus_layout::style::Color {
-        let css = self.pages.last().map(|p| p.config.window.background_color.as_str()).unwrap_or("#ffffff");
+        let css = self
+            .pages
+            .last()
+            .map(|p| p.config.window.background_color.as_str())
+            .unwrap_or("#ffffff");
         parse_hex_color(css).unwrap_or(cirrus_layout::style::Color::WHITE)
     }
 
@@ -229,7 +265,17 @@ impl Stage {
         let root = self
             .pages
             .last()
-            .map(|p| node_json(&p.tree, NodeId::ROOT, (0.0, 0.0), &mut JsonContext { text, paragraph: None }))
+            .map(|p| {
+                node_json(
+                    &p.tree,
+                    NodeId::ROOT,
+                    (0.0, 0.0),
+                    &mut JsonContext {
+                        text,
+                        paragraph: None,
+                    },
+                )
+            })
             .unwrap_or(Value::Null);
         json!({
             "viewport": { "width": self.viewport.width.0, "height": self.viewport.height.0 },
@@ -252,12 +298,18 @@ fn mark_all_restyle(tree: &mut PageTree) {
 struct JsonContext<'t> {
     text: &'t mut TextSystem,
     /// (root's span nodes, shaped paragraph, content-box origin)
-    paragraph: Option<(Vec<NodeId>, Arc<cirrus_layout::text::ShapedParagraph>, (f32, f32))>,
+    paragraph: Option<(
+        Vec<NodeId>,
+        Arc<cirrus_layout::text::ShapedParagraph>,
+        (f32, f32),
+    )>,
 }
 
 /// One node of the layout file; `origin` is the parent's border-box corner.
 fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonContext) -> Value {
-    let Some(node) = tree.get(id) else { return Value::Null };
+    let Some(node) = tree.get(id) else {
+        return Value::Null;
+    };
     let layout = node.layout.layout();
     let (x, y, width, height) = match &cx.paragraph {
         // A span inside a paragraph: the union of its inline fragments.
@@ -283,11 +335,21 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
             }
         }
         None => {
-            let base = if node.style.position == cirrus_layout::style::Position::Fixed { (0.0, 0.0) } else { origin };
-            (base.0 + layout.location.x, base.1 + layout.location.y, layout.size.width, layout.size.height)
+            let base = if node.style.position == cirrus_layout::style::Position::Fixed {
+                (0.0, 0.0)
+            } else {
+                origin
+            };
+            (
+                base.0 + layout.location.x,
+                base.1 + layout.location.y,
+                layout.size.width,
+                layout.size.height,
+            )
         }
     };
-    let entering_paragraph = cx.paragraph.is_none() && node.is_element() && node.layout.paragraph.is_some();
+    let entering_paragraph =
+        cx.paragraph.is_none() && node.is_element() && node.layout.paragraph.is_some();
     if entering_paragraph {
         let p = node.layout.paragraph.as_ref().expect("checked");
         let content = (
@@ -350,17 +412,30 @@ pub fn parse_hex_color(s: &str) -> Option<cirrus_layout::style::Color> {
         8 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, v(6, 2)?),
         _ => return None,
     };
-    Some(cirrus_layout::style::Color::rgba8(r, g, b, a as f32 / 255.0))
+    Some(cirrus_layout::style::Color::rgba8(
+        r,
+        g,
+        b,
+        a as f32 / 255.0,
+    ))
 }
 
 impl cirrus_layout::tree::LayoutHost for PageTree {
     fn layout_children(&self, node: taffy::NodeId) -> &[taffy::NodeId] {
-        self.get(NodeId(u64::from(node) as u32)).map(|n| n.layout_children.as_slice()).unwrap_or(&[])
+        self.get(NodeId(u64::from(node) as u32))
+            .map(|n| n.layout_children.as_slice())
+            .unwrap_or(&[])
     }
     fn layout_box(&self, node: taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
-        &self.get(NodeId(u64::from(node) as u32)).expect("layout visits live nodes").layout
+        &self
+            .get(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
     }
     fn layout_box_mut(&mut self, node: taffy::NodeId) -> &mut cirrus_layout::tree::LayoutBox {
-        &mut self.get_mut(NodeId(u64::from(node) as u32)).expect("layout visits live nodes").layout
+        &mut self
+            .get_mut(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
     }
 }

@@ -13,7 +13,9 @@ pub struct ElementRef<'a> {
 
 impl<'a> ElementRef<'a> {
     fn node(&self) -> &'a crate::tree::Node {
-        self.tree.get(self.id).expect("an ElementRef points at a live node")
+        self.tree
+            .get(self.id)
+            .expect("an ElementRef points at a live node")
     }
 
     /// The nearest element sibling before or after this node. Uses the
@@ -33,7 +35,10 @@ impl<'a> ElementRef<'a> {
         } else {
             parent.children[..pos].iter().rev().find(|c| is_element(c))
         };
-        found.map(|&id| ElementRef { tree: self.tree, id })
+        found.map(|&id| ElementRef {
+            tree: self.tree,
+            id,
+        })
     }
 }
 
@@ -65,7 +70,10 @@ impl cirrus_style::StyleElement for ElementRef<'_> {
 
     fn parent_element(&self) -> Option<Self> {
         let parent = self.node().parent?;
-        Some(ElementRef { tree: self.tree, id: parent })
+        Some(ElementRef {
+            tree: self.tree,
+            id: parent,
+        })
     }
 
     fn previous_sibling_element(&self) -> Option<Self> {
@@ -85,12 +93,19 @@ impl cirrus_style::StyleElement for ElementRef<'_> {
     }
 
     fn elements_after(&self) -> usize {
-        let Some(parent) = self.node().parent.and_then(|p| self.tree.get(p)) else { return 0 };
+        let Some(parent) = self.node().parent.and_then(|p| self.tree.get(p)) else {
+            return 0;
+        };
         let last_element = parent
             .children
             .iter()
             .rev()
-            .find_map(|&c| self.tree.get(c).filter(|n| n.is_element()).map(|n| n.element_index))
+            .find_map(|&c| {
+                self.tree
+                    .get(c)
+                    .filter(|n| n.is_element())
+                    .map(|n| n.element_index)
+            })
             .unwrap_or(0);
         last_element.saturating_sub(self.node().element_index) as usize
     }

@@ -39,13 +39,27 @@ pub struct StylePass<'a> {
 impl StylePass<'_> {
     /// Restyles the page where needed. Returns whether anything changed.
     pub fn run(&mut self, page: &mut PageView) -> bool {
-        let PageView { tree, sheets, files, .. } = page;
+        let PageView {
+            tree,
+            sheets,
+            files,
+            ..
+        } = page;
         if !tree.changed {
             return false;
         }
         let before = self.stats;
         let mut fixed = Vec::new();
-        self.visit(tree, sheets, &files.wxml, NodeId::ROOT, None, false, false, &mut fixed);
+        self.visit(
+            tree,
+            sheets,
+            &files.wxml,
+            NodeId::ROOT,
+            None,
+            false,
+            false,
+            &mut fixed,
+        );
         if self.stats != before || tree.changed {
             // Fixed boxes are laid out against the page, whatever their parent.
             let root_children = layout_children_of(tree, NodeId::ROOT, &fixed);
@@ -79,7 +93,9 @@ impl StylePass<'_> {
         if let Some(parent) = tree.get(id).and_then(|n| n.parent) {
             tree.reindex_children(parent);
         }
-        let Some(node) = tree.get(id) else { return false };
+        let Some(node) = tree.get(id) else {
+            return false;
+        };
         let whole_subtree = node.restyle;
         let recompute = force || whole_subtree || node.restyle_self || sibling_pass;
         let restyle_children = node.restyle_children;
@@ -87,7 +103,8 @@ impl StylePass<'_> {
         if recompute {
             let style = match &node.kind {
                 NodeKind::Element { tag } => {
-                    let mut s = sheets.compute(&crate::style_element::ElementRef { tree, id }, parent_style);
+                    let mut s = sheets
+                        .compute(&crate::style_element::ElementRef { tree, id }, parent_style);
                     self.apply_element_defaults(tree, id, tag, &mut s, wxml);
                     s
                 }
@@ -114,8 +131,16 @@ impl StylePass<'_> {
         let force_children = force || whole_subtree || (recompute && changed);
         let mut subtree_changed = false;
         for child in &children {
-            subtree_changed |=
-                self.visit(tree, sheets, wxml, *child, Some(&style), force_children, restyle_children, fixed);
+            subtree_changed |= self.visit(
+                tree,
+                sheets,
+                wxml,
+                *child,
+                Some(&style),
+                force_children,
+                restyle_children,
+                fixed,
+            );
         }
         if recompute && tree.get(id).is_some_and(|n| n.is_element()) {
             changed |= self.update_pseudo_boxes(tree, sheets, id);
@@ -128,7 +153,12 @@ impl StylePass<'_> {
 
     /// Creates, restyles or drops the `::before`/`::after` boxes of an
     /// element. Returns whether any changed.
-    fn update_pseudo_boxes(&mut self, tree: &mut PageTree, sheets: &StyleSheets, id: NodeId) -> bool {
+    fn update_pseudo_boxes(
+        &mut self,
+        tree: &mut PageTree,
+        sheets: &StyleSheets,
+        id: NodeId,
+    ) -> bool {
         if is_inside_paragraph(tree, id) || tree.get(id).and_then(|n| n.tag()) == Some("text") {
             // Inline generated content of text is not supported yet.
             return false;
@@ -136,7 +166,11 @@ impl StylePass<'_> {
         let mut changed = false;
         for (which, pseudo) in [(0, Pseudo::Before), (1, Pseudo::After)] {
             let element_style = tree.get(id).map(|n| n.style.clone()).unwrap_or_default();
-            let computed = sheets.compute_pseudo(&crate::style_element::ElementRef { tree, id }, &element_style, pseudo);
+            let computed = sheets.compute_pseudo(
+                &crate::style_element::ElementRef { tree, id },
+                &element_style,
+                pseudo,
+            );
             let Some((style, content)) = computed else {
                 if tree.get(id).is_some_and(|n| n.pseudo[which].is_some()) {
                     tree.remove_pseudo(id, which);
@@ -147,8 +181,13 @@ impl StylePass<'_> {
             let pid = tree.ensure_pseudo(id, which);
             let paragraph = (!content.is_empty()).then(|| Paragraph::plain(&style, content));
             let taffy_style = cirrus_layout::taffy_style::to_taffy(&style);
-            let Some(node) = tree.get_mut(pid) else { continue };
-            if node.style != style || node.layout.paragraph != paragraph || node.layout.style != taffy_style {
+            let Some(node) = tree.get_mut(pid) else {
+                continue;
+            };
+            if node.style != style
+                || node.layout.paragraph != paragraph
+                || node.layout.style != taffy_style
+            {
                 node.style = style;
                 node.layout.paragraph = paragraph;
                 node.layout.set_style(taffy_style);
@@ -163,7 +202,14 @@ impl StylePass<'_> {
 
     /// `hidden`, and the intrinsic sizing of `<image>` (default 320x240;
     /// widthFix/heightFix keep the picture's aspect ratio).
-    fn apply_element_defaults(&mut self, tree: &PageTree, id: NodeId, tag: &str, s: &mut ComputedStyle, wxml: &str) {
+    fn apply_element_defaults(
+        &mut self,
+        tree: &PageTree,
+        id: NodeId,
+        tag: &str,
+        s: &mut ComputedStyle,
+        wxml: &str,
+    ) {
         let Some(node) = tree.get(id) else { return };
         if node.attrs.hidden {
             s.display = Display::None;
@@ -214,14 +260,19 @@ impl StylePass<'_> {
     fn update_layout_box(&mut self, tree: &mut PageTree, id: NodeId, content_changed: bool) {
         let Some(node) = tree.get(id) else { return };
         let in_paragraph = is_inside_paragraph(tree, id);
-        let is_paragraph_root = !in_paragraph && (node.tag() == Some("text") || matches!(node.kind, NodeKind::Text { .. }));
+        let is_paragraph_root = !in_paragraph
+            && (node.tag() == Some("text") || matches!(node.kind, NodeKind::Text { .. }));
         let (paragraph, span_nodes) = if is_paragraph_root && content_changed {
             let (p, nodes) = build_paragraph(tree, id);
             (Some(p), nodes)
         } else {
             (None, Vec::new())
         };
-        let children = if is_paragraph_root || in_paragraph { Vec::new() } else { layout_children_of(tree, id, &[]) };
+        let children = if is_paragraph_root || in_paragraph {
+            Vec::new()
+        } else {
+            layout_children_of(tree, id, &[])
+        };
         let mut taffy_style = cirrus_layout::taffy_style::to_taffy(&node.style);
         if in_paragraph {
             // Spans are not boxes of their own.
@@ -270,10 +321,15 @@ fn is_inside_paragraph(tree: &PageTree, id: NodeId) -> bool {
 /// The children taffy sees: in `order` order, fixed boxes excluded (they
 /// are children of the page), plus `extra` for the page itself.
 fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taffy::NodeId> {
-    let Some(node) = tree.get(id) else { return Vec::new() };
+    let Some(node) = tree.get(id) else {
+        return Vec::new();
+    };
     // ::before, the document children, ::after, then (for the page) the
     // fixed boxes of the whole tree.
-    let in_flow = node.children.iter().copied().filter(|&c| tree.get(c).is_some_and(|n| n.style.position != Position::Fixed));
+    let in_flow = node.children.iter().copied().filter(|&c| {
+        tree.get(c)
+            .is_some_and(|n| n.style.position != Position::Fixed)
+    });
     let mut ordered: Vec<(i32, NodeId)> = node.pseudo[0]
         .into_iter()
         .chain(in_flow)
@@ -283,7 +339,10 @@ fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taff
         .collect();
     // Stable: equal `order` keeps document order.
     ordered.sort_by_key(|(order, _)| *order);
-    ordered.into_iter().map(|(_, c)| taffy::NodeId::from(c.0 as u64)).collect()
+    ordered
+        .into_iter()
+        .map(|(_, c)| taffy::NodeId::from(c.0 as u64))
+        .collect()
 }
 
 /// A text run inherits the text properties of its parent element.
@@ -320,7 +379,9 @@ fn build_paragraph(tree: &PageTree, root: NodeId) -> (Paragraph, Vec<NodeId>) {
     let mut nodes = Vec::new();
     for id in tree.descendants(root) {
         let Some(node) = tree.get(id) else { continue };
-        let NodeKind::Text { text } = &node.kind else { continue };
+        let NodeKind::Text { text } = &node.kind else {
+            continue;
+        };
         if text.is_empty() {
             continue;
         }
@@ -344,7 +405,10 @@ fn build_paragraph(tree: &PageTree, root: NodeId) -> (Paragraph, Vec<NodeId>) {
         if hidden {
             continue;
         }
-        spans.push(TextSpan { text: text.clone(), style: TextStyle::from_computed(&node.style) });
+        spans.push(TextSpan {
+            text: text.clone(),
+            style: TextStyle::from_computed(&node.style),
+        });
         nodes.push(id);
     }
     let root_style = &tree.get(root).expect("paragraph root exists").style;

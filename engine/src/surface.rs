@@ -18,8 +18,18 @@ pub struct SurfaceTarget {
 
 impl SurfaceTarget {
     /// `size` is the surface's physical size.
-    pub fn new(instance: wgpu::Instance, surface: wgpu::Surface<'static>, size: (u32, u32)) -> SurfaceTarget {
-        SurfaceTarget { instance, surface, config: None, size, frames: Default::default() }
+    pub fn new(
+        instance: wgpu::Instance,
+        surface: wgpu::Surface<'static>,
+        size: (u32, u32),
+    ) -> SurfaceTarget {
+        SurfaceTarget {
+            instance,
+            surface,
+            config: None,
+            size,
+            frames: Default::default(),
+        }
     }
 
     /// A renderer on an adapter that can present to this surface.
@@ -63,7 +73,11 @@ impl SurfaceTarget {
             height: self.size.1.max(1),
             present_mode: wgpu::PresentMode::AutoVsync,
             desired_maximum_frame_latency: 2,
-            alpha_mode: caps.alpha_modes.first().copied().unwrap_or(wgpu::CompositeAlphaMode::Auto),
+            alpha_mode: caps
+                .alpha_modes
+                .first()
+                .copied()
+                .unwrap_or(wgpu::CompositeAlphaMode::Auto),
             view_formats: vec![],
         };
         self.surface.configure(renderer.device(), &config);
@@ -88,12 +102,23 @@ impl SurfaceTarget {
             }
             Err(e) => return Err(crate::EngineError::Gpu(e.to_string())),
         };
-        let view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let view = frame
+            .texture
+            .create_view(&wgpu::TextureViewDescriptor::default());
         renderer
-            .render_to_view(list, fonts, &view, config.format, config.width, config.height, clear)
+            .render_to_view(
+                list,
+                fonts,
+                &view,
+                config.format,
+                config.width,
+                config.height,
+                clear,
+            )
             .map_err(|e| crate::EngineError::Gpu(e.to_string()))?;
         frame.present();
-        self.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.frames
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 }

@@ -155,8 +155,15 @@ pub struct PageTree {
 impl PageTree {
     /// A tree holding only the page element (`NodeId::ROOT`, tag `page`).
     pub fn new() -> Self {
-        let mut tree = PageTree { nodes: Vec::new(), pseudo_nodes: Vec::new(), changed: true };
-        tree.put(NodeId::ROOT, Node::new(NodeKind::Element { tag: "page".into() }));
+        let mut tree = PageTree {
+            nodes: Vec::new(),
+            pseudo_nodes: Vec::new(),
+            changed: true,
+        };
+        tree.put(
+            NodeId::ROOT,
+            Node::new(NodeKind::Element { tag: "page".into() }),
+        );
         tree
     }
 
@@ -170,14 +177,20 @@ impl PageTree {
 
     pub fn get(&self, id: NodeId) -> Option<&Node> {
         if id.0 >= PSEUDO_ID_BASE {
-            return self.pseudo_nodes.get((id.0 - PSEUDO_ID_BASE) as usize).and_then(Option::as_ref);
+            return self
+                .pseudo_nodes
+                .get((id.0 - PSEUDO_ID_BASE) as usize)
+                .and_then(Option::as_ref);
         }
         self.nodes.get(id.0 as usize).and_then(Option::as_ref)
     }
 
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
         if id.0 >= PSEUDO_ID_BASE {
-            return self.pseudo_nodes.get_mut((id.0 - PSEUDO_ID_BASE) as usize).and_then(Option::as_mut);
+            return self
+                .pseudo_nodes
+                .get_mut((id.0 - PSEUDO_ID_BASE) as usize)
+                .and_then(Option::as_mut);
         }
         self.nodes.get_mut(id.0 as usize).and_then(Option::as_mut)
     }
@@ -188,7 +201,11 @@ impl PageTree {
         if let Some(id) = self.get(owner).and_then(|n| n.pseudo[which]) {
             return id;
         }
-        let slot = self.pseudo_nodes.iter().position(Option::is_none).unwrap_or(self.pseudo_nodes.len());
+        let slot = self
+            .pseudo_nodes
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(self.pseudo_nodes.len());
         let id = NodeId(PSEUDO_ID_BASE + slot as u32);
         let tag = if which == 0 { "::before" } else { "::after" };
         let mut node = Node::new(NodeKind::Element { tag: tag.into() });
@@ -207,14 +224,17 @@ impl PageTree {
 
     /// Drops `owner`'s generated box `which`, if any.
     pub fn remove_pseudo(&mut self, owner: NodeId, which: usize) {
-        let Some(id) = self.get_mut(owner).and_then(|n| n.pseudo[which].take()) else { return };
+        let Some(id) = self.get_mut(owner).and_then(|n| n.pseudo[which].take()) else {
+            return;
+        };
         if let Some(slot) = self.pseudo_nodes.get_mut((id.0 - PSEUDO_ID_BASE) as usize) {
             *slot = None;
         }
     }
 
     pub fn root(&self) -> &Node {
-        self.get(NodeId::ROOT).expect("the page root is never removed")
+        self.get(NodeId::ROOT)
+            .expect("the page root is never removed")
     }
 
     /// Number of live nodes (generated boxes not counted).
@@ -232,7 +252,11 @@ impl PageTree {
         match op {
             Op::CreateElement { id, tag } => self.create(id, NodeKind::Element { tag }),
             Op::CreateText { id, text } => self.create(id, NodeKind::Text { text }),
-            Op::Insert { parent, child, before } => self.insert(parent, child, before),
+            Op::Insert {
+                parent,
+                child,
+                before,
+            } => self.insert(parent, child, before),
             Op::Remove { id } => self.remove(id),
             Op::SetAttribute { id, name, value } => self.set_attribute(id, name, Some(value)),
             Op::RemoveAttribute { id, name } => self.set_attribute(id, name, None),
@@ -253,7 +277,12 @@ impl PageTree {
         Ok(())
     }
 
-    fn insert(&mut self, parent: NodeId, child: NodeId, before: Option<NodeId>) -> Result<(), TreeError> {
+    fn insert(
+        &mut self,
+        parent: NodeId,
+        child: NodeId,
+        before: Option<NodeId>,
+    ) -> Result<(), TreeError> {
         if self.get(parent).is_none() {
             return Err(TreeError::NoSuchNode(parent));
         }
@@ -278,7 +307,11 @@ impl PageTree {
         self.detach(child);
         let p = self.get_mut(parent).ok_or(TreeError::NoSuchNode(parent))?;
         let index = match before {
-            Some(b) => p.children.iter().position(|&c| c == b).unwrap_or(p.children.len()),
+            Some(b) => p
+                .children
+                .iter()
+                .position(|&c| c == b)
+                .unwrap_or(p.children.len()),
             None => p.children.len(),
         };
         p.children.insert(index, child);
@@ -292,7 +325,9 @@ impl PageTree {
 
     /// Unlinks a node from its parent, keeping its subtree.
     fn detach(&mut self, id: NodeId) {
-        let Some(parent) = self.get(id).and_then(|n| n.parent) else { return };
+        let Some(parent) = self.get(id).and_then(|n| n.parent) else {
+            return;
+        };
         if let Some(p) = self.get_mut(parent) {
             p.children.retain(|&c| c != id);
         }
@@ -322,7 +357,12 @@ impl PageTree {
         Ok(())
     }
 
-    fn set_attribute(&mut self, id: NodeId, name: String, value: Option<Value>) -> Result<(), TreeError> {
+    fn set_attribute(
+        &mut self,
+        id: NodeId,
+        name: String,
+        value: Option<Value>,
+    ) -> Result<(), TreeError> {
         let node = self.get_mut(id).ok_or(TreeError::NoSuchNode(id))?;
         let as_string = |v: &Option<Value>| match v {
             None | Some(Value::Null) => String::new(),
@@ -332,7 +372,12 @@ impl PageTree {
         let selectors_see_it = matches!(name.as_str(), "id" | "class");
         match name.as_str() {
             "id" => node.attrs.id = as_string(&value),
-            "class" => node.attrs.classes = as_string(&value).split_whitespace().map(str::to_owned).collect(),
+            "class" => {
+                node.attrs.classes = as_string(&value)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect()
+            }
             "style" => node.attrs.style = as_string(&value),
             "hidden" => node.attrs.hidden = value.as_ref().map(truthy).unwrap_or(false),
             _ => {
@@ -373,7 +418,9 @@ impl PageTree {
     /// during selector matching are O(1). Done once per frame per parent
     /// (lazily, not per op: building a list of n items stays O(n)).
     pub fn reindex_children(&mut self, parent: NodeId) {
-        let Some(p) = self.get_mut(parent) else { return };
+        let Some(p) = self.get_mut(parent) else {
+            return;
+        };
         if !std::mem::take(&mut p.children_moved) {
             return;
         }
@@ -448,16 +495,30 @@ mod tests {
     use serde_json::json;
 
     fn el(id: u32, tag: &str) -> Op {
-        Op::CreateElement { id: NodeId(id), tag: tag.into() }
+        Op::CreateElement {
+            id: NodeId(id),
+            tag: tag.into(),
+        }
     }
     fn ins(parent: u32, child: u32, before: Option<u32>) -> Op {
-        Op::Insert { parent: NodeId(parent), child: NodeId(child), before: before.map(NodeId) }
+        Op::Insert {
+            parent: NodeId(parent),
+            child: NodeId(child),
+            before: before.map(NodeId),
+        }
     }
 
     #[test]
     fn inserts_moves_and_removes() {
         let mut t = PageTree::new();
-        for op in [el(1, "view"), el(2, "view"), el(3, "text"), ins(0, 1, None), ins(0, 2, None), ins(1, 3, None)] {
+        for op in [
+            el(1, "view"),
+            el(2, "view"),
+            el(3, "text"),
+            ins(0, 1, None),
+            ins(0, 2, None),
+            ins(1, 3, None),
+        ] {
             t.apply(op).unwrap();
         }
         assert_eq!(t.root().children, vec![NodeId(1), NodeId(2)]);
@@ -478,17 +539,36 @@ mod tests {
         let mut t = PageTree::new();
         t.apply(el(1, "view")).unwrap();
         t.apply(ins(0, 1, None)).unwrap();
-        assert_eq!(t.apply(ins(1, 0, None)), Err(TreeError::Cycle { parent: NodeId(1), child: NodeId(0) }));
-        assert_eq!(t.apply(ins(0, 9, None)), Err(TreeError::NoSuchNode(NodeId(9))));
-        assert_eq!(t.apply(el(1, "view")), Err(TreeError::DuplicateNode(NodeId(1))));
-        assert_eq!(t.apply(Op::Remove { id: NodeId::ROOT }), Err(TreeError::NoSuchNode(NodeId::ROOT)));
+        assert_eq!(
+            t.apply(ins(1, 0, None)),
+            Err(TreeError::Cycle {
+                parent: NodeId(1),
+                child: NodeId(0)
+            })
+        );
+        assert_eq!(
+            t.apply(ins(0, 9, None)),
+            Err(TreeError::NoSuchNode(NodeId(9)))
+        );
+        assert_eq!(
+            t.apply(el(1, "view")),
+            Err(TreeError::DuplicateNode(NodeId(1)))
+        );
+        assert_eq!(
+            t.apply(Op::Remove { id: NodeId::ROOT }),
+            Err(TreeError::NoSuchNode(NodeId::ROOT))
+        );
     }
 
     #[test]
     fn attributes_are_parsed() {
         let mut t = PageTree::new();
         t.apply(el(1, "view")).unwrap();
-        let set = |name: &str, value: Value| Op::SetAttribute { id: NodeId(1), name: name.into(), value };
+        let set = |name: &str, value: Value| Op::SetAttribute {
+            id: NodeId(1),
+            name: name.into(),
+            value,
+        };
         t.apply(set("class", json!(" a  b "))).unwrap();
         t.apply(set("hidden", json!(false))).unwrap();
         t.apply(set("src", json!("/x.png"))).unwrap();

@@ -19,18 +19,33 @@ fn stage_with(wxss: &str) -> Stage {
         ("pages/index/index.wxml", "<view/>"),
         ("pages/index/index.wxss", wxss),
     ];
-    let (package, diags) = Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+    let (package, diags) =
+        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
     assert!(diags.is_empty(), "{diags:?}");
     let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 2.0));
-    stage.handle(ToRender::PushPage { page: PAGE, route: "pages/index/index".into() });
+    stage.handle(ToRender::PushPage {
+        page: PAGE,
+        route: "pages/index/index".into(),
+    });
     stage
 }
 
 fn view(id: u32, parent: u32, class: &str) -> Vec<Op> {
     vec![
-        Op::CreateElement { id: NodeId(id), tag: "view".into() },
-        Op::SetAttribute { id: NodeId(id), name: "class".into(), value: json!(class) },
-        Op::Insert { parent: NodeId(parent), child: NodeId(id), before: None },
+        Op::CreateElement {
+            id: NodeId(id),
+            tag: "view".into(),
+        },
+        Op::SetAttribute {
+            id: NodeId(id),
+            name: "class".into(),
+            value: json!(class),
+        },
+        Op::Insert {
+            parent: NodeId(parent),
+            child: NodeId(id),
+            before: None,
+        },
     ]
 }
 
@@ -53,30 +68,53 @@ fn boxes(stage: &mut Stage) -> Vec<(f64, f64, f64, f64)> {
 
 #[test]
 fn ops_style_and_layout_a_flex_row() {
-    let mut stage = stage_with(".row { flex-direction: row; height: 100rpx } .cell { width: 50px; margin-left: 10px }");
+    let mut stage = stage_with(
+        ".row { flex-direction: row; height: 100rpx } .cell { width: 50px; margin-left: 10px }",
+    );
     let mut ops = view(1, 0, "row");
     ops.extend(view(2, 1, "cell"));
     ops.extend(view(3, 1, "cell"));
     stage.handle(batch(ops));
     stage.update();
     let b = boxes(&mut stage);
-    assert_eq!(b[0], (0.0, 0.0, 375.0, 667.0), "the page fills the viewport");
-    assert_eq!(b[1], (0.0, 0.0, 375.0, 50.0), "100rpx is 50px at 375px wide");
+    assert_eq!(
+        b[0],
+        (0.0, 0.0, 375.0, 667.0),
+        "the page fills the viewport"
+    );
+    assert_eq!(
+        b[1],
+        (0.0, 0.0, 375.0, 50.0),
+        "100rpx is 50px at 375px wide"
+    );
     assert_eq!(b[2], (10.0, 0.0, 50.0, 50.0));
     assert_eq!(b[3], (70.0, 0.0, 50.0, 50.0));
 }
 
 #[test]
 fn transform_and_colour_changes_do_not_relayout() {
-    let mut stage = stage_with(".a { width: 10px; height: 10px } .b { background-color: red; transform: rotate(10deg) }");
+    let mut stage = stage_with(
+        ".a { width: 10px; height: 10px } .b { background-color: red; transform: rotate(10deg) }",
+    );
     stage.handle(batch(view(1, 0, "a")));
     stage.update();
-    stage.handle(batch(vec![Op::SetAttribute { id: NodeId(1), name: "class".into(), value: json!("a b") }]));
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(1),
+        name: "class".into(),
+        value: json!("a b"),
+    }]));
     let stats = stage.update();
     assert!(stats.style.restyled >= 1);
-    assert_eq!(stats.style.layout_invalidated, 0, "paint-only change cleared a layout cache");
+    assert_eq!(
+        stats.style.layout_invalidated, 0,
+        "paint-only change cleared a layout cache"
+    );
     // A size change does relayout.
-    stage.handle(batch(vec![Op::SetAttribute { id: NodeId(1), name: "style".into(), value: json!("width: 20px") }]));
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(1),
+        name: "style".into(),
+        value: json!("width: 20px"),
+    }]));
     let stats = stage.update();
     assert!(stats.style.layout_invalidated >= 1);
     assert_eq!(boxes(&mut stage)[1].2, 20.0);
@@ -91,11 +129,19 @@ fn only_the_changed_subtree_is_restyled() {
     }
     stage.handle(batch(ops));
     stage.update();
-    stage.handle(batch(vec![Op::SetAttribute { id: NodeId(7), name: "style".into(), value: json!("height: 9px") }]));
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(7),
+        name: "style".into(),
+        value: json!("height: 9px"),
+    }]));
     let stats = stage.update();
     // An inline style change restyles that node alone.
     assert_eq!(stats.style.restyled, 1);
-    assert_eq!(boxes(&mut stage)[8].1, 6.0 * 5.0 + 9.0, "the node after the changed one moved");
+    assert_eq!(
+        boxes(&mut stage)[8].1,
+        6.0 * 5.0 + 9.0,
+        "the node after the changed one moved"
+    );
 }
 
 #[test]
@@ -108,23 +154,44 @@ fn a_class_change_restyles_the_subtree_and_siblings_not_the_page() {
     ops.extend(view(21, 0, "v"));
     stage.handle(batch(ops));
     stage.update();
-    stage.handle(batch(vec![Op::SetAttribute { id: NodeId(5), name: "class".into(), value: json!("big") }]));
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(5),
+        name: "class".into(),
+        value: json!("big"),
+    }]));
     let stats = stage.update();
     // Node 5 and its 18 siblings under node 1; not node 21 nor the page.
     assert_eq!(stats.style.restyled, 19);
     let b = boxes(&mut stage);
     assert_eq!(b[5].3, 8.0);
-    assert_eq!(b[6].3, 3.0, "the sibling combinator applies to the next sibling");
+    assert_eq!(
+        b[6].3, 3.0,
+        "the sibling combinator applies to the next sibling"
+    );
 }
 
 #[test]
 fn paint_emits_backgrounds_in_device_pixels_and_text_glyphs() {
     let mut stage = stage_with(".a { width: 10px; height: 10px; background-color: #ff0000 }");
     let mut ops = view(1, 0, "a");
-    ops.push(Op::CreateElement { id: NodeId(2), tag: "text".into() });
-    ops.push(Op::CreateText { id: NodeId(3), text: "Hello".into() });
-    ops.push(Op::Insert { parent: NodeId(2), child: NodeId(3), before: None });
-    ops.push(Op::Insert { parent: NodeId(0), child: NodeId(2), before: None });
+    ops.push(Op::CreateElement {
+        id: NodeId(2),
+        tag: "text".into(),
+    });
+    ops.push(Op::CreateText {
+        id: NodeId(3),
+        text: "Hello".into(),
+    });
+    ops.push(Op::Insert {
+        parent: NodeId(2),
+        child: NodeId(3),
+        before: None,
+    });
+    ops.push(Op::Insert {
+        parent: NodeId(0),
+        child: NodeId(2),
+        before: None,
+    });
     stage.handle(batch(ops));
     stage.update();
     let mut list = DisplayList::new();
@@ -144,13 +211,23 @@ fn paint_emits_backgrounds_in_device_pixels_and_text_glyphs() {
         .sum();
     assert_eq!(glyphs, 5, "one glyph per letter of Hello");
     let text_box = boxes(&mut stage)[2];
-    assert!(text_box.2 > 20.0 && text_box.3 > 10.0, "the text has a measured size: {text_box:?}");
+    assert!(
+        text_box.2 > 20.0 && text_box.3 > 10.0,
+        "the text has a measured size: {text_box:?}"
+    );
 }
 
 #[test]
 fn bad_ops_are_reported_and_skipped() {
     let mut stage = stage_with("");
-    stage.handle(batch(vec![Op::Insert { parent: NodeId(0), child: NodeId(99), before: None }]));
+    stage.handle(batch(vec![Op::Insert {
+        parent: NodeId(0),
+        child: NodeId(99),
+        before: None,
+    }]));
     stage.update();
-    assert!(stage.diagnostics().iter().any(|d| d.message.contains("op skipped")));
+    assert!(stage
+        .diagnostics()
+        .iter()
+        .any(|d| d.message.contains("op skipped")));
 }

@@ -22,7 +22,12 @@ fn table() -> &'static RwLock<Table> {
 /// The opaque taffy handle of `px + percent * basis`.
 pub fn intern(px: f32, percent: f32) -> *const () {
     let key = (px.to_bits(), percent.to_bits());
-    if let Some(&i) = table().read().unwrap_or_else(|e| e.into_inner()).index.get(&key) {
+    if let Some(&i) = table()
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .index
+        .get(&key)
+    {
         return handle(i);
     }
     let mut t = table().write().unwrap_or_else(|e| e.into_inner());
@@ -47,7 +52,10 @@ fn handle(index: usize) -> *const () {
 pub fn resolve(handle: *const (), basis: f32) -> f32 {
     let index = (handle as usize >> 3).wrapping_sub(1);
     let t = table().read().unwrap_or_else(|e| e.into_inner());
-    t.values.get(index).map(|&(px, percent)| px + percent * basis).unwrap_or(0.0)
+    t.values
+        .get(index)
+        .map(|&(px, percent)| px + percent * basis)
+        .unwrap_or(0.0)
 }
 
 #[cfg(test)]

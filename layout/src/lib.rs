@@ -8,8 +8,8 @@
 //! - [`text`]: fonts, paragraph measuring (cached) and shaping for paint.
 //! - [`units`]: typed lengths.
 
-pub mod error;
 pub mod calc;
+pub mod error;
 pub mod style;
 pub mod taffy_style;
 pub mod text;

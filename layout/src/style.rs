@@ -19,17 +19,40 @@ pub struct Color {
 }
 
 impl Color {
-    pub const TRANSPARENT: Color = Color { r: 0.0, g: 0.0, b: 0.0, a: 0.0 };
-    pub const BLACK: Color = Color { r: 0.0, g: 0.0, b: 0.0, a: 1.0 };
-    pub const WHITE: Color = Color { r: 1.0, g: 1.0, b: 1.0, a: 1.0 };
+    pub const TRANSPARENT: Color = Color {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        a: 0.0,
+    };
+    pub const BLACK: Color = Color {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        a: 1.0,
+    };
+    pub const WHITE: Color = Color {
+        r: 1.0,
+        g: 1.0,
+        b: 1.0,
+        a: 1.0,
+    };
     pub fn rgba8(r: u8, g: u8, b: u8, a: f32) -> Color {
-        Color { r: r as f32 / 255.0, g: g as f32 / 255.0, b: b as f32 / 255.0, a }
+        Color {
+            r: r as f32 / 255.0,
+            g: g as f32 / 255.0,
+            b: b as f32 / 255.0,
+            a,
+        }
     }
     pub fn is_transparent(&self) -> bool {
         self.a <= 0.0
     }
     pub fn with_alpha_scaled(self, k: f32) -> Color {
-        Color { a: self.a * k, ..self }
+        Color {
+            a: self.a * k,
+            ..self
+        }
     }
 }
 
@@ -48,7 +71,10 @@ pub enum Dimension {
     /// 0..=1 (50% is 0.5).
     Percent(f32),
     /// `calc()` mixing both: `px + percent * basis` (percent as a fraction).
-    Calc { px: f32, percent: f32 },
+    Calc {
+        px: f32,
+        percent: f32,
+    },
 }
 
 /// `<length> | <percentage>`
@@ -58,7 +84,10 @@ pub enum LengthPercentage {
     /// 0..=1 (50% is 0.5).
     Percent(f32),
     /// `calc()` mixing both: `px + percent * basis` (percent as a fraction).
-    Calc { px: f32, percent: f32 },
+    Calc {
+        px: f32,
+        percent: f32,
+    },
 }
 
 impl Default for LengthPercentage {
@@ -89,7 +118,12 @@ pub struct Sides<T> {
 
 impl<T: Copy> Sides<T> {
     pub fn all(v: T) -> Self {
-        Sides { top: v, right: v, bottom: v, left: v }
+        Sides {
+            top: v,
+            right: v,
+            bottom: v,
+            left: v,
+        }
     }
 }
 
@@ -104,7 +138,12 @@ pub struct Corners<T> {
 
 impl<T: Copy> Corners<T> {
     pub fn all(v: T) -> Self {
-        Corners { top_left: v, top_right: v, bottom_right: v, bottom_left: v }
+        Corners {
+            top_left: v,
+            top_right: v,
+            bottom_right: v,
+            bottom_left: v,
+        }
     }
 }
 
@@ -501,7 +540,10 @@ impl Default for ComputedStyle {
             background_color: Color::TRANSPARENT,
             background_image: None,
             background_size: BackgroundSize::Auto,
-            background_position: (LengthPercentage::Percent(0.0), LengthPercentage::Percent(0.0)),
+            background_position: (
+                LengthPercentage::Percent(0.0),
+                LengthPercentage::Percent(0.0),
+            ),
             background_repeat: BackgroundRepeat::Repeat,
             border_color: Sides::all(Color::BLACK),
             border_style: Sides::all(BorderStyle::None),
@@ -509,7 +551,10 @@ impl Default for ComputedStyle {
             box_shadow: None,
             opacity: 1.0,
             transform: Vec::new(),
-            transform_origin: (LengthPercentage::Percent(0.5), LengthPercentage::Percent(0.5)),
+            transform_origin: (
+                LengthPercentage::Percent(0.5),
+                LengthPercentage::Percent(0.5),
+            ),
             z_index: None,
             visibility: Visibility::Visible,
             pointer_events: PointerEvents::Auto,

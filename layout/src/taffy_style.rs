@@ -137,7 +137,9 @@ fn length_percentage_auto(value: Dimension) -> taffy::LengthPercentageAuto {
         Dimension::Auto => taffy::LengthPercentageAuto::auto(),
         Dimension::Px(px) => taffy::LengthPercentageAuto::length(px),
         Dimension::Percent(fraction) => taffy::LengthPercentageAuto::percent(fraction),
-        Dimension::Calc { px, percent } => taffy::LengthPercentageAuto::calc(crate::calc::intern(px, percent)),
+        Dimension::Calc { px, percent } => {
+            taffy::LengthPercentageAuto::calc(crate::calc::intern(px, percent))
+        }
     }
 }
 
@@ -145,7 +147,9 @@ fn length_percentage(value: LengthPercentage) -> taffy::LengthPercentage {
     match value {
         LengthPercentage::Px(px) => taffy::LengthPercentage::length(px),
         LengthPercentage::Percent(fraction) => taffy::LengthPercentage::percent(fraction),
-        LengthPercentage::Calc { px, percent } => taffy::LengthPercentage::calc(crate::calc::intern(px, percent)),
+        LengthPercentage::Calc { px, percent } => {
+            taffy::LengthPercentage::calc(crate::calc::intern(px, percent))
+        }
     }
 }
 

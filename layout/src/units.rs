@@ -64,7 +64,11 @@ pub struct Viewport {
 
 impl Viewport {
     pub fn new(width: f32, height: f32, dpr: f32) -> Self {
-        Viewport { width: Px(width), height: Px(height), dpr }
+        Viewport {
+            width: Px(width),
+            height: Px(height),
+            dpr,
+        }
     }
     pub fn rpx(&self, v: Rpx) -> Px {
         Px(v.0 * self.width.0 / 750.0)

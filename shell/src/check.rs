@@ -14,7 +14,11 @@ pub fn check_package(package: &Package) -> Vec<Diagnostic> {
         let mut group = cirrus_template::TemplateGroup::new();
         for d in group.load_with(&format!("{route}.wxml"), &read) {
             out.push(Diagnostic {
-                severity: if d.is_error { Severity::Error } else { Severity::Warning },
+                severity: if d.is_error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
                 file: d.file,
                 line: d.line,
                 column: d.column,
@@ -30,7 +34,11 @@ pub fn check_package(package: &Package) -> Vec<Diagnostic> {
         let (_, style_diags) = cirrus_style::StyleSheets::load(&route, &read, options);
         for d in style_diags {
             out.push(Diagnostic {
-                severity: if d.is_error { Severity::Error } else { Severity::Warning },
+                severity: if d.is_error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
                 file: d.file,
                 line: d.line,
                 column: d.column,
@@ -40,7 +48,9 @@ pub fn check_package(package: &Package) -> Vec<Diagnostic> {
     }
     out.extend(cirrus_js_bridge::check_scripts(package));
     // app.wxss is loaded by every page: report its findings once.
-    out.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+    out.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
     out.dedup();
     out
 }

@@ -39,21 +39,52 @@ impl Default for ShotOptions {
 /// it has settled (onReady done, nothing pending) and `wait` has passed.
 pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture> {
     let viewport = Viewport::new(options.width, options.height, options.dpr);
-    let session = Session::launch(package, options.page.as_deref(), viewport, FrameTarget::Headless)?;
+    let session = Session::launch(
+        package,
+        options.page.as_deref(),
+        viewport,
+        FrameTarget::Headless,
+    )?;
     let not_before = session.started + options.wait;
     let deadline = Instant::now().max(not_before) + options.timeout;
-    let capture = session.render.capture(not_before, deadline).context("capturing the frame")?;
+    let capture = session
+        .render
+        .capture(not_before, deadline)
+        .context("capturing the frame")?;
     Ok(capture)
 }
 
 /// The layout file (DESIGN.md) of `route` at the given viewport.
-pub fn layout_of(package: Arc<Package>, route: &str, width: f32, height: f32) -> Result<serde_json::Value> {
-    let options = ShotOptions { page: Some(route.to_owned()), width, height, dpr: 1.0, ..Default::default() };
+pub fn layout_of(
+    package: Arc<Package>,
+    route: &str,
+    width: f32,
+    height: f32,
+) -> Result<serde_json::Value> {
+    let options = ShotOptions {
+        page: Some(route.to_owned()),
+        width,
+        height,
+        dpr: 1.0,
+        ..Default::default()
+    };
     Ok(shot(package, &options)?.layout)
 }
 
 /// A screenshot of `route` at the given viewport and device pixel ratio.
-pub fn screenshot_of(package: Arc<Package>, route: &str, width: f32, height: f32, dpr: f32) -> Result<image::RgbaImage> {
-    let options = ShotOptions { page: Some(route.to_owned()), width, height, dpr, ..Default::default() };
+pub fn screenshot_of(
+    package: Arc<Package>,
+    route: &str,
+    width: f32,
+    height: f32,
+    dpr: f32,
+) -> Result<image::RgbaImage> {
+    let options = ShotOptions {
+        page: Some(route.to_owned()),
+        width,
+        height,
+        dpr,
+        ..Default::default()
+    };
     Ok(shot(package, &options)?.image)
 }

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(name = "cirrus", version, about = "A native, GPU-rendered engine for WeChat mini programs")]
+#[command(
+    name = "cirrus",
+    version,
+    about = "A native, GPU-rendered engine for WeChat mini programs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -77,7 +81,13 @@ fn load(app: &PathBuf) -> Result<(std::sync::Arc<Package>, Vec<cirrus_engine::Di
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { app, page, width, height, exit_after_frames } => {
+        Command::Run {
+            app,
+            page,
+            width,
+            height,
+            exit_after_frames,
+        } => {
             let (package, diags) = load(&app)?;
             for d in &diags {
                 eprintln!("{d}");
@@ -85,7 +95,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             window::run_window(package, page, width, height, exit_after_frames)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Shot { app, page, width, height, dpr, wait_ms, out, layout } => {
+        Command::Shot {
+            app,
+            page,
+            width,
+            height,
+            dpr,
+            wait_ms,
+            out,
+            layout,
+        } => {
             let started = Instant::now();
             let (package, diags) = load(&app)?;
             for d in &diags {
@@ -103,10 +122,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for d in capture.diagnostics.iter().filter(|d| !diags.contains(d)) {
                 eprintln!("{d}");
             }
-            capture.image.save(&out).with_context(|| format!("writing {}", out.display()))?;
+            capture
+                .image
+                .save(&out)
+                .with_context(|| format!("writing {}", out.display()))?;
             if let Some(path) = layout {
                 let text = serde_json::to_string_pretty(&capture.layout)?;
-                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             if !capture.settled {
                 eprintln!("cirrus: warning: the app had not settled when the shot was taken");
@@ -129,7 +152,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{d}");
             }
             println!("{} error(s), {} warning(s)", errors, diags.len() - errors);
-            Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if errors > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Bench { scenario } => {
             bail!(

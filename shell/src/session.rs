@@ -21,7 +21,12 @@ pub struct Session {
 
 impl Session {
     /// Starts the app at `route` (`pages/a/a?id=3`; `None` is the home page).
-    pub fn launch(package: Arc<Package>, route: Option<&str>, viewport: Viewport, target: FrameTarget) -> Result<Session> {
+    pub fn launch(
+        package: Arc<Package>,
+        route: Option<&str>,
+        viewport: Viewport,
+        target: FrameTarget,
+    ) -> Result<Session> {
         let started = Instant::now();
         let route = match route {
             Some(r) => r.to_owned(),
@@ -34,12 +39,21 @@ impl Session {
         let path = cirrus_engine::package::normalize(&path);
         let (to_render, from_logic) = channel::unbounded();
         let (to_logic, from_host) = channel::unbounded();
-        let options = LogicOptions { viewport, clock: Clock::Real };
+        let options = LogicOptions {
+            viewport,
+            clock: Clock::Real,
+        };
         let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
             .context("starting the logic thread")?;
-        to_logic.send(ToLogic::Launch { route: path, query }).context("the logic thread stopped at once")?;
+        to_logic
+            .send(ToLogic::Launch { route: path, query })
+            .context("the logic thread stopped at once")?;
         let render = RenderThread::spawn(package, viewport, target, from_logic, to_logic)
             .context("starting the render thread")?;
-        Ok(Session { render, logic, started })
+        Ok(Session {
+            render,
+            logic,
+            started,
+        })
     }
 }

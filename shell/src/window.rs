@@ -26,9 +26,19 @@ pub fn run_window(
     height: f32,
     exit_after_frames: Option<u64>,
 ) -> Result<()> {
-    let event_loop = EventLoop::new().context("opening the display (is DISPLAY or WAYLAND_DISPLAY set?)")?;
-    let mut app = WindowApp { package, page, size: (width, height), exit_after_frames, state: None, error: None };
-    event_loop.run_app(&mut app).context("running the event loop")?;
+    let event_loop =
+        EventLoop::new().context("opening the display (is DISPLAY or WAYLAND_DISPLAY set?)")?;
+    let mut app = WindowApp {
+        package,
+        page,
+        size: (width, height),
+        exit_after_frames,
+        state: None,
+        error: None,
+    };
+    event_loop
+        .run_app(&mut app)
+        .context("running the event loop")?;
     match app.error {
         Some(e) => Err(e),
         None => Ok(()),
@@ -54,17 +64,36 @@ impl WindowApp {
     fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<Running> {
         let title = self.package.app.window.navigation_bar_title_text.clone();
         let attrs = Window::default_attributes()
-            .with_title(if title.is_empty() { "Cirrus".to_owned() } else { format!("{title} — Cirrus") })
+            .with_title(if title.is_empty() {
+                "Cirrus".to_owned()
+            } else {
+                format!("{title} — Cirrus")
+            })
             .with_inner_size(LogicalSize::new(self.size.0, self.size.1));
-        let window = Arc::new(event_loop.create_window(attrs).context("creating the window")?);
+        let window = Arc::new(
+            event_loop
+                .create_window(attrs)
+                .context("creating the window")?,
+        );
         let instance = cirrus_engine::render::Renderer::create_instance();
-        let surface = instance.create_surface(window.clone()).context("creating the window surface")?;
+        let surface = instance
+            .create_surface(window.clone())
+            .context("creating the window surface")?;
         let viewport = viewport_of(&window);
         let physical = window.inner_size();
         let target = SurfaceTarget::new(instance, surface, (physical.width, physical.height));
         let frames = target.frames.clone();
-        let session = Session::launch(self.package.clone(), self.page.as_deref(), viewport, FrameTarget::Surface(target))?;
-        Ok(Running { window, session, frames })
+        let session = Session::launch(
+            self.package.clone(),
+            self.page.as_deref(),
+            viewport,
+            FrameTarget::Surface(target),
+        )?;
+        Ok(Running {
+            window,
+            session,
+            frames,
+        })
     }
 }
 
@@ -96,7 +125,10 @@ impl ApplicationHandler for WindowApp {
         match event {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::Resized(_) | WindowEvent::ScaleFactorChanged { .. } => {
-                let _ = state.session.render.send(HostCommand::Resize(viewport_of(&state.window)));
+                let _ = state
+                    .session
+                    .render
+                    .send(HostCommand::Resize(viewport_of(&state.window)));
             }
             WindowEvent::RedrawRequested => {
                 let _ = state.session.render.send(HostCommand::Redraw);

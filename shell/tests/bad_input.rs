@@ -39,7 +39,12 @@ fn parse_expect(text: &str) -> Vec<Expected> {
         let col: u32 = parts.next().and_then(|c| c.parse().ok()).expect("column");
         let ln: u32 = parts.next().and_then(|c| c.parse().ok()).expect("line");
         let file = parts.next().expect("file").to_owned();
-        out.push(Expected { file, line: ln, column: if any_column { None } else { Some(col) }, contains });
+        out.push(Expected {
+            file,
+            line: ln,
+            column: if any_column { None } else { Some(col) },
+            contains,
+        });
         any_column = false;
     }
     out
@@ -49,7 +54,9 @@ fn matches(d: &Diagnostic, e: &Expected) -> bool {
     d.file == e.file
         && d.line == e.line
         && e.column.is_none_or(|c| c == d.column)
-        && e.contains.as_ref().is_none_or(|t| d.message.to_lowercase().contains(&t.to_lowercase()))
+        && e.contains
+            .as_ref()
+            .is_none_or(|t| d.message.to_lowercase().contains(&t.to_lowercase()))
 }
 
 #[test]
@@ -65,36 +72,65 @@ fn every_bad_input_case_gives_its_diagnostics_without_panicking() {
     assert!(cases.len() >= 16, "only {} bad-input cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
-        let name = case.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let expect = parse_expect(&std::fs::read_to_string(case.join("expect.txt")).expect("expect.txt"));
+        let name = case
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let expect =
+            parse_expect(&std::fs::read_to_string(case.join("expect.txt")).expect("expect.txt"));
         let (package, mut diags) = Package::load(case).expect("case folder loads");
         diags.extend(check_package(&package));
         if package.home().is_some() {
-            let options = ShotOptions { dpr: 1.0, width: 200.0, height: 200.0, timeout: Duration::from_secs(5), ..Default::default() };
+            let options = ShotOptions {
+                dpr: 1.0,
+                width: 200.0,
+                height: 200.0,
+                timeout: Duration::from_secs(5),
+                ..Default::default()
+            };
             match shot(package, &options) {
                 Ok(capture) => diags.extend(capture.diagnostics),
-                Err(e) => failures.push(format!("{name}: the engine did not produce a frame: {e:#}")),
+                Err(e) => {
+                    failures.push(format!("{name}: the engine did not produce a frame: {e:#}"))
+                }
             }
         }
         // The same finding may come from the static check and the run.
         diags.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
         diags.dedup();
         if expect.is_empty() && !diags.is_empty() {
-            failures.push(format!("{name}: expected no diagnostic, got {:#?}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{name}: expected no diagnostic, got {:#?}",
+                diags.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+            ));
         }
         // Every entry needs a diagnostic of its own.
         let mut used = vec![false; diags.len()];
         for e in &expect {
-            let found = diags.iter().enumerate().position(|(i, d)| !used[i] && matches(d, e));
+            let found = diags
+                .iter()
+                .enumerate()
+                .position(|(i, d)| !used[i] && matches(d, e));
             if let Some(i) = found {
                 used[i] = true;
             } else {
-                let col = e.column.map(|c| c.to_string()).unwrap_or_else(|| "*".into());
+                let col = e
+                    .column
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "*".into());
                 let got: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-                failures.push(format!("{name}: expected {}:{}:{} — got {got:#?}", e.file, e.line, col));
+                failures.push(format!(
+                    "{name}: expected {}:{}:{} — got {got:#?}",
+                    e.file, e.line, col
+                ));
             }
         }
     }
-    eprintln!("bad-input: {} passed, {} failed", cases.len() - failures.len().min(cases.len()), failures.len());
+    eprintln!(
+        "bad-input: {} passed, {} failed",
+        cases.len() - failures.len().min(cases.len()),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

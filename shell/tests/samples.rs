@@ -21,32 +21,54 @@ fn check_sample(name: &str, min_nodes: usize) {
     let (package, diags) = Package::load(&dir).expect("sample loads");
     assert!(diags.iter().all(|d| !d.is_error()), "{name}: {diags:?}");
     let started = Instant::now();
-    let options = ShotOptions { dpr: 1.0, ..Default::default() };
+    let options = ShotOptions {
+        dpr: 1.0,
+        ..Default::default()
+    };
     let capture = shot(package, &options).expect("shot");
-    eprintln!("{name}: shot in {} ms on {}", started.elapsed().as_millis(), capture.adapter);
+    eprintln!(
+        "{name}: shot in {} ms on {}",
+        started.elapsed().as_millis(),
+        capture.adapter
+    );
     assert!(capture.settled, "{name} did not settle");
-    let errors: Vec<_> = capture.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = capture
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{name}: {errors:?}");
     let nodes = count_nodes(&capture.layout["root"]);
     assert!(nodes >= min_nodes, "{name}: only {nodes} elements laid out");
 
-    let snapshot = root.join("shell/tests/snapshots").join(format!("{name}.png"));
+    let snapshot = root
+        .join("shell/tests/snapshots")
+        .join(format!("{name}.png"));
     if common::blessing() || !snapshot.exists() && std::env::var_os("CI").is_none() {
         capture.image.save(&snapshot).expect("write snapshot");
         eprintln!("{name}: snapshot written to {}", snapshot.display());
         return;
     }
-    let expected = image::open(&snapshot).expect("snapshot exists (bless with CIRRUS_BLESS=1)").to_rgba8();
+    let expected = image::open(&snapshot)
+        .expect("snapshot exists (bless with CIRRUS_BLESS=1)")
+        .to_rgba8();
     let (differing, total) = common::differing_pixels(&capture.image, &expected, CHANNEL_THRESHOLD);
     if differing as f64 > total as f64 * MAX_DIFFERING {
         let actual = snapshot.with_extension("actual.png");
         let _ = capture.image.save(&actual);
-        panic!("{name}: {differing} of {total} pixels differ from {}; see {}", snapshot.display(), actual.display());
+        panic!(
+            "{name}: {differing} of {total} pixels differ from {}; see {}",
+            snapshot.display(),
+            actual.display()
+        );
     }
 }
 
 fn count_nodes(node: &serde_json::Value) -> usize {
-    1 + node["children"].as_array().map(|c| c.iter().map(count_nodes).sum()).unwrap_or(0)
+    1 + node["children"]
+        .as_array()
+        .map(|c| c.iter().map(count_nodes).sum())
+        .unwrap_or(0)
 }
 
 #[test]

@@ -7,7 +7,9 @@ use std::process::Command;
 
 #[test]
 fn run_presents_frames_under_xvfb_and_exits_cleanly() {
-    let xvfb_run = ["/usr/bin/xvfb-run", "/bin/xvfb-run"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let xvfb_run = ["/usr/bin/xvfb-run", "/bin/xvfb-run"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
     let Some(xvfb_run) = xvfb_run else {
         panic!("xvfb-run is not installed: run scripts/setup");
     };

@@ -4,8 +4,8 @@
 
 use super::{corner_radii, to_device, Painter};
 use cirrus_layout::style::{
-    BackgroundRepeat, BackgroundSize, ComputedStyle, Dimension, GradientStop, Image, LengthPercentage, RadialExtent,
-    RadialShape,
+    BackgroundRepeat, BackgroundSize, ComputedStyle, Dimension, GradientStop, Image,
+    LengthPercentage, RadialExtent, RadialShape,
 };
 use cirrus_render::{DisplayItem, ImageTiling, Rect};
 
@@ -18,16 +18,31 @@ pub struct BoxRects {
 }
 
 impl Painter<'_> {
-    pub(super) fn paint_background(&mut self, style: &ComputedStyle, rects: &BoxRects, style_file: &str) {
+    pub(super) fn paint_background(
+        &mut self,
+        style: &ComputedStyle,
+        rects: &BoxRects,
+        style_file: &str,
+    ) {
         let radii = corner_radii(style, rects.border, self.dpr);
         let border_dev = to_device(rects.border, self.dpr);
         if !style.background_color.is_transparent() {
-            self.list.push(DisplayItem::Rect { rect: border_dev, color: style.background_color, radii });
+            self.list.push(DisplayItem::Rect {
+                rect: border_dev,
+                color: style.background_color,
+                radii,
+            });
         }
-        let Some(image) = &style.background_image else { return };
+        let Some(image) = &style.background_image else {
+            return;
+        };
         let area = rects.padding;
         match image {
-            Image::LinearGradient { angle_deg, stops, repeating } => {
+            Image::LinearGradient {
+                angle_deg,
+                stops,
+                repeating,
+            } => {
                 let a = angle_deg.to_radians();
                 let (w, h) = (area.width, area.height);
                 let len = (w * a.sin()).abs() + (h * a.cos()).abs();
@@ -43,8 +58,17 @@ impl Painter<'_> {
                     repeating: *repeating,
                 });
             }
-            Image::RadialGradient { shape, extent, center, stops, repeating } => {
-                let c = (area.x + center.0.resolve(area.width), area.y + center.1.resolve(area.height));
+            Image::RadialGradient {
+                shape,
+                extent,
+                center,
+                stops,
+                repeating,
+            } => {
+                let c = (
+                    area.x + center.0.resolve(area.width),
+                    area.y + center.1.resolve(area.height),
+                );
                 let radius = radial_radius(*shape, *extent, area, c);
                 let d = self.dpr;
                 self.list.push(DisplayItem::RadialGradient {
@@ -57,7 +81,9 @@ impl Painter<'_> {
                 });
             }
             Image::Url(url) => {
-                let Some(img) = self.images.get(self.package, style_file, url) else { return };
+                let Some(img) = self.images.get(self.package, style_file, url) else {
+                    return;
+                };
                 let (key, (iw, ih)) = (img.key, img.size());
                 let (tw, th) = background_tile_size(style.background_size, area, (iw, ih));
                 if tw <= 0.0 || th <= 0.0 {
@@ -70,11 +96,19 @@ impl Painter<'_> {
                 // repeat-x / repeat-y / no-repeat.
                 let mut paint_area = rects.border;
                 let repeat = style.background_repeat;
-                if matches!(repeat, BackgroundRepeat::NoRepeat | BackgroundRepeat::RepeatX) {
-                    paint_area = paint_area.intersect(&Rect::new(paint_area.x, oy, paint_area.width, th));
+                if matches!(
+                    repeat,
+                    BackgroundRepeat::NoRepeat | BackgroundRepeat::RepeatX
+                ) {
+                    paint_area =
+                        paint_area.intersect(&Rect::new(paint_area.x, oy, paint_area.width, th));
                 }
-                if matches!(repeat, BackgroundRepeat::NoRepeat | BackgroundRepeat::RepeatY) {
-                    paint_area = paint_area.intersect(&Rect::new(ox, paint_area.y, tw, paint_area.height));
+                if matches!(
+                    repeat,
+                    BackgroundRepeat::NoRepeat | BackgroundRepeat::RepeatY
+                ) {
+                    paint_area =
+                        paint_area.intersect(&Rect::new(ox, paint_area.y, tw, paint_area.height));
                 }
                 if paint_area.is_empty() {
                     return;
@@ -85,7 +119,10 @@ impl Painter<'_> {
                     key,
                     src: Rect::new(0.0, 0.0, iw, ih),
                     radii,
-                    tile: Some(ImageTiling { size: (tw * d, th * d), origin: (ox * d, oy * d) }),
+                    tile: Some(ImageTiling {
+                        size: (tw * d, th * d),
+                        origin: (ox * d, oy * d),
+                    }),
                     opacity: 1.0,
                 });
             }
@@ -104,7 +141,11 @@ fn background_tile_size(size: BackgroundSize, area: Rect, image: (f32, f32)) -> 
         BackgroundSize::Cover | BackgroundSize::Contain => {
             let sx = area.width / iw;
             let sy = area.height / ih;
-            let s = if size == BackgroundSize::Cover { sx.max(sy) } else { sx.min(sy) };
+            let s = if size == BackgroundSize::Cover {
+                sx.max(sy)
+            } else {
+                sx.min(sy)
+            };
             (iw * s, ih * s)
         }
         BackgroundSize::Explicit(w, h) => {
@@ -125,7 +166,12 @@ fn background_tile_size(size: BackgroundSize, area: Rect, image: (f32, f32)) -> 
 }
 
 /// Radii of the ending shape of a radial gradient (CSS Images §3.2).
-fn radial_radius(shape: RadialShape, extent: RadialExtent, area: Rect, c: (f32, f32)) -> (f32, f32) {
+fn radial_radius(
+    shape: RadialShape,
+    extent: RadialExtent,
+    area: Rect,
+    c: (f32, f32),
+) -> (f32, f32) {
     let dx = [(c.0 - area.x).abs(), (area.right() - c.0).abs()];
     let dy = [(c.1 - area.y).abs(), (area.bottom() - c.1).abs()];
     let (min_x, max_x) = (dx[0].min(dx[1]), dx[0].max(dx[1]));
@@ -142,7 +188,11 @@ fn radial_radius(shape: RadialShape, extent: RadialExtent, area: Rect, c: (f32, 
         RadialExtent::ClosestSide => (min_x, min_y),
         RadialExtent::FarthestSide => (max_x, max_y),
         RadialExtent::ClosestCorner | RadialExtent::FarthestCorner => {
-            let (sx, sy) = if extent == RadialExtent::ClosestCorner { (min_x, min_y) } else { (max_x, max_y) };
+            let (sx, sy) = if extent == RadialExtent::ClosestCorner {
+                (min_x, min_y)
+            } else {
+                (max_x, max_y)
+            };
             if circle {
                 let r = (sx * sx + sy * sy).sqrt();
                 (r, r)
@@ -158,7 +208,10 @@ fn radial_radius(shape: RadialShape, extent: RadialExtent, area: Rect, c: (f32, 
 /// Stop positions as fractions of the gradient line, with CSS's fix-ups:
 /// missing first/last are 0/1, missing middles are spread evenly, and each
 /// position is at least the previous one.
-pub fn resolve_stops(stops: &[GradientStop], line_length: f32) -> Vec<(f32, cirrus_layout::style::Color)> {
+pub fn resolve_stops(
+    stops: &[GradientStop],
+    line_length: f32,
+) -> Vec<(f32, cirrus_layout::style::Color)> {
     let n = stops.len();
     let mut pos: Vec<Option<f32>> = stops
         .iter()
@@ -203,7 +256,11 @@ pub fn resolve_stops(stops: &[GradientStop], line_length: f32) -> Vec<(f32, cirr
         }
         i += 1;
     }
-    stops.iter().zip(pos).map(|(s, p)| (p.unwrap_or(0.0), s.color)).collect()
+    stops
+        .iter()
+        .zip(pos)
+        .map(|(s, p)| (p.unwrap_or(0.0), s.color))
+        .collect()
 }
 
 #[cfg(test)]
@@ -213,8 +270,14 @@ mod tests {
 
     #[test]
     fn missing_stop_positions_are_spread_evenly() {
-        let s = |p: Option<f32>| GradientStop { color: Color::BLACK, position: p.map(LengthPercentage::Percent) };
-        let r = resolve_stops(&[s(None), s(None), s(Some(0.8)), s(None), s(Some(0.5))], 100.0);
+        let s = |p: Option<f32>| GradientStop {
+            color: Color::BLACK,
+            position: p.map(LengthPercentage::Percent),
+        };
+        let r = resolve_stops(
+            &[s(None), s(None), s(Some(0.8)), s(None), s(Some(0.5))],
+            100.0,
+        );
         let p: Vec<f32> = r.iter().map(|x| x.0).collect();
         assert_eq!(p, vec![0.0, 0.4, 0.8, 0.8, 0.8]);
     }
@@ -222,9 +285,18 @@ mod tests {
     #[test]
     fn cover_and_contain_scale_the_tile() {
         let area = Rect::new(0.0, 0.0, 100.0, 50.0);
-        assert_eq!(background_tile_size(BackgroundSize::Cover, area, (10.0, 10.0)), (100.0, 100.0));
-        assert_eq!(background_tile_size(BackgroundSize::Contain, area, (10.0, 10.0)), (50.0, 50.0));
+        assert_eq!(
+            background_tile_size(BackgroundSize::Cover, area, (10.0, 10.0)),
+            (100.0, 100.0)
+        );
+        assert_eq!(
+            background_tile_size(BackgroundSize::Contain, area, (10.0, 10.0)),
+            (50.0, 50.0)
+        );
         let explicit = BackgroundSize::Explicit(Dimension::Px(20.0), Dimension::Auto);
-        assert_eq!(background_tile_size(explicit, area, (10.0, 5.0)), (20.0, 10.0));
+        assert_eq!(
+            background_tile_size(explicit, area, (10.0, 5.0)),
+            (20.0, 10.0)
+        );
     }
 }

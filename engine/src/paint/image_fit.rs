@@ -56,7 +56,11 @@ impl ImageMode {
         match self {
             ImageMode::ScaleToFill | ImageMode::WidthFix | ImageMode::HeightFix => (content, whole),
             ImageMode::AspectFit | ImageMode::AspectFill => {
-                let scale = if self == ImageMode::AspectFit { (cw / iw).min(ch / ih) } else { (cw / iw).max(ch / ih) };
+                let scale = if self == ImageMode::AspectFit {
+                    (cw / iw).min(ch / ih)
+                } else {
+                    (cw / iw).max(ch / ih)
+                };
                 let (w, h) = (iw * scale, ih * scale);
                 let dest = Rect::new(content.x + (cw - w) / 2.0, content.y + (ch - h) / 2.0, w, h);
                 (dest, whole)
@@ -64,7 +68,12 @@ impl ImageMode {
             // The crop modes draw the picture unscaled, anchored as named.
             _ => {
                 let (ax, ay) = self.anchor();
-                let dest = Rect::new(content.x + (cw - iw) * ax, content.y + (ch - ih) * ay, iw, ih);
+                let dest = Rect::new(
+                    content.x + (cw - iw) * ax,
+                    content.y + (ch - ih) * ay,
+                    iw,
+                    ih,
+                );
                 (dest, whole)
             }
         }

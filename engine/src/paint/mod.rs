@@ -57,7 +57,15 @@ impl<'a> Painter<'a> {
         files: &'a PageFiles,
         dpr: f32,
     ) -> Self {
-        Painter { list, tree, text, images, package, files, dpr }
+        Painter {
+            list,
+            tree,
+            text,
+            images,
+            package,
+            files,
+            dpr,
+        }
     }
 
     /// Paints the page at `offset` (CSS px; the page's scroll position or
@@ -74,7 +82,10 @@ impl<'a> Painter<'a> {
         if !node.is_element() {
             // Bare text runs are laid out as their own paragraph boxes.
             let layout = node.layout.layout();
-            let origin = (parent_origin.0 + layout.location.x, parent_origin.1 + layout.location.y);
+            let origin = (
+                parent_origin.0 + layout.location.x,
+                parent_origin.1 + layout.location.y,
+            );
             if let Some(parent) = node.parent.and_then(|p| tree.get(p)) {
                 if parent.style.visibility == Visibility::Visible {
                     self.paint_paragraph(node, origin, layout.size.width);
@@ -87,7 +98,11 @@ impl<'a> Painter<'a> {
             return;
         }
         let layout = node.layout.layout();
-        let base = if style.position == Position::Fixed { page_origin } else { parent_origin };
+        let base = if style.position == Position::Fixed {
+            page_origin
+        } else {
+            parent_origin
+        };
         let origin = (base.0 + layout.location.x, base.1 + layout.location.y);
         let size = (layout.size.width, layout.size.height);
         let rects = box_rects(origin, size, layout);
@@ -103,7 +118,10 @@ impl<'a> Painter<'a> {
         }
         let layered = style.opacity < 1.0 || style.filter.is_some();
         if layered {
-            self.list.push(DisplayItem::PushLayer { opacity: style.opacity.clamp(0.0, 1.0), filter: style.filter });
+            self.list.push(DisplayItem::PushLayer {
+                opacity: style.opacity.clamp(0.0, 1.0),
+                filter: style.filter,
+            });
         }
 
         if style.visibility == Visibility::Visible {
@@ -113,15 +131,25 @@ impl<'a> Painter<'a> {
         let clipped = style.overflow == Overflow::Hidden;
         if clipped {
             let radii = inner_radii(corner_radii(style, rects.border, self.dpr), style, self.dpr);
-            self.list.push(DisplayItem::PushClip { rect: to_device(rects.padding, self.dpr), radii });
+            self.list.push(DisplayItem::PushClip {
+                rect: to_device(rects.padding, self.dpr),
+                radii,
+            });
         }
         if node.layout.paragraph.is_some() {
             if style.visibility == Visibility::Visible {
-                self.paint_paragraph(node, (rects.content.x, rects.content.y), rects.content.width);
+                self.paint_paragraph(
+                    node,
+                    (rects.content.x, rects.content.y),
+                    rects.content.width,
+                );
             }
         } else {
             // Generated boxes are the first and last children.
-            let children = node.pseudo[0].into_iter().chain(paint_order(tree, node)).chain(node.pseudo[1]);
+            let children = node.pseudo[0]
+                .into_iter()
+                .chain(paint_order(tree, node))
+                .chain(node.pseudo[1]);
             for child in children {
                 self.paint_node(child, origin, page_origin);
             }
@@ -143,7 +171,10 @@ impl<'a> Painter<'a> {
         let radii = corner_radii(style, rects.border, self.dpr);
         let border_dev = to_device(rects.border, self.dpr);
         let d = self.dpr;
-        if let Some(sh) = style.box_shadow.filter(|s| !s.inset && !s.color.is_transparent()) {
+        if let Some(sh) = style
+            .box_shadow
+            .filter(|s| !s.inset && !s.color.is_transparent())
+        {
             self.list.push(DisplayItem::BoxShadow {
                 rect: border_dev,
                 radii,
@@ -156,7 +187,10 @@ impl<'a> Painter<'a> {
         }
         let wxss = self.files.wxss.clone();
         self.paint_background(style, rects, &wxss);
-        if let Some(sh) = style.box_shadow.filter(|s| s.inset && !s.color.is_transparent()) {
+        if let Some(sh) = style
+            .box_shadow
+            .filter(|s| s.inset && !s.color.is_transparent())
+        {
             self.list.push(DisplayItem::BoxShadow {
                 rect: to_device(rects.padding, d),
                 radii: inner_radii(radii, style, d),
@@ -192,9 +226,13 @@ impl<'a> Painter<'a> {
     }
 
     fn paint_image_element(&mut self, node: &Node, rects: &BoxRects, radii: CornerRadii) {
-        let Some(src) = node.attrs.get_str("src") else { return };
+        let Some(src) = node.attrs.get_str("src") else {
+            return;
+        };
         let wxml = self.files.wxml.clone();
-        let Some(img) = self.images.get(self.package, &wxml, src) else { return };
+        let Some(img) = self.images.get(self.package, &wxml, src) else {
+            return;
+        };
         let (key, size) = (img.key, img.size());
         let mode = ImageMode::parse(node.attrs.get_str("mode"));
         let (dest, src_rect) = mode.fit(rects.content, size);
@@ -202,15 +240,25 @@ impl<'a> Painter<'a> {
         let d = self.dpr;
         // Pictures larger than the box (aspectFill, crop modes) are cut at
         // the content box, rounded with the box's corners.
-        let needs_clip = dest.x < clip.x || dest.y < clip.y || dest.right() > clip.right() || dest.bottom() > clip.bottom();
+        let needs_clip = dest.x < clip.x
+            || dest.y < clip.y
+            || dest.right() > clip.right()
+            || dest.bottom() > clip.bottom();
         if needs_clip {
-            self.list.push(DisplayItem::PushClip { rect: to_device(clip, d), radii });
+            self.list.push(DisplayItem::PushClip {
+                rect: to_device(clip, d),
+                radii,
+            });
         }
         self.list.push(DisplayItem::Image {
             rect: to_device(dest, d),
             key,
             src: src_rect,
-            radii: if needs_clip { cirrus_render::display_list::SQUARE_CORNERS } else { radii },
+            radii: if needs_clip {
+                cirrus_render::display_list::SQUARE_CORNERS
+            } else {
+                radii
+            },
             tile: None,
             opacity: 1.0,
         });
@@ -232,7 +280,11 @@ fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
 }
 
 /// Border, padding and content boxes (absolute CSS px) from a taffy layout.
-fn box_rects(origin: (f32, f32), size: (f32, f32), layout: &cirrus_layout::taffy::Layout) -> BoxRects {
+fn box_rects(
+    origin: (f32, f32),
+    size: (f32, f32),
+    layout: &cirrus_layout::taffy::Layout,
+) -> BoxRects {
     let border = Rect::new(origin.0, origin.1, size.0, size.1);
     let b = layout.border;
     let padding = Rect::new(
@@ -248,7 +300,11 @@ fn box_rects(origin: (f32, f32), size: (f32, f32), layout: &cirrus_layout::taffy
         (padding.width - p.left - p.right).max(0.0),
         (padding.height - p.top - p.bottom).max(0.0),
     );
-    BoxRects { border, padding, content }
+    BoxRects {
+        border,
+        padding,
+        content,
+    }
 }
 
 pub(crate) fn to_device(r: Rect, dpr: f32) -> Rect {
@@ -258,7 +314,10 @@ pub(crate) fn to_device(r: Rect, dpr: f32) -> Rect {
 /// Outer corner radii in device px; percentages refer to the border box.
 pub(crate) fn corner_radii(style: &ComputedStyle, border_box: Rect, dpr: f32) -> CornerRadii {
     let r = |c: cirrus_layout::style::Radius| {
-        (c.x.resolve(border_box.width).max(0.0) * dpr, c.y.resolve(border_box.height).max(0.0) * dpr)
+        (
+            c.x.resolve(border_box.width).max(0.0) * dpr,
+            c.y.resolve(border_box.height).max(0.0) * dpr,
+        )
     };
     let br = style.border_radius;
     cirrus_layout::style::Corners {
@@ -272,7 +331,9 @@ pub(crate) fn corner_radii(style: &ComputedStyle, border_box: Rect, dpr: f32) ->
 /// Radii of the padding edge: outer radii less the adjacent border widths.
 fn inner_radii(outer: CornerRadii, style: &ComputedStyle, dpr: f32) -> CornerRadii {
     let w = style.border_width;
-    let shrink = |(rx, ry): (f32, f32), bx: f32, by: f32| ((rx - bx * dpr).max(0.0), (ry - by * dpr).max(0.0));
+    let shrink = |(rx, ry): (f32, f32), bx: f32, by: f32| {
+        ((rx - bx * dpr).max(0.0), (ry - by * dpr).max(0.0))
+    };
     cirrus_layout::style::Corners {
         top_left: shrink(outer.top_left, w.left, w.top),
         top_right: shrink(outer.top_right, w.right, w.top),

@@ -13,7 +13,9 @@ impl Painter<'_> {
     /// Paints the paragraph of `node` with its content box's top-left corner
     /// at `origin` (absolute CSS px) and the given content width.
     pub(super) fn paint_paragraph(&mut self, node: &Node, origin: (f32, f32), width: f32) {
-        let Some(paragraph) = node.layout.paragraph.as_ref() else { return };
+        let Some(paragraph) = node.layout.paragraph.as_ref() else {
+            return;
+        };
         let shaped = self.text.shape(paragraph, width);
         emit_paragraph(self.list, paragraph, &shaped, origin, self.dpr);
     }
@@ -21,24 +23,53 @@ impl Painter<'_> {
 
 /// Appends the glyph runs (one per span colour run per line), text shadows
 /// and decorations of a shaped paragraph.
-pub fn emit_paragraph(list: &mut DisplayList, p: &Paragraph, shaped: &ShapedParagraph, origin: (f32, f32), dpr: f32) {
-    let span_color = |i: usize| p.spans.get(i).map(|s| s.style.color).unwrap_or(Color::BLACK);
+pub fn emit_paragraph(
+    list: &mut DisplayList,
+    p: &Paragraph,
+    shaped: &ShapedParagraph,
+    origin: (f32, f32),
+    dpr: f32,
+) {
+    let span_color = |i: usize| {
+        p.spans
+            .get(i)
+            .map(|s| s.style.color)
+            .unwrap_or(Color::BLACK)
+    };
     for line in &shaped.lines {
         let base = (origin.0 * dpr, (origin.1 + line.baseline) * dpr);
         // Shadows first, under the text.
         for (span, glyphs) in runs(line, base, dpr) {
             if let Some(shadow) = p.spans.get(span).and_then(|s| s.style.text_shadow) {
-                let (dx, dy) = ((shadow.offset_x * dpr).round() as i32, (shadow.offset_y * dpr).round() as i32);
-                let moved = glyphs.iter().map(|g| GlyphInstance { key: g.key, x: g.x + dx, y: g.y + dy }).collect();
-                list.push(DisplayItem::Glyphs { glyphs: moved, color: shadow.color });
+                let (dx, dy) = (
+                    (shadow.offset_x * dpr).round() as i32,
+                    (shadow.offset_y * dpr).round() as i32,
+                );
+                let moved = glyphs
+                    .iter()
+                    .map(|g| GlyphInstance {
+                        key: g.key,
+                        x: g.x + dx,
+                        y: g.y + dy,
+                    })
+                    .collect();
+                list.push(DisplayItem::Glyphs {
+                    glyphs: moved,
+                    color: shadow.color,
+                });
             }
         }
         for (span, glyphs) in runs(line, base, dpr) {
-            list.push(DisplayItem::Glyphs { glyphs, color: span_color(span) });
+            list.push(DisplayItem::Glyphs {
+                glyphs,
+                color: span_color(span),
+            });
         }
     }
     for d in &shaped.decorations {
-        let Some(span) = p.spans.get(d.span) else { continue };
+        let Some(span) = p.spans.get(d.span) else {
+            continue;
+        };
         let color = span.style.decoration.color.unwrap_or(span.style.color);
         let y = (origin.1 + d.y + d.thickness / 2.0) * dpr;
         let x = (origin.0 + d.x) * dpr;
@@ -53,11 +84,19 @@ pub fn emit_paragraph(list: &mut DisplayList, p: &Paragraph, shaped: &ShapedPara
 }
 
 /// A line's glyphs grouped into runs of one span, in device pixels.
-fn runs(line: &cirrus_layout::text::ShapedLine, base: (f32, f32), dpr: f32) -> Vec<(usize, Vec<GlyphInstance>)> {
+fn runs(
+    line: &cirrus_layout::text::ShapedLine,
+    base: (f32, f32),
+    dpr: f32,
+) -> Vec<(usize, Vec<GlyphInstance>)> {
     let mut out: Vec<(usize, Vec<GlyphInstance>)> = Vec::new();
     for g in &line.glyphs {
         let physical = g.physical(base, dpr);
-        let instance = GlyphInstance { key: physical.cache_key, x: physical.x, y: physical.y };
+        let instance = GlyphInstance {
+            key: physical.cache_key,
+            x: physical.x,
+            y: physical.y,
+        };
         match out.last_mut() {
             Some((span, glyphs)) if *span == g.metadata => glyphs.push(instance),
             _ => out.push((g.metadata, vec![instance])),
@@ -78,7 +117,11 @@ pub fn paint_plain_text(
     color: Color,
     dpr: f32,
 ) {
-    let style = ComputedStyle { font_size, color, ..Default::default() };
+    let style = ComputedStyle {
+        font_size,
+        color,
+        ..Default::default()
+    };
     let p = Paragraph::plain(&style, s);
     let shaped = text.shape(&p, width);
     emit_paragraph(list, &p, &shaped, origin, dpr);

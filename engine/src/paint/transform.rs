@@ -6,7 +6,12 @@ use cirrus_render::display_list::{multiply_matrices, translation_matrix, IDENTIT
 /// The matrix of a transform list applied to a box of `size` (CSS px, for
 /// percentages) at device scale `dpr`, around `origin` (absolute device px),
 /// as CSS Transforms §6: translate(origin) * f1 * f2 * ... * translate(-origin).
-pub fn transform_matrix(functions: &[TransformFunction], size: (f32, f32), origin: (f32, f32), dpr: f32) -> [f32; 16] {
+pub fn transform_matrix(
+    functions: &[TransformFunction],
+    size: (f32, f32),
+    origin: (f32, f32),
+    dpr: f32,
+) -> [f32; 16] {
     let mut m = translation_matrix(origin.0, origin.1);
     for f in functions {
         m = multiply_matrices(&m, &function_matrix(f, size, dpr));
@@ -112,15 +117,28 @@ mod tests {
 
     #[test]
     fn rotate_90_turns_clockwise_around_origin() {
-        let m = transform_matrix(&[TransformFunction::Rotate(0.0, 0.0, 1.0, 90.0)], (10.0, 10.0), (5.0, 5.0), 1.0);
+        let m = transform_matrix(
+            &[TransformFunction::Rotate(0.0, 0.0, 1.0, 90.0)],
+            (10.0, 10.0),
+            (5.0, 5.0),
+            1.0,
+        );
         // The top-right corner goes to the bottom-right on screen.
-        assert!(close(apply(&m, (10.0, 0.0)), (10.0, 10.0)), "{:?}", apply(&m, (10.0, 0.0)));
+        assert!(
+            close(apply(&m, (10.0, 0.0)), (10.0, 10.0)),
+            "{:?}",
+            apply(&m, (10.0, 0.0))
+        );
         assert!(close(apply(&m, (5.0, 5.0)), (5.0, 5.0)));
     }
 
     #[test]
     fn translate_percent_uses_the_box_and_dpr() {
-        let t = TransformFunction::Translate(LengthPercentage::Percent(0.5), LengthPercentage::Px(3.0), 0.0);
+        let t = TransformFunction::Translate(
+            LengthPercentage::Percent(0.5),
+            LengthPercentage::Px(3.0),
+            0.0,
+        );
         let m = transform_matrix(&[t], (100.0, 20.0), (0.0, 0.0), 2.0);
         assert!(close(apply(&m, (0.0, 0.0)), (100.0, 6.0)));
     }
@@ -129,7 +147,11 @@ mod tests {
     fn functions_apply_right_to_left() {
         // translate(10px) scale(2): the point is scaled, then translated.
         let f = [
-            TransformFunction::Translate(LengthPercentage::Px(10.0), LengthPercentage::Px(0.0), 0.0),
+            TransformFunction::Translate(
+                LengthPercentage::Px(10.0),
+                LengthPercentage::Px(0.0),
+                0.0,
+            ),
             TransformFunction::Scale(2.0, 2.0, 1.0),
         ];
         let m = transform_matrix(&f, (0.0, 0.0), (0.0, 0.0), 1.0);

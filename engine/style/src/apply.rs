@@ -385,16 +385,14 @@ impl<'a> Applier<'a> {
                     self.style.flex_shrink = n.max(0.0);
                 }
             }),
-            Property::FlexBasis(v) => on!(v, |x| self.style.flex_basis =
-                ctx.dimension(&x)),
+            Property::FlexBasis(v) => on!(v, |x| self.style.flex_basis = ctx.dimension(&x)),
             Property::Order(v) => on!(v, |x| {
                 if let Some(n) = number(&x) {
                     self.style.order = n as i32;
                 }
             }),
             Property::RowGap(v) => on!(v, |x| self.style.row_gap = gap(&x, &ctx)),
-            Property::ColumnGap(v) => on!(v, |x| self.style.column_gap =
-                gap(&x, &ctx)),
+            Property::ColumnGap(v) => on!(v, |x| self.style.column_gap = gap(&x, &ctx)),
             Property::BackgroundColor(v) => on!(v, |x| {
                 if let Some(c) = color(&x, current) {
                     self.style.background_color = c;
@@ -445,48 +443,35 @@ impl<'a> Applier<'a> {
                     };
                 }
             }),
-            Property::Width(v) => on!(v, |x| self.style.width =
-                ctx.dimension(&x)),
+            Property::Width(v) => on!(v, |x| self.style.width = ctx.dimension(&x)),
             Property::Height(v) => {
                 on!(v, |x| self.style.height = ctx.dimension(&x))
             }
-            Property::MinWidth(v) => on!(v, |x| self.style.min_width =
-                ctx.dimension(&x)),
-            Property::MinHeight(v) => on!(v, |x| self.style.min_height =
-                ctx.dimension(&x)),
-            Property::MaxWidth(v) => on!(v, |x| self.style.max_width =
-                ctx.dimension(&x)),
-            Property::MaxHeight(v) => on!(v, |x| self.style.max_height =
-                ctx.dimension(&x)),
-            Property::Left(v) => on!(v, |x| self.style.inset.left =
-                ctx.dimension(&x)),
-            Property::Right(v) => on!(v, |x| self.style.inset.right =
-                ctx.dimension(&x)),
-            Property::Top(v) => on!(v, |x| self.style.inset.top =
-                ctx.dimension(&x)),
-            Property::Bottom(v) => on!(v, |x| self.style.inset.bottom =
-                ctx.dimension(&x)),
+            Property::MinWidth(v) => on!(v, |x| self.style.min_width = ctx.dimension(&x)),
+            Property::MinHeight(v) => on!(v, |x| self.style.min_height = ctx.dimension(&x)),
+            Property::MaxWidth(v) => on!(v, |x| self.style.max_width = ctx.dimension(&x)),
+            Property::MaxHeight(v) => on!(v, |x| self.style.max_height = ctx.dimension(&x)),
+            Property::Left(v) => on!(v, |x| self.style.inset.left = ctx.dimension(&x)),
+            Property::Right(v) => on!(v, |x| self.style.inset.right = ctx.dimension(&x)),
+            Property::Top(v) => on!(v, |x| self.style.inset.top = ctx.dimension(&x)),
+            Property::Bottom(v) => on!(v, |x| self.style.inset.bottom = ctx.dimension(&x)),
             // Percentages of padding and margin refer to the width on both axes.
-            Property::PaddingLeft(v) => on!(v, |x| self.style.padding.left =
-                ctx.length_percentage(&x)),
+            Property::PaddingLeft(v) => {
+                on!(v, |x| self.style.padding.left = ctx.length_percentage(&x))
+            }
             Property::PaddingRight(v) => {
-                on!(v, |x| self.style.padding.right =
-                    ctx.length_percentage(&x))
+                on!(v, |x| self.style.padding.right = ctx.length_percentage(&x))
             }
-            Property::PaddingTop(v) => on!(v, |x| self.style.padding.top =
-                ctx.length_percentage(&x)),
+            Property::PaddingTop(v) => {
+                on!(v, |x| self.style.padding.top = ctx.length_percentage(&x))
+            }
             Property::PaddingBottom(v) => {
-                on!(v, |x| self.style.padding.bottom =
-                    ctx.length_percentage(&x))
+                on!(v, |x| self.style.padding.bottom = ctx.length_percentage(&x))
             }
-            Property::MarginLeft(v) => on!(v, |x| self.style.margin.left =
-                ctx.dimension(&x)),
-            Property::MarginRight(v) => on!(v, |x| self.style.margin.right =
-                ctx.dimension(&x)),
-            Property::MarginTop(v) => on!(v, |x| self.style.margin.top =
-                ctx.dimension(&x)),
-            Property::MarginBottom(v) => on!(v, |x| self.style.margin.bottom =
-                ctx.dimension(&x)),
+            Property::MarginLeft(v) => on!(v, |x| self.style.margin.left = ctx.dimension(&x)),
+            Property::MarginRight(v) => on!(v, |x| self.style.margin.right = ctx.dimension(&x)),
+            Property::MarginTop(v) => on!(v, |x| self.style.margin.top = ctx.dimension(&x)),
+            Property::MarginBottom(v) => on!(v, |x| self.style.margin.bottom = ctx.dimension(&x)),
             Property::BorderLeftWidth(v) => on!(v, |x| {
                 self.specified_border_width.left = ctx.px(&x, 0.0).unwrap_or(DEFAULT_BORDER_WIDTH)
             }),
@@ -1024,16 +1009,12 @@ fn transform(t: &fp::TransformItem, ctx: &LengthContext) -> Option<TransformFunc
         fp::TransformItem::None => return None,
         fp::TransformItem::Matrix(m) => TransformFunction::Matrix(*m),
         fp::TransformItem::Matrix3D(m) => TransformFunction::Matrix3d(*m),
-        fp::TransformItem::Translate2D(x, y) => TransformFunction::Translate(
-            ctx.length_percentage(x),
-            ctx.length_percentage(y),
-            0.0,
-        ),
-        fp::TransformItem::Translate3D(x, y, zl) => TransformFunction::Translate(
-            ctx.length_percentage(x),
-            ctx.length_percentage(y),
-            z(zl),
-        ),
+        fp::TransformItem::Translate2D(x, y) => {
+            TransformFunction::Translate(ctx.length_percentage(x), ctx.length_percentage(y), 0.0)
+        }
+        fp::TransformItem::Translate3D(x, y, zl) => {
+            TransformFunction::Translate(ctx.length_percentage(x), ctx.length_percentage(y), z(zl))
+        }
         fp::TransformItem::Scale2D(x, y) => TransformFunction::Scale(*x, *y, 1.0),
         fp::TransformItem::Scale3D(x, y, zs) => TransformFunction::Scale(*x, *y, *zs),
         fp::TransformItem::Rotate2D(a) => TransformFunction::Rotate(0.0, 0.0, 1.0, degrees(a)),
@@ -1051,10 +1032,9 @@ fn transform_origin(
 ) -> (LengthPercentage, LengthPercentage) {
     let half = LengthPercentage::Percent(0.5);
     match o {
-        fp::TransformOrigin::LengthTuple(x, y, _) => (
-            ctx.length_percentage(x),
-            ctx.length_percentage(y),
-        ),
+        fp::TransformOrigin::LengthTuple(x, y, _) => {
+            (ctx.length_percentage(x), ctx.length_percentage(y))
+        }
         fp::TransformOrigin::Left => (LengthPercentage::Percent(0.0), half),
         fp::TransformOrigin::Right => (LengthPercentage::Percent(1.0), half),
         fp::TransformOrigin::Top => (half, LengthPercentage::Percent(0.0)),
@@ -1118,10 +1098,9 @@ fn background_size(item: &fp::BackgroundSizeItem, ctx: &LengthContext) -> Backgr
         fp::BackgroundSizeItem::Auto => BackgroundSize::Auto,
         fp::BackgroundSizeItem::Cover => BackgroundSize::Cover,
         fp::BackgroundSizeItem::Contain => BackgroundSize::Contain,
-        fp::BackgroundSizeItem::Length(w, h) => BackgroundSize::Explicit(
-            ctx.dimension(w),
-            ctx.dimension(h),
-        ),
+        fp::BackgroundSizeItem::Length(w, h) => {
+            BackgroundSize::Explicit(ctx.dimension(w), ctx.dimension(h))
+        }
     }
 }
 
@@ -1141,8 +1120,14 @@ fn position_value(v: &fp::BackgroundPositionValue, ctx: &LengthContext) -> Lengt
 fn from_far_edge(v: LengthPercentage) -> LengthPercentage {
     match v {
         LengthPercentage::Percent(p) => LengthPercentage::Percent(1.0 - p),
-        LengthPercentage::Px(px) => LengthPercentage::Calc { px: -px, percent: 1.0 },
-        LengthPercentage::Calc { px, percent } => LengthPercentage::Calc { px: -px, percent: 1.0 - percent },
+        LengthPercentage::Px(px) => LengthPercentage::Calc {
+            px: -px,
+            percent: 1.0,
+        },
+        LengthPercentage::Calc { px, percent } => LengthPercentage::Calc {
+            px: -px,
+            percent: 1.0 - percent,
+        },
     }
 }
 
@@ -1160,10 +1145,7 @@ fn gradient_position(
         }
     };
     match p {
-        fp::GradientPosition::Pos(x, y) => (
-            ctx.length_percentage(x),
-            ctx.length_percentage(y),
-        ),
+        fp::GradientPosition::Pos(x, y) => (ctx.length_percentage(x), ctx.length_percentage(y)),
         fp::GradientPosition::SpecifiedPos(a, b) => {
             let (a_is_x, a_value) = side(a);
             let (_, b_value) = side(b);
@@ -1186,9 +1168,7 @@ fn gradient_stops(
         .map(|item| match item {
             fp::GradientColorItem::ColorHint(c, l) => GradientStop {
                 color: color(c, current).unwrap_or(current),
-                position: ctx
-                    .linear(l)
-                    .map(|_| ctx.length_percentage(l)),
+                position: ctx.linear(l).map(|_| ctx.length_percentage(l)),
             },
             fp::GradientColorItem::SimpleColorHint(c) => GradientStop {
                 color: color(c, current).unwrap_or(current),

@@ -127,7 +127,11 @@ pub(crate) fn parser_crash(file: &str) -> StyleDiagnostic {
 
 /// Converts a float-pigment warning (0-based line, 1-based column). A
 /// warning about a declaration points at its value when `source` shows one.
-pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning, source: Option<&str>) -> StyleDiagnostic {
+pub(crate) fn diagnostic_from_warning(
+    file: &str,
+    w: &Warning,
+    source: Option<&str>,
+) -> StyleDiagnostic {
     let line = w.start_line + 1;
     let mut column = w.start_col.max(1);
     if let Some(text) = source.and_then(|s| s.lines().nth(w.start_line as usize)) {
@@ -135,7 +139,13 @@ pub(crate) fn diagnostic_from_warning(file: &str, w: &Warning, source: Option<&s
             column = value;
         }
     }
-    StyleDiagnostic { file: file.to_owned(), line, column, message: w.message.as_str().to_owned(), is_error: false }
+    StyleDiagnostic {
+        file: file.to_owned(),
+        line,
+        column,
+        message: w.message.as_str().to_owned(),
+        is_error: false,
+    }
 }
 
 /// Import problems are detected here, with positions; float-pigment's own
@@ -263,14 +273,18 @@ impl<'a> Loader<'a> {
             return;
         };
         for w in warnings.iter().filter(|w| !is_import_warning(w)) {
-            self.out.diagnostics.push(diagnostic_from_warning(path, w, Some(&prepared)));
+            self.out
+                .diagnostics
+                .push(diagnostic_from_warning(path, w, Some(&prepared)));
         }
         for (line, column) in crate::balance::unclosed_blocks(text) {
             self.out.diagnostics.push(StyleDiagnostic {
                 file: path.to_owned(),
                 line,
                 column,
-                message: "this `{` is never closed: the rest of the file is read as part of this rule".to_owned(),
+                message:
+                    "this `{` is never closed: the rest of the file is read as part of this rule"
+                        .to_owned(),
                 is_error: true,
             });
         }

@@ -121,7 +121,10 @@ impl LengthContext {
             None => Dimension::Auto,
             Some(l) if l.percent == 0.0 => Dimension::Px(l.px),
             Some(l) if l.px == 0.0 => Dimension::Percent(l.percent),
-            Some(l) => Dimension::Calc { px: l.px, percent: l.percent },
+            Some(l) => Dimension::Calc {
+                px: l.px,
+                percent: l.percent,
+            },
         }
     }
 
@@ -134,7 +137,10 @@ impl LengthContext {
             None => LengthPercentage::Px(0.0),
             Some(l) if l.percent == 0.0 => LengthPercentage::Px(l.px),
             Some(l) if l.px == 0.0 => LengthPercentage::Percent(l.percent),
-            Some(l) => LengthPercentage::Calc { px: l.px, percent: l.percent },
+            Some(l) => LengthPercentage::Calc {
+                px: l.px,
+                percent: l.percent,
+            },
         }
     }
 

@@ -119,7 +119,13 @@ fn calc_expressions() {
     assert_eq!(s.width, Dimension::Px(60.0));
     assert_eq!(s.height, Dimension::Percent(0.25));
     // Mixed px and % stays linear; layout resolves it against the real basis.
-    assert_eq!(s.min_width, Dimension::Calc { px: -75.0, percent: 1.0 });
+    assert_eq!(
+        s.min_width,
+        Dimension::Calc {
+            px: -75.0,
+            percent: 1.0
+        }
+    );
     assert_eq!(s.margin.top, Dimension::Px(6.0));
 }
 

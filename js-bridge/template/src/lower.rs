@@ -489,5 +489,8 @@ fn camel_to_dash(name: &str) -> String {
 /// The position of the quote that opens an attribute value, given where the
 /// value's text starts: diagnostics about a `src` point at the string.
 fn opening_quote(value_start: Position) -> Position {
-    Position { line: value_start.line, utf16_col: value_start.utf16_col.saturating_sub(1) }
+    Position {
+        line: value_start.line,
+        utf16_col: value_start.utf16_col.saturating_sub(1),
+    }
 }

@@ -209,14 +209,23 @@ pub(super) fn fill_buffer(
 /// Pushes `text` of one span; in an italic span, runs of characters whose
 /// fonts have no italic face are asked for upright (Chromium synthesises an
 /// oblique there; a missing face would otherwise show empty boxes).
-fn push_runs<'a>(rich: &mut Vec<(&'a str, Attrs<'a>)>, text: &'a str, span: &'a SpanFont, index: usize, extra: f32) {
+fn push_runs<'a>(
+    rich: &mut Vec<(&'a str, Attrs<'a>)>,
+    text: &'a str,
+    span: &'a SpanFont,
+    index: usize,
+    extra: f32,
+) {
     if !span.italic {
         rich.push((text, span.attrs(index, extra, false)));
         return;
     }
     let mut start = 0;
     while start < text.len() {
-        let upright = text[start..].chars().next().is_some_and(super::span_font::lacks_italic);
+        let upright = text[start..]
+            .chars()
+            .next()
+            .is_some_and(super::span_font::lacks_italic);
         let end = text[start..]
             .char_indices()
             .find(|(_, c)| super::span_font::lacks_italic(*c) != upright)

@@ -586,15 +586,24 @@ fn ellipsized_lines_keep_their_alignment() {
 #[test]
 fn italic_cjk_falls_back_to_an_upright_face_instead_of_missing_glyphs() {
     let mut text = TextSystem::new();
-    let italic = ComputedStyle { font_style: crate::style::FontStyle::Italic, ..style(16.0, "sans-serif") };
+    let italic = ComputedStyle {
+        font_style: crate::style::FontStyle::Italic,
+        ..style(16.0, "sans-serif")
+    };
     let paragraph = Paragraph::plain(&italic, "旅行笔记 notes");
     let shaped = text.shape(&paragraph, 400.0);
     let glyphs: Vec<_> = shaped.lines.iter().flat_map(|l| l.glyphs.iter()).collect();
     assert!(!glyphs.is_empty());
     // Glyph id 0 is .notdef: an empty box on screen.
-    assert!(glyphs.iter().all(|g| g.glyph_id != 0), "some glyphs are .notdef");
+    assert!(
+        glyphs.iter().all(|g| g.glyph_id != 0),
+        "some glyphs are .notdef"
+    );
     let upright = Paragraph::plain(&style(16.0, "sans-serif"), "旅行笔记 notes");
     let a = max_content(&mut text, &paragraph);
     let b = max_content(&mut text, &upright);
-    assert!((a.width - b.width).abs() < 8.0, "italic {a:?} vs upright {b:?}");
+    assert!(
+        (a.width - b.width).abs() < 8.0,
+        "italic {a:?} vs upright {b:?}"
+    );
 }

@@ -35,12 +35,20 @@ impl GpuContext {
 /// cost start-up time and spurious EGL messages where Vulkan works
 /// (lavapipe included). `WGPU_BACKEND` overrides the choice.
 pub fn new_instance() -> wgpu::Instance {
-    let with = |backends| wgpu::Instance::new(&wgpu::InstanceDescriptor { backends, ..Default::default() });
+    let with = |backends| {
+        wgpu::Instance::new(&wgpu::InstanceDescriptor {
+            backends,
+            ..Default::default()
+        })
+    };
     if let Some(backends) = wgpu::Backends::from_env() {
         return with(backends);
     }
     let primary = with(wgpu::Backends::PRIMARY);
-    if !primary.enumerate_adapters(wgpu::Backends::PRIMARY).is_empty() {
+    if !primary
+        .enumerate_adapters(wgpu::Backends::PRIMARY)
+        .is_empty()
+    {
         return primary;
     }
     with(wgpu::Backends::all())
