@@ -14,6 +14,8 @@ pub struct PageView {
     pub config: PageConfig,
     pub tree: PageTree,
     pub sheets: StyleSheets,
+    /// Component sheets and style isolation (see [`crate::scopes`]).
+    pub scopes: crate::scopes::ComponentScopes,
     pub files: PageFiles,
     /// `onReady` has run on the logic thread.
     pub ready: bool,
@@ -58,6 +60,7 @@ impl PageView {
             config,
             tree: PageTree::new(),
             sheets,
+            scopes: Default::default(),
             files,
             ready: false,
         };

@@ -1,6 +1,6 @@
 //! `cirrus check`: every diagnostic about a package, without running it.
 
-use cirrus_engine::diagnostics::{Diagnostic, Severity};
+use cirrus_engine::diagnostics::Diagnostic;
 use cirrus_engine::package::Package;
 
 /// Loads every page's WXML (with imports and includes) and WXSS, and
