@@ -346,7 +346,8 @@ fn load_with_reads_dependencies_and_reports_missing_files_at_the_tag() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(
         (diags[0].file.as_str(), diags[0].line, diags[0].column),
-        ("pages/a/a.wxml", 3, 1)
+        // At the opening quote of the `src` value.
+        ("pages/a/a.wxml", 3, 14)
     );
     assert!(diags[0].is_error);
 }
