@@ -72,8 +72,18 @@ impl fmt::Display for Diagnostic {
 
 impl From<cirrus_style::StyleDiagnostic> for Diagnostic {
     fn from(d: cirrus_style::StyleDiagnostic) -> Self {
-        let severity = if d.is_error { Severity::Error } else { Severity::Warning };
-        Diagnostic { severity, file: d.file, line: d.line, column: d.column, message: d.message }
+        let severity = if d.is_error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        Diagnostic {
+            severity,
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            message: d.message,
+        }
     }
 }
 

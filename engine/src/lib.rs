@@ -5,7 +5,10 @@
 //! renderer are `cirrus-render`, both under this folder; layout and text are
 //! `cirrus-layout`.
 
+pub mod chrome;
 pub mod diagnostics;
+pub mod dialogs;
+pub mod hit_test;
 pub mod images;
 mod json_locate;
 pub mod ops;
@@ -14,7 +17,9 @@ pub mod package;
 pub mod page;
 pub mod paint;
 pub mod protocol;
+pub mod query;
 pub mod render_thread;
+pub mod scopes;
 pub mod stage;
 pub mod style_element;
 pub mod style_pass;

@@ -20,6 +20,30 @@ pub enum ToRender {
     PageReady { page: PageId },
     /// Pages popped from the top of the stack (navigateBack, redirect).
     PopPages { pages: Vec<PageId> },
+    /// Tab pages left by `switchTab`: they leave the stack but keep their
+    /// trees (and keep receiving op batches), to come back instantly.
+    HideTabPages { pages: Vec<PageId> },
+    /// A hidden tab page comes back on top of the stack (`switchTab`).
+    ShowTabPage { page: PageId },
+    /// `wx.setNavigationBarTitle` / `wx.setNavigationBarColor` on `page`.
+    SetNavigationBar {
+        page: PageId,
+        update: NavigationBarUpdate,
+    },
+    /// `wx.showToast` and friends: the engine draws them over the page.
+    Dialog(crate::dialogs::DialogCommand),
+    /// `SelectorQuery.exec`: answered with `ToLogic::QueryResult` after the
+    /// next layout.
+    Query {
+        id: u64,
+        page: PageId,
+        requests: Vec<crate::query::QueryRequest>,
+    },
+    /// `IntersectionObserver.observe`: notifications come back as
+    /// `ToLogic::Intersection` after layouts that cross a threshold.
+    ObserveIntersection(crate::query::IntersectionObserve),
+    /// `IntersectionObserver.disconnect`.
+    DisconnectObserver { id: u64 },
     /// An error in the mini program (a JS exception, a template error): the
     /// render thread shows it in the error overlay and keeps running.
     Error(Diagnostic),
@@ -48,5 +72,43 @@ pub enum ToLogic {
         name: String,
         detail: Value,
     },
+    /// A routing request raised by the engine's own chrome (the navigation
+    /// bar's back button, a tab bar item).
+    Route(RouteRequest),
+    /// The answer to `ToRender::Query`: one value per request.
+    QueryResult {
+        id: u64,
+        results: Value,
+    },
+    /// An intersection observer's notification about one node.
+    Intersection {
+        id: u64,
+        entry: Value,
+    },
+    /// A dialog closed by a tap: `result` carries `errMsg` and the answer
+    /// (`{confirm, cancel}`, `{tapIndex}`).
+    DialogResult {
+        id: u64,
+        result: Value,
+    },
     Shutdown,
+}
+
+/// What the chrome asks the logic thread to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteRequest {
+    /// The back button: `navigateBack({ delta })`.
+    NavigateBack { delta: u32 },
+    /// A tab bar item was tapped: switch to its page (if not already
+    /// there) and call the page's `onTabItemTap`.
+    TabItemTap { index: usize },
+}
+
+/// A change to one page's navigation bar; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NavigationBarUpdate {
+    pub title: Option<String>,
+    /// `#ffffff` or `#000000`.
+    pub front_color: Option<String>,
+    pub background_color: Option<String>,
 }

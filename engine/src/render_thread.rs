@@ -43,6 +43,13 @@ pub enum HostCommand {
     },
     /// The window's contents were lost (exposed, restored): draw again.
     Redraw,
+    /// A tap at a point in CSS px. When no dialog takes it, the render
+    /// thread hit tests the top page's current layout and sends
+    /// `ToLogic::Event` (name `tap`, detail `{x, y}`) for the topmost element.
+    /// Dialogs take it first: a modal or action sheet button answers the
+    /// logic thread, and while one is open (or a masked toast) the page gets
+    /// nothing.
+    Tap { x: f32, y: f32 },
     /// Stop the thread (after telling the logic thread to stop).
     Shutdown,
 }
@@ -141,6 +148,8 @@ struct Worker {
     uploaded: std::collections::HashSet<cirrus_render::ImageKey>,
     /// The picture on screen is stale.
     dirty: bool,
+    /// Time zero of the dialogs' clock (toast durations).
+    started: Instant,
 }
 
 /// How long the loop waits for input before drawing anyway (one 120 Hz frame).
@@ -171,6 +180,7 @@ impl Worker {
             captures: Vec::new(),
             uploaded: Default::default(),
             dirty: true,
+            started: Instant::now(),
         }
     }
 
@@ -195,6 +205,13 @@ impl Worker {
             // shows whole turns.
             while let Ok(m) = self.from_logic.try_recv() {
                 self.on_logic(m);
+            }
+            let elapsed = self.started.elapsed();
+            if self.stage.set_time(elapsed) {
+                self.dirty = true;
+            }
+            for reply in self.stage.answer_queries(elapsed.as_secs_f64() * 1000.0) {
+                let _ = self.to_logic.send(reply);
             }
             if self.dirty {
                 if let FrameTarget::Surface(_) = self.target {
@@ -230,6 +247,37 @@ impl Worker {
                 reply,
             }),
             HostCommand::Redraw => self.dirty = true,
+            HostCommand::Tap { x, y } => {
+                let blocked = self.stage.dialogs().blocks_page();
+                if let Some(answer) = self.stage.tap_dialogs((x, y)) {
+                    let _ = self.to_logic.send(answer);
+                    self.dirty = true;
+                } else if blocked {
+                    // A modal, an action sheet or a masked toast swallows it.
+                } else if self.stage.on_chrome(x, y) {
+                    // The navigation bar and the tab bar come before the page.
+                    if let Some(request) = self.stage.chrome_tap(x, y) {
+                        let _ = self.to_logic.send(request);
+                    }
+                    self.dirty = true;
+                } else {
+                    // Hit test what the frame shows, with applied batches laid out.
+                    self.stage.update();
+                    let page = self.stage.top_page().map(|p| p.id);
+                    // The page's coordinates start below the navigation bar.
+                    let area = self.stage.page_area();
+                    let hit = self.stage.hit_test(x - area.x, y - area.y);
+                    if let (Some(page), Some(node)) = (page, hit) {
+                        let _ = self.to_logic.send(ToLogic::Event {
+                            page,
+                            node,
+                            name: "tap".to_owned(),
+                            detail: serde_json::json!({ "x": x, "y": y }),
+                        });
+                    }
+                    self.dirty = true;
+                }
+            }
             HostCommand::Shutdown => {}
         }
     }

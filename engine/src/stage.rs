@@ -8,7 +8,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::images::ImageStore;
-use crate::ops::NodeId;
+use crate::ops::{NodeId, PageId};
 use crate::package::Package;
 use crate::page::PageView;
 use crate::paint::Painter;
@@ -47,10 +47,21 @@ pub struct Stage {
     logic_stopped: bool,
     needs_layout: bool,
     pub last_frame: FrameStats,
+    /// Tab pages hidden by `switchTab`: off the stack, trees kept.
+    parked_tab_pages: Vec<PageView>,
+    /// The navigation bar and the tab bar ([`crate::chrome`]).
+    chrome: crate::chrome::Chrome,
+    /// Toasts, modals and action sheets (`wx.show*`), painted over the page.
+    pub(crate) dialogs: crate::dialogs::Dialogs,
+    /// Selector queries waiting for a layout, and intersection observers.
+    pub(crate) queries: crate::query::Queries,
+    /// Counts the layouts that ran, so observers see each one once.
+    pub(crate) layout_generation: u64,
 }
 
 impl Stage {
     pub fn new(package: Arc<Package>, viewport: Viewport) -> Stage {
+        let (chrome, chrome_diagnostics) = crate::chrome::Chrome::new(&package);
         Stage {
             package,
             viewport,
@@ -59,11 +70,16 @@ impl Stage {
             text: TextSystem::new(),
             images: ImageStore::default(),
             errors: Vec::new(),
-            diagnostics: Vec::new(),
+            diagnostics: chrome_diagnostics,
             logic_idle: false,
             logic_stopped: false,
             needs_layout: true,
             last_frame: FrameStats::default(),
+            parked_tab_pages: Vec::new(),
+            chrome,
+            dialogs: crate::dialogs::Dialogs::new(),
+            queries: crate::query::Queries::default(),
+            layout_generation: 0,
         }
     }
 
@@ -112,15 +128,19 @@ impl Stage {
         match message {
             ToRender::PushPage { page, route } => {
                 self.logic_idle = false;
+                let page_viewport = self.page_viewport_of(&route);
                 let (view, diags) =
-                    PageView::new(&self.package, page, &route, self.viewport, self.dark_mode);
+                    PageView::new(&self.package, page, &route, page_viewport, self.dark_mode);
                 self.report_all(diags);
                 self.pages.push(view);
                 self.needs_layout = true;
             }
             ToRender::Ops(batch) => {
                 self.logic_idle = false;
-                let Some(page) = self.pages.iter_mut().find(|p| p.id == batch.page) else {
+                let Some(page) = (self.pages.iter_mut())
+                    .chain(self.parked_tab_pages.iter_mut())
+                    .find(|p| p.id == batch.page)
+                else {
                     self.report(Diagnostic::warning(
                         "",
                         0,
@@ -145,14 +165,29 @@ impl Stage {
                 self.report_all(problems);
             }
             ToRender::PageReady { page } => {
-                if let Some(p) = self.pages.iter_mut().find(|p| p.id == page) {
+                if let Some(p) = (self.pages.iter_mut())
+                    .chain(self.parked_tab_pages.iter_mut())
+                    .find(|p| p.id == page)
+                {
                     p.ready = true;
                 }
             }
             ToRender::PopPages { pages } => {
                 self.pages.retain(|p| !pages.contains(&p.id));
+                self.parked_tab_pages.retain(|p| !pages.contains(&p.id));
+                self.chrome.forget(&pages);
+                self.queries.forget_pages(&pages);
                 self.needs_layout = true;
             }
+            ToRender::HideTabPages { pages } => self.hide_tab_pages(&pages),
+            ToRender::ShowTabPage { page } => self.show_tab_page(page),
+            ToRender::SetNavigationBar { page, update } => {
+                self.chrome.update_navigation_bar(page, update);
+            }
+            ToRender::Dialog(command) => self.dialogs.apply(command),
+            ToRender::Query { id, page, requests } => self.queries.push_query(id, page, requests),
+            ToRender::ObserveIntersection(spec) => self.queries.observe(spec),
+            ToRender::DisconnectObserver { id } => self.queries.disconnect(id),
             ToRender::Error(d) => self.report(d),
             ToRender::Idle => self.logic_idle = true,
             ToRender::Stopped => self.logic_stopped = true,
@@ -179,10 +214,22 @@ impl Stage {
         }
         self.viewport = viewport;
         let package = self.package.clone();
-        for page in &mut self.pages {
+        for page in self
+            .pages
+            .iter_mut()
+            .chain(self.parked_tab_pages.iter_mut())
+        {
             // Style sheets resolve rpx at load, so they are reloaded.
-            let (mut view, _) =
-                PageView::new(&package, page.id, &page.route, viewport, self.dark_mode);
+            let page_viewport =
+                crate::chrome::page_area(&package, self.chrome.tab_bar(), &page.route, viewport);
+            let page_viewport = Viewport::new(viewport.width.0, page_viewport.height, viewport.dpr);
+            let (mut view, _) = PageView::new(
+                &package,
+                page.id,
+                &page.route,
+                page_viewport,
+                self.dark_mode,
+            );
             std::mem::swap(&mut view.tree, &mut page.tree);
             view.ready = page.ready;
             *page = view;
@@ -197,7 +244,7 @@ impl Stage {
             ops_applied: std::mem::take(&mut self.last_frame.ops_applied),
             ..Default::default()
         };
-        let viewport = self.viewport;
+        let viewport = self.top_page_viewport();
         let Some(page) = self.pages.last_mut() else {
             self.last_frame = stats;
             return stats;
@@ -210,7 +257,8 @@ impl Stage {
         };
         let restyled = pass.run(page);
         stats.style = pass.stats;
-        let image_diags = self.images.take_diagnostics();
+        let mut image_diags = self.images.take_diagnostics();
+        image_diags.extend(page.scopes.take_diagnostics());
         let page = self.pages.last_mut().expect("checked above");
         if restyled || self.needs_layout {
             cirrus_layout::tree::compute_layout(
@@ -220,6 +268,7 @@ impl Stage {
                 &mut self.text,
             );
             stats.layout_ran = true;
+            self.layout_generation += 1;
             self.needs_layout = false;
         }
         self.report_all(image_diags);
@@ -232,6 +281,15 @@ impl Stage {
         list.clear();
         let dpr = self.viewport.dpr;
         if let Some(page) = self.pages.last() {
+            let depth = self.pages.len();
+            let area = self.chrome.layout(page, depth, self.viewport).page;
+            let clipped = area.y > 0.0 || area.height < self.viewport.height.0;
+            if clipped {
+                list.push(cirrus_render::DisplayItem::PushClip {
+                    rect: crate::paint::to_device(area, dpr),
+                    radii: cirrus_render::display_list::SQUARE_CORNERS,
+                });
+            }
             let mut painter = Painter::new(
                 list,
                 &page.tree,
@@ -241,11 +299,32 @@ impl Stage {
                 &page.files,
                 dpr,
             );
-            painter.paint_page((0.0, 0.0));
+            painter.paint_page((area.x, area.y));
+            if clipped {
+                list.push(cirrus_render::DisplayItem::PopClip);
+            }
+            let (text, images) = (&mut self.text, &mut self.images);
+            self.chrome.paint(
+                list,
+                text,
+                images,
+                &self.package,
+                page,
+                depth,
+                self.viewport,
+            );
         }
+        self.dialogs.paint(list, self.viewport, &mut self.text);
         if !self.errors.is_empty() {
             crate::overlay::paint_error_overlay(list, &self.errors, self.viewport, &mut self.text);
         }
+    }
+
+    /// The topmost element of the top page under `(x, y)` (CSS px from the
+    /// page's top-left corner), as of the last [`update`](Self::update).
+    /// See [`crate::hit_test`] for what counts.
+    pub fn hit_test(&self, x: f32, y: f32) -> Option<NodeId> {
+        crate::hit_test::hit_test(&self.pages.last()?.tree, x, y)
     }
 
     /// The page background (`window.backgroundColor`), the clear colour.
@@ -259,7 +338,9 @@ impl Stage {
     }
 
     /// The layout file of DESIGN.md for the top page:
-    /// `{"viewport":{"width","height"},"root":NODE}`.
+    /// `{"viewport":{"width","height"},"root":NODE}`. Virtual nodes
+    /// (`wx:virtual`: slots, virtualHost hosts) have no box: they are not
+    /// listed, their children are, in their place.
     pub fn layout_json(&mut self) -> Value {
         let text = &mut self.text;
         let root = self
@@ -281,6 +362,113 @@ impl Stage {
             "viewport": { "width": self.viewport.width.0, "height": self.viewport.height.0 },
             "root": root,
         })
+    }
+}
+
+/// The page stack's chrome: the navigation bar, the tab bar, and the tab
+/// pages `switchTab` hid ([`crate::chrome`]).
+impl Stage {
+    /// Where the top page is drawn in the window (CSS px): below the
+    /// navigation bar, above (or below) the tab bar. Page coordinates (the
+    /// layout file, [`Stage::hit_test`]) are relative to its corner.
+    pub fn page_area(&self) -> cirrus_render::Rect {
+        match self.pages.last() {
+            Some(page) => {
+                self.chrome
+                    .layout(page, self.pages.len(), self.viewport)
+                    .page
+            }
+            None => {
+                cirrus_render::Rect::new(0.0, 0.0, self.viewport.width.0, self.viewport.height.0)
+            }
+        }
+    }
+
+    /// The chrome's geometry around the top page.
+    pub fn chrome_layout(&self) -> Option<crate::chrome::ChromeLayout> {
+        let page = self.pages.last()?;
+        Some(self.chrome.layout(page, self.pages.len(), self.viewport))
+    }
+
+    pub fn chrome(&self) -> &crate::chrome::Chrome {
+        &self.chrome
+    }
+
+    /// Tab pages hidden by `switchTab`, oldest first.
+    pub fn hidden_tab_pages(&self) -> &[PageView] {
+        &self.parked_tab_pages
+    }
+
+    /// A tap at `(x, y)` (CSS px, window coordinates) on the chrome: the
+    /// routing request for the logic thread, if it hit a button. `None`
+    /// also when the tap missed the chrome (it belongs to the page then;
+    /// see [`Stage::on_chrome`]).
+    pub fn chrome_tap(&mut self, x: f32, y: f32) -> Option<crate::protocol::ToLogic> {
+        use crate::chrome::ChromeHit;
+        use crate::protocol::{RouteRequest, ToLogic};
+        let page = self.pages.last()?;
+        let hit = self
+            .chrome
+            .hit_test(page, self.pages.len(), self.viewport, (x, y))?;
+        let request = match hit {
+            ChromeHit::Back => RouteRequest::NavigateBack { delta: 1 },
+            ChromeHit::TabItem(index) => RouteRequest::TabItemTap { index },
+            ChromeHit::Bar => return None,
+        };
+        // Not settled until the logic thread has answered the request.
+        self.logic_idle = false;
+        Some(ToLogic::Route(request))
+    }
+
+    /// Whether `(x, y)` (window coordinates) lies on the chrome, so a tap
+    /// there never reaches the page.
+    pub fn on_chrome(&self, x: f32, y: f32) -> bool {
+        self.pages.last().is_some_and(|page| {
+            self.chrome
+                .hit_test(page, self.pages.len(), self.viewport, (x, y))
+                .is_some()
+        })
+    }
+
+    /// The viewport `route` sees: the window less its bars.
+    fn page_viewport_of(&self, route: &str) -> Viewport {
+        let area =
+            crate::chrome::page_area(&self.package, self.chrome.tab_bar(), route, self.viewport);
+        Viewport::new(self.viewport.width.0, area.height, self.viewport.dpr)
+    }
+
+    fn top_page_viewport(&self) -> Viewport {
+        match self.pages.last() {
+            Some(page) => self
+                .chrome
+                .layout(page, self.pages.len(), self.viewport)
+                .page_viewport(self.viewport),
+            None => self.viewport,
+        }
+    }
+
+    fn hide_tab_pages(&mut self, pages: &[PageId]) {
+        let (hidden, kept): (Vec<PageView>, Vec<PageView>) = std::mem::take(&mut self.pages)
+            .into_iter()
+            .partition(|p| pages.contains(&p.id));
+        self.pages = kept;
+        self.parked_tab_pages.extend(hidden);
+        self.needs_layout = true;
+    }
+
+    fn show_tab_page(&mut self, page: PageId) {
+        let Some(index) = self.parked_tab_pages.iter().position(|p| p.id == page) else {
+            self.report(Diagnostic::warning(
+                "",
+                0,
+                0,
+                format!("ShowTabPage for {page:?}, which is not a hidden tab page"),
+            ));
+            return;
+        };
+        let view = self.parked_tab_pages.remove(index);
+        self.pages.push(view);
+        self.needs_layout = true;
     }
 }
 
@@ -360,8 +548,13 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
         let shaped = cx.text.shape(p, content_width);
         cx.paragraph = Some((node.span_nodes.clone(), shaped, content));
     }
-    let children: Vec<Value> = node
-        .children
+    // Virtual nodes (slots, virtualHost hosts) have no box: their children
+    // are listed in their place, as the children of the parent's box.
+    let mut listed = Vec::with_capacity(node.children.len());
+    for &child in &node.children {
+        crate::scopes::push_layout_child(tree, child, &mut listed);
+    }
+    let children: Vec<Value> = listed
         .iter()
         .filter(|&&c| tree.get(c).is_some_and(|n| n.is_element()))
         .map(|&c| node_json(tree, c, (x, y), cx))

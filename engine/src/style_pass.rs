@@ -10,6 +10,7 @@ use crate::images::ImageStore;
 use crate::ops::NodeId;
 use crate::package::Package;
 use crate::page::PageView;
+use crate::scopes::ComponentScopes;
 use crate::tree::{NodeKind, PageTree};
 use cirrus_layout::style::{ComputedStyle, Dimension, Display, Position};
 use cirrus_layout::taffy;
@@ -42,17 +43,22 @@ impl StylePass<'_> {
         let PageView {
             tree,
             sheets,
+            scopes,
             files,
             ..
         } = page;
         if !tree.changed {
             return false;
         }
+        // Component sheets load before matching (see crate::scopes).
+        scopes.prepare(tree, sheets, self.package);
+        let (sheets, scopes) = (&*sheets, &*scopes);
         let before = self.stats;
         let mut fixed = Vec::new();
         self.visit(
             tree,
             sheets,
+            scopes,
             &files.wxml,
             NodeId::ROOT,
             None,
@@ -82,6 +88,7 @@ impl StylePass<'_> {
         &mut self,
         tree: &mut PageTree,
         sheets: &StyleSheets,
+        scopes: &ComponentScopes,
         wxml: &str,
         id: NodeId,
         parent_style: Option<&ComputedStyle>,
@@ -103,8 +110,7 @@ impl StylePass<'_> {
         if recompute {
             let style = match &node.kind {
                 NodeKind::Element { tag } => {
-                    let mut s = sheets
-                        .compute(&crate::style_element::ElementRef { tree, id }, parent_style);
+                    let mut s = scopes.compute(sheets, tree, id, parent_style);
                     self.apply_element_defaults(tree, id, tag, &mut s, wxml);
                     s
                 }
@@ -134,6 +140,7 @@ impl StylePass<'_> {
             subtree_changed |= self.visit(
                 tree,
                 sheets,
+                scopes,
                 wxml,
                 *child,
                 Some(&style),
@@ -143,12 +150,16 @@ impl StylePass<'_> {
             );
         }
         if recompute && tree.get(id).is_some_and(|n| n.is_element()) {
-            changed |= self.update_pseudo_boxes(tree, sheets, id);
+            changed |= self.update_pseudo_boxes(tree, sheets, scopes, id);
         }
         if recompute || subtree_changed || changed {
             self.update_layout_box(tree, id, subtree_changed || changed);
         }
-        subtree_changed || changed
+        // A virtual node's children are its parent's layout children, so
+        // any change to them (a removal only flags this node) is the
+        // parent's to re-flatten.
+        let is_virtual = tree.get(id).is_some_and(crate::scopes::is_virtual);
+        subtree_changed || changed || (is_virtual && recompute)
     }
 
     /// Creates, restyles or drops the `::before`/`::after` boxes of an
@@ -157,6 +168,7 @@ impl StylePass<'_> {
         &mut self,
         tree: &mut PageTree,
         sheets: &StyleSheets,
+        scopes: &ComponentScopes,
         id: NodeId,
     ) -> bool {
         if is_inside_paragraph(tree, id) || tree.get(id).and_then(|n| n.tag()) == Some("text") {
@@ -166,11 +178,7 @@ impl StylePass<'_> {
         let mut changed = false;
         for (which, pseudo) in [(0, Pseudo::Before), (1, Pseudo::After)] {
             let element_style = tree.get(id).map(|n| n.style.clone()).unwrap_or_default();
-            let computed = sheets.compute_pseudo(
-                &crate::style_element::ElementRef { tree, id },
-                &element_style,
-                pseudo,
-            );
+            let computed = scopes.compute_pseudo(sheets, tree, id, &element_style, pseudo);
             let Some((style, content)) = computed else {
                 if tree.get(id).is_some_and(|n| n.pseudo[which].is_some()) {
                     tree.remove_pseudo(id, which);
@@ -325,8 +333,13 @@ fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taff
         return Vec::new();
     };
     // ::before, the document children, ::after, then (for the page) the
-    // fixed boxes of the whole tree.
-    let in_flow = node.children.iter().copied().filter(|&c| {
+    // fixed boxes of the whole tree. Virtual children (slots, virtualHost
+    // hosts) are replaced by their own children, like `display: contents`.
+    let mut flattened = Vec::with_capacity(node.children.len());
+    for &child in &node.children {
+        crate::scopes::push_layout_child(tree, child, &mut flattened);
+    }
+    let in_flow = flattened.into_iter().filter(|&c| {
         tree.get(c)
             .is_some_and(|n| n.style.position != Position::Fixed)
     });

@@ -150,6 +150,9 @@ pub struct PageTree {
     pseudo_nodes: Vec<Option<Node>>,
     /// Set when any op changed the tree since the last frame.
     pub changed: bool,
+    /// A `wx:` attribute (component scopes, see [`crate::scopes`]) changed
+    /// since [`crate::scopes::ComponentScopes::prepare`] last looked.
+    pub scope_attributes_changed: bool,
 }
 
 impl PageTree {
@@ -159,6 +162,7 @@ impl PageTree {
             nodes: Vec::new(),
             pseudo_nodes: Vec::new(),
             changed: true,
+            scope_attributes_changed: false,
         };
         tree.put(
             NodeId::ROOT,
@@ -370,6 +374,7 @@ impl PageTree {
             Some(other) => other.to_string(),
         };
         let selectors_see_it = matches!(name.as_str(), "id" | "class");
+        let scope_attribute = name.starts_with("wx:");
         match name.as_str() {
             "id" => node.attrs.id = as_string(&value),
             "class" => {
@@ -387,7 +392,13 @@ impl PageTree {
                 };
             }
         }
-        if selectors_see_it {
+        if scope_attribute {
+            self.scope_attributes_changed = true;
+        }
+        let Some(node) = self.get_mut(id) else {
+            return Err(TreeError::NoSuchNode(id));
+        };
+        if selectors_see_it || scope_attribute {
             // Descendant selectors may now match below it, and sibling
             // combinators (`+`, `~`) after it.
             node.restyle = true;

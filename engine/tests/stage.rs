@@ -13,7 +13,11 @@ const PAGE: PageId = PageId(1);
 
 fn stage_with(wxss: &str) -> Stage {
     let files = [
-        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        // No navigation bar: these tests lay pages out in the whole window.
+        (
+            "app.json",
+            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
+        ),
         ("app.js", "App({})"),
         ("pages/index/index.js", "Page({})"),
         ("pages/index/index.wxml", "<view/>"),

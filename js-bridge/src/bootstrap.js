@@ -200,6 +200,9 @@
   }
 
   const SET_DATA_WARN_BYTES = 1024 * 1024;
+  // Set by later framework scripts (component.js): called after a page's
+  // setData has been applied on both sides.
+  const hooks = { afterPageSetData: null };
 
   const pageProto = {
     setData: function (updates, callback) {
@@ -228,6 +231,7 @@
           native.reportError('setData: "' + keys[i] + '" is not a valid data path', new Error().stack || '');
         }
       }
+      if (hooks.afterPageSetData) hooks.afterPageSetData(this);
       if (typeof callback === 'function') queueTick(callback, this, []);
     },
   };
@@ -324,6 +328,24 @@
   for (const name of Object.keys(globals)) global[name] = globals[name];
 
   global.__cirrus = {
+    // For the framework scripts evaluated after this one (component.js).
+    internals: {
+      hooks: hooks,
+      loadModule: loadModule,
+      queueTick: queueTick,
+      pagesById: pagesById,
+      pageStack: pageStack, // router.js keeps it equal to the page stack
+      pageProto: pageProto,
+      setPath: setPath,
+      copyJson: copyJson,
+      console: console,
+      currentRoute: function () { return registeringRoute; },
+      definePage: function (route, def) { pageDefinitions[route] = def; },
+      // Reports an error without stopping the caller (the turn goes on).
+      reportError: function (e) {
+        native.reportError(String(e), (e && e.stack) || new Error().stack || '');
+      },
+    },
     loadApp: function () {
       if (native.hasModule('app.js')) loadModule('app.js');
       if (!app) app = {};

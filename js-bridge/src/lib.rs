@@ -11,7 +11,17 @@
 //! package-absolute and bare paths, `.js` and `/index.js` optional, cached),
 //! `App`, `getApp`, `Page`, `getCurrentPages`, `this.setData/data/route/
 //! options`, `console.*`, `setTimeout`/`setInterval` and their `clear*`, and
-//! `wx.getWindowInfo`, `wx.getSystemInfoSync`, `wx.nextTick`.
+//! `wx.getWindowInfo`, `wx.getSystemInfoSync`, `wx.nextTick`. The other
+//! non-routing `wx.*` APIs (system info, canIUse, base64, storage on disk,
+//! request/downloadFile over HTTP, selector queries, intersection
+//! observers, toasts and modals) are the `wx` module and `js/wx.js`.
+//! The page stack and routing (`wx.navigateTo` and friends, EventChannel,
+//! the chrome's back button and tab bar, `wx.setNavigationBar*`) are
+//! `router.rs` (a child module of `logic`) and `js/router.js`.
+//! Custom components (`Component`, `Behavior`, the Chaining API,
+//! `usingComponents`, slots, relations, selectComponent, triggerEvent) and
+//! event propagation (`ToLogic::Event` -> capture/bubble through the
+//! page's and components' trees) are `component.rs` and `js/component.js`.
 //!
 //! `this.setData` sends its keys to Rust, which parses them as data paths
 //! (cirrus-template's parser, the only one), applies them to a Rust mirror
@@ -29,23 +39,28 @@
 //! Errors in the mini program never stop the thread: an exception in a
 //! lifecycle, timer, tick or promise job becomes a `ToRender::Error`
 //! diagnostic at the innermost stack frame in a package file (and is handed
-//! to `App.onError`); a call that runs longer than 10 s is interrupted.
+//! to `App.onError`); a call that runs longer than
+//! [`LogicOptions::watchdog`] (default 5 s) is interrupted.
 //!
 //! [`check_scripts`] compiles every `.js` file without running it, for
 //! `cirrus check`.
 
 mod clock;
+mod component;
 mod console;
 mod logic;
 mod natives;
 mod script;
 mod timers;
 mod view;
+mod wx;
+mod wxs;
 
 pub use clock::{Clock, ControlledClock};
 pub use console::{ConsoleLevel, ConsoleLine};
 pub use logic::{LogicHandle, LogicThread};
 pub use script::check_scripts;
+pub use wxs::WxsRuntime;
 
 use cirrus_engine::layout::Viewport;
 
@@ -56,6 +71,14 @@ pub struct LogicOptions {
     /// `ToLogic::Resize`).
     pub viewport: Viewport,
     pub clock: Clock,
+    /// The watchdog: how long one call into JS (a lifecycle, a handler, a
+    /// timer) may run before it is interrupted and reported, so an endless
+    /// loop cannot hang the app. Default 5 s.
+    pub watchdog: std::time::Duration,
+    /// The app's data folder: `wx` storage (`storage.json`) and the files
+    /// of `wx.env.USER_DATA_PATH`. `None`: `$XDG_DATA_HOME/cirrus/<appid or
+    /// path hash>` for a package loaded from disk, memory only otherwise.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for LogicOptions {
@@ -63,6 +86,8 @@ impl Default for LogicOptions {
         LogicOptions {
             viewport: Viewport::new(375.0, 667.0, 2.0),
             clock: Clock::Real,
+            watchdog: std::time::Duration::from_secs(5),
+            data_dir: None,
         }
     }
 }

@@ -26,12 +26,17 @@ use std::rc::Rc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+// The page stack and routing: extends `LogicLoop`, so it is a child module.
+#[path = "router.rs"]
+mod router;
+
 /// The JS half of the logic thread.
 const BOOTSTRAP_JS: &str = include_str!("bootstrap.js");
 /// The name bootstrap code carries in stack traces (never a package path).
 const BOOTSTRAP_NAME: &str = "<cirrus>/bootstrap.js";
-/// How long one call into JS may run before it is interrupted (an endless
-/// loop in a handler must not hang the app).
+/// How long one call into JS may run in the tests here (the app's limit is
+/// [`LogicOptions::watchdog`]).
+#[cfg(test)]
 const TURN_BUDGET: Duration = Duration::from_secs(10);
 /// The logic thread's native stack. QuickJS stops JS recursion at its own
 /// 1 MiB limit; the rest is headroom for Rust and C frames between JS calls.
@@ -64,7 +69,8 @@ impl LogicThread {
         to_render: Sender<ToRender>,
         from_host: Receiver<ToLogic>,
     ) -> Result<LogicHandle, BridgeError> {
-        Self::spawn_with_budget(package, options, to_render, from_host, TURN_BUDGET)
+        let watchdog = options.watchdog;
+        Self::spawn_with_budget(package, options, to_render, from_host, watchdog)
     }
 
     /// [`Self::spawn`] with a different limit on one call into JS.
@@ -158,6 +164,8 @@ enum Wake {
     Stop,
     /// A timer may be due (the clock advanced or the wait timed out).
     Time,
+    /// An HTTP request or download finished (wx.request, wx.downloadFile).
+    Wx(crate::wx::Completion),
 }
 
 struct LogicLoop {
@@ -177,6 +185,10 @@ struct LogicLoop {
     turn_budget: Duration,
     launched: bool,
     next_page_id: u32,
+    /// The page stack (router.rs).
+    router: router::Router,
+    /// wx.* state: storage, HTTP workers (their completions wake the loop).
+    wx: crate::wx::WxHost,
 }
 
 impl LogicLoop {
@@ -216,6 +228,7 @@ impl LogicLoop {
                 }
             },
         )));
+        let router = router::Router::new(&package);
         let time = match &options.clock {
             Clock::Real => TimeSource::Real(Instant::now()),
             Clock::Controlled(clock) => TimeSource::Virtual(clock.now_ms()),
@@ -229,15 +242,32 @@ impl LogicLoop {
             pages: Vec::new(),
             console,
         }));
+        let app_package = shared.borrow().package.clone();
+        let wx = crate::wx::WxHost::new(&app_package, options.data_dir.as_deref(), &shared);
         context.with(|ctx| -> Result<(), BridgeError> {
             let bootstrap = |ctx: &Ctx<'_>| -> rquickjs::Result<()> {
                 natives::install(ctx, &shared)?;
                 crate::script::eval_named(ctx, BOOTSTRAP_JS, BOOTSTRAP_NAME, false)?;
+                crate::component::install(ctx, &shared)?;
+                crate::script::eval_named(
+                    ctx,
+                    crate::component::COMPONENT_JS,
+                    crate::component::COMPONENT_JS_NAME,
+                    false,
+                )?;
+                // Before wx.js, whose system info builds on router.js's
+                // getWindowInfo (windowHeight less the bars).
+                router::install(ctx, &router, &shared)?;
+                crate::script::eval_named(ctx, router::ROUTER_JS, router::ROUTER_JS_NAME, false)?;
+                wx.install(ctx, &shared)?;
                 Ok(())
             };
             bootstrap(&ctx)
                 .map_err(|error| BridgeError::Bootstrap(JsFailure::from_error(&ctx, error).message))
         })?;
+        // Templates evaluated on this thread call WXS here (crate::wxs).
+        let wxs = crate::wxs::WxsRuntime::new(shared.borrow().package.clone(), turn_budget)?;
+        cirrus_template::set_thread_wxs_host(Some(Rc::new(RefCell::new(wxs))));
         Ok(LogicLoop {
             context,
             runtime,
@@ -250,6 +280,8 @@ impl LogicLoop {
             turn_budget,
             launched: false,
             next_page_id: 1,
+            router,
+            wx,
         })
     }
 
@@ -259,9 +291,16 @@ impl LogicLoop {
                 Wake::Stop => break,
                 Wake::Host(message) => self.handle(message),
                 Wake::Time => {}
+                Wake::Wx(done) => {
+                    self.wx.job_finished();
+                    self.deliver_wx(done);
+                }
             }
             self.drain_jobs_and_ticks();
             self.run_due_timers();
+            self.run_routes();
+            // Ops a call left queued (its JS was interrupted mid-batch).
+            crate::component::end_turn(&self.shared);
             if self.settled() {
                 self.shared.borrow().send(ToRender::Idle);
             }
@@ -285,6 +324,7 @@ impl LogicLoop {
                 select! {
                     recv(self.from_host) -> message => host(message),
                     recv(self.stop) -> _ => Wake::Stop,
+                    recv(self.wx.completions()) -> done => done.map_or(Wake::Time, Wake::Wx),
                     default(timeout) => Wake::Time,
                 }
             }
@@ -292,6 +332,7 @@ impl LogicLoop {
                 recv(self.from_host) -> message => host(message),
                 recv(self.stop) -> _ => Wake::Stop,
                 recv(clock.wake_receiver()) -> _ => Wake::Time,
+                recv(self.wx.completions()) -> done => done.map_or(Wake::Time, Wake::Wx),
             },
         }
     }
@@ -300,10 +341,41 @@ impl LogicLoop {
         match message {
             ToLogic::Launch { route, query } => self.launch(&route, &query),
             ToLogic::Resize(viewport) => self.shared.borrow_mut().viewport = viewport,
-            // Event dispatch to handlers arrives with the event system (issue 3).
-            ToLogic::Event { .. } => {}
+            // Handlers run in component.js (propagation through the
+            // page's and components' trees: component.rs).
+            ToLogic::Event {
+                page,
+                node,
+                name,
+                detail,
+            } => {
+                let detail = detail.to_string();
+                self.call_js(|ctx, cirrus| {
+                    let detail = ctx.json_parse(detail.as_str())?;
+                    cirrus.get::<_, Function>("dispatchEvent")?.call::<_, ()>((
+                        page.0,
+                        node.0,
+                        name.as_str(),
+                        detail,
+                    ))
+                });
+            }
+            ToLogic::Route(request) => self.handle_route_request(request),
             ToLogic::Shutdown => {}
+            // The render thread's answers to wx.* calls (queries, dialogs).
+            message @ (ToLogic::QueryResult { .. }
+            | ToLogic::Intersection { .. }
+            | ToLogic::DialogResult { .. }) => {
+                if let Some(done) = crate::wx::completion_from_host(&message) {
+                    self.deliver_wx(done);
+                }
+            }
         }
+    }
+
+    /// Hands finished wx.* work to its callbacks, as a turn of its own.
+    fn deliver_wx(&mut self, done: crate::wx::Completion) {
+        self.call_js(|ctx, cirrus| crate::wx::deliver(ctx, &cirrus, done));
     }
 
     // ---- launch and pages ------------------------------------------------
@@ -344,7 +416,8 @@ impl LogicLoop {
                 0,
                 format!("page `{route}` is not listed in app.json"),
             ));
-            // Only launch opens pages so far, so a missing page is the entry page.
+            // Routes check their page before opening it (router.rs), so a
+            // missing page here is the entry page.
             let not_found = json!({ "path": route, "query": query, "isEntryPage": true });
             self.call_app("onPageNotFound", &not_found);
             return;
@@ -391,6 +464,7 @@ impl LogicLoop {
                 shared.report(diagnostic);
             }
         }
+        self.page_created(page, route);
         self.call_page(page, "onLoad", query);
         self.call_page(page, "onShow", &Value::Null);
         // The first batch is queued for the render thread; WeChat's onReady
@@ -567,7 +641,9 @@ impl LogicLoop {
             Clock::Real => shared.now(),
             Clock::Controlled(clock) => clock.now_ms(),
         };
-        self.from_host.is_empty() && shared.timers.next_due().is_none_or(|due| due > now)
+        self.from_host.is_empty()
+            && shared.timers.next_due().is_none_or(|due| due > now)
+            && !self.wx.busy()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::script::{eval_named, wrap_module, JsFailure};
 use crate::timers::{Millis, TimerQueue};
 use crate::view::PageView;
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{OpBatch, PageId};
+use cirrus_engine::ops::PageId;
 use cirrus_engine::package::{normalize, resolve_relative, Package};
 use cirrus_engine::protocol::ToRender;
 use cirrus_engine::Diagnostic;
@@ -227,10 +227,8 @@ fn set_data(
     };
     let update = record.view.set_data(keys, values);
     if !update.ops.is_empty() {
-        shared.send(ToRender::Ops(OpBatch {
-            page,
-            ops: update.ops,
-        }));
+        // Sent with the component updates it causes (component.js flushes).
+        crate::component::queue_page_ops(&shared, page, update.ops);
     }
     for diagnostic in update.diagnostics {
         shared.report(diagnostic);

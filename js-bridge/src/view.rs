@@ -51,7 +51,10 @@ impl PageView {
             .into_iter()
             .map(convert)
             .collect();
-        let (instance, ops, more) = PageInstance::new(&group, &wxml_path, &data, FIRST_NODE_ID);
+        // Custom tags come from usingComponents (app.json + page json);
+        // each component's WXML joins the group when it is attached.
+        let (instance, ops, more) =
+            crate::component::build_page_instance(package, route, &group, &data, FIRST_NODE_ID);
         diagnostics.extend(more.into_iter().map(convert));
         (
             PageView {
@@ -87,6 +90,17 @@ impl PageView {
         result.ops = ops;
         result.diagnostics = diagnostics.into_iter().map(convert).collect();
         result
+    }
+
+    /// The template side, for the component module (components share the
+    /// page's group and node ids).
+    pub(crate) fn template_parts(&mut self) -> (&mut TemplateGroup, &mut PageInstance) {
+        (&mut self.group, &mut self.instance)
+    }
+
+    /// The page instance (read-only: event paths, selectors).
+    pub(crate) fn instance(&self) -> &PageInstance {
+        &self.instance
     }
 
     #[cfg(test)]

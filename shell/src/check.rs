@@ -3,51 +3,34 @@
 use cirrus_engine::diagnostics::Diagnostic;
 use cirrus_engine::package::Package;
 
-/// Loads every page's WXML (with imports and includes) and WXSS, and
-/// compiles every script, collecting all diagnostics.
+/// Loads every page's configuration, every WXML file (pages, components,
+/// templates, with imports and includes) and every WXSS file (with app.wxss
+/// and imports), and compiles every script, collecting all diagnostics.
 pub fn check_package(package: &Package) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let read = |path: &str| package.read(path).map(str::to_owned);
     for route in package.routes() {
-        let (_, d) = package.page_config(&route);
-        out.extend(d);
-        let mut group = cirrus_template::TemplateGroup::new();
-        for d in group.load_with(&format!("{route}.wxml"), &read) {
-            out.push(Diagnostic {
-                severity: if d.is_error {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                file: d.file,
-                line: d.line,
-                column: d.column,
-                message: d.message,
-            });
+        out.extend(package.page_config(&route).1);
+    }
+    let mut templates = cirrus_template::TemplateGroup::new();
+    let options = cirrus_style::StyleOptions::default();
+    let paths: Vec<String> = package.paths().map(str::to_owned).collect();
+    for path in &paths {
+        if path.ends_with(".wxml") && !templates.contains(path) {
+            out.extend(
+                templates
+                    .load_with(path, &read)
+                    .into_iter()
+                    .map(Diagnostic::from),
+            );
         }
-        let options = cirrus_style::StyleOptions {
-            viewport: Default::default(),
-            default_display_block: false,
-            default_content_box: false,
-            dark_mode: false,
-        };
-        let (_, style_diags) = cirrus_style::StyleSheets::load(&route, &read, options);
-        for d in style_diags {
-            out.push(Diagnostic {
-                severity: if d.is_error {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                file: d.file,
-                line: d.line,
-                column: d.column,
-                message: d.message,
-            });
+        if let Some(stem) = path.strip_suffix(".wxss").filter(|stem| *stem != "app") {
+            let (_, style_diags) = cirrus_style::StyleSheets::load(stem, &read, options);
+            out.extend(style_diags.into_iter().map(Diagnostic::from));
         }
     }
     out.extend(cirrus_js_bridge::check_scripts(package));
-    // app.wxss is loaded by every page: report its findings once.
+    // app.wxss and shared imports are loaded many times: report each finding once.
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
     });

@@ -88,3 +88,48 @@ pub fn screenshot_of(
     };
     Ok(shot(package, &options)?.image)
 }
+
+/// A headless app driven step by step, for behaviour tests: capture the
+/// settled frame, tap (the chrome first, then the page), capture again.
+pub struct HeadlessApp {
+    session: Session,
+    timeout: Duration,
+}
+
+impl HeadlessApp {
+    /// Launches the app as [`shot`] does (`options.page`, size, dpr).
+    pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp> {
+        let viewport = Viewport::new(options.width, options.height, options.dpr);
+        let session = Session::launch(
+            package,
+            options.page.as_deref(),
+            viewport,
+            FrameTarget::Headless,
+        )?;
+        Ok(HeadlessApp {
+            session,
+            timeout: options.timeout,
+        })
+    }
+
+    /// The frame once the app has settled again (at the latest after the
+    /// timeout: then `settled` is false).
+    pub fn capture(&self) -> Result<Capture> {
+        let now = Instant::now();
+        self.session
+            .render
+            .capture(now, now + self.timeout)
+            .context("capturing the frame")
+    }
+
+    /// A tap at `(x, y)`, CSS px from the window's top-left corner.
+    pub fn tap(&self, x: f32, y: f32) -> Result<()> {
+        self.session.tap(x, y)
+    }
+
+    /// Everything the app printed with `console.*`, in order.
+    pub fn console(&self) -> Vec<String> {
+        let lines = self.session.logic.console_lines();
+        lines.into_iter().map(|line| line.text).collect()
+    }
+}

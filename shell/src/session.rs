@@ -42,6 +42,7 @@ impl Session {
         let options = LogicOptions {
             viewport,
             clock: Clock::Real,
+            ..LogicOptions::default()
         };
         let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
             .context("starting the logic thread")?;
@@ -55,5 +56,13 @@ impl Session {
             logic,
             started,
         })
+    }
+
+    /// Test-harness input: a tap at `(x, y)` (CSS px of the top page). The
+    /// render thread hit tests and sends the `tap` event to the logic thread.
+    pub fn tap(&self, x: f32, y: f32) -> Result<()> {
+        self.render
+            .send(cirrus_engine::render_thread::HostCommand::Tap { x, y })
+            .context("the render thread stopped")
     }
 }

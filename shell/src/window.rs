@@ -49,6 +49,8 @@ struct Running {
     window: Arc<Window>,
     session: Session,
     frames: Arc<AtomicU64>,
+    /// The mouse position in CSS px, for clicks (taps).
+    cursor: std::cell::Cell<(f32, f32)>,
 }
 
 struct WindowApp {
@@ -93,6 +95,7 @@ impl WindowApp {
             window,
             session,
             frames,
+            cursor: Default::default(),
         })
     }
 }
@@ -132,6 +135,20 @@ impl ApplicationHandler for WindowApp {
             }
             WindowEvent::RedrawRequested => {
                 let _ = state.session.render.send(HostCommand::Redraw);
+            }
+            WindowEvent::CursorMoved { position, .. } => {
+                let logical = position.to_logical::<f32>(state.window.scale_factor());
+                state.cursor.set((logical.x, logical.y));
+            }
+            // A left click is a tap: the chrome (back button, tab bar) first,
+            // then the page.
+            WindowEvent::MouseInput {
+                state: winit::event::ElementState::Released,
+                button: winit::event::MouseButton::Left,
+                ..
+            } => {
+                let (x, y) = state.cursor.get();
+                let _ = state.session.render.send(HostCommand::Tap { x, y });
             }
             _ => {}
         }

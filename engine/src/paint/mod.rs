@@ -14,6 +14,7 @@
 mod background;
 pub mod image_fit;
 mod text;
+pub use text::emit_paragraph;
 pub use text::paint_plain_text;
 pub mod transform;
 
@@ -95,6 +96,14 @@ impl<'a> Painter<'a> {
         }
         let style = &node.style;
         if style.display == Display::None || node.attrs.hidden {
+            return;
+        }
+        if crate::scopes::is_virtual(node) {
+            // No box of its own: its children were laid out in the parent's
+            // box, so they paint from the parent's origin.
+            for child in paint_order(tree, node) {
+                self.paint_node(child, parent_origin, page_origin);
+            }
             return;
         }
         let layout = node.layout.layout();
@@ -268,10 +277,14 @@ impl<'a> Painter<'a> {
     }
 }
 
-/// Children in painting order: by z-index, stable.
+/// Children in painting order: by z-index, stable. Virtual children
+/// (slots, virtualHost hosts) are replaced by their own children.
 fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
-    let mut children: Vec<(f32, NodeId)> = node
-        .children
+    let mut flattened = Vec::with_capacity(node.children.len());
+    for &child in &node.children {
+        crate::scopes::push_layout_child(tree, child, &mut flattened);
+    }
+    let mut children: Vec<(f32, NodeId)> = flattened
         .iter()
         .map(|&c| (tree.get(c).and_then(|n| n.style.z_index).unwrap_or(0.0), c))
         .collect();

@@ -27,6 +27,13 @@ pub trait StyleElement: Clone {
     /// Whether the node has any child at all, text included (`:empty`).
     fn has_child_nodes(&self) -> bool;
 
+    /// The component whose template created the element (its `wx:scope`,
+    /// a component path without extension); `None` for page-owned
+    /// elements. Used by component style isolation.
+    fn scope(&self) -> Option<&str> {
+        self.attribute("wx:scope").filter(|s| !s.is_empty())
+    }
+
     /// Whether `name` is among [`classes`](Self::classes).
     fn has_class(&self, name: &str) -> bool {
         self.classes().any(|c| c == name)

@@ -15,6 +15,14 @@
 //! top-down walk, which also carries variables and [`Motion`]) and
 //! [`StyleSheets::compute_pseudo`] for `::before` / `::after`.
 //!
+//! Components (SPEC §3.2 style isolation): [`StyleSheets::add_sheet`] adds a
+//! component's `.wxss` once, as its own [`SheetOrigin`];
+//! [`StyleSheets::compute_scoped`] / [`StyleSheets::compute_pseudo_scoped`]
+//! take a [`ScopeQuery`] naming the origins that may style the element
+//! (decided by the engine from the tree's `wx:` attributes), the origins
+//! whose `:host` rules apply, and external classes. `:host` matches an
+//! element carrying [`HOST_ATTRIBUTE`].
+//!
 //! Threading: [`StyleSheets`] holds float-pigment's `Rc` rules and lives on
 //! the render thread; [`compile_binary`] output (`Vec<u8>`) can cross threads.
 
@@ -37,7 +45,9 @@ use cirrus_layout::Viewport;
 pub use element::StyleElement;
 pub use inline::{parse_inline_style, InlineStyle, INLINE_STYLE_FILE};
 pub use motion::{Animation, AnimationDirection, FillMode, Motion, TimingFunction, Transition};
+pub use selector::HOST_ATTRIBUTE;
 pub use sheets::StyleSheets;
+pub use sheets::{ExternalClasses, ScopeQuery, SheetOrigin, APP_ORIGIN, PAGE_ORIGIN};
 pub use sheets::{Keyframe, Keyframes};
 pub use vars::CustomProperties;
 

@@ -14,6 +14,10 @@
 //! that never matches.
 
 use crate::element::StyleElement;
+
+/// The attribute that marks a component's host element (its value is the
+/// component's path); `:host` matches elements that carry it.
+pub const HOST_ATTRIBUTE: &str = "wx:host-of";
 use crate::Pseudo;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +63,11 @@ pub(crate) enum PseudoClass {
         a: i32,
         b: i32,
     },
-    /// `:host` and anything unknown: never matches in a page.
+    /// `:host`: the element is a component's host (it carries the
+    /// `wx:host-of` attribute). Which component's sheet may style it is
+    /// decided by the caller's scope filter (see `sheets::ScopeQuery`).
+    Host,
+    /// Anything unknown: never matches.
     NeverMatches,
 }
 
@@ -91,6 +99,14 @@ fn pack(ids: u32, classes: u32, tags: u32) -> Specificity {
 }
 
 impl ComplexSelector {
+    /// Whether the subject compound has `:host` (the rule styles a host).
+    pub(crate) fn subject_is_host(&self) -> bool {
+        self.subject()
+            .pseudo_classes
+            .iter()
+            .any(|pc| matches!(pc, PseudoClass::Host))
+    }
+
     pub(crate) fn subject(&self) -> &Compound {
         // parts is never empty: the parser always pushes the subject.
         &self.parts[0]
@@ -349,6 +365,7 @@ impl PseudoClass {
                     && element.next_sibling_element().is_none()
             }
             PseudoClass::Empty => !element.has_child_nodes(),
+            PseudoClass::Host => element.attribute(HOST_ATTRIBUTE).is_some(),
             PseudoClass::Not(list) => !list.iter().any(|s| s.matches(element)),
             PseudoClass::NthChild { a, b, of: None } => {
                 nth_matches(*a, *b, element.element_index() as i32 + 1)
@@ -579,6 +596,7 @@ fn parse_complex(text: &str) -> ComplexSelector {
 
 fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
     match (name, argument) {
+        ("host", None) => PseudoClass::Host,
         ("first-child", None) => PseudoClass::FirstChild,
         ("last-child", None) => PseudoClass::LastChild,
         ("only-child", None) => PseudoClass::OnlyChild,

@@ -4,6 +4,12 @@
 //! Cascade order (ascending, the last applied wins): sheet rules by
 //! (specificity, source order), then inline style, then `!important` sheet
 //! rules in the same order, then `!important` inline declarations.
+//!
+//! Component style isolation: each rule remembers the sheet it came from
+//! (its [`SheetOrigin`]); a [`ScopeQuery`] from the engine says which
+//! origins may style an element, and a component's rules matching its own
+//! elements see other scopes' elements as blank (no tag, id or classes).
+//!
 //! Matching uses a bucket index on the subject compound (id, else first
 //! class, else tag, else universal), so a node only tests rules that could
 //! match it. Not `Send`: float-pigment rules are `Rc`. Ship the binary form
@@ -43,6 +49,51 @@ struct SelectorEntry {
     specificity: Specificity,
     /// See [`ComplexSelector::ancestor_keys`]; empty when nothing is required.
     ancestor_keys: Vec<u32>,
+    /// The sheet the rule came from (see [`SheetOrigin`]).
+    origin: SheetOrigin,
+    /// The subject has `:host`: the rule styles the host of the sheet's
+    /// component, not the component's own elements.
+    host: bool,
+}
+
+/// Which loaded sheet a rule came from: [`APP_ORIGIN`], [`PAGE_ORIGIN`], or
+/// a component's sheet added with [`StyleSheets::add_sheet`].
+pub type SheetOrigin = u32;
+/// `app.wxss` and its imports.
+pub const APP_ORIGIN: SheetOrigin = 0;
+/// The page's own `.wxss` and its imports.
+pub const PAGE_ORIGIN: SheetOrigin = 1;
+
+/// Which sheets may style one element: component style isolation (SPEC
+/// §3.2). The caller (the engine, which knows the component tree) decides;
+/// the cascade only filters rules by origin.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScopeQuery<'a> {
+    /// Origins whose ordinary (non-`:host`) rules apply to the element.
+    pub origins: &'a [SheetOrigin],
+    /// Origins whose `:host` rules apply: the element hosts their component.
+    pub host_of: &'a [SheetOrigin],
+    /// External classes (`externalClasses`): these origins' rules also
+    /// match the element as if it had `classes` (the parent's class names
+    /// the element's external class names map to).
+    pub external: Option<ExternalClasses<'a>>,
+}
+
+/// See [`ScopeQuery::external`].
+#[derive(Clone, Copy, Debug)]
+pub struct ExternalClasses<'a> {
+    pub origins: &'a [SheetOrigin],
+    pub classes: &'a [String],
+}
+
+impl ScopeQuery<'_> {
+    fn allows(&self, entry: &SelectorEntry) -> bool {
+        if entry.host {
+            self.host_of.contains(&entry.origin)
+        } else {
+            self.origins.contains(&entry.origin)
+        }
+    }
 }
 
 #[derive(Default)]
@@ -121,6 +172,11 @@ pub struct StyleSheets {
     initial: ComputedStyle,
     pseudo_initial: ComputedStyle,
     rules: Vec<Rc<Rule>>,
+    /// Component sheets added so far, by package path.
+    added_sheets: HashMap<String, SheetOrigin>,
+    /// The component (sheet path without `.wxss`) of each added sheet.
+    origin_scopes: HashMap<SheetOrigin, String>,
+    next_origin: SheetOrigin,
     font_faces: Vec<FontFaceRule>,
     /// All loaded sheets, for `@keyframes` lookup.
     keyframe_group: StyleSheetGroup,
@@ -163,7 +219,83 @@ fn declares_custom(rule: &Rule) -> bool {
 impl StyleSheets {
     /// No rules: every node gets the Skyline defaults for `options`.
     pub fn empty(options: StyleOptions) -> StyleSheets {
-        StyleSheets::from_rules(LoadedRules::default(), options)
+        StyleSheets::from_rules(LoadedRules::default(), options, 0)
+    }
+
+    /// Adds a component's sheet (`path`, e.g. `components/card/card.wxss`,
+    /// with its `@import`s) once; later calls return the same origin. Its
+    /// rules come after every rule loaded before, so at equal specificity
+    /// they win over the page's. Rules match only where a [`ScopeQuery`]
+    /// names the returned origin.
+    pub fn add_sheet(
+        &mut self,
+        path: &str,
+        read: &dyn Fn(&str) -> Option<String>,
+    ) -> (SheetOrigin, Vec<StyleDiagnostic>) {
+        if let Some(origin) = self.added_sheets.get(path) {
+            return (*origin, Vec::new());
+        }
+        let origin = self.next_origin;
+        self.next_origin += 1;
+        self.added_sheets.insert(path.to_owned(), origin);
+        let component = path.strip_suffix(".wxss").unwrap_or(path);
+        self.origin_scopes
+            .insert(origin, component.trim_start_matches('/').to_owned());
+        let mut loader = Loader::new(Source::Text(read));
+        loader.load_root(path);
+        let mut out = loader.out;
+        let diagnostics = std::mem::take(&mut out.diagnostics);
+        self.append_loaded(out, |_| origin);
+        (origin, diagnostics)
+    }
+
+    /// The origin of a sheet added with [`add_sheet`](Self::add_sheet).
+    pub fn sheet_origin(&self, path: &str) -> Option<SheetOrigin> {
+        self.added_sheets.get(path).copied()
+    }
+
+    /// Indexes `loaded`'s rules after the existing ones; `origin_of` gets
+    /// each rule's index within `loaded`.
+    fn append_loaded(&mut self, loaded: LoadedRules, origin_of: impl Fn(usize) -> SheetOrigin) {
+        let env = MediaEnvironment {
+            width: self.options.viewport.width.0,
+            height: self.options.viewport.height.0,
+            dark: self.options.dark_mode,
+        };
+        for (index, rule) in loaded.rules.into_iter().enumerate() {
+            // Media depends only on load options, so it is decided once here.
+            if !media_list_matches(&rule.get_media_query_string_list(), &env) {
+                continue;
+            }
+            let origin = origin_of(index);
+            let rule_index = self.rules.len() as u32;
+            let rule_declares_custom = declares_custom(&rule);
+            self.declares_custom_properties |= rule_declares_custom;
+            for selector in parse_selector_list(&rule.get_selector_string()) {
+                let entry = self.entries.len() as u32;
+                let pseudo = selector.subject().pseudo_element;
+                self.buckets[bucket_index(pseudo)].insert(&selector, entry);
+                if rule_declares_custom && pseudo.is_none() {
+                    self.buckets[CUSTOM_PROPERTY_BUCKET].insert(&selector, entry);
+                }
+                let specificity = selector.specificity();
+                let ancestor_keys = selector.ancestor_keys();
+                let host = selector.subject_is_host();
+                self.entries.push(SelectorEntry {
+                    selector,
+                    rule: rule_index,
+                    specificity,
+                    ancestor_keys,
+                    origin,
+                    host,
+                });
+            }
+            self.rules.push(rule);
+        }
+        for sheet in loaded.sheets {
+            self.keyframe_group.append(sheet);
+        }
+        self.font_faces.extend(loaded.font_faces);
     }
 
     /// Loads `app.wxss` then `{page}.wxss` (with their imports) from source.
@@ -174,10 +306,14 @@ impl StyleSheets {
     ) -> (StyleSheets, Vec<StyleDiagnostic>) {
         let mut loader = Loader::new(Source::Text(read));
         loader.load_root("app.wxss");
+        let app_rules = loader.out.rules.len();
         loader.load_root(&page_sheet_path(page));
         let mut out = loader.out;
         let diagnostics = std::mem::take(&mut out.diagnostics);
-        (StyleSheets::from_rules(out, options), diagnostics)
+        (
+            StyleSheets::from_rules(out, options, app_rules),
+            diagnostics,
+        )
     }
 
     /// Like [`load`](Self::load), from binaries made by [`crate::compile_binary`]
@@ -189,70 +325,47 @@ impl StyleSheets {
     ) -> (StyleSheets, Vec<StyleDiagnostic>) {
         let mut loader = Loader::new(Source::Binary(read));
         loader.load_root("app.wxss");
+        let app_rules = loader.out.rules.len();
         loader.load_root(&page_sheet_path(page));
         let mut out = loader.out;
         let diagnostics = std::mem::take(&mut out.diagnostics);
-        (StyleSheets::from_rules(out, options), diagnostics)
+        (
+            StyleSheets::from_rules(out, options, app_rules),
+            diagnostics,
+        )
     }
 
-    fn from_rules(loaded: LoadedRules, options: StyleOptions) -> StyleSheets {
-        let env = MediaEnvironment {
-            width: options.viewport.width.0,
-            height: options.viewport.height.0,
-            dark: options.dark_mode,
-        };
-        let mut rules = Vec::new();
-        let mut entries = Vec::new();
-        let mut buckets: [Bucket; 4] = Default::default();
-        let mut declares_custom_properties = false;
-        for rule in loaded.rules {
-            // Media depends only on load options, so it is decided once here.
-            if !media_list_matches(&rule.get_media_query_string_list(), &env) {
-                continue;
-            }
-            let rule_index = rules.len() as u32;
-            let rule_declares_custom = declares_custom(&rule);
-            declares_custom_properties |= rule_declares_custom;
-            for selector in parse_selector_list(&rule.get_selector_string()) {
-                let entry = entries.len() as u32;
-                let pseudo = selector.subject().pseudo_element;
-                buckets[bucket_index(pseudo)].insert(&selector, entry);
-                if rule_declares_custom && pseudo.is_none() {
-                    buckets[CUSTOM_PROPERTY_BUCKET].insert(&selector, entry);
-                }
-                let specificity = selector.specificity();
-                let ancestor_keys = selector.ancestor_keys();
-                entries.push(SelectorEntry {
-                    selector,
-                    rule: rule_index,
-                    specificity,
-                    ancestor_keys,
-                });
-            }
-            rules.push(rule);
-        }
-        let mut keyframe_group = StyleSheetGroup::new();
-        for sheet in loaded.sheets {
-            keyframe_group.append(sheet);
-        }
+    /// `app_rules`: how many of `loaded`'s rules came from `app.wxss`.
+    fn from_rules(loaded: LoadedRules, options: StyleOptions, app_rules: usize) -> StyleSheets {
         let initial = initial_style(&options);
         let mut pseudo_initial = initial.clone();
         pseudo_initial.display = Display::Inline;
-        StyleSheets {
+        let mut sheets = StyleSheets {
             options,
             initial,
             pseudo_initial,
-            rules,
-            font_faces: loaded.font_faces,
-            keyframe_group,
-            entries,
-            buckets,
-            declares_custom_properties,
+            rules: Vec::new(),
+            added_sheets: HashMap::new(),
+            origin_scopes: HashMap::new(),
+            next_origin: PAGE_ORIGIN + 1,
+            font_faces: Vec::new(),
+            keyframe_group: StyleSheetGroup::new(),
+            entries: Vec::new(),
+            buckets: Default::default(),
+            declares_custom_properties: false,
             no_custom_properties: Arc::new(HashMap::new()),
             inline_cache: RefCell::new(HashMap::new()),
             reparse_cache: RefCell::new(HashMap::new()),
             scratch: RefCell::new(Vec::new()),
-        }
+        };
+        sheets.append_loaded(loaded, |index| {
+            if index < app_rules {
+                APP_ORIGIN
+            } else {
+                PAGE_ORIGIN
+            }
+        });
+        sheets
     }
 
     /// The options the sheets were loaded with.
@@ -281,17 +394,51 @@ impl StyleSheets {
         &self,
         element: &E,
         pseudo: Option<Pseudo>,
+        scope: Option<&ScopeQuery>,
         out: &mut Vec<Matched>,
     ) {
-        self.match_bucket(bucket_index(pseudo), element, out)
+        self.match_bucket(bucket_index(pseudo), element, scope, out);
+        let Some(external) = scope.and_then(|q| q.external) else {
+            return;
+        };
+        // External classes: the parent's sheets see the mapped class names.
+        let as_parent_sees_it = WithClasses {
+            inner: element.clone(),
+            classes: Some(external.classes),
+        };
+        let parent_scope = ScopeQuery {
+            origins: external.origins,
+            host_of: &[],
+            external: None,
+        };
+        let mut extra = Vec::new();
+        self.match_bucket(
+            bucket_index(pseudo),
+            &as_parent_sees_it,
+            Some(&parent_scope),
+            &mut extra,
+        );
+        if !extra.is_empty() {
+            out.extend(extra);
+            sort_matched(out);
+        }
     }
 
-    fn match_bucket<E: StyleElement>(&self, bucket: usize, element: &E, out: &mut Vec<Matched>) {
+    fn match_bucket<E: StyleElement>(
+        &self,
+        bucket: usize,
+        element: &E,
+        scope: Option<&ScopeQuery>,
+        out: &mut Vec<Matched>,
+    ) {
         out.clear();
         // Built on the first candidate that needs it, at most once per node.
         let mut ancestors: Option<AncestorFilter> = None;
         self.buckets[bucket].candidates(element, |entry| {
             let entry = &self.entries[entry as usize];
+            if scope.is_some_and(|q| !q.allows(entry)) {
+                return;
+            }
             if !entry.ancestor_keys.is_empty() {
                 let filter =
                     ancestors.get_or_insert_with(|| AncestorFilter::for_ancestors_of(element));
@@ -299,22 +446,27 @@ impl StyleSheets {
                     return;
                 }
             }
-            if entry.selector.matches(element) {
+            // A component's own rules see only its own elements: ancestors
+            // and siblings outside it look blank to them (WeChat scopes a
+            // component's class names the same way).
+            let component = scope
+                .and(self.origin_scopes.get(&entry.origin))
+                .filter(|c| !entry.host && element.scope() == Some(c.as_str()));
+            let matches = match component {
+                Some(component) => entry.selector.matches(&InScope {
+                    inner: element.clone(),
+                    scope: component,
+                }),
+                None => entry.selector.matches(element),
+            };
+            if matches {
                 out.push(Matched {
                     specificity: entry.specificity,
                     rule: entry.rule,
                 });
             }
         });
-        if out.len() > 1 {
-            // One rule may match through several selectors of its list (or a
-            // duplicated class): it counts once, at its highest specificity.
-            out.sort_unstable_by(|a, b| {
-                a.rule.cmp(&b.rule).then(b.specificity.cmp(&a.specificity))
-            });
-            out.dedup_by_key(|m| m.rule);
-            out.sort_unstable();
-        }
+        sort_matched(out);
     }
 
     /// Parses (and caches) an inline `style` attribute.
@@ -414,7 +566,7 @@ impl StyleSheets {
         let mut matched = Vec::new();
         for node in chain.iter().rev() {
             // Only rules that declare custom properties matter here.
-            self.match_bucket(CUSTOM_PROPERTY_BUCKET, node, &mut matched);
+            self.match_bucket(CUSTOM_PROPERTY_BUCKET, node, None, &mut matched);
             let inline = node.inline_style().map(|s| self.inline(s));
             let declared = self.declared_custom_properties(&matched, inline.as_deref());
             vars = compute_custom_properties(&vars, &declared);
@@ -437,7 +589,24 @@ impl StyleSheets {
             Some(p) if self.custom_properties_possible(&p) => self.custom_properties_of(&p),
             _ => self.no_custom_properties.clone(),
         };
-        self.compute_with(element, parent, &parent_vars).style
+        self.compute_with(element, parent, &parent_vars, None).style
+    }
+
+    /// Like [`compute`](Self::compute), with only the rules `scope` allows
+    /// (component style isolation). Custom properties inherited from
+    /// ancestors are computed without the filter.
+    pub fn compute_scoped<E: StyleElement>(
+        &self,
+        element: &E,
+        parent: Option<&ComputedStyle>,
+        scope: &ScopeQuery,
+    ) -> ComputedStyle {
+        let parent_vars = match element.parent_element() {
+            Some(p) if self.custom_properties_possible(&p) => self.custom_properties_of(&p),
+            _ => self.no_custom_properties.clone(),
+        };
+        self.compute_with(element, parent, &parent_vars, Some(scope))
+            .style
     }
 
     /// Like [`compute`](Self::compute), carrying custom properties from the
@@ -448,8 +617,8 @@ impl StyleSheets {
         parent: Option<&NodeStyle>,
     ) -> NodeStyle {
         match parent {
-            Some(p) => self.compute_with(element, Some(&p.style), &p.custom_properties),
-            None => self.compute_with(element, None, &self.no_custom_properties),
+            Some(p) => self.compute_with(element, Some(&p.style), &p.custom_properties, None),
+            None => self.compute_with(element, None, &self.no_custom_properties, None),
         }
     }
 
@@ -458,9 +627,10 @@ impl StyleSheets {
         element: &E,
         parent: Option<&ComputedStyle>,
         parent_vars: &CustomProperties,
+        scope: Option<&ScopeQuery>,
     ) -> NodeStyle {
         let mut matched = std::mem::take(&mut *self.scratch.borrow_mut());
-        self.match_rules(element, None, &mut matched);
+        self.match_rules(element, None, scope, &mut matched);
         let inline = element.inline_style().map(|s| self.inline(s));
         let declared = self.declared_custom_properties(&matched, inline.as_deref());
         let vars = compute_custom_properties(parent_vars, &declared);
@@ -587,8 +757,30 @@ impl StyleSheets {
         element_style: &ComputedStyle,
         which: Pseudo,
     ) -> Option<(ComputedStyle, String)> {
+        self.compute_pseudo_with(element, element_style, which, None)
+    }
+
+    /// [`compute_pseudo`](Self::compute_pseudo) with only the rules `scope`
+    /// allows.
+    pub fn compute_pseudo_scoped<E: StyleElement>(
+        &self,
+        element: &E,
+        element_style: &ComputedStyle,
+        which: Pseudo,
+        scope: &ScopeQuery,
+    ) -> Option<(ComputedStyle, String)> {
+        self.compute_pseudo_with(element, element_style, which, Some(scope))
+    }
+
+    fn compute_pseudo_with<E: StyleElement>(
+        &self,
+        element: &E,
+        element_style: &ComputedStyle,
+        which: Pseudo,
+        scope: Option<&ScopeQuery>,
+    ) -> Option<(ComputedStyle, String)> {
         let mut matched = Vec::new();
-        self.match_rules(element, Some(which), &mut matched);
+        self.match_rules(element, Some(which), scope, &mut matched);
         if matched.is_empty() {
             return None;
         }
@@ -606,5 +798,146 @@ impl StyleSheets {
             None,
         );
         content.map(|text| (style, text))
+    }
+}
+
+/// Sorts matched rules into ascending cascade order. One rule may match
+/// through several selectors of its list (or a duplicated class): it counts
+/// once, at its highest specificity.
+fn sort_matched(out: &mut Vec<Matched>) {
+    if out.len() > 1 {
+        out.sort_unstable_by(|a, b| a.rule.cmp(&b.rule).then(b.specificity.cmp(&a.specificity)));
+        out.dedup_by_key(|m| m.rule);
+        out.sort_unstable();
+    }
+}
+
+/// An element seen with other class names (external classes); its
+/// ancestors and siblings are seen as they are.
+#[derive(Clone)]
+struct WithClasses<'c, E> {
+    inner: E,
+    classes: Option<&'c [String]>,
+}
+
+impl<'c, E: StyleElement> WithClasses<'c, E> {
+    fn plain(inner: E) -> Self {
+        WithClasses {
+            inner,
+            classes: None,
+        }
+    }
+}
+
+impl<E: StyleElement> StyleElement for WithClasses<'_, E> {
+    fn tag_name(&self) -> &str {
+        self.inner.tag_name()
+    }
+    fn id(&self) -> Option<&str> {
+        self.inner.id()
+    }
+    fn classes(&self) -> impl Iterator<Item = &str> + '_ {
+        let (own, mapped) = match self.classes {
+            Some(mapped) => (None, Some(mapped.iter().map(String::as_str))),
+            None => (Some(self.inner.classes()), None),
+        };
+        own.into_iter()
+            .flatten()
+            .chain(mapped.into_iter().flatten())
+    }
+    fn inline_style(&self) -> Option<&str> {
+        self.inner.inline_style()
+    }
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.inner.attribute(name)
+    }
+    fn scope(&self) -> Option<&str> {
+        self.inner.scope()
+    }
+    fn parent_element(&self) -> Option<Self> {
+        self.inner.parent_element().map(WithClasses::plain)
+    }
+    fn previous_sibling_element(&self) -> Option<Self> {
+        self.inner
+            .previous_sibling_element()
+            .map(WithClasses::plain)
+    }
+    fn next_sibling_element(&self) -> Option<Self> {
+        self.inner.next_sibling_element().map(WithClasses::plain)
+    }
+    fn has_child_nodes(&self) -> bool {
+        self.inner.has_child_nodes()
+    }
+    fn element_index(&self) -> usize {
+        self.inner.element_index()
+    }
+    fn elements_after(&self) -> usize {
+        self.inner.elements_after()
+    }
+}
+
+/// An element seen by a component's own selectors: elements of other
+/// scopes (the page, other components) keep their attributes (`:host`
+/// reads one) but show no tag, id or classes.
+#[derive(Clone)]
+struct InScope<'s, E> {
+    inner: E,
+    scope: &'s str,
+}
+
+impl<'s, E: StyleElement> InScope<'s, E> {
+    fn visible(&self) -> bool {
+        self.inner.scope() == Some(self.scope)
+    }
+
+    fn wrap(&self, inner: E) -> Self {
+        InScope {
+            inner,
+            scope: self.scope,
+        }
+    }
+}
+
+impl<E: StyleElement> StyleElement for InScope<'_, E> {
+    fn tag_name(&self) -> &str {
+        if self.visible() {
+            self.inner.tag_name()
+        } else {
+            ""
+        }
+    }
+    fn id(&self) -> Option<&str> {
+        self.inner.id().filter(|_| self.visible())
+    }
+    fn classes(&self) -> impl Iterator<Item = &str> + '_ {
+        let visible = self.visible();
+        self.inner.classes().filter(move |_| visible)
+    }
+    fn inline_style(&self) -> Option<&str> {
+        self.inner.inline_style()
+    }
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.inner.attribute(name)
+    }
+    fn scope(&self) -> Option<&str> {
+        self.inner.scope()
+    }
+    fn parent_element(&self) -> Option<Self> {
+        self.inner.parent_element().map(|p| self.wrap(p))
+    }
+    fn previous_sibling_element(&self) -> Option<Self> {
+        self.inner.previous_sibling_element().map(|p| self.wrap(p))
+    }
+    fn next_sibling_element(&self) -> Option<Self> {
+        self.inner.next_sibling_element().map(|p| self.wrap(p))
+    }
+    fn has_child_nodes(&self) -> bool {
+        self.inner.has_child_nodes()
+    }
+    fn element_index(&self) -> usize {
+        self.inner.element_index()
+    }
+    fn elements_after(&self) -> usize {
+        self.inner.elements_after()
     }
 }

@@ -147,7 +147,8 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 Some(frame) => Ev::computed(JsVal::Borrowed(frame.index)),
                 None => Ev::computed(JsVal::Undefined),
             },
-            Expr::WxsModule => Ev::computed(JsVal::Undefined),
+            // A module as a value (not called, not a member) is opaque.
+            Expr::WxsModule(_) => Ev::computed(JsVal::Undefined),
             Expr::Data(name) => match self.root {
                 DataRoot::Page => Ev {
                     val: lookup_segment(self.data, &PathSegment::Key(name.clone()))
@@ -197,6 +198,19 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 }
                 Ev::computed(JsVal::Owned(Value::Array(items)))
             }
+            Expr::Member(module, name) if matches!(**module, Expr::WxsModule(_)) => {
+                let Expr::WxsModule(module) = &**module else {
+                    unreachable!("matched above")
+                };
+                match crate::wxs_call::export(module, name) {
+                    Ok(value) => Ev::computed(value.map_or(JsVal::Undefined, JsVal::Owned)),
+                    Err(message) => {
+                        self.diags
+                            .push(TemplateDiagnostic::error(self.file, (1, 1), message));
+                        Ev::computed(JsVal::Undefined)
+                    }
+                }
+            }
             Expr::Member(obj, name) => {
                 let obj = self.eval(obj);
                 self.member(obj, PathSegment::Key(name.clone()))
@@ -207,13 +221,35 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 let seg = segment_for(&key);
                 self.member(obj, seg)
             }
-            Expr::Call(at) => {
-                self.diags.push(TemplateDiagnostic::error(
-                    self.file,
-                    *at,
-                    "function calls are not supported in templates (WXS functions are not implemented yet)",
-                ));
-                Ev::computed(JsVal::Undefined)
+            Expr::Call { at, callee, args } => {
+                let Expr::Member(module, function) = &**callee else {
+                    self.diags.push(TemplateDiagnostic::error(
+                        self.file,
+                        *at,
+                        "only WXS module functions can be called in templates (`m.fn(...)`)",
+                    ));
+                    return Ev::computed(JsVal::Undefined);
+                };
+                let Expr::WxsModule(module) = &**module else {
+                    self.diags.push(TemplateDiagnostic::error(
+                        self.file,
+                        *at,
+                        format!("`{function}` is not a function of a <wxs> module"),
+                    ));
+                    return Ev::computed(JsVal::Undefined);
+                };
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(|a| self.consumed(a).into_json().unwrap_or(Value::Null))
+                    .collect();
+                match crate::wxs_call::call(module, function, &args) {
+                    Ok(value) => Ev::computed(JsVal::Owned(value)),
+                    Err(message) => {
+                        self.diags
+                            .push(TemplateDiagnostic::error(self.file, *at, message));
+                        Ev::computed(JsVal::Undefined)
+                    }
+                }
             }
             Expr::Unary(op, value) => {
                 let v = self.consumed(value);

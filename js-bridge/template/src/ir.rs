@@ -17,8 +17,8 @@ pub(crate) enum Expr {
     /// `item` / `index` of the enclosing `wx:for` frame `index / 2`
     /// (even: the item, odd: the index).
     Scope(usize),
-    /// A `<wxs>` module name (WXS is not evaluated yet: reads undefined).
-    WxsModule,
+    /// A `<wxs>` module name (see [`crate::wxs_call`]).
+    WxsModule(Arc<crate::wxs_call::WxsModuleRef>),
     /// A top-level data field (or template data field).
     Data(String),
     Undefined,
@@ -30,9 +30,13 @@ pub(crate) enum Expr {
     Array(Vec<ArrayField>),
     Member(Box<Expr>, String),
     Index(Box<Expr>, Box<Expr>),
-    /// A function call: only WXS functions may be called, and WXS is not
-    /// implemented yet, so this evaluates to undefined with a diagnostic.
-    Call(Pos),
+    /// A function call: only WXS module functions (`m.fn(args)`) may be
+    /// called; anything else is undefined with a diagnostic at `at`.
+    Call {
+        at: Pos,
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
@@ -152,6 +156,10 @@ pub(crate) struct IrElement {
     pub tag: String,
     pub attrs: Vec<IrAttr>,
     pub events: Vec<IrEvent>,
+    /// `generic:name="tag"` attributes of a custom component tag: the
+    /// abstract node `name` of the component is implemented by `tag` (as
+    /// resolved in the owner's `usingComponents`).
+    pub generics: Vec<(String, String)>,
     pub children: Vec<IrNode>,
 }
 

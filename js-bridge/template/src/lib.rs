@@ -9,6 +9,12 @@
 //! them, so [`PageInstance::update`] re-evaluates only those and emits only the
 //! ops whose values actually changed.
 //!
+//! Custom components: [`PageInstance::with_options`] names the custom tags
+//! of a template; their hosts, properties and slots are described in the
+//! `instance::component` module, and the attribute contract with the render
+//! side is [`scope_attrs`]. Each component's shadow tree is its own
+//! `PageInstance` built under the host with its own data.
+//!
 //! Invariants kept across the crate:
 //! - nothing here panics on user input (WXML, expressions, data, paths);
 //! - node ids are allocated upward from `first_id` and never reused;
@@ -23,13 +29,16 @@ mod group;
 mod instance;
 mod ir;
 mod lower;
+pub mod scope_attrs;
 mod value;
+mod wxs_call;
 
 pub use data_path::{apply_set_data, parse_data_path, DataPath, PathSegment};
 pub use diagnostic::TemplateDiagnostic;
 pub use events::{EventBinding, EventKind};
 pub use group::TemplateGroup;
-pub use instance::PageInstance;
+pub use instance::{ComponentEvent, InstanceOptions, NodeIdSource, PageInstance};
+pub use wxs_call::{set_thread_wxs_host, WxsHost};
 
 /// Errors of this crate's API (user content problems are
 /// [`TemplateDiagnostic`]s instead).

@@ -42,6 +42,8 @@ struct Lowerer<'d> {
     file: Arc<str>,
     /// `<wxs>` modules occupy the first scope indices of every expression.
     script_count: usize,
+    /// The file's `<wxs>` modules, by scope index.
+    wxs_modules: Vec<Arc<crate::wxs_call::WxsModuleRef>>,
     diags: &'d mut Vec<TemplateDiagnostic>,
 }
 
@@ -53,17 +55,38 @@ pub(crate) fn lower_template(
 ) -> CompiledFile {
     let file: Arc<str> = Arc::from(path);
     let script_count = template.globals.scripts.len();
-    if let Some(first) = template.globals.scripts.first() {
-        let at = pos(first.tag_location().start.0.start);
-        diags.push(TemplateDiagnostic::warning(
-            path,
-            at,
-            "<wxs> modules are not supported yet; they read as undefined",
-        ));
-    }
+    let wxs_modules = template
+        .globals
+        .scripts
+        .iter()
+        .map(|script| {
+            use glass_easel_template_compiler::parse::tag::Script;
+            let name = script.module_name().name.to_string();
+            Arc::new(match script {
+                Script::Inline {
+                    content,
+                    content_location,
+                    ..
+                } => crate::wxs_call::WxsModuleRef::new(
+                    path,
+                    &name,
+                    None,
+                    Some((content.clone(), content_location.start.line + 1)),
+                ),
+                Script::GlobalRef { src, .. } => {
+                    crate::wxs_call::WxsModuleRef::new(path, &name, Some(src.name.as_str()), None)
+                }
+                // A future kind of <wxs>: an empty inline module.
+                _ => {
+                    crate::wxs_call::WxsModuleRef::new(path, &name, None, Some((String::new(), 1)))
+                }
+            })
+        })
+        .collect();
     let mut lowerer = Lowerer {
         file: file.clone(),
         script_count,
+        wxs_modules,
         diags,
     };
     let content = lowerer.nodes(&template.content);
@@ -131,6 +154,7 @@ impl Lowerer<'_> {
                 style,
                 children,
                 common,
+                generics,
                 ..
             } => {
                 let mut attrs = Vec::new();
@@ -265,6 +289,10 @@ impl Lowerer<'_> {
                     tag: tag_name.name.to_string(),
                     attrs,
                     events,
+                    generics: generics
+                        .iter()
+                        .map(|g| (g.name.name.to_string(), g.value.name.to_string()))
+                        .collect(),
                     children,
                 })));
             }
@@ -353,9 +381,33 @@ impl Lowerer<'_> {
                     pos: at,
                 })));
             }
-            ElementKind::Slot { .. } => {
-                // Slots belong to custom components, which pages do not
-                // instantiate yet.
+            ElementKind::Slot { name, common, .. } => {
+                // A component template's `<slot>`: an element the light
+                // children of its host are distributed into (the instance
+                // registers it by `name`; `""` is the default slot).
+                let mut attrs = Vec::new();
+                match self.value(&name.1) {
+                    IrValue::Static(text) if text.is_empty() => {}
+                    value => attrs.push(IrAttr {
+                        name: "name".into(),
+                        source: AttrSource::Value(value),
+                        role: AttrRole::Plain,
+                    }),
+                }
+                if let Some((_, id)) = &common.id {
+                    attrs.push(IrAttr {
+                        name: "id".into(),
+                        source: AttrSource::Value(self.value(id)),
+                        role: AttrRole::Plain,
+                    });
+                }
+                out.push(IrNode::Element(Arc::new(IrElement {
+                    tag: "slot".into(),
+                    attrs,
+                    events: Vec::new(),
+                    generics: Vec::new(),
+                    children: Vec::new(),
+                })));
             }
             _ => {}
         }
@@ -379,7 +431,10 @@ impl Lowerer<'_> {
         match e {
             E::ScopeRef { index, .. } => {
                 if *index < self.script_count {
-                    Expr::WxsModule
+                    match self.wxs_modules.get(*index) {
+                        Some(module) => Expr::WxsModule(module.clone()),
+                        None => Expr::Undefined,
+                    }
                 } else {
                     Expr::Scope(index - self.script_count)
                 }
@@ -423,9 +478,13 @@ impl Lowerer<'_> {
             E::DynamicMember {
                 obj, field_name, ..
             } => Expr::Index(Box::new(self.expr(obj)), Box::new(self.expr(field_name))),
-            E::FuncCall { func, .. } => {
+            E::FuncCall { func, args, .. } => {
                 use glass_easel_template_compiler::parse::TemplateStructure;
-                Expr::Call(pos(func.location_start()))
+                Expr::Call {
+                    at: pos(func.location_start()),
+                    callee: Box::new(self.expr(func)),
+                    args: args.iter().map(|a| self.expr(a)).collect(),
+                }
             }
             E::Reverse { value, .. } => un(self, UnaryOp::Not, value),
             E::BitReverse { value, .. } => un(self, UnaryOp::BitNot, value),

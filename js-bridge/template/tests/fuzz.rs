@@ -179,3 +179,199 @@ fn random_set_data_sequences_match_a_fresh_build() {
         }
     }
 }
+
+// ---- the same with custom components ----------------------------------------
+
+/// Rows of components whose light children are bound to the page and go
+/// into the component's slots; a conditional component; a component in a
+/// template; components inside a component.
+const COMPONENT_PAGE: &str = r#"<template name="boxed"><card label="{{name}}"><text>{{n}}</text></card></template>
+<view wx:for="{{rows}}" wx:key="id">
+  <card label="{{item.name}}" on="{{item.on}}">
+    <text slot="head">{{index}}</text>
+    <text wx:if="{{item.on}}">on {{item.name}}</text>
+    <text wx:for="{{item.tags}}" wx:for-item="tag">{{tag}}</text>
+  </card>
+</view>
+<card wx:if="{{flag}}" label="{{title}}"><view wx:for="{{obj.list}}" wx:key="*this">{{item}}</view></card>
+<template is="boxed" data="{{name: title, n}}"/>
+<pair wx:if="{{n > 3}}" left="{{title}}" right="{{obj.a.b}}"/>"#;
+
+const CARD_WXML: &str = r#"<view class="card {{on ? 'on' : ''}}"><view class="head"><slot name="head"/></view>{{label}}<slot/></view>"#;
+const PAIR_WXML: &str = r#"<card label="{{left}}"><text>{{right}}</text></card><card label="{{right}}" on="{{true}}"/>"#;
+
+/// A page and its components, driven the way the logic thread drives them:
+/// every `Created` builds the component's instance under its host and
+/// distributes the host's light children; property changes update the
+/// component's data.
+struct ComponentWorld {
+    group: cirrus_template::TemplateGroup,
+    page: cirrus_template::PageInstance,
+    data: Value,
+    /// host -> (owner host or None for the page, instance, data)
+    comps: std::collections::HashMap<
+        cirrus_engine::ops::NodeId,
+        (
+            Option<cirrus_engine::ops::NodeId>,
+            cirrus_template::PageInstance,
+            Value,
+        ),
+    >,
+    tree: common::Tree,
+}
+
+impl ComponentWorld {
+    fn new(data: Value) -> ComponentWorld {
+        let group = common::group(&[
+            (PAGE, COMPONENT_PAGE),
+            ("c/card.wxml", CARD_WXML),
+            ("c/pair.wxml", PAIR_WXML),
+        ]);
+        let options = cirrus_template::InstanceOptions {
+            components: Self::tags(),
+            ..cirrus_template::InstanceOptions::page(cirrus_template::NodeIdSource::new(1))
+        };
+        let (page, ops, diags) =
+            cirrus_template::PageInstance::with_options(&group, PAGE, &data, options);
+        assert!(diags.iter().all(|d| !d.is_error), "{diags:?}");
+        let mut world = ComponentWorld {
+            group,
+            page,
+            data,
+            comps: Default::default(),
+            tree: common::Tree::new(),
+        };
+        world.tree.apply(&ops);
+        world.pump(None);
+        world
+    }
+
+    fn tags() -> std::collections::HashMap<String, String> {
+        [("card", "c/card"), ("pair", "c/pair")]
+            .into_iter()
+            .map(|(t, p)| (t.to_string(), p.to_string()))
+            .collect()
+    }
+
+    fn instance_mut(
+        &mut self,
+        owner: Option<cirrus_engine::ops::NodeId>,
+    ) -> &mut cirrus_template::PageInstance {
+        match owner {
+            None => &mut self.page,
+            Some(host) => &mut self.comps.get_mut(&host).expect("owner alive").1,
+        }
+    }
+
+    /// Handles the component events of `owner`'s instance, recursively.
+    fn pump(&mut self, owner: Option<cirrus_engine::ops::NodeId>) {
+        let events = self.instance_mut(owner).take_component_events();
+        for event in events {
+            match event {
+                cirrus_template::ComponentEvent::Created {
+                    host,
+                    path,
+                    properties,
+                    ..
+                } => {
+                    let data = Value::Object(properties);
+                    let options = cirrus_template::InstanceOptions {
+                        root: host,
+                        ids: self.page.node_ids(),
+                        components: Self::tags(),
+                        scope: Some(path.clone()),
+                    };
+                    let (instance, ops, diags) = cirrus_template::PageInstance::with_options(
+                        &self.group,
+                        &format!("{path}.wxml"),
+                        &data,
+                        options,
+                    );
+                    assert!(diags.iter().all(|d| !d.is_error), "{diags:?}");
+                    self.tree.apply(&ops);
+                    let slots = instance.slot_nodes().clone();
+                    self.comps.insert(host, (owner, instance, data));
+                    let ops = self
+                        .instance_mut(owner)
+                        .distribute_slots(host, &slots, true);
+                    self.tree.apply(&ops);
+                    self.pump(Some(host));
+                }
+                cirrus_template::ComponentEvent::PropertyChanged { host, name, value } => {
+                    let Some((_, mut instance, mut data)) = self.comps.remove(&host) else {
+                        continue;
+                    };
+                    let path = cirrus_template::parse_data_path(&name).unwrap();
+                    let (ops, _) = instance.set_data(&self.group, &mut data, &[(path, value)]);
+                    self.tree.apply(&ops);
+                    self.comps.insert(host, (owner, instance, data));
+                    self.pump(Some(host));
+                }
+                cirrus_template::ComponentEvent::Removed { host } => self.forget(host),
+                cirrus_template::ComponentEvent::Moved { .. } => {}
+            }
+        }
+    }
+
+    fn forget(&mut self, host: cirrus_engine::ops::NodeId) {
+        self.comps.remove(&host);
+        let inner: Vec<_> = self
+            .comps
+            .iter()
+            .filter(|(_, (owner, _, _))| *owner == Some(host))
+            .map(|(h, _)| *h)
+            .collect();
+        for h in inner {
+            self.forget(h);
+        }
+    }
+
+    fn set(&mut self, updates: &[(String, Value)]) {
+        let parsed: Vec<_> = updates
+            .iter()
+            .map(|(p, v)| (cirrus_template::parse_data_path(p).unwrap(), v.clone()))
+            .collect();
+        let (ops, _) = self.page.set_data(&self.group, &mut self.data, &parsed);
+        self.tree.apply(&ops);
+        self.pump(None);
+    }
+}
+
+#[test]
+fn random_set_data_sequences_with_components_match_a_fresh_build() {
+    for seed in 1..=25u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut next_id = 100;
+        let rows: Vec<Value> = (0..4).map(|k| random_row(&mut rng, k)).collect();
+        let data = json!({
+            "rows": rows, "n": 5, "flag": true, "title": "T",
+            "obj": {"a": {"b": 1}, "list": ["p", "q"]},
+        });
+        let mut world = ComponentWorld::new(data);
+        let start = world.tree.render();
+        assert!(
+            start.contains(r#"<slot name="head""#) && start.contains("<pair"),
+            "{start}"
+        );
+        for step in 0..50 {
+            let update = random_update(&mut rng, &world.data, &mut next_id);
+            world.set(&update);
+            let fresh = ComponentWorld::new(world.data.clone());
+            assert_eq!(
+                world.tree.render(),
+                fresh.tree.render(),
+                "seed {seed} step {step} after {update:?}"
+            );
+            assert_eq!(
+                world.tree.live_nodes(),
+                fresh.tree.live_nodes(),
+                "leaked nodes: seed {seed} step {step}"
+            );
+            assert_eq!(
+                world.comps.len(),
+                fresh.comps.len(),
+                "seed {seed} step {step}"
+            );
+        }
+    }
+}

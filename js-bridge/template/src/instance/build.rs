@@ -12,6 +12,7 @@ use crate::eval::{DataRoot, Evaluator, ListItem, TemplateData};
 use crate::events::EventBinding;
 use crate::ir::{IrFor, IrNode, IrValue};
 use cirrus_engine::ops::{NodeId, Op};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// Where new DOM nodes go.
@@ -83,13 +84,23 @@ impl PageInstance {
                             is_dynamic: matches!(e.handler, IrValue::Dynamic(_)),
                         })
                         .collect(),
+                    component: self.components.get(&ir.tag).map(|p| Arc::from(p.as_str())),
                 };
+                let component = state.component.clone();
                 let inst = self.add_child_inst(parent, InstKind::Element(state));
                 self.elements.insert(node, inst);
                 self.ops.push(Op::CreateElement {
                     id: node,
                     tag: ir.tag.clone(),
                 });
+                if let Some(scope) = &self.scope {
+                    self.ops.push(Op::SetAttribute {
+                        id: node,
+                        name: crate::scope_attrs::SCOPE.into(),
+                        value: Value::String(scope.clone()),
+                    });
+                }
+                let mut properties = Map::new();
                 for (i, attr) in ir.attrs.iter().enumerate() {
                     let value = if super::attr_is_dynamic(attr) {
                         match self.add_binding(cx, inst, Target::Attr(i)) {
@@ -103,6 +114,10 @@ impl PageInstance {
                     if let InstKind::Element(element) = &mut self.inst_mut(inst).kind {
                         element.attr_values[i].clone_from(&value);
                     }
+                    if component.is_some() && !super::component::is_host_attr(attr) {
+                        properties.insert(attr.name.clone(), value.unwrap_or(Value::Null));
+                        continue;
+                    }
                     if let Some(value) = value {
                         self.ops.push(Op::SetAttribute {
                             id: node,
@@ -110,6 +125,18 @@ impl PageInstance {
                             value,
                         });
                     }
+                }
+                if let Some(path) = &component {
+                    // Pre-order: a host is reported before the components
+                    // among its light children.
+                    self.component_events.push(super::ComponentEvent::Created {
+                        host: node,
+                        path: path.to_string(),
+                        properties,
+                        generics: ir.generics.clone(),
+                    });
+                } else if ir.tag == "slot" && self.scope.is_some() {
+                    self.register_slot(inst, node);
                 }
                 for (i, event) in ir.events.iter().enumerate() {
                     if matches!(event.handler, IrValue::Dynamic(_)) {
@@ -204,11 +231,7 @@ impl PageInstance {
     }
 
     fn insert(&mut self, place: Place, child: NodeId) {
-        self.ops.push(Op::Insert {
-            parent: place.dom_parent,
-            child,
-            before: place.before,
-        });
+        self.push_insert(place.dom_parent, child, place.before);
     }
 
     /// Builds one `wx:for` item under `for_inst` (the caller links it into

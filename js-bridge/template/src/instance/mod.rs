@@ -17,8 +17,12 @@
 //!   instance-tree order.
 
 mod build;
+mod component;
 mod reconcile;
 mod tree;
+
+use component::SlotTargets;
+pub use component::{ComponentEvent, InstanceOptions, NodeIdSource};
 
 use crate::data_path::DataPath;
 use crate::deps::{BindingId, DepIndex, DepKind};
@@ -49,7 +53,8 @@ struct Inst {
 }
 
 enum InstKind {
-    /// The page element, `NodeId::ROOT`.
+    /// The node the instance builds under: the page element
+    /// (`NodeId::ROOT`) or a component's host element.
     Root,
     Element(ElementState),
     Text {
@@ -86,6 +91,10 @@ struct ElementState {
     attr_values: Vec<Option<Value>>,
     /// Parallel to `ir.events`.
     events: Vec<EventBinding>,
+    /// The component path when this element is a custom component's host:
+    /// its non-host attributes are properties (reported as
+    /// [`ComponentEvent`]s, not ops).
+    component: Option<Arc<str>>,
 }
 
 /// What a binding drives.
@@ -136,7 +145,21 @@ pub struct PageInstance {
     bindings: HashMap<BindingId, Binding>,
     next_binding: BindingId,
     deps: DepIndex,
-    next_node: u32,
+    ids: NodeIdSource,
+    /// The node the tree is built under (see [`InstKind::Root`]).
+    root_node: NodeId,
+    /// Custom component tags usable in this template: tag -> component path.
+    components: HashMap<String, String>,
+    /// The component path when this is a component's template: every
+    /// element created gets `wx:scope` (see [`crate::scope_attrs`]).
+    scope: Option<String>,
+    /// This template's `<slot>` elements by name (`""`: the default slot);
+    /// the first one of a name wins.
+    slots: HashMap<String, NodeId>,
+    /// Hosts in this template whose light children have been distributed
+    /// into their component's slots.
+    slot_targets: HashMap<NodeId, SlotTargets>,
+    component_events: Vec<ComponentEvent>,
     elements: HashMap<NodeId, InstId>,
     pass: u64,
     visits: usize,
@@ -153,6 +176,23 @@ impl PageInstance {
         data: &Value,
         first_id: u32,
     ) -> (PageInstance, Vec<Op>, Vec<TemplateDiagnostic>) {
+        Self::with_options(
+            group,
+            wxml_path,
+            data,
+            InstanceOptions::page(NodeIdSource::new(first_id)),
+        )
+    }
+
+    /// Builds `wxml_path` under `options.root` (a page or a component's
+    /// shadow tree). Component hosts met while building are reported by
+    /// [`Self::take_component_events`].
+    pub fn with_options(
+        group: &TemplateGroup,
+        wxml_path: &str,
+        data: &Value,
+        options: InstanceOptions,
+    ) -> (PageInstance, Vec<Op>, Vec<TemplateDiagnostic>) {
         let mut instance = PageInstance {
             insts: Vec::new(),
             free_insts: Vec::new(),
@@ -160,7 +200,13 @@ impl PageInstance {
             bindings: HashMap::new(),
             next_binding: 0,
             deps: DepIndex::default(),
-            next_node: first_id.max(1),
+            ids: options.ids,
+            root_node: options.root,
+            components: options.components,
+            scope: options.scope,
+            slots: HashMap::new(),
+            slot_targets: HashMap::new(),
+            component_events: Vec::new(),
             elements: HashMap::new(),
             pass: 0,
             visits: 0,
@@ -183,7 +229,7 @@ impl PageInstance {
                     &content,
                     root,
                     build::Place {
-                        dom_parent: NodeId::ROOT,
+                        dom_parent: instance.root_node,
                         before: None,
                     },
                 );
@@ -311,9 +357,7 @@ impl PageInstance {
     }
 
     fn alloc_node(&mut self) -> NodeId {
-        let id = NodeId(self.next_node);
-        self.next_node = self.next_node.saturating_add(1);
-        id
+        self.ids.next()
     }
 
     /// The build context for re-running binding `id` of an existing tree.
@@ -488,6 +532,16 @@ impl PageInstance {
                         let name = element.ir.attrs[i].name.clone();
                         let node = element.node;
                         element.attr_values[i] = value.clone();
+                        if element.component.is_some()
+                            && !component::is_host_attr(&element.ir.attrs[i])
+                        {
+                            self.component_events.push(ComponentEvent::PropertyChanged {
+                                host: node,
+                                name,
+                                value: value.unwrap_or(Value::Null),
+                            });
+                            return;
+                        }
                         self.ops.push(match value {
                             Some(value) => Op::SetAttribute {
                                 id: node,

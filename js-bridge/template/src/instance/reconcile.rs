@@ -11,7 +11,6 @@ use super::build::Place;
 use super::{Cx, InstId, InstKind, PageInstance};
 use crate::eval::ListItem;
 use crate::ir::KeySpec;
-use cirrus_engine::ops::Op;
 use std::collections::{HashMap, HashSet};
 
 impl PageInstance {
@@ -124,12 +123,9 @@ impl PageInstance {
                         let mut nodes = Vec::new();
                         self.top_dom_nodes(inst, &mut nodes);
                         for node in nodes {
-                            self.ops.push(Op::Insert {
-                                parent: dom_parent,
-                                child: node,
-                                before,
-                            });
+                            self.push_insert(dom_parent, node, before);
                         }
+                        self.report_moved_hosts(inst);
                     }
                     if self.rescope_item(inst, item) {
                         rescoped.push(inst);

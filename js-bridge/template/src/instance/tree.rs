@@ -67,7 +67,7 @@ impl PageInstance {
         match &self.inst(id).kind {
             InstKind::Element(element) => Some(element.node),
             InstKind::Text { node, .. } => Some(*node),
-            InstKind::Root => Some(NodeId::ROOT),
+            InstKind::Root => Some(self.root_node),
             _ => None,
         }
     }
@@ -104,7 +104,7 @@ impl PageInstance {
             }
             cur = self.inst(i).parent;
         }
-        NodeId::ROOT
+        self.root_node
     }
 
     /// The DOM node right after `id`'s nodes in their DOM parent (`None`:
@@ -160,6 +160,14 @@ impl PageInstance {
         }
         if let InstKind::Element(element) = &inst.kind {
             self.elements.remove(&element.node);
+            if element.component.is_some() {
+                self.slot_targets.remove(&element.node);
+                self.component_events
+                    .push(super::ComponentEvent::Removed { host: element.node });
+            }
+            if self.slots.values().any(|&slot| slot == element.node) {
+                self.slots.retain(|_, slot| *slot != element.node);
+            }
         }
         for child in inst.children {
             self.free_subtree(child);

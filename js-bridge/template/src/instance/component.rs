@@ -1,0 +1,312 @@
+//! Custom components in a template instance: host elements, slots, and the
+//! events the logic thread needs to run a component's JS.
+//!
+//! A custom tag (one of [`InstanceOptions::components`]) creates a *host*
+//! element with the tag's name. Its `id`, `class`, `style`, `hidden`,
+//! `slot`, `data-*` and `mark:*` attributes are set on the host as usual;
+//! every other attribute is a *property*: no op, but a
+//! [`ComponentEvent::Created`] (initial values) and later
+//! [`ComponentEvent::PropertyChanged`]s. The host's child elements are its
+//! *light children*: built by this instance, bound to this instance's data,
+//! inserted under the host until [`PageInstance::distribute_slots`] moves
+//! them into the component's `<slot>` elements (the component's own
+//! instance shares this instance's [`NodeIdSource`], so ids never collide).
+//!
+//! Invariants: the events come in tree order (a host before the components
+//! among its light children); a removed host is reported once, before any
+//! host inside it; after distribution every insertion under a host lands in
+//! the slot its element names (or a detached holder when the component has
+//! no such slot, so the node is kept but not rendered).
+
+use super::{InstId, InstKind, PageInstance};
+use crate::ir::{AttrRole, IrAttr};
+use cirrus_engine::ops::{NodeId, Op};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// Hands out the node ids of one page: its own template and the templates
+/// of every component on it share one source.
+#[derive(Clone, Debug)]
+pub struct NodeIdSource(Arc<AtomicU32>);
+
+impl NodeIdSource {
+    /// Ids start at `first` (at least 1: 0 is the page element).
+    pub fn new(first: u32) -> Self {
+        NodeIdSource(Arc::new(AtomicU32::new(first.max(1))))
+    }
+
+    pub fn next(&self) -> NodeId {
+        NodeId(self.0.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// How an instance is built (see [`PageInstance::with_options`]).
+#[derive(Clone, Debug)]
+pub struct InstanceOptions {
+    /// The element the tree goes under: `NodeId::ROOT` for a page, the host
+    /// element for a component's shadow tree.
+    pub root: NodeId,
+    pub ids: NodeIdSource,
+    /// Custom component tags: tag name -> component path (no extension).
+    pub components: HashMap<String, String>,
+    /// For a component's template: its path, set as `wx:scope` on every
+    /// element created. `None` for a page.
+    pub scope: Option<String>,
+}
+
+impl InstanceOptions {
+    /// A page without custom components.
+    pub fn page(ids: NodeIdSource) -> Self {
+        InstanceOptions {
+            root: NodeId::ROOT,
+            ids,
+            components: HashMap::new(),
+            scope: None,
+        }
+    }
+}
+
+/// What happened to component hosts during a build or update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComponentEvent {
+    /// A host was created (and inserted) with these property values.
+    Created {
+        host: NodeId,
+        path: String,
+        properties: Map<String, Value>,
+        /// `generic:name="tag"` attributes, in order.
+        generics: Vec<(String, String)>,
+    },
+    /// A property binding got a new value (`Null` for undefined).
+    PropertyChanged {
+        host: NodeId,
+        name: String,
+        value: Value,
+    },
+    /// A keyed list moved the host (or an ancestor of it).
+    Moved { host: NodeId },
+    /// The host was removed with its subtree.
+    Removed { host: NodeId },
+}
+
+/// Where a distributed host's light children go.
+#[derive(Debug, Default)]
+pub(super) struct SlotTargets {
+    slots: HashMap<String, NodeId>,
+    /// `multipleSlots` off: everything goes to the default slot.
+    single: bool,
+    /// Detached element for light children no slot takes.
+    holder: Option<NodeId>,
+}
+
+/// Attributes of a host element that stay attributes (not properties).
+pub(super) fn is_host_attr(attr: &IrAttr) -> bool {
+    matches!(
+        attr.role,
+        AttrRole::Dataset(_) | AttrRole::Mark(_) | AttrRole::Hidden
+    ) || matches!(attr.name.as_str(), "id" | "class" | "style" | "slot")
+}
+
+impl PageInstance {
+    /// Takes the component events of the builds and updates so far.
+    pub fn take_component_events(&mut self) -> Vec<ComponentEvent> {
+        std::mem::take(&mut self.component_events)
+    }
+
+    /// The node this instance builds under.
+    pub fn root_node(&self) -> NodeId {
+        self.root_node
+    }
+
+    /// The id source (for the instances of this page's components).
+    pub fn node_ids(&self) -> NodeIdSource {
+        self.ids.clone()
+    }
+
+    /// The custom component tags this template knows (tag -> path).
+    pub fn component_tags(&self) -> &HashMap<String, String> {
+        &self.components
+    }
+
+    /// This template's `<slot>` elements by name (`""`: default).
+    pub fn slot_nodes(&self) -> &HashMap<String, NodeId> {
+        &self.slots
+    }
+
+    /// Whether `node` is an element created by this instance.
+    pub fn owns(&self, node: NodeId) -> bool {
+        self.elements.contains_key(&node)
+    }
+
+    /// The element's tag.
+    pub fn tag_of(&self, node: NodeId) -> Option<&str> {
+        self.element(node).map(|e| e.ir.tag.as_str())
+    }
+
+    /// The component path when `node` is a host in this instance.
+    pub fn component_of(&self, node: NodeId) -> Option<&str> {
+        self.element(node)?.component.as_deref()
+    }
+
+    /// A host's current property values.
+    pub fn properties_of(&self, host: NodeId) -> Map<String, Value> {
+        let mut out = Map::new();
+        if let Some(element) = self.element(host) {
+            for (attr, value) in element.ir.attrs.iter().zip(&element.attr_values) {
+                if !is_host_attr(attr) {
+                    out.insert(attr.name.clone(), value.clone().unwrap_or(Value::Null));
+                }
+            }
+        }
+        out
+    }
+
+    /// The DOM parent of an element of this instance as the render tree
+    /// has it: a slotted light child's parent is its slot (owned by the
+    /// component's instance); a top-level element's is [`Self::root_node`].
+    pub fn dom_parent_of(&self, node: NodeId) -> Option<NodeId> {
+        let inst = *self.elements.get(&node)?;
+        let parent = self.dom_parent(inst);
+        Some(match self.slot_targets.get(&parent) {
+            Some(targets) => {
+                let name = self.slot_name_of(node);
+                targets.lookup(&name).or(targets.holder).unwrap_or(parent)
+            }
+            None => parent,
+        })
+    }
+
+    /// Moves the light children of `host` into the component's slots
+    /// (`slots` as [`Self::slot_nodes`] of the component's instance) and
+    /// routes later insertions there too. Without `multiple_slots` every
+    /// light child goes to the default slot (the first `<slot>`).
+    /// Returns the ops.
+    pub fn distribute_slots(
+        &mut self,
+        host: NodeId,
+        slots: &HashMap<String, NodeId>,
+        multiple_slots: bool,
+    ) -> Vec<Op> {
+        let Some(&inst) = self.elements.get(&host) else {
+            return Vec::new();
+        };
+        let mut targets = SlotTargets {
+            slots: slots.clone(),
+            single: !multiple_slots,
+            holder: None,
+        };
+        if !multiple_slots {
+            targets.slots = HashMap::new();
+            if let Some(&first) = slots.get("").or_else(|| slots.values().min()) {
+                targets.slots.insert(String::new(), first);
+            }
+        }
+        self.slot_targets.insert(host, targets);
+        let mut nodes = Vec::new();
+        for &child in &self.inst(inst).children.clone() {
+            self.top_dom_nodes(child, &mut nodes);
+        }
+        let before_ops = self.ops.len();
+        for node in nodes {
+            self.push_insert(host, node, None);
+        }
+        self.ops.split_off(before_ops)
+    }
+
+    /// Pushes an `Insert`, redirected into a slot when `parent` is a
+    /// distributed host. Ordering among light children of one slot is kept
+    /// for appends; an insertion `before` a node of another slot appends.
+    pub(super) fn push_insert(&mut self, parent: NodeId, child: NodeId, before: Option<NodeId>) {
+        if !self.slot_targets.contains_key(&parent) {
+            self.ops.push(Op::Insert {
+                parent,
+                child,
+                before,
+            });
+            return;
+        }
+        let name = self.slot_name_of(child);
+        let before_name = before.map(|b| self.slot_name_of(b));
+        let target = self.slot_targets.get(&parent).and_then(|t| t.lookup(&name));
+        let (target, same_slot) = match target {
+            Some(slot) => (
+                slot,
+                before_name.is_some_and(|b| {
+                    self.slot_targets.get(&parent).and_then(|t| t.lookup(&b)) == Some(slot)
+                }),
+            ),
+            None => (self.holder_for(parent), false),
+        };
+        self.ops.push(Op::Insert {
+            parent: target,
+            child,
+            before: if same_slot { before } else { None },
+        });
+    }
+
+    fn holder_for(&mut self, host: NodeId) -> NodeId {
+        if let Some(holder) = self.slot_targets.get(&host).and_then(|t| t.holder) {
+            return holder;
+        }
+        let holder = self.ids.next();
+        self.ops.push(Op::CreateElement {
+            id: holder,
+            tag: "slot".into(),
+        });
+        if let Some(targets) = self.slot_targets.get_mut(&host) {
+            targets.holder = Some(holder);
+        }
+        holder
+    }
+
+    /// The `slot` attribute of a light child (`""` when absent or not an
+    /// element).
+    fn slot_name_of(&self, node: NodeId) -> String {
+        match self.attribute(node, "slot") {
+            Some(Value::String(name)) => name.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Records a `<slot>` element of a component template.
+    pub(super) fn register_slot(&mut self, _inst: InstId, node: NodeId) {
+        let name = match self.attribute(node, "name") {
+            Some(Value::String(name)) => name.clone(),
+            _ => String::new(),
+        };
+        self.slots.entry(name).or_insert(node);
+        self.ops.push(Op::SetAttribute {
+            id: node,
+            name: crate::scope_attrs::VIRTUAL.into(),
+            value: Value::Bool(true),
+        });
+    }
+
+    /// Reports every host in `inst`'s subtree as moved.
+    pub(super) fn report_moved_hosts(&mut self, inst: InstId) {
+        let mut stack = vec![inst];
+        while let Some(id) = stack.pop() {
+            let node = self.inst(id);
+            let host = match &node.kind {
+                InstKind::Element(element) if element.component.is_some() => Some(element.node),
+                _ => None,
+            };
+            stack.extend(node.children.iter().rev().copied());
+            if let Some(host) = host {
+                self.component_events
+                    .push(super::ComponentEvent::Moved { host });
+            }
+        }
+    }
+}
+
+impl SlotTargets {
+    fn lookup(&self, name: &str) -> Option<NodeId> {
+        if self.single {
+            return self.slots.get("").copied();
+        }
+        self.slots.get(name).copied()
+    }
+}
