@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::render_thread::{Capture, FrameTarget};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ pub struct ShotOptions {
     pub wait: Duration,
     /// The shot is taken at this point even if the app has not settled.
     pub timeout: Duration,
+    /// Where the app's storage lives; `None` is the per-app default folder.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for ShotOptions {
@@ -31,6 +34,7 @@ impl Default for ShotOptions {
             dpr: 2.0,
             wait: Duration::ZERO,
             timeout: Duration::from_secs(10),
+            data_dir: None,
         }
     }
 }
@@ -39,11 +43,12 @@ impl Default for ShotOptions {
 /// it has settled (onReady done, nothing pending) and `wait` has passed.
 pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture> {
     let viewport = Viewport::new(options.width, options.height, options.dpr);
-    let session = Session::launch(
+    let session = Session::launch_with_data(
         package,
         options.page.as_deref(),
         viewport,
         FrameTarget::Headless,
+        options.data_dir.clone(),
     )?;
     let not_before = session.started + options.wait;
     let deadline = Instant::now().max(not_before) + options.timeout;
@@ -100,11 +105,12 @@ impl HeadlessApp {
     /// Launches the app as [`shot`] does (`options.page`, size, dpr).
     pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp> {
         let viewport = Viewport::new(options.width, options.height, options.dpr);
-        let session = Session::launch(
+        let session = Session::launch_with_data(
             package,
             options.page.as_deref(),
             viewport,
             FrameTarget::Headless,
+            options.data_dir.clone(),
         )?;
         Ok(HeadlessApp {
             session,

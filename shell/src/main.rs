@@ -55,6 +55,10 @@ enum Command {
         /// Also write the layout file (DESIGN.md format).
         #[arg(long)]
         layout: Option<PathBuf>,
+        /// Keep the app's storage in this folder instead of the per-app
+        /// default (a fresh folder makes the shot independent of earlier runs).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
     /// Print every diagnostic of APP; exit non-zero on an error.
     Check { app: PathBuf },
@@ -104,6 +108,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             wait_ms,
             out,
             layout,
+            data_dir,
         } => {
             let started = Instant::now();
             let (package, diags) = load(&app)?;
@@ -116,6 +121,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 height,
                 dpr,
                 wait: Duration::from_millis(wait_ms),
+                data_dir,
                 ..Default::default()
             };
             let capture = headless::shot(package, &options)?;

@@ -8,6 +8,7 @@ use cirrus_engine::protocol::ToLogic;
 use cirrus_engine::render_thread::{FrameTarget, RenderThread};
 use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,12 +21,26 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts the app at `route` (`pages/a/a?id=3`; `None` is the home page).
+    /// Starts the app at `route` (`pages/a/a?id=3`; `None` is the home page),
+    /// keeping its storage in the default per-app data directory.
     pub fn launch(
         package: Arc<Package>,
         route: Option<&str>,
         viewport: Viewport,
         target: FrameTarget,
+    ) -> Result<Session> {
+        Session::launch_with_data(package, route, viewport, target, None)
+    }
+
+    /// As [`Session::launch`], with storage and downloads under `data_dir`
+    /// (tests and `cirrus shot --data-dir` use a fresh folder so a shot never
+    /// depends on what earlier runs stored).
+    pub fn launch_with_data(
+        package: Arc<Package>,
+        route: Option<&str>,
+        viewport: Viewport,
+        target: FrameTarget,
+        data_dir: Option<PathBuf>,
     ) -> Result<Session> {
         let started = Instant::now();
         let route = match route {
@@ -42,6 +57,7 @@ impl Session {
         let options = LogicOptions {
             viewport,
             clock: Clock::Real,
+            data_dir,
             ..LogicOptions::default()
         };
         let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)

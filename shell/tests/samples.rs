@@ -21,11 +21,17 @@ fn check_sample(name: &str, min_nodes: usize) {
     let (package, diags) = Package::load(&dir).expect("sample loads");
     assert!(diags.iter().all(|d| !d.is_error()), "{name}: {diags:?}");
     let started = Instant::now();
+    // A fresh storage folder: the shot must not depend on earlier runs.
+    let data_dir =
+        std::env::temp_dir().join(format!("cirrus-sample-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
     let options = ShotOptions {
         dpr: 1.0,
+        data_dir: Some(data_dir.clone()),
         ..Default::default()
     };
     let capture = shot(package, &options).expect("shot");
+    let _ = std::fs::remove_dir_all(&data_dir);
     eprintln!(
         "{name}: shot in {} ms on {}",
         started.elapsed().as_millis(),
@@ -84,4 +90,9 @@ fn product_grid() {
 #[test]
 fn article() {
     check_sample("article", 10);
+}
+
+#[test]
+fn shop() {
+    check_sample("shop", 20);
 }
