@@ -1,14 +1,23 @@
-//! The error overlay: a broken page shows its errors on top of whatever
-//! rendered, and the engine keeps running.
+//! The error overlay: a broken page shows its errors (message, location and
+//! the mini program's own stack frames) on top of whatever rendered, and the
+//! engine keeps running.
 
 use crate::diagnostics::Diagnostic;
+use crate::paint::{measure_plain_text, paint_plain_text};
 use cirrus_layout::style::Color;
 use cirrus_layout::text::TextSystem;
 use cirrus_layout::Viewport;
-use cirrus_render::{DisplayList, Rect};
+use cirrus_render::display_list::SQUARE_CORNERS;
+use cirrus_render::{DisplayItem, DisplayList, Rect};
 
 /// How many errors the overlay lists (the newest).
 const MAX_LISTED: usize = 6;
+/// The panel never covers more than this share of the window.
+const MAX_SHARE: f32 = 0.6;
+const PADDING: f32 = 10.0;
+const HEADER_SIZE: f32 = 13.0;
+const ENTRY_SIZE: f32 = 12.0;
+const GAP: f32 = 8.0;
 
 pub fn paint_error_overlay(
     list: &mut DisplayList,
@@ -18,38 +27,53 @@ pub fn paint_error_overlay(
 ) {
     let d = viewport.dpr;
     let width = viewport.width.0;
-    let shown: Vec<&Diagnostic> = errors.iter().rev().take(MAX_LISTED).collect();
-    let lines: Vec<String> = shown.iter().map(|e| e.to_string()).collect();
-    let panel_height = (28.0 + 40.0 * lines.len() as f32).min(viewport.height.0);
-    let top = viewport.height.0 - panel_height;
-    list.fill_rect(
-        Rect::new(0.0, top * d, width * d, panel_height * d),
-        Color::rgba8(180, 20, 20, 0.92),
-    );
-    let mut y = top + 8.0;
+    let text_width = width - 2.0 * PADDING;
     let header = format!("{} error(s)", errors.len());
-    crate::paint::paint_plain_text(
+    let entries: Vec<String> = errors
+        .iter()
+        .rev()
+        .take(MAX_LISTED)
+        .map(|e| e.to_string())
+        .collect();
+    // Size the panel to its text, bottom-anchored, at most MAX_SHARE high.
+    let content: f32 = PADDING
+        + measure_plain_text(text, &header, text_width, HEADER_SIZE)
+        + entries
+            .iter()
+            .map(|e| GAP + measure_plain_text(text, e, text_width, ENTRY_SIZE))
+            .sum::<f32>()
+        + PADDING;
+    let panel_height = content.min(viewport.height.0 * MAX_SHARE);
+    let top = viewport.height.0 - panel_height;
+    let panel = Rect::new(0.0, top * d, width * d, panel_height * d);
+    list.fill_rect(panel, Color::rgba8(180, 20, 20, 0.92));
+    list.push(DisplayItem::PushClip {
+        rect: panel,
+        radii: SQUARE_CORNERS,
+    });
+    let mut y = top + PADDING;
+    y += paint_plain_text(
         list,
         text,
         &header,
-        (10.0, y),
-        width - 20.0,
-        13.0,
+        (PADDING, y),
+        text_width,
+        HEADER_SIZE,
         Color::WHITE,
         d,
     );
-    y += 20.0;
-    for line in lines {
-        crate::paint::paint_plain_text(
+    for entry in &entries {
+        y += GAP;
+        y += paint_plain_text(
             list,
             text,
-            &line,
-            (10.0, y),
-            width - 20.0,
-            12.0,
+            entry,
+            (PADDING, y),
+            text_width,
+            ENTRY_SIZE,
             Color::WHITE,
             d,
         );
-        y += 40.0;
     }
+    list.push(DisplayItem::PopClip);
 }

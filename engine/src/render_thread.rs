@@ -223,6 +223,12 @@ impl Worker {
     }
 
     fn on_logic(&mut self, message: ToRender) {
+        // A window shows errors in its overlay; print them too, since a
+        // window's user may be watching the terminal. Headless hosts print
+        // the capture's diagnostics themselves.
+        if let (ToRender::Error(d), FrameTarget::Surface(_)) = (&message, &self.target) {
+            eprintln!("{d}");
+        }
         self.stage.handle(message);
         self.dirty = true;
     }

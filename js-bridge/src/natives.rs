@@ -61,8 +61,9 @@ impl Shared {
         let _ = self.to_render.send(message);
     }
 
+    /// Hands a diagnostic to the render thread (the overlay); the host
+    /// decides whether to print it, so it is printed once.
     pub fn report(&self, diagnostic: Diagnostic) {
-        eprintln!("[cirrus] {diagnostic}");
         self.send(ToRender::Error(diagnostic));
     }
 }

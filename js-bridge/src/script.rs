@@ -60,13 +60,42 @@ impl JsFailure {
 
     /// A diagnostic at the innermost stack frame that is a package file.
     pub fn to_diagnostic(&self, package: &Package) -> Diagnostic {
+        let message = self.message_with_trace(package);
         match locate(&self.stack, |file| package.read(file).is_some()) {
             Some(location) => {
                 let source = package.read(&location.file);
-                diagnostic_at(location, source, &self.message)
+                diagnostic_at(location, source, &message)
             }
-            None => Diagnostic::error("", 0, 0, &self.message),
+            None => Diagnostic::error("", 0, 0, &message),
         }
+    }
+
+    /// The message followed by the stack frames that lie in the mini
+    /// program's own files (engine frames are noise to its author).
+    fn message_with_trace(&self, package: &Package) -> String {
+        let own_frames: Vec<&str> = self
+            .stack
+            .lines()
+            .map(str::trim)
+            .filter(|frame| frame.starts_with("at "))
+            .filter(|frame| {
+                let inside = frame
+                    .rsplit_once('(')
+                    .map(|(_, rest)| rest)
+                    .unwrap_or(&frame[3..]);
+                let file = inside.split(':').next().unwrap_or_default();
+                package.read(file).is_some()
+            })
+            .collect();
+        if own_frames.is_empty() {
+            return self.message.clone();
+        }
+        let mut text = self.message.clone();
+        for frame in own_frames {
+            text.push_str("\n    ");
+            text.push_str(frame);
+        }
+        text
     }
 }
 

@@ -214,13 +214,21 @@ fn exception_in_on_load_is_reported_at_its_line_and_the_thread_keeps_working() {
     );
     assert!(error.column >= 5, "{error}");
     assert!(error.message.starts_with("TypeError"), "{error}");
+    // The message carries the mini program's own stack frames.
+    assert!(
+        error
+            .message
+            .contains("\n    at onLoad (pages/index/index.js:5:"),
+        "{error}"
+    );
     assert!(
         messages
             .iter()
             .any(|m| matches!(m, ToRender::PageReady { .. })),
         "the page still becomes ready"
     );
-    assert_eq!(h.console()[0], format!("app.onError {}", error.message));
+    let first_line = error.message.lines().next().unwrap_or_default();
+    assert_eq!(h.console()[0], format!("app.onError {first_line}"));
     assert_eq!(h.console()[1], "shown");
     h.advance(10);
     assert_eq!(h.console().last().map(String::as_str), Some("later"));
@@ -244,7 +252,11 @@ fn exception_in_a_timer_is_reported_and_later_timers_still_run() {
             errors[0].line,
             errors[0].message.as_str()
         ),
-        ("pages/index/index.js", 2, "Error: tick failed")
+        (
+            "pages/index/index.js",
+            2,
+            "Error: tick failed\n    at boom (pages/index/index.js:2:42)"
+        )
     );
     assert_eq!(h.console(), ["after"]);
 }
@@ -330,8 +342,8 @@ fn unhandled_rejections_are_reported_and_handled_ones_are_not() {
     let errors = errors(&messages);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(
-        errors[0].message,
-        "Unhandled promise rejection: RangeError: async failure"
+        errors[0].message.lines().next(),
+        Some("Unhandled promise rejection: RangeError: async failure")
     );
     assert_eq!(
         (errors[0].file.as_str(), errors[0].line),

@@ -15,7 +15,7 @@ mod background;
 pub mod image_fit;
 mod text;
 pub use text::emit_paragraph;
-pub use text::paint_plain_text;
+pub use text::{measure_plain_text, paint_plain_text};
 pub mod transform;
 
 use crate::images::ImageStore;

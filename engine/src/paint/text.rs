@@ -105,7 +105,25 @@ fn runs(
     out
 }
 
-/// Paints one plain string (the error overlay's text).
+/// A paragraph of one plain string in the default font (newlines break
+/// lines): the engine's own text, such as the error overlay.
+fn plain_paragraph(s: &str, font_size: f32, color: Color) -> Paragraph {
+    let style = ComputedStyle {
+        font_size,
+        color,
+        white_space: cirrus_layout::style::WhiteSpace::PreWrap,
+        ..Default::default()
+    };
+    Paragraph::plain(&style, s)
+}
+
+/// The height in CSS px that [`paint_plain_text`] will use.
+pub fn measure_plain_text(text: &mut TextSystem, s: &str, width: f32, font_size: f32) -> f32 {
+    text.shape(&plain_paragraph(s, font_size, Color::BLACK), width)
+        .height
+}
+
+/// Paints one plain string and returns its height in CSS px.
 #[allow(clippy::too_many_arguments)]
 pub fn paint_plain_text(
     list: &mut DisplayList,
@@ -116,13 +134,9 @@ pub fn paint_plain_text(
     font_size: f32,
     color: Color,
     dpr: f32,
-) {
-    let style = ComputedStyle {
-        font_size,
-        color,
-        ..Default::default()
-    };
-    let p = Paragraph::plain(&style, s);
+) -> f32 {
+    let p = plain_paragraph(s, font_size, color);
     let shaped = text.shape(&p, width);
     emit_paragraph(list, &p, &shaped, origin, dpr);
+    shaped.height
 }
