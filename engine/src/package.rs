@@ -230,7 +230,7 @@ impl Package {
     /// Whether `route` (no extension, no query) names a page of the package.
     pub fn has_page(&self, route: &str) -> bool {
         let route = normalize(route);
-        self.routes().iter().any(|r| *r == route)
+        self.routes().contains(&route)
     }
 
     /// The effective configuration of a page.

@@ -485,12 +485,16 @@ fn mark_all_restyle(tree: &mut PageTree) {
 /// shaped fragments, to give nested `<text>` elements their inline boxes.
 struct JsonContext<'t> {
     text: &'t mut TextSystem,
-    /// (root's span nodes, shaped paragraph, content-box origin)
-    paragraph: Option<(
-        Vec<NodeId>,
-        Arc<cirrus_layout::text::ShapedParagraph>,
-        (f32, f32),
-    )>,
+    paragraph: Option<OpenParagraph>,
+}
+
+/// The paragraph whose spans are being written.
+struct OpenParagraph {
+    /// The text run behind each span.
+    span_nodes: Vec<NodeId>,
+    shaped: Arc<cirrus_layout::text::ShapedParagraph>,
+    /// The paragraph root's content-box corner.
+    content: (f32, f32),
 }
 
 /// One node of the layout file; `origin` is the parent's border-box corner.
@@ -501,7 +505,11 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
     let layout = node.layout.layout();
     let (x, y, width, height) = match &cx.paragraph {
         // A span inside a paragraph: the union of its inline fragments.
-        Some((span_nodes, shaped, content)) => {
+        Some(OpenParagraph {
+            span_nodes,
+            shaped,
+            content,
+        }) => {
             let mine: Vec<usize> = span_nodes
                 .iter()
                 .enumerate()
@@ -546,7 +554,11 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
         );
         let content_width = layout.content_box_width();
         let shaped = cx.text.shape(p, content_width);
-        cx.paragraph = Some((node.span_nodes.clone(), shaped, content));
+        cx.paragraph = Some(OpenParagraph {
+            span_nodes: node.span_nodes.clone(),
+            shaped,
+            content,
+        });
     }
     // Virtual nodes (slots, virtualHost hosts) have no box: their children
     // are listed in their place, as the children of the parent's box.

@@ -302,10 +302,12 @@ impl PageTree {
             cursor = self.get(c).and_then(|n| n.parent);
         }
         if let Some(b) = before {
-            if self.get(b).and_then(|n| n.parent) != Some(parent) || b == child {
-                if b != child {
-                    return Err(TreeError::NotAChild(b, parent));
-                }
+            if self.get(b).and_then(|n| n.parent) != Some(parent) {
+                return Err(TreeError::NotAChild(b, parent));
+            }
+            if b == child {
+                // Inserting a child before itself leaves it where it is.
+                return Ok(());
             }
         }
         self.detach(child);

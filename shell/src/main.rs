@@ -79,7 +79,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(app: &PathBuf) -> Result<(std::sync::Arc<Package>, Vec<cirrus_engine::Diagnostic>)> {
+fn load(
+    app: &std::path::Path,
+) -> Result<(std::sync::Arc<Package>, Vec<cirrus_engine::Diagnostic>)> {
     Package::load(app).with_context(|| format!("loading {}", app.display()))
 }
 

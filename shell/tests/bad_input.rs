@@ -97,7 +97,7 @@ fn every_bad_input_case_gives_its_diagnostics_without_panicking() {
             }
         }
         // The same finding may come from the static check and the run.
-        diags.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
+        diags.sort_by_key(|d| d.to_string());
         diags.dedup();
         if expect.is_empty() && !diags.is_empty() {
             failures.push(format!(
