@@ -9,6 +9,9 @@
 //! `.class` (several chained), a tag, `*`, the descendant combinator
 //! (`a b`), the child combinator (`a > b`) and lists (`a, b`). A selector
 //! that does not parse matches nothing (the answer is `null` / `[]`).
+//! A request or observer with a `scope` (a component's host: the
+//! component's own `createSelectorQuery()` or `.in(component)`) matches
+//! only the elements of that component's shadow tree.
 //!
 //! Invariants: rectangles are border boxes in CSS px relative to the
 //! viewport's top-left corner (the page does not scroll yet, so that is the
@@ -19,6 +22,7 @@
 //! changes nothing sends nothing.
 
 use crate::ops::{NodeId, PageId};
+use crate::scopes::{HOST_OF_ATTRIBUTE, SCOPE_ATTRIBUTE};
 use crate::tree::{NodeKind, PageTree};
 use cirrus_layout::style::{Color, Display, Position};
 use cirrus_layout::Viewport;
@@ -58,6 +62,10 @@ pub struct QueryFields {
 pub struct QueryRequest {
     pub target: QueryTarget,
     pub fields: QueryFields,
+    /// `.in(component)` / a component's own `createSelectorQuery()`: the
+    /// component's host. Selectors then match only the elements of that
+    /// component's shadow tree ([`select_scoped`]); `None`: the whole page.
+    pub scope: Option<NodeId>,
 }
 
 /// Margins that grow (positive) or shrink the reference area, CSS px.
@@ -89,6 +97,9 @@ pub struct IntersectionObserve {
     /// Ascending ratios in 0..=1.
     pub thresholds: Vec<f32>,
     pub initial_ratio: f32,
+    /// A component's `createIntersectionObserver`: its host; target and
+    /// `relativeTo` selectors match only in its shadow tree.
+    pub scope: Option<NodeId>,
 }
 
 /// A border box in CSS px, viewport-relative.
@@ -226,9 +237,14 @@ fn matches_compound(tree: &PageTree, node: NodeId, compound: &Compound) -> bool 
 }
 
 /// Whether `node` matches `parts[..=index]` (right to left, backtracking
-/// over ancestors for descendant combinators). The page root is the scope:
-/// ancestors stop below it.
-fn matches_from(tree: &PageTree, node: NodeId, parts: &[(Compound, Option<Combinator>)]) -> bool {
+/// over ancestors for descendant combinators). `boundary` (the page root or
+/// a component's host) is the scope: ancestors stop below it.
+fn matches_from(
+    tree: &PageTree,
+    node: NodeId,
+    parts: &[(Compound, Option<Combinator>)],
+    boundary: NodeId,
+) -> bool {
     let Some(((compound, _), left)) = parts.split_last() else {
         return true;
     };
@@ -240,10 +256,10 @@ fn matches_from(tree: &PageTree, node: NodeId, parts: &[(Compound, Option<Combin
     };
     let mut ancestor = tree.get(node).and_then(|n| n.parent);
     while let Some(a) = ancestor {
-        if a == NodeId::ROOT {
+        if a == boundary {
             return false;
         }
-        if matches_from(tree, a, left) {
+        if matches_from(tree, a, left, boundary) {
             return true;
         }
         if *combinator == Some(Combinator::Child) {
@@ -256,13 +272,46 @@ fn matches_from(tree: &PageTree, node: NodeId, parts: &[(Compound, Option<Combin
 
 /// The elements under the page root that match `selector`, in document order.
 pub fn select_all(tree: &PageTree, selector: &str) -> Vec<NodeId> {
+    select_scoped(tree, None, selector)
+}
+
+/// [`select_all`], or with `scope` (a component's host) the elements of
+/// that component's shadow tree only: those below the host whose
+/// `wx:scope` is the host's `wx:host-of` and whose nearest host of that
+/// path is this one (so slotted light children, which belong to the
+/// owner, and nested components' trees are left out). Combinators do not
+/// look above the host.
+pub fn select_scoped(tree: &PageTree, scope: Option<NodeId>, selector: &str) -> Vec<NodeId> {
     let Some(list) = parse_selector_list(selector) else {
         return Vec::new();
     };
-    tree.descendants(NodeId::ROOT)
+    let boundary = scope.unwrap_or(NodeId::ROOT);
+    let component = match scope {
+        None => None,
+        Some(host) => match tree
+            .get(host)
+            .and_then(|n| n.attrs.get_str(HOST_OF_ATTRIBUTE))
+        {
+            Some(path) => Some(path.to_owned()),
+            // Not a component host (it went away): nothing is inside.
+            None => return Vec::new(),
+        },
+    };
+    let in_scope = |id: NodeId| match &component {
+        None => true,
+        Some(path) => {
+            tree.get(id).and_then(|n| n.attrs.get_str(SCOPE_ATTRIBUTE)) == Some(path.as_str())
+                && crate::scopes::host_of(tree, id, path) == Some(boundary)
+        }
+    };
+    tree.descendants(boundary)
         .into_iter()
-        .filter(|&id| id != NodeId::ROOT)
-        .filter(|&id| list.iter().any(|c| matches_from(tree, id, &c.parts)))
+        .filter(|&id| id != boundary)
+        .filter(|&id| in_scope(id))
+        .filter(|&id| {
+            list.iter()
+                .any(|c| matches_from(tree, id, &c.parts, boundary))
+        })
         .collect()
 }
 
@@ -442,13 +491,15 @@ pub fn answer(tree: Option<&PageTree>, viewport: Viewport, requests: &[QueryRequ
         .iter()
         .map(|request| match (&request.target, tree) {
             (QueryTarget::Viewport, _) => viewport_fields(viewport, &request.fields),
-            (QueryTarget::First(selector), Some(tree)) => select_all(tree, selector)
-                .first()
-                .map_or(Value::Null, |&node| {
-                    node_fields(tree, node, &request.fields)
-                }),
+            (QueryTarget::First(selector), Some(tree)) => {
+                select_scoped(tree, request.scope, selector)
+                    .first()
+                    .map_or(Value::Null, |&node| {
+                        node_fields(tree, node, &request.fields)
+                    })
+            }
             (QueryTarget::All(selector), Some(tree)) => Value::Array(
-                select_all(tree, selector)
+                select_scoped(tree, request.scope, selector)
                     .into_iter()
                     .map(|node| node_fields(tree, node, &request.fields))
                     .collect(),
@@ -570,7 +621,7 @@ impl Observer {
         out: &mut Vec<QueryReply>,
     ) {
         let spec = &self.spec;
-        let mut targets = select_all(tree, &spec.target);
+        let mut targets = select_scoped(tree, spec.scope, &spec.target);
         if !spec.observe_all {
             targets.truncate(1);
         }
@@ -587,7 +638,7 @@ impl Observer {
             let (base, margins) = match reference {
                 RelativeTo::Viewport(m) => (Some(viewport_rect), m),
                 RelativeTo::Node(selector, m) => (
-                    select_all(tree, selector)
+                    select_scoped(tree, spec.scope, selector)
                         .first()
                         .and_then(|&n| node_rect(tree, n)),
                     m,

@@ -119,7 +119,7 @@ fn push_flattened(tree: &PageTree, child: NodeId, out: &mut Vec<NodeId>, depth: 
 
 /// The host of the component `scope` that `id` belongs to: the nearest
 /// ancestor whose `wx:host-of` is `scope`.
-fn host_of(tree: &PageTree, id: NodeId, scope: &str) -> Option<NodeId> {
+pub(crate) fn host_of(tree: &PageTree, id: NodeId, scope: &str) -> Option<NodeId> {
     let mut cursor = tree.get(id).and_then(|n| n.parent);
     while let Some(c) = cursor {
         let node = tree.get(c)?;

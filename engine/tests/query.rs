@@ -98,6 +98,7 @@ fn a_query_is_answered_after_the_next_layout_with_exact_rects() {
             QueryRequest {
                 target: QueryTarget::First("#chosen".into()),
                 fields: rect_fields(),
+                scope: None,
             },
             QueryRequest {
                 target: QueryTarget::All(".list > .row".into()),
@@ -105,10 +106,12 @@ fn a_query_is_answered_after_the_next_layout_with_exact_rects() {
                     rect: true,
                     ..QueryFields::default()
                 },
+                scope: None,
             },
             QueryRequest {
                 target: QueryTarget::First(".missing".into()),
                 fields: rect_fields(),
+                scope: None,
             },
             QueryRequest {
                 target: QueryTarget::Viewport,
@@ -117,6 +120,7 @@ fn a_query_is_answered_after_the_next_layout_with_exact_rects() {
                     scroll_offset: true,
                     ..QueryFields::default()
                 },
+                scope: None,
             },
         ],
     });
@@ -163,6 +167,7 @@ fn descendant_and_child_combinators_scope_matches() {
             requests: vec![QueryRequest {
                 target: QueryTarget::All(selector.into()),
                 fields: QueryFields::default(),
+                scope: None,
             }],
         });
         match &stage.answer_queries(0.0)[0] {
@@ -196,6 +201,7 @@ fn intersection_observer_reports_the_initial_ratio_then_crossings() {
         relative_to: vec![RelativeTo::Viewport(Default::default())],
         thresholds: vec![0.0, 0.5],
         initial_ratio: 0.0,
+        scope: None,
     }));
     let replies = stage.answer_queries(16.0);
     assert_eq!(replies.len(), 1, "{replies:?}");

@@ -835,8 +835,9 @@ fn event_path(
 }
 
 /// The components whose hosts are in `owner`'s template and match
-/// `selector` (`#id`, `.class`, a tag, or a comma-separated list of those),
-/// in id (creation) order.
+/// `selector` (`#id`, `.class`, a tag, compounds of those, the descendant
+/// and child combinators within `owner`'s template, and comma-separated
+/// lists), in id (creation) order.
 fn select(
     shared: &Rc<RefCell<Shared>>,
     world: &WorldRef,
@@ -868,12 +869,61 @@ fn select(
         .filter(|(_, comp)| {
             selectors
                 .iter()
-                .any(|s| simple_selector_matches(instance, comp.host, s))
+                .any(|s| complex_selector_matches(instance, comp.host, s))
         })
         .map(|(&id, _)| id)
         .collect();
     found.sort_unstable();
     found
+}
+
+/// `a b` / `a > b` (each part a simple selector) against one element: the
+/// ancestors are those of `instance`'s own template, so a selector never
+/// looks into another component's shadow tree nor above the template.
+fn complex_selector_matches(instance: &PageInstance, node: NodeId, selector: &str) -> bool {
+    let spaced = selector.replace('>', " > ");
+    let mut parts: Vec<(&str, bool)> = Vec::new(); // (simple selector, child combinator before it)
+    let mut child_next = false;
+    for token in spaced.split_whitespace() {
+        if token == ">" {
+            if parts.is_empty() || child_next {
+                return false;
+            }
+            child_next = true;
+        } else {
+            parts.push((token, child_next));
+            child_next = false;
+        }
+    }
+    if parts.is_empty() || child_next {
+        return false;
+    }
+    matches_parts(instance, node, &parts)
+}
+
+/// Whether `node` matches `parts` (right to left, backtracking over
+/// template ancestors for descendant combinators).
+fn matches_parts(instance: &PageInstance, node: NodeId, parts: &[(&str, bool)]) -> bool {
+    let Some(((last, child), left)) = parts.split_last() else {
+        return true;
+    };
+    if !simple_selector_matches(instance, node, last) {
+        return false;
+    }
+    if left.is_empty() {
+        return true;
+    }
+    let mut ancestor = instance.template_parent_of(node);
+    while let Some(a) = ancestor {
+        if matches_parts(instance, a, left) {
+            return true;
+        }
+        if *child {
+            return false;
+        }
+        ancestor = instance.template_parent_of(a);
+    }
+    false
 }
 
 /// `#id`, `.a.b`, `tag`, `tag.a`, `tag#id` against one element.

@@ -55,12 +55,14 @@ mod timers;
 mod view;
 mod wx;
 mod wxs;
+mod wxs_syntax;
 
 pub use clock::{Clock, ControlledClock};
 pub use console::{ConsoleLevel, ConsoleLine};
 pub use logic::{LogicHandle, LogicThread};
 pub use script::check_scripts;
 pub use wxs::WxsRuntime;
+pub use wxs_syntax::check_wxs;
 
 use cirrus_engine::layout::Viewport;
 

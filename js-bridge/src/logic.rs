@@ -340,7 +340,17 @@ impl LogicLoop {
     fn handle(&mut self, message: ToLogic) {
         match message {
             ToLogic::Launch { route, query } => self.launch(&route, &query),
-            ToLogic::Resize(viewport) => self.shared.borrow_mut().viewport = viewport,
+            ToLogic::Resize(viewport) => {
+                self.shared.borrow_mut().viewport = viewport;
+                // The top page's onResize and its components'
+                // pageLifetimes.resize (component.js).
+                self.call_js(
+                    |_, cirrus| match cirrus.get::<_, Option<Function>>("resize")? {
+                        Some(resize) => resize.call::<_, ()>(()),
+                        None => Ok(()),
+                    },
+                );
+            }
             // Handlers run in component.js (propagation through the
             // page's and components' trees: component.rs).
             ToLogic::Event {

@@ -22,10 +22,20 @@
 //! Every call is bounded by a watchdog (the logic thread's budget), so an
 //! endless loop in WXS is interrupted and reported like one in a handler.
 //!
-//! Not enforced: WXS's ES5-only syntax (`let`, arrow functions... are
-//! accepted, as QuickJS parses them).
+//! Syntax: a module's code is checked against WXS's ES5-only subset
+//! ([`crate::wxs_syntax`]) before it runs; a module that breaks it never
+//! runs, and each use reports every violation at file:line:col. `Date` is
+//! an object with `now`/`parse`/`UTC` only and `RegExp` is not a global, so
+//! `getDate()`/`getRegExp()` are the only way to make dates and regexps.
+//!
+//! Values crossing into bindings follow WXS's types as JSON does: numbers,
+//! strings, booleans, `null`, arrays and plain objects pass; functions never
+//! reach the view (an exported function reads as undefined, one inside an
+//! object is left out, one in an array becomes `null`); a date passes as
+//! its ISO string and a regexp as `{}`.
 
 use crate::script::{eval_named, JsFailure, MODULE_PREFIX};
+use crate::wxs_syntax::check_wxs;
 use crate::BridgeError;
 use cirrus_engine::package::{resolve_relative, Package};
 use cirrus_engine::Diagnostic;
@@ -71,6 +81,10 @@ const PRELUDE: &str = r#"(function (global) {
   global.getRegExp = function (pattern, flags) {
     return new NativeRegExp(pattern, flags);
   };
+  // Dates and regexps are made with getDate/getRegExp only: `Date` keeps
+  // its static functions, `RegExp` is not a WXS global.
+  global.Date = { now: NativeDate.now, parse: NativeDate.parse, UTC: NativeDate.UTC };
+  delete global.RegExp;
   function log(level) {
     return function () {
       var parts = [];
@@ -97,6 +111,9 @@ struct Shared {
     package: Arc<Package>,
     inline: HashMap<String, InlineModule>,
     console: Vec<String>,
+    /// Set by `compile` when a module breaks WXS's syntax; taken by
+    /// `WxsRuntime::guarded` as the failed call's diagnostics.
+    syntax_violations: Vec<Diagnostic>,
 }
 
 /// A restricted QuickJS runtime for one logic thread's WXS modules.
@@ -136,6 +153,7 @@ impl WxsRuntime {
             package,
             inline: HashMap::new(),
             console: Vec::new(),
+            syntax_violations: Vec::new(),
         }));
         context.with(|ctx| -> Result<(), BridgeError> {
             let setup = || -> rquickjs::Result<()> {
@@ -186,6 +204,21 @@ impl WxsRuntime {
             })
         });
         self.deadline.set(None);
+        let violations = std::mem::take(&mut self.shared.borrow_mut().syntax_violations);
+        if result.is_ok() {
+            // A rejected `require` the module caught is still reported.
+            self.diagnostics.extend(violations);
+        } else if !violations.is_empty() {
+            // The module was rejected before it ran: report where its code
+            // breaks WXS's syntax, not where the rejection was thrown.
+            let text = violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            self.diagnostics.extend(violations);
+            return Err(text);
+        }
         result.map_err(|mut diagnostic| {
             if diagnostic.message.contains("interrupted") {
                 diagnostic.message = format!(
@@ -276,16 +309,35 @@ impl cirrus_template::WxsHost for WxsRuntime {
     }
 }
 
-/// The wrapped code of a module and the file name its stack frames carry.
-fn module_code(shared: &Shared, path: &str) -> Option<(String, String)> {
+/// A module's WXS source, where it sits and how QuickJS compiles it.
+struct ModuleCode {
+    /// The file its positions name (the `.wxml` file of an inline module).
+    file: String,
+    source: String,
+    /// The line of `file` its first line is.
+    first_line: u32,
+    /// `source` wrapped like a CommonJS module, its lines kept in place.
+    wrapped: String,
+}
+
+fn module_code(shared: &Shared, path: &str) -> Option<ModuleCode> {
     if let Some(inline) = shared.inline.get(path) {
         // Pad so the code sits on the WXML file's own lines.
         let padding = "\n".repeat(inline.first_line as usize - 1);
-        let code = format!("{MODULE_PREFIX}{padding}{}\n}})", inline.source);
-        return Some((code, inline.wxml_file.clone()));
+        return Some(ModuleCode {
+            file: inline.wxml_file.clone(),
+            source: inline.source.clone(),
+            first_line: inline.first_line,
+            wrapped: format!("{MODULE_PREFIX}{padding}{}\n}})", inline.source),
+        });
     }
     let source = shared.package.read(path)?;
-    Some((crate::script::wrap_module(source), path.to_owned()))
+    Some(ModuleCode {
+        file: path.to_owned(),
+        source: source.to_owned(),
+        first_line: 1,
+        wrapped: crate::script::wrap_module(source),
+    })
 }
 
 fn install_natives<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rquickjs::Result<()> {
@@ -297,13 +349,24 @@ fn install_natives<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rquickj
             ctx.clone(),
             move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Value<'js>> {
                 let code = module_code(&s.borrow(), &path);
-                match code {
-                    Some((code, file)) => eval_named(&ctx, &code, &file, false),
-                    None => Err(Exception::throw_message(
+                let Some(code) = code else {
+                    return Err(Exception::throw_message(
                         &ctx,
                         &format!("WXS module \"{path}\" is not defined"),
-                    )),
+                    ));
+                };
+                // Code outside WXS's syntax never runs: its violations are
+                // the call's diagnostics (see `WxsRuntime::guarded`).
+                let violations = check_wxs(&code.file, &code.source, code.first_line);
+                if !violations.is_empty() {
+                    let message = format!(
+                        "WXS module \"{path}\" is not valid WXS ({} problem(s))",
+                        violations.len()
+                    );
+                    s.borrow_mut().syntax_violations = violations;
+                    return Err(Exception::throw_syntax(&ctx, &message));
                 }
+                eval_named(&ctx, &code.wrapped, &code.file, false)
             },
         )?,
     )?;
@@ -451,6 +514,60 @@ mod tests {
         let diagnostic = &wxs.take_diagnostics()[0];
         assert_eq!((diagnostic.file.as_str(), diagnostic.line), ("p.wxml", 4));
         assert_eq!(diagnostic.message.lines().next(), Some("Error: boom"));
+    }
+
+    #[test]
+    fn a_module_outside_wxs_syntax_never_runs_and_reports_every_violation() {
+        let mut wxs = runtime(&[
+            (
+                "bad.wxs",
+                "console.log('ran');\nmodule.exports.f = function () { return 1; };\nvar pair = [1, 2], [a, b] = pair;\nclass Point {}\n",
+            ),
+            (
+                "guard.wxs",
+                "var loaded = 'no';\ntry { require('./bad.wxs'); loaded = 'yes'; } catch (e) {}\nmodule.exports.loaded = loaded;",
+            ),
+        ]);
+        let error = wxs.call("bad.wxs", "f", &[]).unwrap_err();
+        assert_eq!(
+            error,
+            "bad.wxs:3:20: error: destructuring is not WXS: read properties one by one\n\
+             bad.wxs:4:1: error: classes are not WXS: use functions and objects"
+        );
+        assert!(wxs.console_lines().is_empty(), "the module never ran");
+        let positions: Vec<(String, u32, u32)> = wxs
+            .take_diagnostics()
+            .into_iter()
+            .map(|d| (d.file, d.line, d.column))
+            .collect();
+        assert_eq!(
+            positions,
+            vec![("bad.wxs".to_owned(), 3, 20), ("bad.wxs".to_owned(), 4, 1)]
+        );
+        // A module that catches the rejected require still runs, and the
+        // violations are still reported.
+        assert_eq!(wxs.export("guard.wxs", "loaded"), Ok(Some(json!("no"))));
+        assert_eq!(wxs.take_diagnostics().len(), 2);
+    }
+
+    #[test]
+    fn dates_and_regexps_come_from_get_date_and_get_reg_exp_only() {
+        let mut wxs = runtime(&[(
+            "m.wxs",
+            "var D = Date;\nmodule.exports.kinds = function () { return [typeof Date.now(), typeof RegExp, typeof getRegExp('a').test]; };\nmodule.exports.indirect = function () { return new D(); };\nmodule.exports.epoch = function () { return getDate(0); };\nmodule.exports.pattern = function () { return getRegExp('a+', 'g'); };",
+        )]);
+        assert_eq!(
+            wxs.call("m.wxs", "kinds", &[]),
+            Ok(json!(["number", "undefined", "function"]))
+        );
+        let error = wxs.call("m.wxs", "indirect", &[]).unwrap_err();
+        assert!(error.contains("TypeError"), "{error}");
+        // Dates reach bindings as their ISO text, regexps as plain objects.
+        assert_eq!(
+            wxs.call("m.wxs", "epoch", &[]),
+            Ok(json!("1970-01-01T00:00:00.000Z"))
+        );
+        assert_eq!(wxs.call("m.wxs", "pattern", &[]), Ok(json!({})));
     }
 
     #[test]

@@ -4,8 +4,9 @@ use cirrus_engine::diagnostics::Diagnostic;
 use cirrus_engine::package::Package;
 
 /// Loads every page's configuration, every WXML file (pages, components,
-/// templates, with imports and includes) and every WXSS file (with app.wxss
-/// and imports), and compiles every script, collecting all diagnostics.
+/// templates, with imports and includes), every WXSS file (with app.wxss
+/// and imports) and every `.wxs` module (WXS's ES5 subset), and compiles
+/// every script, collecting all diagnostics.
 pub fn check_package(package: &Package) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let read = |path: &str| package.read(path).map(str::to_owned);
@@ -23,6 +24,11 @@ pub fn check_package(package: &Package) -> Vec<Diagnostic> {
                     .into_iter()
                     .map(Diagnostic::from),
             );
+        }
+        if path.ends_with(".wxs") {
+            if let Some(source) = package.read(path) {
+                out.extend(cirrus_js_bridge::check_wxs(path, source, 1));
+            }
         }
         if let Some(stem) = path.strip_suffix(".wxss").filter(|stem| *stem != "app") {
             let (_, style_diags) = cirrus_style::StyleSheets::load(stem, &read, options);

@@ -451,6 +451,15 @@
       I.setPath(inst.data, segments, values[i]);
       changedPaths.push(segments);
     }
+    runObservers(inst, cls, changedPaths, old);
+    runWork(inst.__page__, result.work, false);
+    if (typeof callback === 'function') I.queueTick(callback, inst, []);
+  }
+
+  // Data observers, then property observers, for the paths one setData
+  // changed (`old`: the property values before it). Shared by components
+  // and pages declared with Component().
+  function runObservers(inst, cls, changedPaths, old) {
     // Data observers: each at most once per setData (SPEC §2.5).
     for (const observer of cls.observers) {
       const hit = changedPaths.some(function (path) {
@@ -470,8 +479,6 @@
       const fn = typeof prop.observer === 'function' ? prop.observer : inst[prop.observer];
       if (typeof fn === 'function') fn.call(inst, inst.data[name], old[name], path);
     }
-    runWork(inst.__page__, result.work, false);
-    if (typeof callback === 'function') I.queueTick(callback, inst, []);
   }
 
   const componentProto = {
@@ -520,6 +527,9 @@
       return 'pageId:' + this.__page__;
     },
   };
+
+  // wx.js adds createSelectorQuery / createIntersectionObserver here.
+  I.componentProto = componentProto;
 
   function exported(inst) {
     const fn = inst.__class__.exportFn;
@@ -700,7 +710,10 @@
         props.get(item.id)[item.name] = item.value;
       } else if (item.t === 'move') {
         const inst = comps.get(item.id);
-        if (inst) callLifetime(inst, 'moved');
+        if (inst) {
+          callLifetime(inst, 'moved');
+          relationsMoved(inst);
+        }
       } else if (item.t === 'remove') {
         const inst = comps.get(item.id);
         if (inst) detach(inst);
@@ -782,6 +795,15 @@
         if (typeof mine.def.linked === 'function') mine.def.linked.call(inst, other);
         break;
       }
+    }
+  }
+
+  // `inst` moved within its parent: both ends of each of its links hear
+  // `linkChanged` (SPEC §2.6 relations).
+  function relationsMoved(inst) {
+    for (const l of inst.__links__ || []) {
+      if (typeof l.theirs.def.linkChanged === 'function') l.theirs.def.linkChanged.call(l.other, inst);
+      if (typeof l.mine.def.linkChanged === 'function') l.mine.def.linkChanged.call(inst, l.other);
     }
   }
 
@@ -879,16 +901,50 @@
       (cls.lifetimes.ready || []).forEach(function (fn) { fn.call(self); });
       if (typeof userReady === 'function') userReady.call(self);
     };
-    const showFns = cls.pageLifetimes.show;
-    const userShow = cls.methods.onShow;
-    if (showFns || userShow) {
-      page.onShow = function () {
-        if (typeof userShow === 'function') userShow.call(this);
-        for (const fn of showFns || []) fn.call(this);
+    // The page's own pageLifetimes run after its onShow / onHide / onResize.
+    const PAGE_HOOKS = { onShow: 'show', onHide: 'hide', onResize: 'resize' };
+    for (const hook of Object.keys(PAGE_HOOKS)) {
+      const fns = cls.pageLifetimes[PAGE_HOOKS[hook]];
+      const user = cls.methods[hook];
+      if (!fns && typeof user !== 'function') continue;
+      page[hook] = function (arg) {
+        if (typeof user === 'function') user.call(this, arg);
+        for (const fn of fns || []) fn.call(this, arg);
       };
     }
+    // setData fires the page's observers and property observers, each at
+    // most once per call, as a component's do (SPEC §2.5, §2.6).
+    page.setData = function (updates, callback) {
+      const old = {};
+      for (const name of Object.keys(cls.properties)) old[name] = this.data[name];
+      I.pageProto.setData.call(this, updates, callback);
+      const changedPaths = [];
+      for (const key of Object.keys(updates)) {
+        if (updates[key] === undefined) continue;
+        const segments = parsePath(key);
+        if (segments) changedPaths.push(segments);
+      }
+      runObservers(this, cls, changedPaths, old);
+    };
+    page.hasBehavior = function (b) {
+      return cls.behaviorSet.has(b);
+    };
     return page;
   }
+
+  // ToLogic::Resize: the window changed size. The top page hears onResize
+  // (its components pageLifetimes.resize, through callPage above) with the
+  // size it sees: windowHeight less the navigation and tab bars, as
+  // wx.getWindowInfo reports it (router.js).
+  cirrus.resize = function () {
+    const stack = I.pageStack;
+    const top = stack.length ? stack[stack.length - 1] : null;
+    if (!top) return;
+    const info = global.wx.getWindowInfo();
+    cirrus.callPage(top.__pageId__, 'onResize', {
+      size: { windowWidth: info.windowWidth, windowHeight: info.windowHeight },
+    });
+  };
 
   // ---- events (SPEC §2.9) ------------------------------------------------
   function handlerOwner(pageId, owner) {

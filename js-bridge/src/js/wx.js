@@ -432,6 +432,13 @@
     return top && top.__pageId__ !== undefined ? top.__pageId__ : 0;
   }
 
+  // A component instance scopes selectors to its shadow tree: the render
+  // side matches below its host only (engine query::select_scoped). Pages
+  // and `undefined` query the whole page.
+  function scopeOf(owner) {
+    return owner && typeof owner.__host__ === 'number' ? owner.__host__ : null;
+  }
+
   function SelectorQuery(owner) {
     this._owner = owner;
     this._requests = [];
@@ -452,7 +459,9 @@
     return new NodesRef(this, 'viewport', '');
   };
   SelectorQuery.prototype._push = function (ref, fields, callback) {
-    this._requests.push({ target: ref._target, selector: ref._selector, fields: fields });
+    this._requests.push({
+      target: ref._target, selector: ref._selector, fields: fields, scope: scopeOf(this._owner),
+    });
     this._callbacks.push(typeof callback === 'function' ? callback : null);
     return this;
   };
@@ -499,6 +508,7 @@
   function IntersectionObserver(owner, options) {
     const o = options || {};
     this._page = pageIdOf(owner);
+    this._scope = scopeOf(owner);
     this._thresholds = Array.isArray(o.thresholds) ? o.thresholds.map(Number) : [0];
     this._initialRatio = Number(o.initialRatio) || 0;
     this._observeAll = !!o.observeAll;
@@ -529,6 +539,7 @@
       relativeTo: this._relativeTo,
       thresholds: this._thresholds,
       initialRatio: this._initialRatio,
+      scope: this._scope,
     }));
   };
   IntersectionObserver.prototype.disconnect = function () {

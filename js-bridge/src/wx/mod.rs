@@ -25,7 +25,7 @@ pub(crate) mod storage;
 use crate::natives::Shared;
 use crate::script::eval_named;
 use cirrus_engine::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIcon};
-use cirrus_engine::ops::PageId;
+use cirrus_engine::ops::{NodeId, PageId};
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::query::{
@@ -597,6 +597,7 @@ fn query_requests(json: &str) -> Vec<QueryRequest> {
                     properties: strings(&f["properties"]),
                     computed_style: strings(&f["computedStyle"]),
                 },
+                scope: scope_host(&r["scope"]),
             }
         })
         .collect()
@@ -646,7 +647,14 @@ fn observe_spec(json: &str) -> Option<IntersectionObserve> {
         relative_to,
         thresholds,
         initial_ratio: v["initialRatio"].as_f64().unwrap_or(0.0) as f32,
+        scope: scope_host(&v["scope"]),
     })
+}
+
+/// The host node of the component a query or observer is scoped to
+/// (wx.js sends its `__host__`); anything but a node id: the whole page.
+fn scope_host(v: &Value) -> Option<NodeId> {
+    v.as_u64().and_then(|id| u32::try_from(id).ok()).map(NodeId)
 }
 
 #[cfg(test)]

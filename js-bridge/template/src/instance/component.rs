@@ -178,6 +178,15 @@ impl PageInstance {
         })
     }
 
+    /// The element's parent in this instance's own template (slots not
+    /// followed): `None` for a top-level element or one not of this
+    /// instance. What descendant selectors of `selectComponent` walk.
+    pub fn template_parent_of(&self, node: NodeId) -> Option<NodeId> {
+        let inst = *self.elements.get(&node)?;
+        let parent = self.dom_parent(inst);
+        (parent != self.root_node).then_some(parent)
+    }
+
     /// Moves the light children of `host` into the component's slots
     /// (`slots` as [`Self::slot_nodes`] of the component's instance) and
     /// routes later insertions there too. Without `multiple_slots` every
