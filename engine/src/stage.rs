@@ -28,6 +28,10 @@ pub struct FrameStats {
     pub style: StyleStats,
     /// Whether the layout pass ran at all (something was dirty).
     pub layout_ran: bool,
+    /// Wall time of the style pass of this frame (for `cirrus bench`).
+    pub style_time: std::time::Duration,
+    /// Wall time of the layout pass of this frame (zero when it did not run).
+    pub layout_time: std::time::Duration,
 }
 
 pub struct Stage {
@@ -255,12 +259,15 @@ impl Stage {
             viewport,
             stats: StyleStats::default(),
         };
+        let style_started = std::time::Instant::now();
         let restyled = pass.run(page);
+        stats.style_time = style_started.elapsed();
         stats.style = pass.stats;
         let mut image_diags = self.images.take_diagnostics();
         image_diags.extend(page.scopes.take_diagnostics());
         let page = self.pages.last_mut().expect("checked above");
         if restyled || self.needs_layout {
+            let layout_started = std::time::Instant::now();
             cirrus_layout::tree::compute_layout(
                 &mut page.tree,
                 taffy::NodeId::from(0u64),
@@ -268,6 +275,7 @@ impl Stage {
                 &mut self.text,
             );
             stats.layout_ran = true;
+            stats.layout_time = layout_started.elapsed();
             self.layout_generation += 1;
             self.needs_layout = false;
         }
@@ -318,6 +326,8 @@ impl Stage {
         if !self.errors.is_empty() {
             crate::overlay::paint_error_overlay(list, &self.errors, self.viewport, &mut self.text);
         }
+        // Text that no frame painted lately is freed.
+        self.text.end_frame();
     }
 
     /// The topmost element of the top page under `(x, y)` (CSS px from the

@@ -24,6 +24,7 @@
 
 mod collapse;
 mod fonts;
+mod frame_cache;
 mod lines;
 mod paragraph;
 mod prepared;
@@ -47,9 +48,10 @@ use taffy::style::AvailableSpace;
 /// Wrapping widths get this much slack, so text measured at its own
 /// max-content width is never wrapped again by float error in the sums.
 const WRAP_SLACK: f32 = 1.0 / 64.0;
-const MAX_PREPARED: usize = 2048;
+/// Hard caps for callers that never end frames (see `frame_cache`).
+const MAX_PREPARED: usize = 16384;
 const MAX_MEASURES: usize = 16384;
-const MAX_SHAPED: usize = 2048;
+const MAX_SHAPED: usize = 16384;
 const ELLIPSIS: &str = "\u{2026}";
 
 /// Counters for tests and profiling.
@@ -98,9 +100,9 @@ struct Measured {
 pub struct TextSystem {
     font_system: FontSystem,
     catalog: FontCatalog,
-    prepared: HashMap<u64, Prepared>,
+    prepared: frame_cache::FrameCache<u64, Prepared>,
     measures: HashMap<(u64, (u8, u32)), Measured>,
-    shaped: HashMap<(u64, u32), Arc<ShapedParagraph>>,
+    shaped: frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
     stats: TextStats,
     /// First span text of every measure call that reached the text system.
     #[cfg(test)]
@@ -125,9 +127,9 @@ impl TextSystem {
         TextSystem {
             font_system,
             catalog,
-            prepared: HashMap::new(),
+            prepared: frame_cache::FrameCache::new(MAX_PREPARED),
             measures: HashMap::new(),
-            shaped: HashMap::new(),
+            shaped: frame_cache::FrameCache::new(MAX_SHAPED),
             stats: TextStats::default(),
             #[cfg(test)]
             measured_log: Vec::new(),
@@ -168,6 +170,14 @@ impl TextSystem {
         self.catalog.refresh(&mut self.font_system);
         self.clear_caches();
         Ok(families)
+    }
+
+    /// Ends a frame: prepared and shaped paragraphs that neither this frame
+    /// nor the previous one used are freed. The engine calls this after each
+    /// paint; without it the caches are bounded by hard caps only.
+    pub fn end_frame(&mut self) {
+        self.prepared.end_frame();
+        self.shaped.end_frame();
     }
 
     /// Empties every text cache.
@@ -308,14 +318,11 @@ impl TextSystem {
         };
         let hash = paragraph.layout_hash();
         let key = (hash, width.to_bits());
-        if let Some(shaped) = self.shaped.get(&key) {
+        if let Some(shaped) = self.shaped.get_mut(&key) {
             return Arc::clone(shaped);
         }
         self.stats.shape_misses += 1;
         let shaped = Arc::new(self.shape_uncached(paragraph, hash, width));
-        if self.shaped.len() >= MAX_SHAPED {
-            self.shaped.clear();
-        }
         self.shaped.insert(key, Arc::clone(&shaped));
         shaped
     }

@@ -9,10 +9,9 @@ use super::collapse::{collapse, Piece};
 use super::fonts::FontCatalog;
 use super::paragraph::Paragraph;
 use super::span_font::{span_font, SpanFont};
-use super::{TextStats, ELLIPSIS, MAX_PREPARED};
+use super::{TextStats, ELLIPSIS};
 use crate::style::{TextAlign, WhiteSpace, WordBreak};
 use cosmic_text::{Align, Attrs, Buffer, FontSystem, Metrics, Shaping, Wrap};
-use std::collections::HashMap;
 
 /// A paragraph after white-space processing, shaped into a cosmic-text buffer.
 pub(super) struct Prepared {
@@ -57,7 +56,7 @@ pub(super) fn joined_char_boundaries(pieces: &[Piece], cut: usize) -> Vec<usize>
 pub(super) fn prepare<'p>(
     font_system: &mut FontSystem,
     catalog: &mut FontCatalog,
-    prepared: &'p mut HashMap<u64, Prepared>,
+    prepared: &'p mut super::frame_cache::FrameCache<u64, Prepared>,
     stats: &mut TextStats,
     paragraph: &Paragraph,
     hash: u64,
@@ -69,9 +68,6 @@ pub(super) fn prepare<'p>(
         );
         if pieces.is_empty() {
             return None;
-        }
-        if prepared.len() >= MAX_PREPARED {
-            prepared.clear();
         }
         stats.paragraphs_prepared += 1;
         let built = build_prepared(font_system, catalog, paragraph, pieces);
