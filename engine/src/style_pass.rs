@@ -107,6 +107,10 @@ impl StylePass<'_> {
         let recompute = force || whole_subtree || node.restyle_self || sibling_pass;
         let restyle_children = node.restyle_children;
         let mut changed = node.content_changed;
+        // Whether descendants must recompute: only an inherited property (or
+        // a custom property, which the computed style does not hold) flows
+        // down; a transform, opacity or size change stays on this node.
+        let mut inherited_changed = false;
         if recompute {
             let style = match &node.kind {
                 NodeKind::Element { tag } => {
@@ -119,6 +123,8 @@ impl StylePass<'_> {
             self.stats.restyled += 1;
             let node = tree.get_mut(id).expect("visited node exists");
             if node.style != style {
+                inherited_changed =
+                    inherited_differ(&node.style, &style) || node.attrs.style.contains("--");
                 node.style = style;
                 changed = true;
             }
@@ -133,8 +139,7 @@ impl StylePass<'_> {
         }
         let style = node.style.clone();
         let children = node.children.clone();
-        // Inherited properties flow down when this node's style changed.
-        let force_children = force || whole_subtree || (recompute && changed);
+        let force_children = force || whole_subtree || inherited_changed;
         let mut subtree_changed = false;
         for child in &children {
             subtree_changed |= self.visit(
@@ -356,6 +361,30 @@ fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taff
         .into_iter()
         .map(|(_, c)| taffy::NodeId::from(c.0 as u64))
         .collect()
+}
+
+/// Whether two styles differ in a property that children inherit.
+fn inherited_differ(a: &ComputedStyle, b: &ComputedStyle) -> bool {
+    a.color != b.color
+        || a.font_size != b.font_size
+        || a.font_weight != b.font_weight
+        || a.font_style != b.font_style
+        || a.font_family != b.font_family
+        || a.line_height != b.line_height
+        || a.letter_spacing != b.letter_spacing
+        || a.word_spacing != b.word_spacing
+        || a.text_align != b.text_align
+        || a.white_space != b.white_space
+        || a.word_break != b.word_break
+        || a.text_shadow != b.text_shadow
+        || a.visibility != b.visibility
+        || a.pointer_events != b.pointer_events
+        // Text runs take these from their element (see `text_run_style`).
+        || a.text_decoration != b.text_decoration
+        || a.text_overflow != b.text_overflow
+        || a.line_clamp != b.line_clamp
+        // `display: none` on an ancestor hides spans of a paragraph.
+        || a.display != b.display
 }
 
 /// A text run inherits the text properties of its parent element.

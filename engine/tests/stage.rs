@@ -235,3 +235,28 @@ fn bad_ops_are_reported_and_skipped() {
         .iter()
         .any(|d| d.message.contains("op skipped")));
 }
+
+#[test]
+fn a_non_inherited_change_does_not_restyle_the_subtree() {
+    let mut stage = stage_with(".v { height: 5px; color: #333 }");
+    let mut ops = view(1, 0, "outer");
+    for i in 2..=41 {
+        ops.extend(view(i, 1, "v"));
+    }
+    stage.handle(batch(ops));
+    stage.update();
+    // A transform (not inherited) on the container: only it restyles.
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(1),
+        name: "style".into(),
+        value: json!("transform: translateY(-40px)"),
+    }]));
+    assert_eq!(stage.update().style.restyled, 1);
+    // A colour (inherited) flows down to the 40 children.
+    stage.handle(batch(vec![Op::SetAttribute {
+        id: NodeId(1),
+        name: "style".into(),
+        value: json!("transform: translateY(-40px); color: red"),
+    }]));
+    assert_eq!(stage.update().style.restyled, 41);
+}

@@ -1,6 +1,6 @@
 //! `cirrus`: run a mini program in a window, render it headless, check it.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use cirrus_engine::package::Package;
 use cirrus_shell::{check, headless, window};
 use clap::{Parser, Subcommand};
@@ -64,8 +64,23 @@ enum Command {
     Check { app: PathBuf },
     /// Run the benchmark scenarios of benches/.
     Bench {
-        /// first-frame, update, long-list, animation or navigate.
+        /// first-frame, update, long-list, animation or navigate (all if absent).
         scenario: Option<String>,
+        /// Runs per scenario; figures are their medians.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Also write the report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Tiny sizes (50 nodes, a few frames): for the smoke test.
+        #[arg(long)]
+        quick: bool,
+        /// Skip the Chromium baseline.
+        #[arg(long)]
+        no_baseline: bool,
+        /// The folder holding baseline.js.
+        #[arg(long, default_value = "benches/scenarios")]
+        scenarios_dir: PathBuf,
     },
 }
 
@@ -166,11 +181,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Bench { scenario } => {
-            bail!(
-                "`cirrus bench {}` is not implemented in this build (the benchmark issue adds it)",
-                scenario.unwrap_or_default()
-            )
+        Command::Bench {
+            scenario,
+            runs,
+            json,
+            quick,
+            no_baseline,
+            scenarios_dir,
+        } => {
+            let config = cirrus_shell::bench::BenchConfig {
+                runs,
+                quick,
+                baseline: !no_baseline,
+                cirrus_exe: std::env::current_exe().context("locating the cirrus binary")?,
+                scenarios_dir,
+                work_dir: std::env::temp_dir().join(format!("cirrus-bench-{}", std::process::id())),
+            };
+            let result = cirrus_shell::bench::run(&config, scenario.as_deref(), json.as_deref());
+            let _ = std::fs::remove_dir_all(&config.work_dir);
+            result?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -1,0 +1,211 @@
+//! An in-process, single-threaded stand-in for the render thread, for
+//! timing: a real logic thread (QuickJS, templates, op batches) feeds a
+//! [`Stage`] that this host drives frame by frame, rendering each frame
+//! headless with the real wgpu renderer. Unlike the render thread it never
+//! draws on a timer: a frame is made exactly when the benchmark asks, so the
+//! time from an event to its frame can be measured without polling slack.
+//!
+//! Invariant: every `ToRender` message received is applied to the stage in
+//! order before the next frame, as the render thread does.
+
+use anyhow::{bail, Context, Result};
+use cirrus_engine::layout::Viewport;
+use cirrus_engine::ops::{NodeId, PageId};
+use cirrus_engine::package::Package;
+use cirrus_engine::protocol::{ToLogic, ToRender};
+use cirrus_engine::render::{DisplayList, Renderer};
+use cirrus_engine::stage::{FrameStats, Stage};
+use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
+use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long any one wait for the logic thread may take before the
+/// benchmark gives up (a broken generated app must not hang `cirrus bench`).
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Where the time of one frame went.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameTiming {
+    pub stats: FrameStats,
+    pub paint: Duration,
+    /// Encoding, submitting and reading the frame back (headless).
+    pub gpu: Duration,
+}
+
+impl FrameTiming {
+    /// The render thread's CPU part: style + layout + paint.
+    pub fn cpu(&self) -> Duration {
+        self.stats.style_time + self.stats.layout_time + self.paint
+    }
+}
+
+pub struct BenchHost {
+    stage: Stage,
+    renderer: Renderer,
+    list: DisplayList,
+    uploaded: HashSet<cirrus_engine::render::ImageKey>,
+    from_logic: Receiver<ToRender>,
+    to_logic: Sender<ToLogic>,
+    logic: Option<LogicHandle>,
+    /// The logic thread reported `Idle` since the last event was sent.
+    idle: bool,
+}
+
+impl BenchHost {
+    /// Launches the app's home page and waits until it has settled.
+    pub fn launch(package: Arc<Package>, viewport: Viewport) -> Result<BenchHost> {
+        let route = package.home().context("app.json names no page")?.to_owned();
+        let (to_render, from_logic) = channel::unbounded();
+        let (to_logic, from_host) = channel::unbounded();
+        let options = LogicOptions {
+            viewport,
+            clock: Clock::Real,
+            data_dir: Some(std::env::temp_dir().join("cirrus-bench-data")),
+            ..LogicOptions::default()
+        };
+        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
+            .context("starting the logic thread")?;
+        to_logic
+            .send(ToLogic::Launch {
+                route,
+                query: String::new(),
+            })
+            .context("the logic thread stopped at once")?;
+        let renderer = Renderer::new_headless().context("no GPU adapter")?;
+        let mut host = BenchHost {
+            stage: Stage::new(package, viewport),
+            renderer,
+            list: DisplayList::new(),
+            uploaded: HashSet::new(),
+            from_logic,
+            to_logic,
+            logic: Some(logic),
+            idle: false,
+        };
+        host.wait_settled()?;
+        host.frame()?;
+        Ok(host)
+    }
+
+    /// "llvmpipe (Vulkan, Cpu)".
+    pub fn adapter(&self) -> String {
+        let l = self.renderer.adapter_label();
+        format!("{} ({}, {})", l.name, l.backend, l.device_type)
+    }
+
+    pub fn stage(&self) -> &Stage {
+        &self.stage
+    }
+
+    fn apply(&mut self, message: ToRender) -> Result<()> {
+        match &message {
+            ToRender::Idle => self.idle = true,
+            ToRender::Error(d) if d.is_error() => bail!("the generated app failed: {d}"),
+            ToRender::Stopped => bail!("the logic thread stopped"),
+            _ => {}
+        }
+        self.stage.handle(message);
+        Ok(())
+    }
+
+    /// Applies messages until the logic thread is idle and the top page
+    /// is ready (the state `cirrus shot` waits for).
+    pub fn wait_settled(&mut self) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while !(self.idle && self.stage.is_settled()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.from_logic.recv_timeout(left) {
+                Ok(m) => self.apply(m)?,
+                Err(RecvTimeoutError::Timeout) => bail!("the generated app never settled"),
+                Err(RecvTimeoutError::Disconnected) => bail!("the logic thread is gone"),
+            }
+            while let Ok(m) = self.from_logic.try_recv() {
+                self.apply(m)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the next message (waiting for it) and whatever else is queued.
+    pub fn wait_more(&mut self) -> Result<()> {
+        match self.from_logic.recv_timeout(PATIENCE) {
+            Ok(m) => self.apply(m)?,
+            Err(_) => bail!("the logic thread went quiet"),
+        }
+        while let Ok(m) = self.from_logic.try_recv() {
+            self.apply(m)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a `tap` with `detail` to `node` of the top page, then waits
+    /// until the logic thread has finished the turn (its batches applied).
+    pub fn tap(&mut self, node: NodeId, detail: serde_json::Value) -> Result<()> {
+        let page = self.top_page()?;
+        self.idle = false;
+        self.to_logic
+            .send(ToLogic::Event {
+                page,
+                node,
+                name: "tap".to_owned(),
+                detail,
+            })
+            .context("the logic thread is gone")?;
+        self.wait_settled()
+    }
+
+    pub fn top_page(&self) -> Result<PageId> {
+        self.stage
+            .top_page()
+            .map(|p| p.id)
+            .context("no page on the stack")
+    }
+
+    /// The element at `(x, y)` of the top page, CSS px of the page.
+    pub fn node_at(&mut self, x: f32, y: f32) -> Result<NodeId> {
+        self.stage.update();
+        self.stage
+            .hit_test(x, y)
+            .with_context(|| format!("nothing at ({x}, {y}) of the generated page"))
+    }
+
+    /// Style, layout, paint and a headless render of the top page.
+    pub fn frame(&mut self) -> Result<FrameTiming> {
+        let stats = self.stage.update();
+        let paint_started = Instant::now();
+        let mut list = std::mem::take(&mut self.list);
+        self.stage.paint(&mut list);
+        self.list = list;
+        let paint = paint_started.elapsed();
+        let gpu_started = Instant::now();
+        for img in self.stage.images().loaded() {
+            if self.uploaded.insert(img.key) {
+                self.renderer.register_image(img.key, &img.pixels);
+            }
+        }
+        let viewport = self.stage.viewport();
+        let width = (viewport.width.0 * viewport.dpr).round().max(1.0) as u32;
+        let height = (viewport.height.0 * viewport.dpr).round().max(1.0) as u32;
+        let clear = self.stage.background();
+        let fonts = self.stage.text_system().font_system();
+        self.renderer
+            .render_to_image(&self.list, fonts, width, height, clear)
+            .context("rendering the frame")?;
+        Ok(FrameTiming {
+            stats,
+            paint,
+            gpu: gpu_started.elapsed(),
+        })
+    }
+}
+
+impl Drop for BenchHost {
+    fn drop(&mut self) {
+        let _ = self.to_logic.send(ToLogic::Shutdown);
+        if let Some(logic) = self.logic.take() {
+            let _ = logic.shutdown();
+        }
+    }
+}
