@@ -232,6 +232,7 @@ impl ComponentScopes {
             for id in tree.descendants(NodeId::ROOT) {
                 if let Some(node) = tree.get_mut(id) {
                     node.restyle = true;
+                    node.needs_visit = true;
                 }
             }
             tree.changed = true;

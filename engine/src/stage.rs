@@ -486,6 +486,7 @@ fn mark_all_restyle(tree: &mut PageTree) {
     for id in tree.descendants(NodeId::ROOT) {
         if let Some(n) = tree.get_mut(id) {
             n.restyle = true;
+            n.needs_visit = true;
         }
     }
     tree.changed = true;

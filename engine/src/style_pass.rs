@@ -28,6 +28,8 @@ pub struct StyleStats {
     pub restyled: usize,
     /// Nodes whose layout-affecting style changed (layout caches cleared).
     pub layout_invalidated: usize,
+    /// Nodes the pass looked at (clean subtrees are skipped whole).
+    pub visited: usize,
 }
 
 pub struct StylePass<'a> {
@@ -54,7 +56,6 @@ impl StylePass<'_> {
         scopes.prepare(tree, sheets, self.package);
         let (sheets, scopes) = (&*sheets, &*scopes);
         let before = self.stats;
-        let mut fixed = Vec::new();
         self.visit(
             tree,
             sheets,
@@ -64,10 +65,17 @@ impl StylePass<'_> {
             None,
             false,
             false,
-            &mut fixed,
         );
         if self.stats != before || tree.changed {
             // Fixed boxes are laid out against the page, whatever their parent.
+            let fixed: Vec<NodeId> = tree
+                .fixed_boxes()
+                .filter(|&id| {
+                    tree.get(id)
+                        .is_some_and(|n| n.style.position == Position::Fixed)
+                })
+                .collect();
+            tree.fixed.retain(|id| fixed.contains(id));
             let root_children = layout_children_of(tree, NodeId::ROOT, &fixed);
             if let Some(root) = tree.get_mut(NodeId::ROOT) {
                 if root.layout_children != root_children {
@@ -94,7 +102,6 @@ impl StylePass<'_> {
         parent_style: Option<&ComputedStyle>,
         force: bool,
         sibling_pass: bool,
-        fixed: &mut Vec<NodeId>,
     ) -> bool {
         // Siblings must be numbered before this node's selectors are matched.
         if let Some(parent) = tree.get(id).and_then(|n| n.parent) {
@@ -103,6 +110,11 @@ impl StylePass<'_> {
         let Some(node) = tree.get(id) else {
             return false;
         };
+        if !force && !sibling_pass && !node.needs_visit {
+            // Nothing at or below this node changed.
+            return false;
+        }
+        self.stats.visited += 1;
         let whole_subtree = node.restyle;
         let recompute = force || whole_subtree || node.restyle_self || sibling_pass;
         let restyle_children = node.restyle_children;
@@ -134,9 +146,14 @@ impl StylePass<'_> {
         node.restyle_self = false;
         node.restyle_children = false;
         node.content_changed = false;
-        if node.style.position == Position::Fixed && id != NodeId::ROOT {
-            fixed.push(id);
+        node.needs_visit = false;
+        let is_fixed = node.style.position == Position::Fixed && id != NodeId::ROOT;
+        if is_fixed {
+            tree.fixed.insert(id);
+        } else {
+            tree.fixed.remove(&id);
         }
+        let node = tree.get(id).expect("visited node exists");
         let style = node.style.clone();
         let children = node.children.clone();
         let force_children = force || whole_subtree || inherited_changed;
@@ -151,7 +168,6 @@ impl StylePass<'_> {
                 Some(&style),
                 force_children,
                 restyle_children,
-                fixed,
             );
         }
         if recompute && tree.get(id).is_some_and(|n| n.is_element()) {

@@ -68,6 +68,10 @@ pub struct Node {
     pub restyle_children: bool,
     /// A text run's content changed: its paragraph must be rebuilt.
     pub content_changed: bool,
+    /// This node or one below it has a flag above set: the style pass must
+    /// visit it. Invariant: a marked node's ancestors are all marked, so the
+    /// style pass skips unmarked subtrees whole.
+    pub needs_visit: bool,
     /// Position in the parent's `children` (valid after
     /// [`PageTree::reindex_children`]; selector matching reads it).
     pub child_index: u32,
@@ -97,6 +101,7 @@ impl Node {
             restyle_self: false,
             restyle_children: false,
             content_changed: false,
+            needs_visit: true,
             span_nodes: Vec::new(),
             pseudo: [None, None],
             child_index: 0,
@@ -153,6 +158,8 @@ pub struct PageTree {
     /// A `wx:` attribute (component scopes, see [`crate::scopes`]) changed
     /// since [`crate::scopes::ComponentScopes::prepare`] last looked.
     pub scope_attributes_changed: bool,
+    /// Nodes whose computed position is fixed (kept by the style pass).
+    pub fixed: std::collections::BTreeSet<NodeId>,
 }
 
 impl PageTree {
@@ -163,6 +170,7 @@ impl PageTree {
             pseudo_nodes: Vec::new(),
             changed: true,
             scope_attributes_changed: false,
+            fixed: Default::default(),
         };
         tree.put(
             NodeId::ROOT,
@@ -268,6 +276,7 @@ impl PageTree {
                 let node = self.get_mut(id).ok_or(TreeError::NoSuchNode(id))?;
                 node.kind = NodeKind::Text { text };
                 node.content_changed = true;
+                self.mark_visit(id);
                 Ok(())
             }
         }
@@ -326,6 +335,7 @@ impl PageTree {
             c.restyle = true;
         }
         self.mark_siblings_changed(parent);
+        self.mark_visit(child);
         Ok(())
     }
 
@@ -414,7 +424,28 @@ impl PageTree {
             // An inline style, `hidden`, `src`...: only this node's own style.
             node.restyle_self = true;
         }
+        self.mark_visit(id);
         Ok(())
+    }
+
+    /// Marks `id` and its ancestors for the style pass to visit (see
+    /// [`Node::needs_visit`]); stops at the first ancestor already marked.
+    pub fn mark_visit(&mut self, id: NodeId) {
+        let mut cursor = Some(id);
+        while let Some(c) = cursor {
+            let Some(node) = self.get_mut(c) else { break };
+            if node.needs_visit && c != id {
+                break;
+            }
+            node.needs_visit = true;
+            cursor = node.parent;
+        }
+    }
+
+    /// Boxes with `position: fixed` as of the last style pass (the page lays
+    /// them out, whatever their parent); entries may name removed nodes.
+    pub fn fixed_boxes(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.fixed.iter().copied()
     }
 
     /// The children of `parent` changed: every child's structural selectors
@@ -425,6 +456,7 @@ impl PageTree {
             p.restyle_self = true;
             p.children_moved = true;
         }
+        self.mark_visit(parent);
     }
 
     /// Renumbers the children of `parent` if they moved, so sibling lookups

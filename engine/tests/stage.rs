@@ -139,8 +139,10 @@ fn only_the_changed_subtree_is_restyled() {
         value: json!("height: 9px"),
     }]));
     let stats = stage.update();
-    // An inline style change restyles that node alone.
+    // An inline style change restyles that node alone, and the pass only
+    // walks the path to it, not the 49 clean siblings.
     assert_eq!(stats.style.restyled, 1);
+    assert_eq!(stats.style.visited, 2, "the page and the changed node");
     assert_eq!(
         boxes(&mut stage)[8].1,
         6.0 * 5.0 + 9.0,
