@@ -281,15 +281,6 @@ fn install_natives<'js>(
 
     let s = shared.clone();
     native.set(
-        "viewport",
-        Function::new(ctx.clone(), move || {
-            let v = s.borrow().viewport;
-            vec![v.width.0 as f64, v.height.0 as f64, v.dpr as f64]
-        })?,
-    )?;
-
-    let s = shared.clone();
-    native.set(
         "appConfig",
         Function::new(ctx.clone(), move || s.borrow().package.app.raw.to_string())?,
     )?;
