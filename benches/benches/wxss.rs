@@ -1,11 +1,12 @@
 //! WXSS: parsing a realistic 2,000-rule sheet from source vs loading its
-//! float-pigment binary form ("precompiled WXSS", SPEC §4.1). Target: the
+//! precompiled form (cirrus-style's own compiled rule index, SPEC §4.1),
+//! both through the public API (`StyleSheets::load` /
+//! `StyleSheets::load_binary`, everything a page load does). Target: the
 //! binary loads at least 5 times faster.
 //!
-//! Timings exclude freeing the result (`iter_with_large_drop`). The
-//! `float_pigment_*` benches time float-pigment alone (text parse vs bincode
-//! decode into a `StyleSheetResource`), without cirrus-style's rule index, to
-//! show which side of the ratio the time is on.
+//! Timings exclude freeing the result (`iter_with_large_drop`).
+//! `float_pigment_parse_only` times float-pigment's text parse alone, the
+//! part of `parse_source` the binary skips.
 
 use cirrus_benches::gen::{wxss_sheet, PAGE_ROUTE};
 use cirrus_benches::timing::{interleaved_medians, report_ratio};
@@ -72,13 +73,6 @@ fn bench(c: &mut Criterion) {
         b.iter_with_large_drop(|| {
             let mut resource = StyleSheetResource::new();
             let warnings = resource.add_source("pages/list/list", &inputs.source);
-            (resource, warnings)
-        })
-    });
-    group.bench_function("float_pigment_decode_only", |b| {
-        b.iter_with_large_drop(|| {
-            let mut resource = StyleSheetResource::new();
-            let warnings = resource.add_bincode("pages/list/list", inputs.binary.clone());
             (resource, warnings)
         })
     });

@@ -28,12 +28,15 @@
 
 mod apply;
 mod balance;
+mod binary;
 mod element;
 mod imports;
 mod inline;
+mod keyframes;
 mod load;
 mod media;
 mod motion;
+mod name_hash;
 mod selector;
 mod sheets;
 mod values;
@@ -123,9 +126,13 @@ pub fn initial_style(options: &StyleOptions) -> ComputedStyle {
     style
 }
 
-/// Compiles one WXSS file to float-pigment's binary form ("precompiled
-/// WXSS"). `path` is its package path (e.g. `pages/a/a.wxss`), which relative
-/// `@import`s are resolved against. Load with [`StyleSheets::load_binary`].
+/// Compiles one WXSS file to cirrus-style's own precompiled form (its rule
+/// index: selectors, declarations, media, keyframes, font faces, imports),
+/// which loads without parsing. `path` is its package path (e.g.
+/// `pages/a/a.wxss`), which relative `@import`s are resolved against at
+/// load. The diagnostics are those loading the source would report for this
+/// file (import problems are reported at load). Load with
+/// [`StyleSheets::load_binary`].
 pub fn compile_binary(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
     load::compile(path, source)
 }

@@ -1,6 +1,6 @@
 //! Loading a page's style sheets: `app.wxss`, then the page's `.wxss`, each
 //! preceded by its `@import`s (depth first, each file once), from source
-//! text or from float-pigment's binary form.
+//! text or from the precompiled form (`binary`), which `compile` makes.
 //!
 //! Invariants: import cycles terminate (a file being loaded is not entered
 //! again, and is reported); a missing import is reported at its `@import`;
@@ -11,21 +11,36 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use float_pigment_css::parser::{Warning, WarningKind};
-use float_pigment_css::sheet::Rule;
-use float_pigment_css::{LinkedStyleSheet, StyleSheetGroup, StyleSheetResource};
+use float_pigment_css::sheet::{FontSrc, Rule};
+use float_pigment_css::LinkedStyleSheet;
 
 use crate::apply::font_family_name;
-use crate::imports::{resolve_import, scan_imports};
+use crate::binary::{decode_sheet, CompiledRule, CompiledSheet, RuleSource, SheetSource};
+use crate::imports::{resolve_import, scan_imports, ImportStatement};
+use crate::keyframes::sheet_keyframes;
+use crate::selector::{parse_selector_list, ComplexSelector};
+use crate::sheets::Keyframes;
 use crate::{FontFaceRule, StyleDiagnostic};
-use float_pigment_css::sheet::FontSrc;
+
+/// How a loaded rule reaches the index: straight from float-pigment's
+/// parse (selectors and media are read from it when indexed), or already
+/// compiled (from a precompiled binary; its selectors are the next
+/// `selector_count` of [`LoadedRules::compiled_selectors`]).
+pub(crate) enum LoadedRule {
+    Parsed(Rc<Rule>),
+    Compiled(CompiledRule),
+}
 
 /// Rules of all loaded files in cascade source order.
 #[derive(Default)]
 pub(crate) struct LoadedRules {
-    pub(crate) rules: Vec<Rc<Rule>>,
+    pub(crate) rules: Vec<LoadedRule>,
+    /// The selectors of the compiled rules, in rule order (one list for
+    /// all, not one allocation per rule).
+    pub(crate) compiled_selectors: Vec<ComplexSelector>,
     pub(crate) font_faces: Vec<FontFaceRule>,
-    /// Every file's sheet, in order, for `@keyframes` lookup.
-    pub(crate) sheets: Vec<LinkedStyleSheet>,
+    /// Every file's `@keyframes`, in load order (the last one named wins).
+    pub(crate) keyframes: Vec<Keyframes>,
     pub(crate) diagnostics: Vec<StyleDiagnostic>,
 }
 
@@ -52,7 +67,11 @@ fn resolve_asset(sheet_path: &str, url: &str) -> String {
     segments.join("/")
 }
 
-fn collect_font_faces(sheet_path: &str, sheet: &LinkedStyleSheet, into: &mut Vec<FontFaceRule>) {
+pub(crate) fn collect_font_faces(
+    sheet_path: &str,
+    sheet: &LinkedStyleSheet,
+    into: &mut Vec<FontFaceRule>,
+) {
     for face in sheet.get_font_face() {
         let sources = face
             .src
@@ -157,16 +176,6 @@ fn is_import_warning(w: &Warning) -> bool {
     )
 }
 
-fn sheet_rules(sheet: &LinkedStyleSheet, into: &mut Vec<Rc<Rule>>) {
-    let count = sheet.rules_count(None).unwrap_or(0);
-    into.extend((0..count).filter_map(|i| sheet.get_rule(i)));
-}
-
-/// Strips `.wxss`: float-pigment keys resources and imports without it.
-fn resource_key(path: &str) -> &str {
-    path.strip_suffix(".wxss").unwrap_or(path)
-}
-
 pub(crate) struct Loader<'a> {
     source: Source<'a>,
     loading: Vec<String>,
@@ -247,8 +256,9 @@ impl<'a> Loader<'a> {
         found
     }
 
-    fn load_text(&mut self, path: &str, text: &str) {
-        for import in scan_imports(text) {
+    /// Loads each import (before the importing file's own rules).
+    fn load_imports(&mut self, path: &str, imports: &[ImportStatement]) {
+        for import in imports {
             let site = ImportSite {
                 file: path,
                 line: import.line,
@@ -267,85 +277,122 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        let prepared = preprocess(text);
-        let Some((sheet, warnings)) = guarded(|| LinkedStyleSheet::parse(&prepared, None)) else {
-            self.out.diagnostics.push(parser_crash(path));
+    }
+
+    fn load_text(&mut self, path: &str, text: &str) {
+        self.load_imports(path, &scan_imports(text));
+        let parsed = parse_file(path, text);
+        self.out.diagnostics.extend(parsed.diagnostics);
+        let Some(sheet) = parsed.sheet else {
             return;
         };
-        for w in warnings.iter().filter(|w| !is_import_warning(w)) {
-            self.out
-                .diagnostics
-                .push(diagnostic_from_warning(path, w, Some(&prepared)));
-        }
-        for (line, column) in crate::balance::unclosed_blocks(text) {
-            self.out.diagnostics.push(StyleDiagnostic {
-                file: path.to_owned(),
-                line,
-                column,
-                message:
-                    "this `{` is never closed: the rest of the file is read as part of this rule"
-                        .to_owned(),
-                is_error: true,
-            });
-        }
-        sheet_rules(&sheet, &mut self.out.rules);
+        let count = sheet.rules_count(None).unwrap_or(0);
+        self.out.rules.extend(
+            (0..count)
+                .filter_map(|i| sheet.get_rule(i))
+                .map(LoadedRule::Parsed),
+        );
         collect_font_faces(path, &sheet, &mut self.out.font_faces);
-        self.out.sheets.push(sheet);
+        self.out.keyframes.extend(sheet_keyframes(text, &sheet));
     }
 
     fn load_binary(&mut self, path: &str, bytes: Vec<u8>) {
-        let key = resource_key(path);
-        let mut resource = StyleSheetResource::new();
-        let Some(warnings) = guarded(|| resource.add_bincode(key, bytes)) else {
-            self.out.diagnostics.push(parser_crash(path));
-            return;
-        };
-        let mut failed = false;
-        for w in &warnings {
-            failed = true;
-            let mut d = diagnostic_from_warning(path, w, None);
-            d.is_error = true;
-            self.out.diagnostics.push(d);
-        }
-        if failed {
-            return;
-        }
-        // Binary imports carry no positions: report at 1:1 of the importer.
-        for dep in resource.direct_dependencies(key) {
-            let target = format!("{dep}.wxss");
-            let site = ImportSite {
-                file: path,
-                line: 1,
-                column: 1,
-            };
-            if !self.load(&target, Some(&site)) {
-                self.report(&site, format!("@import target not found: {target}"), true);
+        let sheet = match decode_sheet(path, &bytes) {
+            Ok(sheet) => sheet,
+            Err(error) => {
+                self.out.diagnostics.push(StyleDiagnostic {
+                    file: path.to_owned(),
+                    line: 1,
+                    column: 1,
+                    message: error.to_string(),
+                    is_error: true,
+                });
+                return;
             }
+        };
+        let CompiledSheet {
+            imports,
+            rules,
+            selectors,
+            keyframes,
+            font_faces,
+        } = sheet;
+        self.load_imports(path, &imports);
+        self.out
+            .rules
+            .extend(rules.into_iter().map(LoadedRule::Compiled));
+        if self.out.compiled_selectors.is_empty() {
+            self.out.compiled_selectors = selectors;
+        } else {
+            self.out.compiled_selectors.extend(selectors);
         }
-        let mut group = StyleSheetGroup::new();
-        let (index, _import_warnings) =
-            group.append_from_resource_with_warnings(&resource, key, None);
-        if let Some(sheet) = group.style_sheet(index) {
-            sheet_rules(sheet, &mut self.out.rules);
-            collect_font_faces(path, sheet, &mut self.out.font_faces);
-            self.out.sheets.push(sheet.clone());
-        }
+        self.out.font_faces.extend(font_faces);
+        self.out.keyframes.extend(keyframes);
     }
 }
 
-/// Compiles one file to float-pigment's binary form (imports are kept as
-/// references and loaded separately).
-pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
-    let key = resource_key(path);
-    let mut resource = StyleSheetResource::new();
-    let prepared = preprocess(source);
-    let Some(warnings) = guarded(|| resource.add_source(key, &prepared)) else {
-        return (Vec::new(), vec![parser_crash(path)]);
+/// One file parsed by float-pigment, with the diagnostics of parsing it.
+pub(crate) struct ParsedFile {
+    /// `None` when the parser crashed (reported in `diagnostics`).
+    pub(crate) sheet: Option<LinkedStyleSheet>,
+    pub(crate) diagnostics: Vec<StyleDiagnostic>,
+}
+
+/// Parses one file's own rules (its imports are not followed). Import
+/// problems are not reported here: the loader reports them with positions.
+pub(crate) fn parse_file(path: &str, text: &str) -> ParsedFile {
+    let prepared = preprocess(text);
+    let Some((sheet, warnings)) = guarded(|| LinkedStyleSheet::parse(&prepared, None)) else {
+        return ParsedFile {
+            sheet: None,
+            diagnostics: vec![parser_crash(path)],
+        };
     };
-    let diagnostics = warnings
+    let mut diagnostics: Vec<StyleDiagnostic> = warnings
         .iter()
+        .filter(|w| !is_import_warning(w))
         .map(|w| diagnostic_from_warning(path, w, Some(&prepared)))
         .collect();
-    let bytes = guarded(|| resource.serialize_bincode(key)).flatten();
-    (bytes.unwrap_or_default(), diagnostics)
+    for (line, column) in crate::balance::unclosed_blocks(text) {
+        diagnostics.push(StyleDiagnostic {
+            file: path.to_owned(),
+            line,
+            column,
+            message: "this `{` is never closed: the rest of the file is read as part of this rule"
+                .to_owned(),
+            is_error: true,
+        });
+    }
+    ParsedFile {
+        sheet: Some(sheet),
+        diagnostics,
+    }
+}
+
+/// Compiles one file into cirrus-style's own precompiled form (its imports
+/// are kept as references, loaded separately). The diagnostics are those
+/// loading the source would give for this file.
+pub(crate) fn compile(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
+    let imports = scan_imports(source);
+    let parsed = parse_file(path, source);
+    let mut compiled = SheetSource {
+        imports,
+        rules: Vec::new(),
+        keyframes: Vec::new(),
+        font_faces: Vec::new(),
+    };
+    if let Some(sheet) = &parsed.sheet {
+        let count = sheet.rules_count(None).unwrap_or(0);
+        compiled.rules = (0..count)
+            .filter_map(|i| sheet.get_rule(i))
+            .map(|rule| RuleSource {
+                media: rule.get_media_query_string_list(),
+                selectors: parse_selector_list(&rule.get_selector_string()),
+                declarations: rule.properties().cloned().collect(),
+            })
+            .collect();
+        collect_font_faces(path, sheet, &mut compiled.font_faces);
+        compiled.keyframes = sheet_keyframes(source, sheet);
+    }
+    (compiled.encode(), parsed.diagnostics)
 }

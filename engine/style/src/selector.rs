@@ -41,10 +41,10 @@ pub(crate) enum AttrOp {
 
 #[derive(Clone, Debug)]
 pub(crate) struct AttrSelector {
-    name: String,
-    op: AttrOp,
-    value: String,
-    case_insensitive: bool,
+    pub(crate) name: String,
+    pub(crate) op: AttrOp,
+    pub(crate) value: String,
+    pub(crate) case_insensitive: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -76,10 +76,10 @@ pub(crate) struct Compound {
     pub(crate) tag: Option<String>,
     pub(crate) id: Option<String>,
     pub(crate) classes: Vec<String>,
-    pseudo_classes: Vec<PseudoClass>,
-    attributes: Vec<AttrSelector>,
+    pub(crate) pseudo_classes: Vec<PseudoClass>,
+    pub(crate) attributes: Vec<AttrSelector>,
     pub(crate) pseudo_element: Option<Pseudo>,
-    never_matches: bool,
+    pub(crate) never_matches: bool,
 }
 
 /// One complex selector, stored right to left: `parts[0]` is the subject,
@@ -87,7 +87,7 @@ pub(crate) struct Compound {
 #[derive(Clone, Debug)]
 pub(crate) struct ComplexSelector {
     pub(crate) parts: Vec<Compound>,
-    combinators: Vec<Combinator>,
+    pub(crate) combinators: Vec<Combinator>,
 }
 
 /// CSS specificity packed so that integer order is specificity order:

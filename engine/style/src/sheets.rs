@@ -25,15 +25,14 @@ use float_pigment_css::property::{Property, PropertyMeta};
 use float_pigment_css::sheet::Rule;
 use float_pigment_css::typing::CustomPropertyType;
 
-use float_pigment_css::sheet::Theme;
-use float_pigment_css::{MediaQueryStatus, StyleSheetGroup};
-
 use crate::apply::{Applier, Phase};
+use crate::binary::{CompiledRule, SharedDeclarations};
 use crate::element::StyleElement;
 use crate::inline::InlineStyle;
-use crate::load::{guarded, LoadedRules, Loader, Source};
+use crate::load::{guarded, LoadedRule, LoadedRules, Loader, Source};
 use crate::media::{media_list_matches, MediaEnvironment};
 use crate::motion::MotionAccumulator;
+use crate::name_hash::NameMap;
 use crate::selector::{parse_selector_list, AncestorFilter, ComplexSelector, Specificity};
 use crate::vars::{compute_custom_properties, CustomProperties};
 use crate::{initial_style, FontFaceRule, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
@@ -98,21 +97,30 @@ impl ScopeQuery<'_> {
 
 #[derive(Default)]
 struct Bucket {
-    by_id: HashMap<String, Vec<u32>>,
-    by_class: HashMap<String, Vec<u32>>,
-    by_tag: HashMap<String, Vec<u32>>,
+    by_id: NameMap<Vec<u32>>,
+    by_class: NameMap<Vec<u32>>,
+    by_tag: NameMap<Vec<u32>>,
     universal: Vec<u32>,
 }
 
 impl Bucket {
     fn insert(&mut self, selector: &ComplexSelector, entry: u32) {
+        // Looked up before inserting: the key is copied only when new.
+        fn add(map: &mut NameMap<Vec<u32>>, key: &str, entry: u32) {
+            match map.get_mut(key) {
+                Some(entries) => entries.push(entry),
+                None => {
+                    map.insert(key.to_owned(), vec![entry]);
+                }
+            }
+        }
         let subject = selector.subject();
         if let Some(id) = &subject.id {
-            self.by_id.entry(id.clone()).or_default().push(entry);
+            add(&mut self.by_id, id, entry);
         } else if let Some(class) = subject.classes.first() {
-            self.by_class.entry(class.clone()).or_default().push(entry);
+            add(&mut self.by_class, class, entry);
         } else if let Some(tag) = &subject.tag {
-            self.by_tag.entry(tag.clone()).or_default().push(entry);
+            add(&mut self.by_tag, tag, entry);
         } else {
             self.universal.push(entry);
         }
@@ -156,7 +164,51 @@ pub struct Keyframes {
 #[derive(Clone, Debug)]
 pub struct Keyframe {
     pub offsets: Vec<f32>,
-    declarations: Vec<PropertyMeta>,
+    pub(crate) declarations: Vec<PropertyMeta>,
+}
+
+impl Keyframe {
+    /// The animatable longhands this frame declares (`opacity`,
+    /// `transform`, `border-top-color`...): an animation interpolates a
+    /// property only between the frames that declare it.
+    pub fn declared_properties(&self) -> Vec<String> {
+        self.declarations
+            .iter()
+            .flat_map(|pm| pm.iter())
+            .filter_map(animatable_name)
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The CSS name of a longhand the engine animates (transitions and
+/// keyframes interpolate these; see cirrus-engine's `motion`).
+fn animatable_name(p: &Property) -> Option<&'static str> {
+    Some(match p {
+        Property::Opacity(_) => "opacity",
+        Property::Transform(_) => "transform",
+        Property::BackgroundColor(_) => "background-color",
+        Property::Color(_) => "color",
+        Property::BorderTopColor(_) => "border-top-color",
+        Property::BorderRightColor(_) => "border-right-color",
+        Property::BorderBottomColor(_) => "border-bottom-color",
+        Property::BorderLeftColor(_) => "border-left-color",
+        Property::Width(_) => "width",
+        Property::Height(_) => "height",
+        Property::Left(_) => "left",
+        Property::Top(_) => "top",
+        Property::Right(_) => "right",
+        Property::Bottom(_) => "bottom",
+        Property::MarginTop(_) => "margin-top",
+        Property::MarginRight(_) => "margin-right",
+        Property::MarginBottom(_) => "margin-bottom",
+        Property::MarginLeft(_) => "margin-left",
+        Property::PaddingTop(_) => "padding-top",
+        Property::PaddingRight(_) => "padding-right",
+        Property::PaddingBottom(_) => "padding-bottom",
+        Property::PaddingLeft(_) => "padding-left",
+        _ => return None,
+    })
 }
 
 /// A matched rule: its specificity and its index (= source order).
@@ -171,15 +223,16 @@ pub struct StyleSheets {
     options: StyleOptions,
     initial: ComputedStyle,
     pseudo_initial: ComputedStyle,
-    rules: Vec<Rc<Rule>>,
+    /// Each indexed rule's declarations, by rule index.
+    rules: Vec<Declarations>,
     /// Component sheets added so far, by package path.
     added_sheets: HashMap<String, SheetOrigin>,
     /// The component (sheet path without `.wxss`) of each added sheet.
     origin_scopes: HashMap<SheetOrigin, String>,
     next_origin: SheetOrigin,
     font_faces: Vec<FontFaceRule>,
-    /// All loaded sheets, for `@keyframes` lookup.
-    keyframe_group: StyleSheetGroup,
+    /// Every loaded `@keyframes`, in load order (the last one named wins).
+    keyframes: Vec<Keyframes>,
     entries: Vec<SelectorEntry>,
     /// Indexed by pseudo-element: none, ::before, ::after; then the
     /// custom-property declaring rules again.
@@ -211,9 +264,28 @@ fn bucket_index(pseudo: Option<Pseudo>) -> usize {
     }
 }
 
-fn declares_custom(rule: &Rule) -> bool {
-    rule.properties()
-        .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))))
+/// A rule's declarations: float-pigment's parsed rule (text loads keep it
+/// shared, uncopied) or a precompiled rule's slice of its file's list.
+enum Declarations {
+    Parsed(Rc<Rule>),
+    Compiled(SharedDeclarations),
+}
+
+impl Declarations {
+    fn for_each(&self, f: impl FnMut(&PropertyMeta)) {
+        match self {
+            Declarations::Parsed(rule) => rule.properties().for_each(f),
+            Declarations::Compiled(shared) => shared.as_slice().iter().for_each(f),
+        }
+    }
+
+    fn declares_custom(&self) -> bool {
+        let mut found = false;
+        self.for_each(|pm| {
+            found |= pm.iter().any(|p| matches!(p, Property::CustomProperty(_)));
+        });
+        found
+    }
 }
 
 impl StyleSheets {
@@ -254,6 +326,38 @@ impl StyleSheets {
         self.added_sheets.get(path).copied()
     }
 
+    /// Adds one rule (that passed media filtering) to the index.
+    fn index_rule(
+        &mut self,
+        selectors: impl IntoIterator<Item = ComplexSelector>,
+        declarations: Declarations,
+        origin: SheetOrigin,
+    ) {
+        let rule_index = self.rules.len() as u32;
+        let rule_declares_custom = declarations.declares_custom();
+        self.declares_custom_properties |= rule_declares_custom;
+        for selector in selectors {
+            let entry = self.entries.len() as u32;
+            let pseudo = selector.subject().pseudo_element;
+            self.buckets[bucket_index(pseudo)].insert(&selector, entry);
+            if rule_declares_custom && pseudo.is_none() {
+                self.buckets[CUSTOM_PROPERTY_BUCKET].insert(&selector, entry);
+            }
+            let specificity = selector.specificity();
+            let ancestor_keys = selector.ancestor_keys();
+            let host = selector.subject_is_host();
+            self.entries.push(SelectorEntry {
+                selector,
+                rule: rule_index,
+                specificity,
+                ancestor_keys,
+                origin,
+                host,
+            });
+        }
+        self.rules.push(declarations);
+    }
+
     /// Indexes `loaded`'s rules after the existing ones; `origin_of` gets
     /// each rule's index within `loaded`.
     fn append_loaded(&mut self, loaded: LoadedRules, origin_of: impl Fn(usize) -> SheetOrigin) {
@@ -262,39 +366,35 @@ impl StyleSheets {
             height: self.options.viewport.height.0,
             dark: self.options.dark_mode,
         };
+        self.rules.reserve(loaded.rules.len());
+        self.entries.reserve(loaded.rules.len());
+        let mut compiled_selectors = loaded.compiled_selectors.into_iter();
         for (index, rule) in loaded.rules.into_iter().enumerate() {
             // Media depends only on load options, so it is decided once here.
-            if !media_list_matches(&rule.get_media_query_string_list(), &env) {
-                continue;
-            }
-            let origin = origin_of(index);
-            let rule_index = self.rules.len() as u32;
-            let rule_declares_custom = declares_custom(&rule);
-            self.declares_custom_properties |= rule_declares_custom;
-            for selector in parse_selector_list(&rule.get_selector_string()) {
-                let entry = self.entries.len() as u32;
-                let pseudo = selector.subject().pseudo_element;
-                self.buckets[bucket_index(pseudo)].insert(&selector, entry);
-                if rule_declares_custom && pseudo.is_none() {
-                    self.buckets[CUSTOM_PROPERTY_BUCKET].insert(&selector, entry);
+            match rule {
+                LoadedRule::Parsed(rule) => {
+                    if !media_list_matches(&rule.get_media_query_string_list(), &env) {
+                        continue;
+                    }
+                    let selectors = parse_selector_list(&rule.get_selector_string());
+                    self.index_rule(selectors, Declarations::Parsed(rule), origin_of(index));
                 }
-                let specificity = selector.specificity();
-                let ancestor_keys = selector.ancestor_keys();
-                let host = selector.subject_is_host();
-                self.entries.push(SelectorEntry {
-                    selector,
-                    rule: rule_index,
-                    specificity,
-                    ancestor_keys,
-                    origin,
-                    host,
-                });
+                LoadedRule::Compiled(CompiledRule {
+                    media,
+                    selector_count,
+                    declarations,
+                }) => {
+                    let selectors = compiled_selectors.by_ref().take(selector_count as usize);
+                    if !media_list_matches(&media, &env) {
+                        selectors.for_each(drop);
+                        continue;
+                    }
+                    let declarations = Declarations::Compiled(declarations);
+                    self.index_rule(selectors, declarations, origin_of(index));
+                }
             }
-            self.rules.push(rule);
         }
-        for sheet in loaded.sheets {
-            self.keyframe_group.append(sheet);
-        }
+        self.keyframes.extend(loaded.keyframes);
         self.font_faces.extend(loaded.font_faces);
     }
 
@@ -349,7 +449,7 @@ impl StyleSheets {
             origin_scopes: HashMap::new(),
             next_origin: PAGE_ORIGIN + 1,
             font_faces: Vec::new(),
-            keyframe_group: StyleSheetGroup::new(),
+            keyframes: Vec::new(),
             entries: Vec::new(),
             buckets: Default::default(),
             declares_custom_properties: false,
@@ -514,9 +614,7 @@ impl StyleSheets {
                 }
             };
             for m in matched {
-                self.rules[m.rule as usize]
-                    .properties()
-                    .for_each(&mut visit);
+                self.rules[m.rule as usize].for_each(&mut visit);
             }
             if let Some(inline) = inline {
                 inline.declarations.iter().for_each(&mut visit);
@@ -609,6 +707,22 @@ impl StyleSheets {
             .style
     }
 
+    /// Like [`compute`](Self::compute) / [`compute_scoped`](Self::compute_scoped)
+    /// (when `scope` is given), with the element's transitions and
+    /// animations ([`NodeStyle::motion`]) beside the computed style.
+    pub fn compute_with_motion<E: StyleElement>(
+        &self,
+        element: &E,
+        parent: Option<&ComputedStyle>,
+        scope: Option<&ScopeQuery>,
+    ) -> NodeStyle {
+        let parent_vars = match element.parent_element() {
+            Some(p) if self.custom_properties_possible(&p) => self.custom_properties_of(&p),
+            _ => self.no_custom_properties.clone(),
+        };
+        self.compute_with(element, parent, &parent_vars, scope)
+    }
+
     /// Like [`compute`](Self::compute), carrying custom properties from the
     /// parent's [`NodeStyle`]: the fast path for a top-down tree walk.
     pub fn compute_node<E: StyleElement>(
@@ -696,26 +810,11 @@ impl StyleSheets {
 
     /// The `@keyframes` block named `name` (the last one defined wins).
     pub fn keyframes(&self, name: &str) -> Option<Keyframes> {
-        let (width, height) = self.viewport();
-        let mut status = MediaQueryStatus::<f32>::default_screen_with_size(width, height);
-        status.theme = if self.options.dark_mode {
-            Theme::Dark
-        } else {
-            Theme::Light
-        };
-        let found = self.keyframe_group.search_keyframes(None, name, &status)?;
-        let frames = found
-            .keyframes
+        self.keyframes
             .iter()
-            .map(|rule| Keyframe {
-                offsets: rule.keyframe.iter().map(|k| k.ratio()).collect(),
-                declarations: rule.properties.clone(),
-            })
-            .collect();
-        Some(Keyframes {
-            name: found.ident.clone(),
-            frames,
-        })
+            .rev()
+            .find(|k| k.name == name)
+            .cloned()
     }
 
     /// `base` with one keyframe's declarations applied (what the animation

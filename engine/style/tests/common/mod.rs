@@ -96,6 +96,15 @@ impl Tree {
         self.nodes[node].has_text = true;
     }
 
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn parent_of(&self, node: usize) -> Option<usize> {
+        self.nodes[node].parent
+    }
+
     pub fn el(&self, index: usize) -> El<'_> {
         El { tree: self, index }
     }
