@@ -242,11 +242,14 @@ impl crate::stage::Stage {
         &self.dialogs
     }
 
-    /// Moves the dialogs' clock to `now` (the render thread's time since it
-    /// started; a test's controlled time). Returns whether the picture
-    /// changed (a toast ran out).
+    /// Moves the frame clock to `now` (the render thread's time since it
+    /// started; a test's controlled time), never backwards: toasts expire
+    /// and transitions and animations move by it. Returns whether the
+    /// picture changed (a toast ran out, or something is animating).
     pub fn set_time(&mut self, now: Duration) -> bool {
-        self.dialogs.set_time(now)
+        self.clock = self.clock.max(now);
+        let expired = self.dialogs.set_time(now);
+        expired || self.is_animating()
     }
 
     /// A tap at `point` (CSS px) as the dialogs see it: `Some` with the

@@ -13,6 +13,10 @@
 //! Transforms are honoured in 2D (the point is mapped through the inverse
 //! of each transformed box's matrix; perspective is ignored).
 //!
+//! A scroll-view's children are hit where they are shown: shifted by its
+//! scroll position ([`crate::scroll`]), and only those reaching into its
+//! clip, so a tap costs the visible items, not the whole list.
+//!
 //! Not yet: `::before`/`::after` boxes outside their owner.
 
 use crate::ops::NodeId;
@@ -93,10 +97,20 @@ fn hit_node(
         true
     };
     if children_reachable && node.layout.paragraph.is_none() {
-        let hit = stacking_order(tree, &node.children)
+        // A scroll-view's children sit shifted by its scroll position; only
+        // those its clip shows can be hit (the painter's own culling).
+        let (dx, dy) = crate::scroll::scroll_offset(node);
+        let children_origin = (origin.0 - dx, origin.1 - dy);
+        let candidates = node
+            .scroll
+            .as_deref()
+            .and_then(|s| s.index.as_ref())
+            .and_then(|index| index.visible(node, (dx, dy), false))
+            .unwrap_or_else(|| stacking_order(tree, &node.children));
+        let hit = candidates
             .into_iter()
             .rev()
-            .find_map(|c| hit_node(tree, c, point, origin, page_origin, depth + 1));
+            .find_map(|c| hit_node(tree, c, point, children_origin, page_origin, depth + 1));
         if hit.is_some() {
             return hit;
         }

@@ -19,6 +19,8 @@ pub struct PageView {
     pub files: PageFiles,
     /// `onReady` has run on the logic thread.
     pub ready: bool,
+    /// The page's running transitions and animations.
+    pub motion: crate::motion::Animator,
 }
 
 impl PageView {
@@ -63,6 +65,7 @@ impl PageView {
             scopes: Default::default(),
             files,
             ready: false,
+            motion: Default::default(),
         };
         (page, diags)
     }

@@ -14,9 +14,11 @@
 //! only the elements of that component's shadow tree.
 //!
 //! Invariants: rectangles are border boxes in CSS px relative to the
-//! viewport's top-left corner (the page does not scroll yet, so that is the
-//! page's corner); a node's position is the sum of its ancestors' layout
-//! locations, except that `position: fixed` restarts from the viewport.
+//! viewport's top-left corner (the page itself does not scroll, so that is
+//! the page's corner); a node's position is the sum of its ancestors'
+//! layout locations less the scroll positions of the scroll-views among
+//! them, except that `position: fixed` restarts from the viewport.
+//! Observers look again after every layout and every scroll.
 //! An intersection observer reports a target only when its ratio crosses
 //! one of the thresholds (starting from `initialRatio`), so a layout that
 //! changes nothing sends nothing.
@@ -327,8 +329,10 @@ pub fn node_rect(tree: &PageTree, node: NodeId) -> Option<BoxRect> {
     while let (false, Some(parent)) = (fixed, cursor) {
         let p = tree.get(parent)?;
         let location = p.layout.layout().location;
-        x += location.x;
-        y += location.y;
+        // A scroll-view shows its content shifted by its scroll position.
+        let (dx, dy) = crate::scroll::scroll_offset(p);
+        x += location.x - dx;
+        y += location.y - dy;
         fixed = p.style.position == Position::Fixed;
         cursor = p.parent;
     }
@@ -428,13 +432,21 @@ fn node_fields(tree: &PageTree, node: NodeId, fields: &QueryFields) -> Value {
         out.insert("height".into(), json!(rect.height));
     }
     if fields.scroll_offset {
-        // Scrolling arrives with the interaction issue: nothing is scrolled.
-        let content = n.map(|n| n.layout.layout().content_size);
-        let (w, h) = content.map_or((rect.width, rect.height), |c| {
-            (c.width.max(rect.width), c.height.max(rect.height))
-        });
-        out.insert("scrollLeft".into(), json!(0.0));
-        out.insert("scrollTop".into(), json!(0.0));
+        let scroll = n.and_then(|n| n.scroll.as_deref());
+        let ((left, top), (w, h)) = match scroll {
+            // A scroll-view: its position and content extent.
+            Some(state) => (state.offset, state.scroll_size),
+            // Anything else does not scroll.
+            None => {
+                let content = n.map(|n| n.layout.layout().content_size);
+                let size = content.map_or((rect.width, rect.height), |c| {
+                    (c.width.max(rect.width), c.height.max(rect.height))
+                });
+                ((0.0, 0.0), size)
+            }
+        };
+        out.insert("scrollLeft".into(), json!(left));
+        out.insert("scrollTop".into(), json!(top));
         out.insert("scrollWidth".into(), json!(w));
         out.insert("scrollHeight".into(), json!(h));
     }
@@ -528,6 +540,9 @@ pub struct Queries {
     observers: Vec<Observer>,
     /// The layout generation the observers last looked at.
     seen_generation: Option<u64>,
+    /// Counts the scrolls (input or attribute) of any scroll-view: a
+    /// scroll moves boxes without a layout, so observers look again.
+    pub(crate) scroll_generation: u64,
 }
 
 /// What the render thread sends back after a layout.
@@ -728,15 +743,18 @@ impl crate::stage::Stage {
     /// the `time` of intersection entries. Cheap when there is nothing to
     /// answer: no layout, no allocation beyond the empty vector.
     pub fn answer_queries(&mut self, time_ms: f64) -> Vec<crate::protocol::ToLogic> {
-        let wanted = self.queries.wants_layout(self.layout_generation);
+        // Boxes move with layouts and with scrolls; both counters only grow.
+        let geometry = |stage: &Self| stage.layout_generation + stage.queries.scroll_generation;
+        let wanted = self.queries.wants_layout(geometry(self));
         if !wanted && !self.queries.has_observers() {
             return Vec::new();
         }
         self.update();
-        if !self.queries.wants_layout(self.layout_generation) {
+        self.sync_scroll();
+        if !self.queries.wants_layout(geometry(self)) {
             return Vec::new();
         }
-        let generation = self.layout_generation;
+        let generation = geometry(self);
         // The page's window: the viewport less the navigation and tab bars.
         let area = self.page_area();
         let viewport = Viewport::new(area.width, area.height, self.viewport().dpr);

@@ -50,6 +50,18 @@ pub enum HostCommand {
     /// logic thread, and while one is open (or a masked toast) the page gets
     /// nothing.
     Tap { x: f32, y: f32 },
+    /// Scroll input at a point (CSS px, window coordinates): a wheel or a
+    /// drag. `delta_x` / `delta_y` are CSS px towards the content's end
+    /// (as a wheel event's `deltaY`). The innermost scroll-view under the
+    /// point that can move along an axis takes that axis
+    /// ([`Stage::scroll_by`]); the next frame only repaints, and one
+    /// `scroll` event per scroll-view and frame goes to the logic thread.
+    Scroll {
+        x: f32,
+        y: f32,
+        delta_x: f32,
+        delta_y: f32,
+    },
     /// Stop the thread (after telling the logic thread to stop).
     Shutdown,
 }
@@ -139,6 +151,11 @@ struct Worker {
     stage: Stage,
     target: FrameTarget,
     renderer: Option<Renderer>,
+    /// Headless: the renderer being created on a helper thread from the
+    /// start, so GPU set-up (adapter, device, pipelines; seconds of shader
+    /// compiling on a software rasterizer) overlaps the app's launch
+    /// instead of following it.
+    pending_renderer: Option<Receiver<Result<Renderer, String>>>,
     list: DisplayList,
     from_logic: Receiver<ToRender>,
     to_logic: Sender<ToLogic>,
@@ -164,6 +181,20 @@ impl Worker {
         to_logic: Sender<ToLogic>,
         commands: Receiver<HostCommand>,
     ) -> Worker {
+        let pending_renderer = match &target {
+            FrameTarget::Headless => {
+                let (tx, rx) = channel::bounded(1);
+                let spawned =
+                    std::thread::Builder::new()
+                        .name("gpu-setup".into())
+                        .spawn(move || {
+                            let _ = tx.send(Renderer::new_headless().map_err(|e| e.to_string()));
+                        });
+                // Without the thread, capture() creates it in place.
+                spawned.is_ok().then_some(rx)
+            }
+            FrameTarget::Surface(_) => None,
+        };
         let renderer = match &target {
             FrameTarget::Surface(s) => Some(s.renderer()),
             FrameTarget::Headless => None,
@@ -173,6 +204,7 @@ impl Worker {
             stage: Stage::new(package, viewport),
             target,
             renderer,
+            pending_renderer,
             list: DisplayList::new(),
             from_logic,
             to_logic,
@@ -213,12 +245,17 @@ impl Worker {
             for reply in self.stage.answer_queries(elapsed.as_secs_f64() * 1000.0) {
                 let _ = self.to_logic.send(reply);
             }
+            // At most one `scroll` per scroll-view per frame.
+            for event in self.stage.take_scroll_events() {
+                let _ = self.to_logic.send(event);
+            }
             if self.dirty {
                 if let FrameTarget::Surface(_) = self.target {
                     self.present();
                 }
             }
             self.serve_captures();
+            self.send_motion_events();
         }
     }
 
@@ -269,6 +306,7 @@ impl Worker {
                 } else {
                     // Hit test what the frame shows, with applied batches laid out.
                     self.stage.update();
+                    self.stage.sync_scroll();
                     let page = self.stage.top_page().map(|p| p.id);
                     // The page's coordinates start below the navigation bar.
                     let area = self.stage.page_area();
@@ -280,7 +318,21 @@ impl Worker {
                             name: "tap".to_owned(),
                             detail: serde_json::json!({ "x": x, "y": y }),
                         });
+                        // Not settled until the handler's turn is done.
+                        self.stage.expect_logic_turn();
                     }
+                    self.dirty = true;
+                }
+            }
+            HostCommand::Scroll {
+                x,
+                y,
+                delta_x,
+                delta_y,
+            } => {
+                // Scroll what the frame shows, with applied batches laid out.
+                self.stage.update();
+                if self.stage.scroll_by(x, y, delta_x, delta_y) {
                     self.dirty = true;
                 }
             }
@@ -323,11 +375,28 @@ impl Worker {
         self.dirty = false;
     }
 
+    /// Sends the transition and animation events of the frames built.
+    fn send_motion_events(&mut self) {
+        let events = self.stage.take_events();
+        if !events.is_empty() {
+            self.stage.expect_logic_turn();
+        }
+        for event in events {
+            let _ = self.to_logic.send(event);
+        }
+    }
+
     fn serve_captures(&mut self) {
         if self.captures.is_empty() {
             return;
         }
         let now = Instant::now();
+        if self.stage.is_settled() || self.stage.is_animating() {
+            // Headless, frames are only built for captures: run the passes
+            // now so transitions the last batches started (and running
+            // ones) move, and "settled" waits for them to end.
+            self.stage.update();
+        }
         let settled = self.stage.is_settled();
         let (due, waiting): (Vec<_>, Vec<_>) = self
             .captures
@@ -341,6 +410,12 @@ impl Worker {
     }
 
     fn capture(&mut self, settled: bool) -> Result<Capture, EngineError> {
+        if let Some(pending) = self.pending_renderer.take() {
+            let made = pending
+                .recv()
+                .unwrap_or_else(|_| Err("the GPU set-up thread stopped".to_owned()));
+            self.renderer = Some(made.map_err(EngineError::NoAdapter)?);
+        }
         if self.renderer.is_none() {
             self.renderer =
                 Some(Renderer::new_headless().map_err(|e| EngineError::NoAdapter(e.to_string()))?);

@@ -259,6 +259,22 @@ impl ComponentScopes {
         }
     }
 
+    /// [`compute`](Self::compute) with the element's transitions and
+    /// animations.
+    pub fn compute_with_motion(
+        &self,
+        sheets: &StyleSheets,
+        tree: &PageTree,
+        id: NodeId,
+        parent: Option<&ComputedStyle>,
+    ) -> cirrus_style::NodeStyle {
+        let element = ElementRef { tree, id };
+        match self.query_for(tree, id) {
+            Some(query) => sheets.compute_with_motion(&element, parent, Some(&query.as_query())),
+            None => sheets.compute_with_motion(&element, parent, None),
+        }
+    }
+
     /// `::before` / `::after` of element `id` under the isolation rules.
     pub fn compute_pseudo(
         &self,

@@ -12,7 +12,7 @@ use crate::ops::{NodeId, PageId};
 use crate::package::Package;
 use crate::page::PageView;
 use crate::paint::Painter;
-use crate::protocol::ToRender;
+use crate::protocol::{ToLogic, ToRender};
 use crate::style_pass::{StylePass, StyleStats};
 use crate::tree::{NodeKind, PageTree};
 use cirrus_layout::text::TextSystem;
@@ -32,6 +32,10 @@ pub struct FrameStats {
     pub style_time: std::time::Duration,
     /// Wall time of the layout pass of this frame (zero when it did not run).
     pub layout_time: std::time::Duration,
+    /// What the transitions and animations did before the style pass.
+    pub motion: crate::motion::TickStats,
+    /// Wall time of moving the transitions and animations on.
+    pub motion_time: std::time::Duration,
 }
 
 pub struct Stage {
@@ -61,6 +65,11 @@ pub struct Stage {
     pub(crate) queries: crate::query::Queries,
     /// Counts the layouts that ran, so observers see each one once.
     pub(crate) layout_generation: u64,
+    /// The frame clock ([`Stage::set_time`]): transitions and animations
+    /// sample it, so a test or benchmark controls time exactly.
+    pub(crate) clock: std::time::Duration,
+    /// Transition and animation events for the logic thread.
+    motion_events: Vec<ToLogic>,
 }
 
 impl Stage {
@@ -84,6 +93,8 @@ impl Stage {
             dialogs: crate::dialogs::Dialogs::new(),
             queries: crate::query::Queries::default(),
             layout_generation: 0,
+            clock: std::time::Duration::ZERO,
+            motion_events: Vec::new(),
         }
     }
 
@@ -124,7 +135,11 @@ impl Stage {
     /// has nothing pending and every batch it sent has been applied.
     pub fn is_settled(&self) -> bool {
         let ready = self.pages.last().is_some_and(|p| p.ready);
-        (ready && self.logic_idle) || self.logic_stopped
+        let moving = self
+            .pages
+            .last()
+            .is_some_and(|p| p.motion.has_finite_motion());
+        (ready && self.logic_idle && !moving) || self.logic_stopped
     }
 
     /// Applies one message from the logic thread.
@@ -253,11 +268,17 @@ impl Stage {
             self.last_frame = stats;
             return stats;
         };
+        // Motion first: a moving layout or inherited property marks its
+        // node for the style pass below.
+        let motion_started = std::time::Instant::now();
+        stats.motion = page.motion.tick(&mut page.tree, self.clock);
+        stats.motion_time = motion_started.elapsed();
         let mut pass = StylePass {
             package: &self.package,
             images: &mut self.images,
             viewport,
             stats: StyleStats::default(),
+            now: self.clock,
         };
         let style_started = std::time::Instant::now();
         let restyled = pass.run(page);
@@ -266,6 +287,18 @@ impl Stage {
         let mut image_diags = self.images.take_diagnostics();
         image_diags.extend(page.scopes.take_diagnostics());
         let page = self.pages.last_mut().expect("checked above");
+        let page_id = page.id;
+        self.motion_events.extend(
+            page.motion
+                .take_events()
+                .into_iter()
+                .map(|e| ToLogic::Event {
+                    page: page_id,
+                    node: e.node,
+                    name: e.name.to_owned(),
+                    detail: e.detail,
+                }),
+        );
         if restyled || self.needs_layout {
             let layout_started = std::time::Instant::now();
             cirrus_layout::tree::compute_layout(
@@ -284,9 +317,22 @@ impl Stage {
         stats
     }
 
+    /// Transition and animation events since the last call, for the logic
+    /// thread (`transitionend`, `animationstart`, ...).
+    pub fn take_events(&mut self) -> Vec<ToLogic> {
+        std::mem::take(&mut self.motion_events)
+    }
+
+    /// Whether a transition or animation on the top page is moving: the
+    /// host keeps drawing frames while it is.
+    pub fn is_animating(&self) -> bool {
+        self.pages.last().is_some_and(|p| p.motion.is_animating())
+    }
+
     /// Paints the top page (and the error overlay) into `list`, in device px.
     pub fn paint(&mut self, list: &mut DisplayList) {
         list.clear();
+        self.sync_scroll();
         let dpr = self.viewport.dpr;
         if let Some(page) = self.pages.last() {
             let depth = self.pages.len();
@@ -306,7 +352,8 @@ impl Stage {
                 &self.package,
                 &page.files,
                 dpr,
-            );
+            )
+            .cull_to_window(area.width, area.height);
             painter.paint_page((area.x, area.y));
             if clipped {
                 list.push(cirrus_render::DisplayItem::PopClip);
@@ -352,6 +399,7 @@ impl Stage {
     /// (`wx:virtual`: slots, virtualHost hosts) have no box: they are not
     /// listed, their children are, in their place.
     pub fn layout_json(&mut self) -> Value {
+        self.sync_scroll();
         let text = &mut self.text;
         let root = self
             .pages
@@ -445,6 +493,17 @@ impl Stage {
         let area =
             crate::chrome::page_area(&self.package, self.chrome.tab_bar(), route, self.viewport);
         Viewport::new(self.viewport.width.0, area.height, self.viewport.dpr)
+    }
+
+    /// The page on top of the stack, to change (scrolling, see [`crate::scroll`]).
+    pub(crate) fn top_page_mut(&mut self) -> Option<&mut PageView> {
+        self.pages.last_mut()
+    }
+
+    /// Events went to the logic thread: the app is not settled until it
+    /// has run their handlers and reported idle.
+    pub(crate) fn expect_logic_turn(&mut self) {
+        self.logic_idle = false;
     }
 
     fn top_page_viewport(&self) -> Viewport {
@@ -580,7 +639,7 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
     let children: Vec<Value> = listed
         .iter()
         .filter(|&&c| tree.get(c).is_some_and(|n| n.is_element()))
-        .map(|&c| node_json(tree, c, (x, y), cx))
+        .map(|&c| node_json(tree, c, scrolled_origin(node, (x, y)), cx))
         .collect();
     if entering_paragraph {
         cx.paragraph = None;
@@ -599,6 +658,13 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
         "height": round64(height),
         "children": children,
     })
+}
+
+/// Where the children of `node` start when its border box starts at
+/// `origin`: a scroll-view shows them shifted by its scroll position.
+fn scrolled_origin(node: &crate::tree::Node, origin: (f32, f32)) -> (f32, f32) {
+    let (dx, dy) = crate::scroll::scroll_offset(node);
+    (origin.0 - dx, origin.1 - dy)
 }
 
 /// Whether `node` is `ancestor` or lies below it.

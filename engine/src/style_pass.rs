@@ -7,6 +7,7 @@
 //! opacity change never costs a relayout.
 
 use crate::images::ImageStore;
+use crate::motion::{Animator, ResolvedKeyframe};
 use crate::ops::NodeId;
 use crate::package::Package;
 use crate::page::PageView;
@@ -37,6 +38,9 @@ pub struct StylePass<'a> {
     pub images: &'a mut ImageStore,
     pub viewport: Viewport,
     pub stats: StyleStats,
+    /// The frame's time, for transitions and animations that start or
+    /// move during this pass (see [`crate::motion`]).
+    pub now: std::time::Duration,
 }
 
 impl StylePass<'_> {
@@ -47,6 +51,7 @@ impl StylePass<'_> {
             sheets,
             scopes,
             files,
+            motion,
             ..
         } = page;
         if !tree.changed {
@@ -60,6 +65,7 @@ impl StylePass<'_> {
             tree,
             sheets,
             scopes,
+            motion,
             &files.wxml,
             NodeId::ROOT,
             None,
@@ -97,6 +103,7 @@ impl StylePass<'_> {
         tree: &mut PageTree,
         sheets: &StyleSheets,
         scopes: &ComponentScopes,
+        motion: &mut Animator,
         wxml: &str,
         id: NodeId,
         parent_style: Option<&ComputedStyle>,
@@ -126,14 +133,28 @@ impl StylePass<'_> {
         if recompute {
             let style = match &node.kind {
                 NodeKind::Element { tag } => {
-                    let mut s = scopes.compute(sheets, tree, id, parent_style);
+                    let computed = scopes.compute_with_motion(sheets, tree, id, parent_style);
+                    let mut s = computed.style;
                     self.apply_element_defaults(tree, id, tag, &mut s, wxml);
+                    let keyframes = |name: &str, base: &ComputedStyle| {
+                        resolve_keyframes(sheets, name, base, parent_style)
+                    };
+                    motion.restyled(
+                        id,
+                        &node.style,
+                        &mut s,
+                        &computed.motion,
+                        !node.styled,
+                        &keyframes,
+                        self.now,
+                    );
                     s
                 }
                 NodeKind::Text { .. } => text_run_style(parent_style),
             };
             self.stats.restyled += 1;
             let node = tree.get_mut(id).expect("visited node exists");
+            node.styled = true;
             if node.style != style {
                 inherited_changed =
                     inherited_differ(&node.style, &style) || node.attrs.style.contains("--");
@@ -163,6 +184,7 @@ impl StylePass<'_> {
                 tree,
                 sheets,
                 scopes,
+                motion,
                 wxml,
                 *child,
                 Some(&style),
@@ -243,6 +265,8 @@ impl StylePass<'_> {
         if node.attrs.hidden {
             s.display = Display::None;
         }
+        // Scroll-views clip; their children are not shrunk to fit.
+        crate::scroll::apply_element_defaults(tree, node, s);
         if id == NodeId::ROOT {
             s.width = Dimension::Px(self.viewport.width.0);
             if s.min_height == Dimension::Auto {
@@ -316,8 +340,12 @@ impl StylePass<'_> {
         if let Some(p) = paragraph {
             node.span_nodes = span_nodes;
             if node.layout.paragraph.as_ref() != Some(&p) {
+                // A colour change only repaints: the text caches are keyed
+                // by the colour-blind layout hash, and sizes stay.
+                let same_layout = (node.layout.paragraph.as_ref())
+                    .is_some_and(|old| old.layout_hash() == p.layout_hash());
                 node.layout.paragraph = Some(p);
-                dirty = true;
+                dirty |= !same_layout;
             }
         } else if !is_paragraph_root && node.layout.paragraph.is_some() {
             node.layout.paragraph = None;
@@ -332,6 +360,27 @@ impl StylePass<'_> {
             tree.mark_layout_dirty(id);
         }
     }
+}
+
+/// `@keyframes NAME` resolved against an element's un-animated style.
+fn resolve_keyframes(
+    sheets: &StyleSheets,
+    name: &str,
+    base: &ComputedStyle,
+    parent: Option<&ComputedStyle>,
+) -> Option<Vec<ResolvedKeyframe>> {
+    let keyframes = sheets.keyframes(name)?;
+    Some(
+        keyframes
+            .frames
+            .iter()
+            .map(|frame| ResolvedKeyframe {
+                offsets: frame.offsets.clone(),
+                style: sheets.keyframe_style(frame, base, parent),
+                declared: frame.declared_properties(),
+            })
+            .collect(),
+    )
 }
 
 /// Whether an ancestor of `id` is a `<text>` (so `id` is a span of its paragraph).

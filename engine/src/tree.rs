@@ -85,6 +85,12 @@ pub struct Node {
     /// first and last child, but not children in the document (selectors
     /// and the layout file do not see them).
     pub pseudo: [Option<NodeId>; 2],
+    /// The style pass computed this node's style at least once (a first
+    /// style never transitions).
+    pub styled: bool,
+    /// A `<scroll-view>`'s scroll position and culling index (see
+    /// [`crate::scroll`]); `None` for every other node.
+    pub scroll: Option<Box<crate::scroll::ScrollState>>,
 }
 
 impl Node {
@@ -107,6 +113,8 @@ impl Node {
             child_index: 0,
             element_index: 0,
             children_moved: false,
+            styled: false,
+            scroll: None,
         }
     }
 
@@ -160,6 +168,9 @@ pub struct PageTree {
     pub scope_attributes_changed: bool,
     /// Nodes whose computed position is fixed (kept by the style pass).
     pub fixed: std::collections::BTreeSet<NodeId>,
+    /// The `<scroll-view>` elements ever created; entries may name removed
+    /// nodes (see [`crate::scroll`]).
+    pub scroll_views: std::collections::BTreeSet<NodeId>,
 }
 
 impl PageTree {
@@ -171,6 +182,7 @@ impl PageTree {
             changed: true,
             scope_attributes_changed: false,
             fixed: Default::default(),
+            scroll_views: Default::default(),
         };
         tree.put(
             NodeId::ROOT,
@@ -285,6 +297,9 @@ impl PageTree {
     fn create(&mut self, id: NodeId, kind: NodeKind) -> Result<(), TreeError> {
         if self.get(id).is_some() {
             return Err(TreeError::DuplicateNode(id));
+        }
+        if matches!(&kind, NodeKind::Element { tag } if tag == crate::scroll::SCROLL_VIEW_TAG) {
+            self.scroll_views.insert(id);
         }
         self.put(id, Node::new(kind));
         Ok(())

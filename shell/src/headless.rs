@@ -133,6 +133,13 @@ impl HeadlessApp {
         self.session.tap(x, y)
     }
 
+    /// Scrolls the scroll-view under `(x, y)` (CSS px from the window's
+    /// top-left corner) by `(delta_x, delta_y)` CSS px towards its end, as
+    /// a mouse wheel does; the `scroll` event follows.
+    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<()> {
+        self.session.scroll(x, y, delta_x, delta_y)
+    }
+
     /// Everything the app printed with `console.*`, in order.
     pub fn console(&self) -> Vec<String> {
         let lines = self.session.logic.console_lines();

@@ -81,4 +81,17 @@ impl Session {
             .send(cirrus_engine::render_thread::HostCommand::Tap { x, y })
             .context("the render thread stopped")
     }
+
+    /// Test-harness input: scrolls the scroll-view under `(x, y)` (CSS px,
+    /// window coordinates) by `(delta_x, delta_y)` CSS px towards its end.
+    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<()> {
+        self.render
+            .send(cirrus_engine::render_thread::HostCommand::Scroll {
+                x,
+                y,
+                delta_x,
+                delta_y,
+            })
+            .context("the render thread stopped")
+    }
 }

@@ -1,6 +1,10 @@
 //! `cirrus run`: the desktop window (winit). The main thread runs the event
 //! loop and owns the window; the render thread owns the surface and
 //! presents frames; the logic thread runs the app's JS.
+//!
+//! Input: a left click is a tap; a left-button drag (past a few px) and
+//! the mouse wheel (a line is 40 CSS px) scroll the scroll-view under the
+//! cursor (`HostCommand::Scroll`).
 
 use crate::session::Session;
 use anyhow::{Context, Result};
@@ -51,6 +55,54 @@ struct Running {
     frames: Arc<AtomicU64>,
     /// The mouse position in CSS px, for clicks (taps).
     cursor: std::cell::Cell<(f32, f32)>,
+    /// The left button is down: a tap, or a drag once it moved far enough.
+    press: std::cell::Cell<Option<Press>>,
+}
+
+/// A left-button press in progress (CSS px).
+#[derive(Clone, Copy, Debug)]
+struct Press {
+    /// Where it went down: the drag scrolls the scroll-view under it.
+    start: (f32, f32),
+    /// The cursor when the last scroll was sent.
+    last: (f32, f32),
+    /// It moved farther than [`DRAG_SLOP`]: a drag, not a tap.
+    dragging: bool,
+}
+
+/// How far (CSS px) a press may move and still be a tap.
+const DRAG_SLOP: f32 = 8.0;
+
+/// CSS px per wheel line (winit `LineDelta`), as browsers scroll.
+const WHEEL_LINE: f32 = 40.0;
+
+impl Running {
+    fn scroll(&self, at: (f32, f32), delta: (f32, f32)) {
+        let _ = self.session.render.send(HostCommand::Scroll {
+            x: at.0,
+            y: at.1,
+            delta_x: delta.0,
+            delta_y: delta.1,
+        });
+    }
+
+    /// The cursor moved with the button down: past the slop it is a drag,
+    /// and the content follows the cursor.
+    fn drag_to(&self, now: (f32, f32)) {
+        let Some(mut press) = self.press.get() else {
+            return;
+        };
+        let (dx, dy) = (now.0 - press.start.0, now.1 - press.start.1);
+        if !press.dragging && dx.hypot(dy) > DRAG_SLOP {
+            press.dragging = true;
+        }
+        if press.dragging {
+            // Dragging up moves the content up: the scroll position grows.
+            self.scroll(press.start, (press.last.0 - now.0, press.last.1 - now.1));
+            press.last = now;
+        }
+        self.press.set(Some(press));
+    }
 }
 
 struct WindowApp {
@@ -96,6 +148,7 @@ impl WindowApp {
             session,
             frames,
             cursor: Default::default(),
+            press: Default::default(),
         })
     }
 }
@@ -139,16 +192,46 @@ impl ApplicationHandler for WindowApp {
             WindowEvent::CursorMoved { position, .. } => {
                 let logical = position.to_logical::<f32>(state.window.scale_factor());
                 state.cursor.set((logical.x, logical.y));
+                state.drag_to((logical.x, logical.y));
+            }
+            WindowEvent::MouseInput {
+                state: winit::event::ElementState::Pressed,
+                button: winit::event::MouseButton::Left,
+                ..
+            } => {
+                let at = state.cursor.get();
+                state.press.set(Some(Press {
+                    start: at,
+                    last: at,
+                    dragging: false,
+                }));
             }
             // A left click is a tap: the chrome (back button, tab bar) first,
-            // then the page.
+            // then the page. A drag is not.
             WindowEvent::MouseInput {
                 state: winit::event::ElementState::Released,
                 button: winit::event::MouseButton::Left,
                 ..
             } => {
-                let (x, y) = state.cursor.get();
-                let _ = state.session.render.send(HostCommand::Tap { x, y });
+                let dragged = state.press.take().is_some_and(|p| p.dragging);
+                if !dragged {
+                    let (x, y) = state.cursor.get();
+                    let _ = state.session.render.send(HostCommand::Tap { x, y });
+                }
+            }
+            // winit's deltas move the content (positive: right and down);
+            // a scroll position moves the other way.
+            WindowEvent::MouseWheel { delta, .. } => {
+                let (dx, dy) = match delta {
+                    winit::event::MouseScrollDelta::LineDelta(x, y) => {
+                        (-x * WHEEL_LINE, -y * WHEEL_LINE)
+                    }
+                    winit::event::MouseScrollDelta::PixelDelta(p) => {
+                        let logical = p.to_logical::<f32>(state.window.scale_factor());
+                        (-logical.x, -logical.y)
+                    }
+                };
+                state.scroll(state.cursor.get(), (dx, dy));
             }
             _ => {}
         }

@@ -38,3 +38,29 @@ pub fn differing_pixels(
 pub fn blessing() -> bool {
     std::env::var_os("CIRRUS_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
 }
+
+/// A mini program written to a temporary folder, removed when dropped.
+pub struct TempPackage {
+    pub root: PathBuf,
+}
+
+impl TempPackage {
+    /// Writes `files` (package path, text) under a fresh folder named after
+    /// `name` and the test process.
+    pub fn new(name: &str, files: &[(&str, &str)]) -> TempPackage {
+        let root = std::env::temp_dir().join(format!("cirrus-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().expect("files are in folders")).expect("mkdir");
+            std::fs::write(file, text).expect("write");
+        }
+        TempPackage { root }
+    }
+}
+
+impl Drop for TempPackage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}

@@ -6,7 +6,10 @@
 //! picture), then children, siblings ordered by `z-index` (stable, so equal
 //! z-indexes keep document order; Skyline has no stacking contexts beyond
 //! siblings). `transform` and `opacity` wrap the box and its subtree;
-//! `overflow: hidden` clips the children to the padding box.
+//! `overflow: hidden` clips the children to the padding box. A
+//! scroll-view (a clipping box, see [`crate::scroll`]) paints its children
+//! shifted by its scroll position and skips those entirely outside its
+//! clip (grown by `cache-extent`): on-demand paint.
 //!
 //! Painting never changes layout: a transform/opacity/colour change costs a
 //! repaint only.
@@ -46,6 +49,9 @@ pub struct Painter<'a> {
     pub(crate) package: &'a Package,
     pub(crate) files: &'a PageFiles,
     pub(crate) dpr: f32,
+    /// The part of the page the window shows (width, height in CSS px from
+    /// the page's corner): page children wholly outside it are not painted.
+    page_window: Option<(f32, f32)>,
 }
 
 impl<'a> Painter<'a> {
@@ -66,7 +72,16 @@ impl<'a> Painter<'a> {
             package,
             files,
             dpr,
+            page_window: None,
         }
+    }
+
+    /// Paints only the page children that reach into `width` x `height`
+    /// from the page's corner (what the window shows of a page, which never
+    /// scrolls).
+    pub fn cull_to_window(mut self, width: f32, height: f32) -> Self {
+        self.page_window = Some((width, height));
+        self
     }
 
     /// Paints the page at `offset` (CSS px; the page's scroll position or
@@ -154,13 +169,29 @@ impl<'a> Painter<'a> {
                 );
             }
         } else {
+            // A scroll-view shows its children shifted by its scroll
+            // position, and only those that reach into its clip.
+            let (dx, dy) = crate::scroll::scroll_offset(node);
+            let children_origin = (origin.0 - dx, origin.1 - dy);
+            let in_order = node
+                .scroll
+                .as_deref()
+                .and_then(|s| s.index.as_ref())
+                .and_then(|index| index.visible(node, (dx, dy), true))
+                .or_else(|| {
+                    let window = self.page_window.filter(|_| id == NodeId::ROOT)?;
+                    Some(crate::scroll::visible::ChildIndex::page_children(
+                        tree, node, window,
+                    ))
+                })
+                .unwrap_or_else(|| paint_order(tree, node));
             // Generated boxes are the first and last children.
             let children = node.pseudo[0]
                 .into_iter()
-                .chain(paint_order(tree, node))
+                .chain(in_order)
                 .chain(node.pseudo[1]);
             for child in children {
-                self.paint_node(child, origin, page_origin);
+                self.paint_node(child, children_origin, page_origin);
             }
         }
         if clipped {
@@ -279,7 +310,7 @@ impl<'a> Painter<'a> {
 
 /// Children in painting order: by z-index, stable. Virtual children
 /// (slots, virtualHost hosts) are replaced by their own children.
-fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
+pub(crate) fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
     let mut flattened = Vec::with_capacity(node.children.len());
     for &child in &node.children {
         crate::scopes::push_layout_child(tree, child, &mut flattened);

@@ -12,16 +12,16 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 pub(super) struct FrameCache<K, V> {
-    current: HashMap<K, V>,
-    previous: HashMap<K, V>,
+    current: HashMap<K, V, foldhash::fast::FixedState>,
+    previous: HashMap<K, V, foldhash::fast::FixedState>,
     hard_cap: usize,
 }
 
 impl<K: Eq + Hash + Copy, V> FrameCache<K, V> {
     pub(super) fn new(hard_cap: usize) -> Self {
         FrameCache {
-            current: HashMap::new(),
-            previous: HashMap::new(),
+            current: HashMap::default(),
+            previous: HashMap::default(),
             hard_cap,
         }
     }

@@ -101,7 +101,8 @@ pub struct TextSystem {
     font_system: FontSystem,
     catalog: FontCatalog,
     prepared: frame_cache::FrameCache<u64, Prepared>,
-    measures: HashMap<(u64, (u8, u32)), Measured>,
+    /// Keys are already hashes: a fast hasher suffices.
+    measures: HashMap<(u64, (u8, u32)), Measured, foldhash::fast::FixedState>,
     shaped: frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
     stats: TextStats,
     /// First span text of every measure call that reached the text system.
@@ -128,7 +129,7 @@ impl TextSystem {
             font_system,
             catalog,
             prepared: frame_cache::FrameCache::new(MAX_PREPARED),
-            measures: HashMap::new(),
+            measures: HashMap::default(),
             shaped: frame_cache::FrameCache::new(MAX_SHAPED),
             stats: TextStats::default(),
             #[cfg(test)]

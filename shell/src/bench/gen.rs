@@ -21,7 +21,8 @@ const SHARED_WXSS: &str = "\
 .t{font-size:14px;color:#222222}
 .s{font-size:11px;color:#888888}
 .field{flex-direction:row;flex-wrap:wrap}
-.dot{width:8px;height:8px;margin:1px;background:#5b6cff}
+.dot{width:8px;height:8px;margin:1px;background:#5b6cff;transition:transform 2s linear,opacity 2s linear}
+.field.on .dot{transform:translateX(40px) rotate(360deg);opacity:0.2}
 .item{height:40px;padding:8px;border-bottom:1px solid #eeeeee}
 ";
 
@@ -123,23 +124,31 @@ pub fn update(dir: &Path, rows: usize) -> Result<GeneratedApp> {
     })
 }
 
-/// The `long-list` page: `items` rows inside one container whose
-/// `translateY` a tap with detail `{y}` sets.
+/// The `long-list` page: `items` rows (a label each) as the direct
+/// children of a full-height `<scroll-view scroll-y type="list">`, which
+/// the benchmark scrolls through the render thread's input path. No
+/// driver: no JS runs while it scrolls. The page is made full height
+/// (`page { height: 100% }`, the usual mini-program idiom) so that the
+/// scroll-view's `height: 100%` resolves.
 pub fn long_list(dir: &Path, items: usize) -> Result<PathBuf> {
-    let wxml = "<view class=\"driver\" bindtap=\"scroll\"></view>\n<view style=\"transform: translateY({{y}}px)\"><view class=\"item\" wx:for=\"{{items}}\"><text class=\"t\">{{item}}</text></view></view>\n".to_owned();
+    let wxml = "<scroll-view scroll-y type=\"list\" style=\"height: 100%\"><view class=\"item\" wx:for=\"{{items}}\"><text class=\"t\">{{item}}</text></view></scroll-view>\n".to_owned();
     let js = format!(
-        "const items = [];\nfor (let i = 0; i < {items}; i++) items.push('List item ' + i);\nPage({{\n  data: {{ items, y: 0 }},\n  scroll(e) {{ this.setData({{ y: e.detail.y }}); }},\n}});\n"
+        "const items = [];\nfor (let i = 0; i < {items}; i++) items.push('List item ' + i);\nPage({{ data: {{ items }} }});\n"
     );
     write_app(dir, &[("index", wxml, js)])?;
+    write(
+        &dir.join("pages/index/index.wxss"),
+        "page { height: 100%; }\n",
+    )?;
     Ok(dir.to_owned())
 }
 
-/// The `animation` page: `dots` elements whose transform and opacity read
-/// page data `x`, `r` and `o`, which a tap with detail `{x, r, o}` sets.
+/// The `animation` page: `dots` elements with CSS transitions on transform
+/// and opacity (2 s, linear); a tap toggles the class that moves them.
 pub fn animation(dir: &Path, dots: usize) -> Result<PathBuf> {
-    let wxml = "<view class=\"driver\" bindtap=\"step\"></view>\n<view class=\"field\"><view class=\"dot\" wx:for=\"{{dots}}\" style=\"transform: translateX({{x}}px) rotate({{r}}deg); opacity: {{o}}\"></view></view>\n".to_owned();
+    let wxml = "<view class=\"driver\" bindtap=\"toggle\"></view>\n<view class=\"field {{on ? 'on' : ''}}\"><view class=\"dot\" wx:for=\"{{dots}}\"></view></view>\n".to_owned();
     let js = format!(
-        "const dots = [];\nfor (let i = 0; i < {dots}; i++) dots.push(i);\nPage({{\n  data: {{ dots, x: 0, r: 0, o: 1 }},\n  step(e) {{ this.setData({{ x: e.detail.x, r: e.detail.r, o: e.detail.o }}); }},\n}});\n"
+        "const dots = [];\nfor (let i = 0; i < {dots}; i++) dots.push(i);\nPage({{\n  data: {{ dots, on: false }},\n  toggle() {{ this.setData({{ on: !this.data.on }}); }},\n}});\n"
     );
     write_app(dir, &[("index", wxml, js)])?;
     Ok(dir.to_owned())

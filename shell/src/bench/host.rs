@@ -35,9 +35,9 @@ pub struct FrameTiming {
 }
 
 impl FrameTiming {
-    /// The render thread's CPU part: style + layout + paint.
+    /// The render thread's CPU part: motion + style + layout + paint.
     pub fn cpu(&self) -> Duration {
-        self.stats.style_time + self.stats.layout_time + self.paint
+        self.stats.motion_time + self.stats.style_time + self.stats.layout_time + self.paint
     }
 }
 
@@ -51,6 +51,12 @@ pub struct BenchHost {
     logic: Option<LogicHandle>,
     /// The logic thread reported `Idle` since the last event was sent.
     idle: bool,
+    /// The frame clock handed to the stage ([`BenchHost::set_time`]).
+    clock: Duration,
+    /// The last tap: from sending it until the logic thread's `Idle`, and
+    /// the part of that spent applying its op batches to the stage.
+    turn: Duration,
+    applying: Duration,
 }
 
 impl BenchHost {
@@ -83,6 +89,9 @@ impl BenchHost {
             to_logic,
             logic: Some(logic),
             idle: false,
+            clock: Duration::ZERO,
+            turn: Duration::ZERO,
+            applying: Duration::ZERO,
         };
         host.wait_settled()?;
         host.frame()?;
@@ -106,8 +115,17 @@ impl BenchHost {
             ToRender::Stopped => bail!("the logic thread stopped"),
             _ => {}
         }
+        let started = Instant::now();
         self.stage.handle(message);
+        self.applying += started.elapsed();
         Ok(())
+    }
+
+    /// Where the time of the last [`tap`](Self::tap) went: (the logic
+    /// thread's turn as seen from here, i.e. until its `Idle` arrived, less
+    /// applying its batches; applying the batches to the tree).
+    pub fn last_turn(&self) -> (Duration, Duration) {
+        (self.turn.saturating_sub(self.applying), self.applying)
     }
 
     /// Applies messages until the logic thread is idle and the top page
@@ -145,6 +163,8 @@ impl BenchHost {
     pub fn tap(&mut self, node: NodeId, detail: serde_json::Value) -> Result<()> {
         let page = self.top_page()?;
         self.idle = false;
+        let started = Instant::now();
+        self.applying = Duration::ZERO;
         self.to_logic
             .send(ToLogic::Event {
                 page,
@@ -153,7 +173,9 @@ impl BenchHost {
                 detail,
             })
             .context("the logic thread is gone")?;
-        self.wait_settled()
+        self.wait_settled()?;
+        self.turn = started.elapsed();
+        Ok(())
     }
 
     pub fn top_page(&self) -> Result<PageId> {
@@ -163,12 +185,44 @@ impl BenchHost {
             .context("no page on the stack")
     }
 
+    /// The stage's frame clock (transitions and animations follow it).
+    pub fn clock(&self) -> Duration {
+        self.clock
+    }
+
+    /// Moves the frame clock to `t` (never backwards), as the render
+    /// thread does before each frame.
+    pub fn set_time(&mut self, t: Duration) {
+        self.clock = self.clock.max(t);
+        self.stage.set_time(self.clock);
+    }
+
     /// The element at `(x, y)` of the top page, CSS px of the page.
     pub fn node_at(&mut self, x: f32, y: f32) -> Result<NodeId> {
         self.stage.update();
+        self.stage.sync_scroll();
         self.stage
             .hit_test(x, y)
             .with_context(|| format!("nothing at ({x}, {y}) of the generated page"))
+    }
+
+    /// Scroll input at `(x, y)` (window CSS px) through the render thread's
+    /// own path ([`Stage::scroll_by`]), then the frame's scroll events sent
+    /// to the logic thread as the render thread sends them. Returns whether
+    /// a scroll-view moved.
+    pub fn scroll(&mut self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<bool> {
+        let moved = self.stage.scroll_by(x, y, delta_x, delta_y);
+        for event in self.stage.take_scroll_events() {
+            self.to_logic
+                .send(event)
+                .context("the logic thread is gone")?;
+        }
+        Ok(moved)
+    }
+
+    /// How many items the last frame's display list held.
+    pub fn display_items(&self) -> usize {
+        self.list.items.len()
     }
 
     /// Style, layout, paint and a headless render of the top page.

@@ -367,6 +367,8 @@ fn update(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool) -> 
     let mut step = 0u64;
     for &n in &counts {
         let (mut total, mut cpu) = (Vec::new(), Vec::new());
+        let (mut logic, mut render) = (Vec::new(), Vec::new());
+        let (mut style, mut layout, mut paint) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..config.update_samples() {
             step += 1;
             let started = Instant::now();
@@ -374,6 +376,12 @@ fn update(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool) -> 
             let frame = host.frame()?;
             total.push(ms(started.elapsed()));
             cpu.push(ms(started.elapsed() - frame.gpu));
+            let (turn, applying) = host.last_turn();
+            logic.push(ms(turn));
+            render.push(ms(applying + frame.cpu()));
+            style.push(ms(frame.stats.style_time));
+            layout.push(ms(frame.stats.layout_time));
+            paint.push(ms(frame.paint));
             if frame.stats.ops_applied == 0 {
                 bail!("update: the setData of {n} bindings produced no ops");
             }
@@ -390,6 +398,23 @@ fn update(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool) -> 
             "ms",
             quantile(&cpu, 0.99),
         );
+        report.cirrus(
+            &format!("p99 logic turn, {label}"),
+            "ms",
+            quantile(&logic, 0.99),
+        );
+        report.cirrus(
+            &format!("p99 render CPU, {label}"),
+            "ms",
+            quantile(&render, 0.99),
+        );
+        for (part, values) in [("style", &style), ("layout", &layout), ("paint", &paint)] {
+            report.cirrus(
+                &format!("p99 {part}, {label}"),
+                "ms",
+                quantile(values, 0.99),
+            );
+        }
     }
     drop(host);
     if baseline {
@@ -427,20 +452,45 @@ fn update(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool) -> 
     Ok(())
 }
 
+/// CSS px the `long-list` scroll moves per frame (a brisk fling).
+const LIST_SCROLL_STEP: f32 = 32.0;
+
 fn long_list(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     let dir = gen::long_list(&config.work_dir.join("long-list"), config.list_items())?;
     let mut host = BenchHost::launch(load(&dir)?, Viewport::new(375.0, 667.0, 1.0))?;
-    let driver = host.node_at(5.0, 5.0)?;
-    let (mut style, mut layout, mut paint, mut gpu, mut cpu) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for frame_index in 0..config.list_frames() {
-        host.tap(driver, json!({ "y": -((frame_index + 1) as f64) * 4.0 }))?;
+    // The middle of the page, below the navigation bar: on the scroll-view.
+    let area = host.stage().page_area();
+    let (x, y) = (area.x + area.width / 2.0, area.y + area.height / 2.0);
+    let (mut style, mut layout, mut paint, mut gpu, mut cpu, mut input) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let (mut layout_frames, mut display_items) = (0usize, Vec::new());
+    let mut direction = 1.0;
+    for _ in 0..config.list_frames() {
+        let input_started = Instant::now();
+        // At an end, the scroll turns back, so every frame scrolls.
+        if !host.scroll(x, y, 0.0, direction * LIST_SCROLL_STEP)? {
+            direction = -direction;
+            if !host.scroll(x, y, 0.0, direction * LIST_SCROLL_STEP)? {
+                bail!("long-list: the scroll-view does not scroll");
+            }
+        }
+        input.push(ms(input_started.elapsed()));
         let f = host.frame()?;
         style.push(ms(f.stats.style_time));
         layout.push(ms(f.stats.layout_time));
         paint.push(ms(f.paint));
         gpu.push(ms(f.gpu));
         cpu.push(ms(f.cpu()));
+        if f.stats.layout_ran {
+            layout_frames += 1;
+        }
+        display_items.push(host.display_items() as f64);
     }
     for (q, name) in [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")] {
         report.cirrus(&format!("render CPU {name}"), "ms", quantile(&cpu, q));
@@ -448,7 +498,18 @@ fn long_list(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     report.cirrus("style p99", "ms", quantile(&style, 0.99));
     report.cirrus("layout p99", "ms", quantile(&layout, 0.99));
     report.cirrus("paint p99", "ms", quantile(&paint, 0.99));
+    report.cirrus("scroll input p99", "ms", quantile(&input, 0.99));
     report.cirrus("GPU submit+readback p99", "ms", quantile(&gpu, 0.99));
+    report.cirrus(
+        "frames entering layout pass",
+        "frames",
+        layout_frames as f64,
+    );
+    report.cirrus(
+        "display items per frame p50",
+        "items",
+        quantile(&display_items, 0.5),
+    );
     Ok(())
 }
 
@@ -456,42 +517,53 @@ fn animation(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     let dir = gen::animation(&config.work_dir.join("animation"), config.dots())?;
     let mut host = BenchHost::launch(load(&dir)?, Viewport::new(375.0, 667.0, 1.0))?;
     let driver = host.node_at(5.0, 5.0)?;
+    // The tap's setData toggles a class: the frame that applies it restyles
+    // the dots and starts their transitions (2 s on the frame clock).
+    let start = host.clock();
+    host.tap(driver, json!({}))?;
+    let started = host.frame()?;
+    report.cirrus(
+        "start frame (restyle)",
+        "ms",
+        ms(started.cpu() + started.gpu),
+    );
+    report.cirrus(
+        "transitions started",
+        "nodes",
+        host.stage()
+            .top_page()
+            .map_or(0, |p| p.motion.animated_nodes()) as f64,
+    );
     let (mut frame_ms, mut cpu) = (Vec::new(), Vec::new());
-    let (mut restyled, mut invalidated, mut layout_entered) = (0usize, 0usize, 0usize);
-    let mut layout_ms = Vec::new();
+    let (mut restyled, mut invalidated, mut layout_entered, mut moved) = (0, 0, 0, 0);
     let frames = config.animation_frames();
-    for i in 0..frames {
-        // Starts one step in: step 0 would set the initial values again.
-        let t = (i + 1) as f64 / frames as f64;
-        host.tap(
-            driver,
-            json!({ "x": 40.0 * t, "r": 360.0 * t, "o": 1.0 - 0.8 * t }),
-        )?;
+    // Frames 60 Hz apart on the stage's clock, so the run is the same
+    // whatever the machine's speed.
+    let step = Duration::from_micros(16_667);
+    for i in 1..=frames {
+        host.set_time(start + step * i as u32);
         let f = host.frame()?;
         frame_ms.push(ms(f.cpu() + f.gpu));
         cpu.push(ms(f.cpu()));
         restyled += f.stats.style.restyled;
         invalidated += f.stats.style.layout_invalidated;
-        layout_ms.push(ms(f.stats.layout_time));
+        moved += f.stats.motion.repainted;
         if f.stats.layout_ran {
             layout_entered += 1;
         }
     }
+    let per_frame = |n: usize| n as f64 / frames as f64;
     report.cirrus("frame p50", "ms", quantile(&frame_ms, 0.5));
     report.cirrus("frame p99", "ms", quantile(&frame_ms, 0.99));
     report.cirrus("render CPU p99", "ms", quantile(&cpu, 0.99));
-    report.cirrus(
-        "nodes restyled per frame",
-        "nodes",
-        restyled as f64 / frames as f64,
-    );
+    report.cirrus("nodes animated per frame", "nodes", per_frame(moved));
+    report.cirrus("nodes restyled per frame", "nodes", per_frame(restyled));
     report.cirrus("layout caches invalidated", "nodes", invalidated as f64);
     report.cirrus(
         "frames entering layout pass",
         "frames",
         layout_entered as f64,
     );
-    report.cirrus("layout p99", "ms", quantile(&layout_ms, 0.99));
     Ok(())
 }
 
@@ -534,9 +606,9 @@ fn navigate(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
 fn note_of(config: &BenchConfig, name: &str) -> String {
     match name {
         "first-frame" => format!("`cirrus shot` (dpr 2) as a child process on a generated {}-node page (views, text, images): spawn to exit, PNG written; peak RSS of that process (wait4 ru_maxrss). Baseline: the same page as HTML with the Skyline defaults, Chromium (puppeteer) launch to screenshot written; peak of the summed VmRSS of the browser's process tree, sampled every 10 ms.", config.first_frame_nodes()),
-        "update" => format!("A tap handler calls setData on N of {} text bindings; time from sending the event to the logic thread until the frame showing it is rendered headless at 375x667 (logic turn, ops, style, layout, paint, GPU + readback), in process, {} samples per N; the CPU part leaves out GPU + readback. Baseline: a script changes the same N text nodes and awaits two requestAnimationFrame.", config.update_counts().iter().max().unwrap_or(&1), config.update_samples()),
-        "long-list" => format!("Scrolling is EMULATED by a transform (no scroll-view yet): a {}-item list's container gets a new translateY each of {} frames through setData -> op batches; render-thread CPU per frame = style + layout + paint; GPU submit+readback (headless, llvmpipe on CPU-only machines) apart. No WebView baseline.", config.list_items(), config.list_frames()),
-        "animation" => format!("CSS transitions are NOT implemented yet: each of {} frames a setData changes transform and opacity of {} nodes through op batches. Proof that no layout work happened: 'layout caches invalidated' must be 0 (the layout pass is entered after a restyle but every node hits its cache). No WebView baseline.", config.animation_frames(), config.dots()),
+        "update" => format!("A tap handler calls setData on N of {} text bindings; time from sending the event to the logic thread until the frame showing it is rendered headless at 375x667 (logic turn, ops, style, layout, paint, GPU + readback), in process, {} samples per N; the CPU part leaves out GPU + readback, and splits into the logic turn (until the logic thread reports idle, less applying its op batches) and the render thread's CPU (applying the batches, motion, style, layout, paint; its style/layout/paint parts below it). Baseline: a script changes the same N text nodes and awaits two requestAnimationFrame.", config.update_counts().iter().max().unwrap_or(&1), config.update_samples()),
+        "long-list" => format!("A full-height <scroll-view scroll-y type=\"list\"> of {} items (a text label each) is scrolled {} px per frame for {} frames through the render thread's input path (Stage::scroll_by, no JS; turning back at an end); on-demand paint skips the off-screen items. Render-thread CPU per frame = style + layout + paint; the scroll input (hit test, move, scroll events) and GPU submit+readback (headless, llvmpipe on CPU-only machines) apart. No WebView baseline.", config.list_items(), LIST_SCROLL_STEP, config.list_frames()),
+        "animation" => format!("{} nodes with CSS transitions on transform and opacity (2 s, linear), started by one setData that toggles a class; then {} frames 16.7 ms apart on the stage's controlled clock, with no JS involved. Proof that no layout ran: 'frames entering layout pass', 'layout caches invalidated' and 'nodes restyled per frame' must be 0 (the render thread writes the animated values straight into the styles). No WebView baseline.", config.dots(), config.animation_frames()),
         "navigate" => format!("navigateTo then navigateBack through the logic thread's router, {} round trips; each time is from the tap to the settled, rendered frame. RSS of the bench process after every 10 round trips (it must not grow). No WebView baseline.", config.navigations()),
         _ => String::new(),
     }

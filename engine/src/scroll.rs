@@ -1,0 +1,496 @@
+//! `<scroll-view>`: scroll offsets as render-thread state.
+//!
+//! Owns: each scroll-view's [`ScrollState`] (kept on its node, so it
+//! survives restyles and relayouts), the scroll range (the children's
+//! margin boxes plus the end padding, less the padding box), the
+//! attributes that move it (`scroll-top`, `scroll-left`,
+//! `scroll-into-view`, which beats `scroll-top`), input
+//! ([`Stage::scroll_by`]) and the events sent to the logic thread
+//! (`scroll`, `scrolltoupper`, `scrolltolower`), coalesced to one batch
+//! per frame ([`Stage::take_scroll_events`]).
+//!
+//! Invariants: an offset is always within `0..=max` along an axis the
+//! scroll-view scrolls (`scroll-x` / `scroll-y`) and 0 along the others,
+//! as of the last [`Stage::sync_scroll`]; a sync runs after every layout
+//! (paint, the layout file, queries and input call it), so a relayout
+//! re-clamps. Scrolling changes no style and no layout: it only marks the
+//! frame for repaint. The culling index ([`visible`]) is rebuilt by the
+//! same sync, so paint and hit testing never read a stale one.
+//!
+//! `scroll-with-animation` is accepted and ignored: offsets jump.
+
+pub mod visible;
+
+use crate::ops::NodeId;
+use crate::protocol::ToLogic;
+use crate::stage::Stage;
+use crate::tree::{Node, PageTree};
+use cirrus_layout::Viewport;
+use serde_json::{json, Value};
+
+/// The tag this module gives scroll state to.
+pub const SCROLL_VIEW_TAG: &str = "scroll-view";
+
+/// `upper-threshold` / `lower-threshold` when not given (CSS px).
+pub const DEFAULT_THRESHOLD: f32 = 50.0;
+
+/// One scroll-view's position and what it last reported.
+#[derive(Debug, Default)]
+pub struct ScrollState {
+    /// Scroll position (CSS px): `scrollLeft`, `scrollTop`.
+    pub offset: (f32, f32),
+    /// The largest offset along each axis (0 where the axis does not scroll).
+    pub max: (f32, f32),
+    /// `scrollWidth` and `scrollHeight`: the content extent, at least the
+    /// padding box.
+    pub scroll_size: (f32, f32),
+    /// The attribute values last applied, to act on changes only.
+    applied_top: Option<Value>,
+    applied_left: Option<Value>,
+    applied_into_view: Option<Value>,
+    /// The offset the last `scroll` event reported (deltas and threshold
+    /// crossings are measured from it).
+    reported: (f32, f32),
+    /// Moved since the last events were taken.
+    pending_event: bool,
+    /// The layout generation this state was computed for.
+    synced_generation: Option<u64>,
+    /// The children in painting order with their bounds, for culling.
+    pub(crate) index: Option<visible::ChildIndex>,
+}
+
+/// The scroll position of `node` (zero for anything but a synced
+/// scroll-view): what its children are shifted by.
+pub fn scroll_offset(node: &Node) -> (f32, f32) {
+    node.scroll.as_deref().map_or((0.0, 0.0), |s| s.offset)
+}
+
+/// Whether `node` is a `<scroll-view>`.
+pub fn is_scroll_view(node: &Node) -> bool {
+    node.tag() == Some(SCROLL_VIEW_TAG)
+}
+
+/// WXML boolean attribute: absent is false, a bare attribute (`""`) true,
+/// `"false"`, `false`, `0` and `null` false.
+pub fn flag(node: &Node, name: &str) -> bool {
+    match node.attrs.other.get(name) {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => s != "false",
+        Some(_) => true,
+    }
+}
+
+/// Which axes a scroll-view scrolls along: (`scroll-x`, `scroll-y`).
+pub fn axes(node: &Node) -> (bool, bool) {
+    (flag(node, "scroll-x"), flag(node, "scroll-y"))
+}
+
+/// Whether the scroll-view clips its children (Skyline's `clip`, default
+/// true); the style pass gives a clipping one `overflow: hidden`.
+pub fn clips(node: &Node) -> bool {
+    match node.attrs.other.get("clip") {
+        None => true,
+        Some(_) => flag(node, "clip"),
+    }
+}
+
+/// A length attribute (`scroll-top="120"`, `"120px"`, `"40rpx"`, a number)
+/// in CSS px; `None` when it does not parse.
+pub fn length_attribute(value: &Value, viewport: Viewport) -> Option<f32> {
+    match value {
+        Value::Number(n) => n.as_f64().map(|f| f as f32),
+        Value::String(s) => {
+            let s = s.trim();
+            if let Some(rpx) = s.strip_suffix("rpx") {
+                let v: f32 = rpx.trim().parse().ok()?;
+                Some(viewport.rpx(cirrus_layout::Rpx(v)).0)
+            } else {
+                s.strip_suffix("px").unwrap_or(s).trim().parse().ok()
+            }
+        }
+        _ => None,
+    }
+    .filter(|v: &f32| v.is_finite())
+}
+
+/// A threshold attribute, or the default.
+fn threshold(node: &Node, name: &str, viewport: Viewport) -> f32 {
+    node.attrs
+        .other
+        .get(name)
+        .and_then(|v| length_attribute(v, viewport))
+        .unwrap_or(DEFAULT_THRESHOLD)
+}
+
+/// The content extent of a scroll-view, measured from its padding box's
+/// corner: the union of its layout children's margin boxes (grown by their
+/// own overflowing content where they do not clip) plus its end padding.
+fn content_extent(tree: &PageTree, node: &Node) -> (f32, f32) {
+    let layout = node.layout.layout();
+    let (mut right, mut bottom) = (0.0f32, 0.0f32);
+    for &child in &node.layout_children {
+        let Some(c) = tree.get(NodeId(u64::from(child) as u32)) else {
+            continue;
+        };
+        if c.style.display == cirrus_layout::style::Display::None {
+            continue;
+        }
+        let l = c.layout.layout();
+        let visible = c.style.overflow == cirrus_layout::style::Overflow::Visible;
+        let (w, h) = if visible {
+            (
+                l.size.width.max(l.content_size.width),
+                l.size.height.max(l.content_size.height),
+            )
+        } else {
+            (l.size.width, l.size.height)
+        };
+        right = right.max(l.location.x + w + l.margin.right);
+        bottom = bottom.max(l.location.y + h + l.margin.bottom);
+    }
+    (
+        right - layout.border.left + layout.padding.right,
+        bottom - layout.border.top + layout.padding.bottom,
+    )
+}
+
+/// The padding box size of a laid-out node.
+fn padding_box(node: &Node) -> (f32, f32) {
+    let l = node.layout.layout();
+    (
+        (l.size.width - l.border.left - l.border.right).max(0.0),
+        (l.size.height - l.border.top - l.border.bottom).max(0.0),
+    )
+}
+
+/// Where `target`'s border box lies in `scroller`'s content (CSS px from
+/// the scroller's padding-box corner, at scroll position 0); `None` when
+/// `target` is not below `scroller`.
+fn position_in(tree: &PageTree, scroller: NodeId, target: NodeId) -> Option<(f32, f32)> {
+    let (mut x, mut y) = (0.0, 0.0);
+    let mut cursor = target;
+    loop {
+        let node = tree.get(cursor)?;
+        let parent = node.parent?;
+        let l = node.layout.layout();
+        x += l.location.x;
+        y += l.location.y;
+        let p = tree.get(parent)?;
+        if parent == scroller {
+            let b = p.layout.layout().border;
+            return Some((x - b.left, y - b.top));
+        }
+        // A scroll-view in between shows its content shifted.
+        let (ox, oy) = scroll_offset(p);
+        x -= ox;
+        y -= oy;
+        cursor = parent;
+    }
+}
+
+/// The first element below `root` (document order) whose id is `id`.
+fn find_by_id(tree: &PageTree, root: NodeId, id: &str) -> Option<NodeId> {
+    if id.is_empty() {
+        return None;
+    }
+    tree.descendants(root)
+        .into_iter()
+        .skip(1)
+        .find(|&n| tree.get(n).is_some_and(|n| n.attrs.id == id))
+}
+
+/// Brings one scroll-view up to date with the layout of `generation`:
+/// range, culling index, attribute changes, clamping. Returns whether its
+/// offset moved.
+fn sync_one(tree: &mut PageTree, id: NodeId, generation: u64, viewport: Viewport) -> bool {
+    let Some(node) = tree.get(id) else {
+        return false;
+    };
+    if node
+        .scroll
+        .as_deref()
+        .is_some_and(|s| s.synced_generation == Some(generation))
+    {
+        return false;
+    }
+    let (scroll_x, scroll_y) = axes(node);
+    let padding = padding_box(node);
+    let extent = content_extent(tree, node);
+    let scroll_size = (extent.0.max(padding.0), extent.1.max(padding.1));
+    let max = (
+        if scroll_x {
+            scroll_size.0 - padding.0
+        } else {
+            0.0
+        },
+        if scroll_y {
+            scroll_size.1 - padding.1
+        } else {
+            0.0
+        },
+    );
+    let cache_extent = (node.attrs.other.get("cache-extent"))
+        .and_then(|v| length_attribute(v, viewport))
+        .unwrap_or(0.0);
+    let index = visible::ChildIndex::build(tree, node, scroll_x, scroll_y, cache_extent);
+    let attribute = |name: &str| node.attrs.other.get(name).cloned();
+    let (top, left, into_view) = (
+        attribute("scroll-top"),
+        attribute("scroll-left"),
+        attribute("scroll-into-view"),
+    );
+    let mut state = tree
+        .get_mut(id)
+        .and_then(|n| n.scroll.take())
+        .unwrap_or_default();
+    let before = state.offset;
+    let mut offset = state.offset;
+    let into_view_changed = into_view != state.applied_into_view;
+    let target = into_view
+        .as_ref()
+        .and_then(Value::as_str)
+        .filter(|_| into_view_changed)
+        .and_then(|name| find_by_id(tree, id, name))
+        .and_then(|target| position_in(tree, id, target));
+    if let Some((x, y)) = target {
+        if scroll_x {
+            offset.0 = x;
+        }
+        if scroll_y {
+            offset.1 = y;
+        }
+    } else {
+        if top != state.applied_top {
+            if let Some(v) = top.as_ref().and_then(|v| length_attribute(v, viewport)) {
+                offset.1 = v;
+            }
+        }
+        if left != state.applied_left {
+            if let Some(v) = left.as_ref().and_then(|v| length_attribute(v, viewport)) {
+                offset.0 = v;
+            }
+        }
+    }
+    state.offset = (offset.0.clamp(0.0, max.0), offset.1.clamp(0.0, max.1));
+    state.max = max;
+    state.scroll_size = scroll_size;
+    state.applied_top = top;
+    state.applied_left = left;
+    state.applied_into_view = into_view;
+    state.synced_generation = Some(generation);
+    state.index = Some(index);
+    let moved = state.offset != before;
+    if moved {
+        state.pending_event = true;
+    }
+    if let Some(node) = tree.get_mut(id) {
+        node.scroll = Some(state);
+    }
+    moved
+}
+
+/// Moves the innermost scroll-view at or above `start` that can move along
+/// one axis (`horizontal` or not) in the direction of `delta`. Returns
+/// whether something moved.
+fn scroll_axis(tree: &mut PageTree, start: NodeId, horizontal: bool, delta: f32) -> bool {
+    if delta == 0.0 || !delta.is_finite() {
+        return false;
+    }
+    let mut cursor = Some(start);
+    while let Some(id) = cursor {
+        let Some(node) = tree.get_mut(id) else {
+            return false;
+        };
+        cursor = node.parent;
+        let (scroll_x, scroll_y) = axes(node);
+        let enabled = if horizontal { scroll_x } else { scroll_y };
+        let Some(state) = node.scroll.as_deref_mut().filter(|_| enabled) else {
+            continue;
+        };
+        let (offset, max) = if horizontal {
+            (&mut state.offset.0, state.max.0)
+        } else {
+            (&mut state.offset.1, state.max.1)
+        };
+        let moved = (*offset + delta).clamp(0.0, max);
+        if moved != *offset {
+            *offset = moved;
+            state.pending_event = true;
+            return true;
+        }
+        // At its end in that direction: the next scroller out takes it.
+    }
+    false
+}
+
+/// The events one scroll-view owes the logic thread since it last reported.
+fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, Value)> {
+    let Some(state) = node.scroll.as_deref() else {
+        return Vec::new();
+    };
+    let (before, now, max) = (state.reported, state.offset, state.max);
+    let mut events = vec![(
+        "scroll",
+        json!({
+            "scrollLeft": now.0,
+            "scrollTop": now.1,
+            "scrollWidth": state.scroll_size.0,
+            "scrollHeight": state.scroll_size.1,
+            // As WeChat: the previous position less the new one.
+            "deltaX": before.0 - now.0,
+            "deltaY": before.1 - now.1,
+        }),
+    )];
+    let (upper, lower) = (
+        threshold(node, "upper-threshold", viewport),
+        threshold(node, "lower-threshold", viewport),
+    );
+    // Fired on entering the zone near an end, not while staying in it.
+    let axes = [
+        (before.0, now.0, max.0, "left", "right"),
+        (before.1, now.1, max.1, "top", "bottom"),
+    ];
+    for (was, is, max, start, end) in axes {
+        if was == is || max <= 0.0 {
+            continue;
+        }
+        if is <= upper && was > upper {
+            events.push(("scrolltoupper", json!({ "direction": start })));
+        }
+        if max - is <= lower && max - was > lower {
+            events.push(("scrolltolower", json!({ "direction": end })));
+        }
+    }
+    events
+}
+
+/// The scroll-views of a page's tree (stale entries are skipped).
+fn scroll_views(tree: &PageTree) -> Vec<NodeId> {
+    tree.scroll_views
+        .iter()
+        .copied()
+        .filter(|&id| tree.get(id).is_some_and(is_scroll_view))
+        .collect()
+}
+
+/// Scrolling, on the render thread's [`Stage`].
+impl Stage {
+    /// Brings every scroll-view of the top page up to date with the last
+    /// layout (range, culling index, `scroll-top` / `scroll-left` /
+    /// `scroll-into-view` changes, clamping). Cheap when nothing was laid
+    /// out since the last call. Paint, the layout file, queries and
+    /// [`Stage::scroll_by`] call it; call it after [`Stage::update`]
+    /// before [`Stage::hit_test`] when no frame was painted since.
+    pub fn sync_scroll(&mut self) {
+        let generation = self.layout_generation;
+        let viewport = self.viewport();
+        let Some(page) = self.top_page_mut() else {
+            return;
+        };
+        let mut moved = false;
+        for id in scroll_views(&page.tree) {
+            moved |= sync_one(&mut page.tree, id, generation, viewport);
+        }
+        if moved {
+            self.queries.scroll_generation += 1;
+        }
+    }
+
+    /// Scrolls the scroll-view under `(x, y)` (CSS px, window coordinates)
+    /// by `(delta_x, delta_y)` (positive: towards the end, as a wheel's
+    /// `deltaY`): along each axis the innermost scroll-view that can still
+    /// move that way takes the delta, clamped. Nothing is restyled or laid
+    /// out; the next frame repaints, and the `scroll` event follows from
+    /// [`Stage::take_scroll_events`]. Returns whether anything moved.
+    /// Points on the chrome, or under a modal dialog, scroll nothing.
+    pub fn scroll_by(&mut self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> bool {
+        if self.dialogs.blocks_page() || self.on_chrome(x, y) {
+            return false;
+        }
+        self.sync_scroll();
+        let area = self.page_area();
+        let Some(hit) = self.hit_test(x - area.x, y - area.y) else {
+            return false;
+        };
+        let Some(page) = self.top_page_mut() else {
+            return false;
+        };
+        let moved_x = scroll_axis(&mut page.tree, hit, true, delta_x);
+        let moved_y = scroll_axis(&mut page.tree, hit, false, delta_y);
+        let moved = moved_x || moved_y;
+        if moved {
+            self.queries.scroll_generation += 1;
+        }
+        moved
+    }
+
+    /// The scroll position of scroll-view `node` of the top page, if it is one.
+    pub fn scroll_offset_of(&self, node: NodeId) -> Option<(f32, f32)> {
+        let node = self.top_page()?.tree.get(node)?;
+        node.scroll.as_deref().map(|s| s.offset)
+    }
+
+    /// The events the top page's scroll-views owe the logic thread: per
+    /// scroll-view that moved since the last call, one `scroll` (detail
+    /// `{scrollLeft, scrollTop, scrollHeight, scrollWidth, deltaX,
+    /// deltaY}`) and a `scrolltoupper` / `scrolltolower` (detail
+    /// `{direction}`) when it entered the threshold near an end. The render
+    /// thread calls it once per frame, so scrolls coalesce.
+    pub fn take_scroll_events(&mut self) -> Vec<ToLogic> {
+        let viewport = self.viewport();
+        let Some(page) = self.top_page_mut() else {
+            return Vec::new();
+        };
+        let page_id = page.id;
+        let mut out = Vec::new();
+        for id in scroll_views(&page.tree) {
+            let Some(node) = page.tree.get(id) else {
+                continue;
+            };
+            if !node.scroll.as_deref().is_some_and(|s| s.pending_event) {
+                continue;
+            }
+            for (name, detail) in events_of(node, viewport) {
+                out.push(ToLogic::Event {
+                    page: page_id,
+                    node: id,
+                    name: name.to_owned(),
+                    detail,
+                });
+            }
+            if let Some(state) = page.tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) {
+                state.reported = state.offset;
+                state.pending_event = false;
+            }
+        }
+        if !out.is_empty() {
+            // Captures wait for the handlers these events run.
+            self.expect_logic_turn();
+        }
+        out
+    }
+}
+
+/// Style defaults of scroll-views and their children (called by the style
+/// pass for each restyled element): a scroll-view that clips (`clip`,
+/// default true) gets `overflow: hidden`; its children (through virtual
+/// nodes) get `flex-shrink: 0`, because they are laid out in the
+/// scroll-view's unbounded content, as in Skyline, not squeezed into its box.
+pub fn apply_element_defaults(
+    tree: &PageTree,
+    node: &Node,
+    style: &mut cirrus_layout::ComputedStyle,
+) {
+    if is_scroll_view(node) && clips(node) {
+        style.overflow = cirrus_layout::style::Overflow::Hidden;
+    }
+    let mut parent = node.parent.and_then(|p| tree.get(p));
+    while let Some(p) = parent.filter(|p| crate::scopes::is_virtual(p)) {
+        parent = p.parent.and_then(|p| tree.get(p));
+    }
+    if parent.is_some_and(is_scroll_view) {
+        style.flex_shrink = 0.0;
+    }
+}
