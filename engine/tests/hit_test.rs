@@ -1,54 +1,16 @@
 //! Hit testing (`Stage::hit_test`) and the error overlay, with hand-built
 //! trees: the render thread's side of test-harness input.
 
+mod common;
+
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
+use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::ToRender;
 use cirrus_engine::render::{DisplayItem, DisplayList};
 use cirrus_engine::stage::Stage;
 use cirrus_engine::Diagnostic;
+use common::{view, PAGE};
 use serde_json::json;
-
-const PAGE: PageId = PageId(1);
-
-fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        ("app.json", r#"{"pages":["pages/index/index"]}"#),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 2.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn view(id: u32, parent: u32, class: &str) -> Vec<Op> {
-    vec![
-        Op::CreateElement {
-            id: NodeId(id),
-            tag: "view".into(),
-        },
-        Op::SetAttribute {
-            id: NodeId(id),
-            name: "class".into(),
-            value: json!(class),
-        },
-        Op::Insert {
-            parent: NodeId(parent),
-            child: NodeId(id),
-            before: None,
-        },
-    ]
-}
 
 fn staged(wxss: &str, tree: &[(u32, u32, &str)]) -> Stage {
     let mut stage = stage_with(wxss);
@@ -255,4 +217,13 @@ fn transformed_boxes_are_hit_where_they_are_drawn() {
     );
     // .big is laid out at y 50..70 and drawn at 50..90, x 0..40.
     assert_eq!(stage.hit_test(35.0, 85.0), Some(NodeId(2)));
+}
+
+/// The harness stage with the default navigation bar over the page.
+fn stage_with(wxss: &str) -> Stage {
+    common::stage_for(
+        r#"{"pages":["pages/index/index"]}"#,
+        wxss,
+        Viewport::new(375.0, 667.0, 2.0),
+    )
 }

@@ -3,55 +3,19 @@
 //! instants, no layout for paint-only properties, events, settling.
 
 use cirrus_engine::layout::style::{Color, TransformFunction};
+mod common;
+
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
+use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::stage::Stage;
+use common::{view, PAGE};
 use serde_json::json;
 use std::time::Duration;
 
-const PAGE: PageId = PageId(1);
-
+/// The harness stage at device pixel ratio 1.
 fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        (
-            "app.json",
-            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
-        ),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 1.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn view(id: u32, class: &str) -> Vec<Op> {
-    vec![
-        Op::CreateElement {
-            id: NodeId(id),
-            tag: "view".into(),
-        },
-        Op::SetAttribute {
-            id: NodeId(id),
-            name: "class".into(),
-            value: json!(class),
-        },
-        Op::Insert {
-            parent: NodeId::ROOT,
-            child: NodeId(id),
-            before: None,
-        },
-    ]
+    common::stage_sized(wxss, Viewport::new(375.0, 667.0, 1.0))
 }
 
 fn set_class(stage: &mut Stage, id: u32, class: &str) {
@@ -103,7 +67,7 @@ fn opacity_transition_runs_on_the_clock_without_layout() {
     );
     stage.handle(ToRender::Ops(OpBatch {
         page: PAGE,
-        ops: view(1, "a"),
+        ops: view(1, 0, "a"),
     }));
     at(&mut stage, 0);
     assert_eq!(
@@ -144,7 +108,7 @@ fn a_transition_retargets_from_where_it_is() {
     let mut stage = stage_with(".a { transition: opacity 1s linear } .a.hidden { opacity: 0 }");
     stage.handle(ToRender::Ops(OpBatch {
         page: PAGE,
-        ops: view(1, "a"),
+        ops: view(1, 0, "a"),
     }));
     at(&mut stage, 0);
     set_class(&mut stage, 1, "a hidden");
@@ -174,7 +138,7 @@ fn transform_and_colour_interpolate_with_easing_and_delay() {
     );
     stage.handle(ToRender::Ops(OpBatch {
         page: PAGE,
-        ops: view(1, "a"),
+        ops: view(1, 0, "a"),
     }));
     at(&mut stage, 0);
     set_class(&mut stage, 1, "a on");
@@ -210,7 +174,7 @@ fn a_width_transition_lays_out_each_frame() {
     );
     stage.handle(ToRender::Ops(OpBatch {
         page: PAGE,
-        ops: view(1, "w"),
+        ops: view(1, 0, "w"),
     }));
     at(&mut stage, 0);
     assert_eq!(width_of(&mut stage, 0), 100.0);
@@ -232,8 +196,8 @@ fn keyframes_animate_with_iterations_events_and_forwards_fill() {
          .s { width: 10px; height: 10px; animation: spin 1s linear infinite } \
          .f { width: 10px; height: 10px; animation: fade 2s linear 1 }",
     );
-    let mut ops = view(1, "s");
-    ops.extend(view(2, "f"));
+    let mut ops = view(1, 0, "s");
+    ops.extend(view(2, 0, "f"));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));
     at(&mut stage, 0);
     let names: Vec<String> = event_names(&mut stage).into_iter().map(|e| e.0).collect();
@@ -282,8 +246,8 @@ fn settling_waits_for_finite_motion_only() {
          .s { animation: spin 1s infinite } \
          .a { transition: opacity 300ms } .a.hidden { opacity: 0 }",
     );
-    let mut ops = view(1, "s");
-    ops.extend(view(2, "a"));
+    let mut ops = view(1, 0, "s");
+    ops.extend(view(2, 0, "a"));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));
     stage.handle(ToRender::PageReady { page: PAGE });
     stage.handle(ToRender::Idle);

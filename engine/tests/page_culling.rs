@@ -2,56 +2,14 @@
 //! page's children that lie wholly outside the window, but never a
 //! transformed one or one holding a `position: fixed` box.
 
+mod common;
+
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
+use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::ToRender;
 use cirrus_engine::render::{DisplayItem, DisplayList};
-use cirrus_engine::stage::Stage;
+use common::{view, PAGE};
 use serde_json::json;
-
-const PAGE: PageId = PageId(1);
-
-fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        (
-            "app.json",
-            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
-        ),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 600.0, 1.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn element(id: u32, parent: u32, class: &str) -> Vec<Op> {
-    vec![
-        Op::CreateElement {
-            id: NodeId(id),
-            tag: "view".into(),
-        },
-        Op::SetAttribute {
-            id: NodeId(id),
-            name: "class".into(),
-            value: json!(class),
-        },
-        Op::Insert {
-            parent: NodeId(parent),
-            child: NodeId(id),
-            before: None,
-        },
-    ]
-}
 
 /// Rect items of colour `rgb` (0..=1 per channel, within 0.05).
 fn rects_of(list: &DisplayList, rgb: (f32, f32, f32)) -> usize {
@@ -66,15 +24,16 @@ fn rects_of(list: &DisplayList, rgb: (f32, f32, f32)) -> usize {
 
 #[test]
 fn rows_below_the_window_are_not_painted() {
-    let mut stage = stage_with(
+    let mut stage = common::stage_sized(
         ".row { height: 100px; flex-shrink: 0; background-color: #ff0000 } \
          .moved { transform: translateY(-5000px); background-color: #00ff00 } \
          .pinned { position: fixed; top: 0; left: 0; width: 10px; height: 10px; \
                    background-color: #0000ff }",
+        Viewport::new(375.0, 600.0, 1.0),
     );
     let mut ops = Vec::new();
     for i in 0..100 {
-        ops.extend(element(1 + i, 0, "row"));
+        ops.extend(view(1 + i, 0, "row"));
     }
     // Row 60 is moved into view by a transform; row 80 holds a fixed box.
     ops.push(Op::SetAttribute {
@@ -82,7 +41,7 @@ fn rows_below_the_window_are_not_painted() {
         name: "class".into(),
         value: json!("row moved"),
     });
-    ops.extend(element(1000, 81, "pinned"));
+    ops.extend(view(1000, 81, "pinned"));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));
     stage.update();
     let mut list = DisplayList::new();

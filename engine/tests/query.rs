@@ -1,59 +1,16 @@
 //! Selector queries and intersection observers answered by the Stage from
 //! its layout, as the render thread does after each frame's layout.
 
-use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
+mod common;
+
+use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::query::{
     IntersectionObserve, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };
 use cirrus_engine::stage::Stage;
+use common::{element, stage_with, PAGE};
 use serde_json::{json, Value};
-
-const PAGE: PageId = PageId(1);
-
-fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        (
-            "app.json",
-            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
-        ),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 2.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn element(id: u32, parent: u32, attrs: &[(&str, Value)]) -> Vec<Op> {
-    let mut ops = vec![Op::CreateElement {
-        id: NodeId(id),
-        tag: "view".into(),
-    }];
-    for (name, value) in attrs {
-        ops.push(Op::SetAttribute {
-            id: NodeId(id),
-            name: (*name).into(),
-            value: value.clone(),
-        });
-    }
-    ops.push(Op::Insert {
-        parent: NodeId(parent),
-        child: NodeId(id),
-        before: None,
-    });
-    ops
-}
 
 fn rect_fields() -> QueryFields {
     QueryFields {
@@ -71,19 +28,20 @@ fn list_page() -> Stage {
     let mut stage = stage_with(
         ".header { height: 50px } .list { padding-left: 20px } .row { height: 100px; width: 200px }",
     );
-    let mut ops = element(1, 0, &[("class", json!("header"))]);
-    ops.extend(element(2, 0, &[("class", json!("list"))]));
-    ops.extend(element(3, 2, &[("class", json!("row"))]));
+    let mut ops = element(1, 0, "view", &[("class", json!("header"))]);
+    ops.extend(element(2, 0, "view", &[("class", json!("list"))]));
+    ops.extend(element(3, 2, "view", &[("class", json!("row"))]));
     ops.extend(element(
         4,
         2,
+        "view",
         &[
             ("class", json!("row second")),
             ("id", json!("chosen")),
             ("data-item-id", json!(42)),
         ],
     ));
-    ops.extend(element(5, 2, &[("class", json!("row"))]));
+    ops.extend(element(5, 2, "view", &[("class", json!("row"))]));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));
     stage
 }
@@ -186,10 +144,11 @@ fn descendant_and_child_combinators_scope_matches() {
 #[test]
 fn intersection_observer_reports_the_initial_ratio_then_crossings() {
     let mut stage = stage_with(".spacer { height: 600px } .target { height: 100px }");
-    let mut ops = element(1, 0, &[("class", json!("spacer"))]);
+    let mut ops = element(1, 0, "view", &[("class", json!("spacer"))]);
     ops.extend(element(
         2,
         0,
+        "view",
         &[("class", json!("target")), ("id", json!("t"))],
     ));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));

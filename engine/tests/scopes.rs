@@ -4,15 +4,17 @@
 //! `wx:style-isolation` / `wx:add-global-class` / `wx:external-classes` on
 //! its host, `wx:virtual` on slots and virtualHost hosts.
 
+mod common;
+
 use cirrus_engine::layout::style::Color;
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
+use cirrus_engine::ops::{NodeId, Op};
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::ToRender;
 use cirrus_engine::stage::Stage;
+use common::{batch, PAGE};
 use serde_json::{json, Value};
 
-const PAGE: PageId = PageId(1);
 const CARD: &str = "components/card/card";
 
 /// A page at 375x667 with `app.wxss`, the page's wxss and the card
@@ -53,34 +55,12 @@ fn stage_with(app_wxss: &str, page_wxss: &str, card_wxss: &str) -> Stage {
 /// Ops creating element `id` (tag `tag`, classes `class`) under `parent`
 /// with extra attributes.
 fn element(id: u32, parent: u32, tag: &str, class: &str, attrs: &[(&str, Value)]) -> Vec<Op> {
-    let mut ops = vec![Op::CreateElement {
-        id: NodeId(id),
-        tag: tag.into(),
-    }];
+    let mut all: Vec<(&str, Value)> = Vec::new();
     if !class.is_empty() {
-        ops.push(Op::SetAttribute {
-            id: NodeId(id),
-            name: "class".into(),
-            value: json!(class),
-        });
+        all.push(("class", json!(class)));
     }
-    for (name, value) in attrs {
-        ops.push(Op::SetAttribute {
-            id: NodeId(id),
-            name: (*name).into(),
-            value: value.clone(),
-        });
-    }
-    ops.push(Op::Insert {
-        parent: NodeId(parent),
-        child: NodeId(id),
-        before: None,
-    });
-    ops
-}
-
-fn batch(ops: Vec<Op>) -> ToRender {
-    ToRender::Ops(OpBatch { page: PAGE, ops })
+    all.extend(attrs.iter().cloned());
+    common::element(id, parent, tag, &all)
 }
 
 /// The page: a page-owned `.title` (1), the card's host (2, with

@@ -3,18 +3,19 @@
 //! (culling) and the events sent to the logic thread. Stages are driven
 //! directly with hand-built op batches, no threads.
 
+mod common;
+
 use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
+use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::query::{
     IntersectionObserve, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };
 use cirrus_engine::render::{DisplayItem, DisplayList};
 use cirrus_engine::stage::Stage;
+use common::{element, PAGE};
 use serde_json::{json, Value};
 
-const PAGE: PageId = PageId(1);
 /// The scroll-view's node id in every page built here.
 const SCROLLER: NodeId = NodeId(1);
 /// Item `i` is node `ITEM_BASE + 2 * i`, its `<text>` the next id, and the
@@ -27,48 +28,6 @@ const WXSS: &str = "
 .wide { width: 200px; height: 30px }
 .row { flex-direction: row }
 ";
-
-fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        (
-            "app.json",
-            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
-        ),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 1.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn element(id: u32, parent: u32, tag: &str, attrs: &[(&str, Value)]) -> Vec<Op> {
-    let mut ops = vec![Op::CreateElement {
-        id: NodeId(id),
-        tag: tag.into(),
-    }];
-    for (name, value) in attrs {
-        ops.push(Op::SetAttribute {
-            id: NodeId(id),
-            name: (*name).into(),
-            value: value.clone(),
-        });
-    }
-    ops.push(Op::Insert {
-        parent: NodeId(parent),
-        child: NodeId(id),
-        before: None,
-    });
-    ops
-}
 
 fn item_id(i: u32) -> NodeId {
     NodeId(ITEM_BASE + 2 * i)
@@ -429,4 +388,9 @@ fn intersection_observers_look_again_after_a_scroll() {
     };
     assert_eq!(entry["boundingClientRect"]["top"], json!(515.0));
     assert_eq!(entry["intersectionRatio"], json!(1.0));
+}
+
+/// The harness stage at device pixel ratio 1.
+fn stage_with(wxss: &str) -> Stage {
+    common::stage_sized(wxss, Viewport::new(375.0, 667.0, 1.0))
 }

@@ -1,61 +1,13 @@
 //! The render-thread state driven directly, without threads: ops in,
 //! style + layout + paint out (the Masonry-style headless harness).
 
-use cirrus_engine::layout::Viewport;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::Package;
-use cirrus_engine::protocol::ToRender;
+mod common;
+
+use cirrus_engine::ops::{NodeId, Op};
 use cirrus_engine::render::{DisplayItem, DisplayList};
 use cirrus_engine::stage::Stage;
+use common::{batch, stage_with, view};
 use serde_json::json;
-
-const PAGE: PageId = PageId(1);
-
-fn stage_with(wxss: &str) -> Stage {
-    let files = [
-        // No navigation bar: these tests lay pages out in the whole window.
-        (
-            "app.json",
-            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
-        ),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({})"),
-        ("pages/index/index.wxml", "<view/>"),
-        ("pages/index/index.wxss", wxss),
-    ];
-    let (package, diags) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diags.is_empty(), "{diags:?}");
-    let mut stage = Stage::new(package, Viewport::new(375.0, 667.0, 2.0));
-    stage.handle(ToRender::PushPage {
-        page: PAGE,
-        route: "pages/index/index".into(),
-    });
-    stage
-}
-
-fn view(id: u32, parent: u32, class: &str) -> Vec<Op> {
-    vec![
-        Op::CreateElement {
-            id: NodeId(id),
-            tag: "view".into(),
-        },
-        Op::SetAttribute {
-            id: NodeId(id),
-            name: "class".into(),
-            value: json!(class),
-        },
-        Op::Insert {
-            parent: NodeId(parent),
-            child: NodeId(id),
-            before: None,
-        },
-    ]
-}
-
-fn batch(ops: Vec<Op>) -> ToRender {
-    ToRender::Ops(OpBatch { page: PAGE, ops })
-}
 
 fn boxes(stage: &mut Stage) -> Vec<(f64, f64, f64, f64)> {
     fn walk(n: &serde_json::Value, out: &mut Vec<(f64, f64, f64, f64)>) {
