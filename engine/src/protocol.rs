@@ -50,7 +50,13 @@ pub enum ToRender {
     /// The logic thread finished a turn and has nothing queued: no pending
     /// setData, no zero-delay timer. Used by `cirrus shot` to know the app
     /// has settled.
-    Idle,
+    Idle {
+        /// How many messages other than `Launch` and `Shutdown` the logic
+        /// thread has taken from its queue. The render thread compares it
+        /// with what it sent, so an `Idle` that left before the latest
+        /// event arrived is not taken for "settled".
+        handled: u64,
+    },
     /// The logic thread has stopped (after `ToLogic::Shutdown`).
     Stopped,
 }

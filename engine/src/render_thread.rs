@@ -243,11 +243,11 @@ impl Worker {
                 self.dirty = true;
             }
             for reply in self.stage.answer_queries(elapsed.as_secs_f64() * 1000.0) {
-                let _ = self.to_logic.send(reply);
+                self.send_to_logic(reply);
             }
             // At most one `scroll` per scroll-view per frame.
             for event in self.stage.take_scroll_events() {
-                let _ = self.to_logic.send(event);
+                self.send_to_logic(event);
             }
             if self.dirty {
                 if let FrameTarget::Surface(_) = self.target {
@@ -277,7 +277,7 @@ impl Worker {
                 if let FrameTarget::Surface(s) = &mut self.target {
                     s.resize(viewport);
                 }
-                let _ = self.to_logic.send(ToLogic::Resize(viewport));
+                self.send_to_logic(ToLogic::Resize(viewport));
                 self.dirty = true;
             }
             HostCommand::Capture {
@@ -293,14 +293,14 @@ impl Worker {
             HostCommand::Tap { x, y } => {
                 let blocked = self.stage.dialogs().blocks_page();
                 if let Some(answer) = self.stage.tap_dialogs((x, y)) {
-                    let _ = self.to_logic.send(answer);
+                    self.send_to_logic(answer);
                     self.dirty = true;
                 } else if blocked {
                     // A modal, an action sheet or a masked toast swallows it.
                 } else if self.stage.on_chrome(x, y) {
                     // The navigation bar and the tab bar come before the page.
                     if let Some(request) = self.stage.chrome_tap(x, y) {
-                        let _ = self.to_logic.send(request);
+                        self.send_to_logic(request);
                     }
                     self.dirty = true;
                 } else {
@@ -312,14 +312,12 @@ impl Worker {
                     let area = self.stage.page_area();
                     let hit = self.stage.hit_test(x - area.x, y - area.y);
                     if let (Some(page), Some(node)) = (page, hit) {
-                        let _ = self.to_logic.send(ToLogic::Event {
+                        self.send_to_logic(ToLogic::Event {
                             page,
                             node,
                             name: "tap".to_owned(),
                             detail: serde_json::json!({ "x": x, "y": y }),
                         });
-                        // Not settled until the handler's turn is done.
-                        self.stage.expect_logic_turn();
                     }
                     self.dirty = true;
                 }
@@ -375,14 +373,17 @@ impl Worker {
         self.dirty = false;
     }
 
+    /// Sends `message` to the logic thread, counted so that the app is not
+    /// settled until the logic thread reports having handled it.
+    fn send_to_logic(&mut self, message: ToLogic) {
+        self.stage.note_sent_to_logic();
+        let _ = self.to_logic.send(message);
+    }
+
     /// Sends the transition and animation events of the frames built.
     fn send_motion_events(&mut self) {
-        let events = self.stage.take_events();
-        if !events.is_empty() {
-            self.stage.expect_logic_turn();
-        }
-        for event in events {
-            let _ = self.to_logic.send(event);
+        for event in self.stage.take_events() {
+            self.send_to_logic(event);
         }
     }
 
@@ -394,8 +395,10 @@ impl Worker {
         if self.stage.is_settled() || self.stage.is_animating() {
             // Headless, frames are only built for captures: run the passes
             // now so transitions the last batches started (and running
-            // ones) move, and "settled" waits for them to end.
+            // ones) move, and "settled" waits for them to end (and for the
+            // handlers of the events they raise).
             self.stage.update();
+            self.send_motion_events();
         }
         let settled = self.stage.is_settled();
         let (due, waiting): (Vec<_>, Vec<_>) = self

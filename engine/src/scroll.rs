@@ -465,10 +465,6 @@ impl Stage {
                 state.pending_event = false;
             }
         }
-        if !out.is_empty() {
-            // Captures wait for the handlers these events run.
-            self.expect_logic_turn();
-        }
         out
     }
 }

@@ -52,6 +52,9 @@ pub struct Stage {
     /// The logic thread reported it had nothing pending, and no batch
     /// arrived since.
     logic_idle: bool,
+    /// Messages the host sent the logic thread (see
+    /// [`Stage::note_sent_to_logic`]), against `ToRender::Idle::handled`.
+    sent_to_logic: u64,
     logic_stopped: bool,
     needs_layout: bool,
     pub last_frame: FrameStats,
@@ -85,6 +88,7 @@ impl Stage {
             errors: Vec::new(),
             diagnostics: chrome_diagnostics,
             logic_idle: false,
+            sent_to_logic: 0,
             logic_stopped: false,
             needs_layout: true,
             last_frame: FrameStats::default(),
@@ -208,7 +212,7 @@ impl Stage {
             ToRender::ObserveIntersection(spec) => self.queries.observe(spec),
             ToRender::DisconnectObserver { id } => self.queries.disconnect(id),
             ToRender::Error(d) => self.report(d),
-            ToRender::Idle => self.logic_idle = true,
+            ToRender::Idle { handled } => self.logic_idle = handled >= self.sent_to_logic,
             ToRender::Stopped => self.logic_stopped = true,
         }
     }
@@ -500,9 +504,11 @@ impl Stage {
         self.pages.last_mut()
     }
 
-    /// Events went to the logic thread: the app is not settled until it
-    /// has run their handlers and reported idle.
-    pub(crate) fn expect_logic_turn(&mut self) {
+    /// The host sent the logic thread a message (an event, a route
+    /// request, a dialog's answer...): the app is not settled until an
+    /// `Idle` says the logic thread has handled it.
+    pub fn note_sent_to_logic(&mut self) {
+        self.sent_to_logic += 1;
         self.logic_idle = false;
     }
 

@@ -250,14 +250,14 @@ fn settling_waits_for_finite_motion_only() {
     ops.extend(view(2, 0, "a"));
     stage.handle(ToRender::Ops(OpBatch { page: PAGE, ops }));
     stage.handle(ToRender::PageReady { page: PAGE });
-    stage.handle(ToRender::Idle);
+    stage.handle(ToRender::Idle { handled: 0 });
     at(&mut stage, 0);
     assert!(
         stage.is_settled(),
         "an infinite animation never settles, so it is not waited for"
     );
     set_class(&mut stage, 2, "a hidden");
-    stage.handle(ToRender::Idle);
+    stage.handle(ToRender::Idle { handled: 0 });
     at(&mut stage, 10);
     assert!(!stage.is_settled(), "a running transition is waited for");
     at(&mut stage, 400);

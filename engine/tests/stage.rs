@@ -4,9 +4,10 @@
 mod common;
 
 use cirrus_engine::ops::{NodeId, Op};
+use cirrus_engine::protocol::ToRender;
 use cirrus_engine::render::{DisplayItem, DisplayList};
 use cirrus_engine::stage::Stage;
-use common::{batch, stage_with, view};
+use common::{batch, stage_with, view, PAGE};
 use serde_json::json;
 
 fn boxes(stage: &mut Stage) -> Vec<(f64, f64, f64, f64)> {
@@ -213,4 +214,19 @@ fn a_non_inherited_change_does_not_restyle_the_subtree() {
         value: json!("transform: translateY(-40px); color: red"),
     }]));
     assert_eq!(stage.update().style.restyled, 41);
+}
+
+#[test]
+fn an_idle_sent_before_the_latest_event_arrived_does_not_settle() {
+    let mut stage = stage_with("");
+    stage.handle(ToRender::PageReady { page: PAGE });
+    stage.handle(ToRender::Idle { handled: 0 });
+    assert!(stage.is_settled());
+    // The host sends a tap; the logic thread's Idle from before it crosses it.
+    stage.note_sent_to_logic();
+    assert!(!stage.is_settled());
+    stage.handle(ToRender::Idle { handled: 0 });
+    assert!(!stage.is_settled(), "a stale Idle must not settle the app");
+    stage.handle(ToRender::Idle { handled: 1 });
+    assert!(stage.is_settled());
 }

@@ -184,6 +184,9 @@ struct LogicLoop {
     /// How long one call into JS may run.
     turn_budget: Duration,
     launched: bool,
+    /// Messages taken from the queue, `Launch` and `Shutdown` aside (sent
+    /// with `ToRender::Idle`).
+    handled: u64,
     next_page_id: u32,
     /// The page stack (router.rs).
     router: router::Router,
@@ -279,6 +282,7 @@ impl LogicLoop {
             unhandled_rejections,
             turn_budget,
             launched: false,
+            handled: 0,
             next_page_id: 1,
             router,
             wx,
@@ -289,7 +293,12 @@ impl LogicLoop {
         loop {
             match self.wait() {
                 Wake::Stop => break,
-                Wake::Host(message) => self.handle(message),
+                Wake::Host(message) => {
+                    if !matches!(message, ToLogic::Launch { .. }) {
+                        self.handled += 1;
+                    }
+                    self.handle(message)
+                }
                 Wake::Time => {}
                 Wake::Wx(done) => {
                     self.wx.job_finished();
@@ -302,7 +311,8 @@ impl LogicLoop {
             // Ops a call left queued (its JS was interrupted mid-batch).
             crate::component::end_turn(&self.shared);
             if self.settled() {
-                self.shared.borrow().send(ToRender::Idle);
+                let handled = self.handled;
+                self.shared.borrow().send(ToRender::Idle { handled });
             }
         }
         self.shared.borrow().send(ToRender::Stopped);
@@ -758,7 +768,7 @@ mod runaway_tests {
         let mut errors = Vec::new();
         loop {
             match from_logic.recv_timeout(Duration::from_secs(30)).unwrap() {
-                ToRender::Idle => return errors,
+                ToRender::Idle { .. } => return errors,
                 ToRender::Error(d) => errors.push(d),
                 _ => {}
             }

@@ -87,7 +87,7 @@ impl Harness {
         let mut received = Vec::new();
         loop {
             match self.from_logic.recv_timeout(Duration::from_secs(20)) {
-                Ok(ToRender::Idle) => return received,
+                Ok(ToRender::Idle { .. }) => return received,
                 Ok(message) => received.push(message),
                 Err(error) => panic!("no Idle from the logic thread ({error}); got {received:#?}"),
             }

@@ -84,7 +84,7 @@ impl App {
         let mut messages = Vec::new();
         loop {
             match self.from_logic.recv_timeout(Duration::from_secs(30)) {
-                Ok(ToRender::Idle) => return messages,
+                Ok(ToRender::Idle { .. }) => return messages,
                 Ok(message) => messages.push(message),
                 Err(error) => panic!("no Idle from the logic thread: {error}; got {messages:?}"),
             }

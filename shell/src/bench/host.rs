@@ -110,7 +110,7 @@ impl BenchHost {
 
     fn apply(&mut self, message: ToRender) -> Result<()> {
         match &message {
-            ToRender::Idle => self.idle = true,
+            ToRender::Idle { .. } => self.idle = true,
             ToRender::Error(d) if d.is_error() => bail!("the generated app failed: {d}"),
             ToRender::Stopped => bail!("the logic thread stopped"),
             _ => {}
