@@ -101,11 +101,7 @@ fn hit_node(
         // those its clip shows can be hit (the painter's own culling).
         let (dx, dy) = crate::scroll::scroll_offset(node);
         let children_origin = (origin.0 - dx, origin.1 - dy);
-        let candidates = node
-            .scroll
-            .as_deref()
-            .and_then(|s| s.index.as_ref())
-            .and_then(|index| index.visible(node, (dx, dy), false))
+        let candidates = crate::scroll::children_in_view(node, false)
             .unwrap_or_else(|| stacking_order(tree, &node.children));
         let hit = candidates
             .into_iter()

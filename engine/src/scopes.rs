@@ -244,23 +244,8 @@ impl ComponentScopes {
         std::mem::take(&mut self.diagnostics)
     }
 
-    /// The computed style of element `id` under the isolation rules.
-    pub fn compute(
-        &self,
-        sheets: &StyleSheets,
-        tree: &PageTree,
-        id: NodeId,
-        parent: Option<&ComputedStyle>,
-    ) -> ComputedStyle {
-        let element = ElementRef { tree, id };
-        match self.query_for(tree, id) {
-            Some(query) => sheets.compute_scoped(&element, parent, &query.as_query()),
-            None => sheets.compute(&element, parent),
-        }
-    }
-
-    /// [`compute`](Self::compute) with the element's transitions and
-    /// animations.
+    /// The computed style of element `id` under the isolation rules, with
+    /// its transitions and animations.
     pub fn compute_with_motion(
         &self,
         sheets: &StyleSheets,

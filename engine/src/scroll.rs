@@ -65,6 +65,18 @@ pub fn scroll_offset(node: &Node) -> (f32, f32) {
     node.scroll.as_deref().map_or((0.0, 0.0), |s| s.offset)
 }
 
+/// The children of scroll-view `node` that its clip shows at its current
+/// offset (grown by `cache-extent` when `with_cache_extent`: paint does,
+/// hit testing does not), in painting order; `None` for a node that is not
+/// a synced, clipping scroll-view (then every child counts).
+pub fn children_in_view(node: &Node, with_cache_extent: bool) -> Option<Vec<NodeId>> {
+    let state = node.scroll.as_deref()?;
+    state
+        .index
+        .as_ref()?
+        .visible(node, state.offset, with_cache_extent)
+}
+
 /// Whether `node` is a `<scroll-view>`.
 pub fn is_scroll_view(node: &Node) -> bool {
     node.tag() == Some(SCROLL_VIEW_TAG)
@@ -392,6 +404,12 @@ impl Stage {
         let mut moved = false;
         for id in scroll_views(&page.tree) {
             moved |= sync_one(&mut page.tree, id, generation, viewport);
+        }
+        // The page's own culling index, once per layout like the
+        // scroll-views' (a restyle always comes with a layout pass).
+        if page.tree.page_index.as_ref().map(|(g, _)| *g) != Some(generation) {
+            let index = visible::ChildIndex::for_page(&page.tree, page.tree.root());
+            page.tree.page_index = Some((generation, index));
         }
         if moved {
             self.queries.scroll_generation += 1;

@@ -171,6 +171,10 @@ pub struct PageTree {
     /// The `<scroll-view>` elements ever created; entries may name removed
     /// nodes (see [`crate::scroll`]).
     pub scroll_views: std::collections::BTreeSet<NodeId>,
+    /// The page's children ready for culling against the window, and the
+    /// layout generation they were indexed at (see
+    /// [`crate::scroll::visible::ChildIndex::for_page`]).
+    pub(crate) page_index: Option<(u64, crate::scroll::visible::ChildIndex)>,
 }
 
 impl PageTree {
@@ -183,6 +187,7 @@ impl PageTree {
             scope_attributes_changed: false,
             fixed: Default::default(),
             scroll_views: Default::default(),
+            page_index: None,
         };
         tree.put(
             NodeId::ROOT,

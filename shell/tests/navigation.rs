@@ -4,11 +4,14 @@
 //! button and by the tab bar, and after each step the top page's layout
 //! and a few pixels of the chrome are checked.
 
+mod common;
+
 use cirrus_engine::chrome::{NAVIGATION_BAR_HEIGHT, TAB_BAR_BORDER_WIDTH, TAB_BAR_HEIGHT};
 use cirrus_engine::package::Package;
 use cirrus_shell::headless::{shot, HeadlessApp, ShotOptions};
+use common::TempPackage;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 const WIDTH: f32 = 375.0;
@@ -17,17 +20,6 @@ const NAV_RED: [u8; 3] = [255, 0, 0];
 const PAGE_BLUE: [u8; 3] = [0xdd, 0xdd, 0xff];
 const ICON_GRAY: [u8; 3] = [0x88, 0x88, 0x88];
 const ICON_GREEN: [u8; 3] = [0x00, 0xaa, 0x00];
-
-/// A package folder removed when dropped.
-struct TempPackage {
-    root: PathBuf,
-}
-
-impl Drop for TempPackage {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
 
 fn write(root: &Path, path: &str, text: &str) {
     let file = root.join(path);
@@ -46,9 +38,8 @@ fn icon(root: &Path, path: &str, rgb: [u8; 3]) {
 /// home (tab) navigates to detail from its first `onLoad` (after
 /// `open_delay_ms`); other is the second tab.
 fn package(name: &str, open_delay_ms: u32) -> TempPackage {
-    let root =
-        std::env::temp_dir().join(format!("cirrus-navigation-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let package = TempPackage::new(&format!("navigation-{name}"), &[]);
+    let root = package.root.clone();
     write(
         &root,
         "app.json",
@@ -124,7 +115,7 @@ fn package(name: &str, open_delay_ms: u32) -> TempPackage {
     ] {
         icon(&root, &format!("icons/{name}.png"), rgb);
     }
-    TempPackage { root }
+    package
 }
 
 fn options() -> ShotOptions {

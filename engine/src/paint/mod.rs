@@ -173,16 +173,11 @@ impl<'a> Painter<'a> {
             // position, and only those that reach into its clip.
             let (dx, dy) = crate::scroll::scroll_offset(node);
             let children_origin = (origin.0 - dx, origin.1 - dy);
-            let in_order = node
-                .scroll
-                .as_deref()
-                .and_then(|s| s.index.as_ref())
-                .and_then(|index| index.visible(node, (dx, dy), true))
+            let in_order = crate::scroll::children_in_view(node, true)
                 .or_else(|| {
                     let window = self.page_window.filter(|_| id == NodeId::ROOT)?;
-                    Some(crate::scroll::visible::ChildIndex::page_children(
-                        tree, node, window,
-                    ))
+                    let (_, index) = tree.page_index.as_ref()?;
+                    Some(index.page_children(node, window))
                 })
                 .unwrap_or_else(|| paint_order(tree, node));
             // Generated boxes are the first and last children.

@@ -215,14 +215,19 @@ impl ChildIndex {
         }
     }
 
+    /// Indexes the page's children (`root` is the page element) for
+    /// [`page_children`](Self::page_children).
+    pub(crate) fn for_page(tree: &PageTree, root: &Node) -> ChildIndex {
+        ChildIndex::build(tree, root, false, true, 0.0)
+    }
+
     /// The page's children that reach into `window` (width, height from
     /// the page's corner), in painting order. A page never scrolls (SPEC
     /// §4.2: no page-level scroll, a scroll-view does it), so what lies
     /// outside the window is never seen and need not be painted.
-    pub(crate) fn page_children(tree: &PageTree, root: &Node, window: (f32, f32)) -> Vec<NodeId> {
-        let index = ChildIndex::build(tree, root, false, true, 0.0);
+    pub(crate) fn page_children(&self, root: &Node, window: (f32, f32)) -> Vec<NodeId> {
         let l = root.layout.layout();
-        index.visible_in(Bounds {
+        self.visible_in(Bounds {
             x0: -l.location.x,
             y0: -l.location.y,
             x1: window.0 - l.location.x,
