@@ -6,17 +6,20 @@
 //! `cirrus-layout`.
 
 pub mod chrome;
+pub mod compile_cache;
 pub mod diagnostics;
 pub mod dialogs;
 pub mod hit_test;
 pub mod images;
 mod json_locate;
 pub mod motion;
+pub mod npm;
 pub mod ops;
 pub mod overlay;
 pub mod package;
 pub mod page;
 pub mod paint;
+pub mod project;
 pub mod protocol;
 pub mod query;
 pub mod render_thread;
@@ -25,6 +28,7 @@ pub mod scroll;
 pub mod stage;
 pub mod style_element;
 pub mod style_pass;
+// PENDING-STYLE-LANG pub mod style_sources;
 pub mod surface;
 pub mod tree;
 

@@ -4,8 +4,10 @@
 //! Loading never fails on bad input: it returns a [`Package`] plus
 //! diagnostics. Only an unreadable root folder is an `Err`.
 
+use crate::compile_cache::CompileCache;
 use crate::diagnostics::{line_col_at, Diagnostic};
 use crate::json_locate::{locate, JsonStep};
+use crate::project::{self, ProjectConfig};
 use crate::EngineError;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -125,8 +127,68 @@ pub struct AppConfig {
     pub component_framework: String,
     pub skyline: SkylineOptions,
     pub tab_bar: Option<Value>,
-    /// The whole file, for keys read elsewhere (networkTimeout, darkmode...).
+    /// `darkmode`: the app follows the system theme.
+    pub darkmode: bool,
+    /// The file named by `themeLocation`: `@name` values of `window`,
+    /// `tabBar` and page configurations are looked up in it.
+    pub theme: Option<ThemeFile>,
+    /// The whole file, for keys read elsewhere (networkTimeout, ...).
     pub raw: Value,
+}
+
+/// The variables of a `themeLocation` file (`{"light": {...}, "dark": {...}}`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ThemeFile {
+    pub light: Map<String, Value>,
+    pub dark: Map<String, Value>,
+}
+
+impl ThemeFile {
+    fn vars(&self, dark: bool) -> &Map<String, Value> {
+        if dark {
+            &self.dark
+        } else {
+            &self.light
+        }
+    }
+
+    /// `value` with every `"@name"` string replaced by the theme's value
+    /// (unknown names stay as written, as the devtools leave them).
+    pub fn resolve(&self, value: &Value, dark: bool) -> Value {
+        match value {
+            Value::String(text) => text
+                .strip_prefix('@')
+                .and_then(|name| self.vars(dark).get(name))
+                .cloned()
+                .unwrap_or_else(|| value.clone()),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.resolve(v, dark)).collect()),
+            Value::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.resolve(v, dark)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
+impl AppConfig {
+    /// The configuration under the light or dark theme: `window` and
+    /// `tabBar` with their `@variables` resolved. Without `darkmode` or a
+    /// theme file it is the configuration as loaded.
+    pub fn for_theme(&self, dark: bool) -> AppConfig {
+        let Some(theme) = self.theme.as_ref().filter(|_| self.darkmode) else {
+            return self.clone();
+        };
+        let mut themed = self.clone();
+        themed.window = WindowConfig::default();
+        if let Some(Value::Object(window)) = self.raw.get("window").map(|w| theme.resolve(w, dark)) {
+            themed.window.merge(&window);
+        }
+        themed.tab_bar = self.raw.get("tabBar").map(|t| theme.resolve(t, dark));
+        themed
+    }
 }
 
 /// A page's effective configuration: app.json merged with the page's json.
@@ -144,39 +206,87 @@ pub struct PageConfig {
 /// every thread can share the package (it is immutable) through an `Arc`.
 #[derive(Debug, Default)]
 pub struct Package {
+    /// The mini program root (where `app.json` is).
     pub root: PathBuf,
+    /// The devtools project settings (defaults when there is no project file).
+    pub project: ProjectConfig,
     pub app: AppConfig,
     /// Text files of the package by normalised package path (`pages/a/a.wxml`).
     files: BTreeMap<String, String>,
+    /// Folders mounted into the package (extended libraries): package
+    /// path prefix -> folder on disk, for binary reads.
+    mounts: Vec<(String, PathBuf)>,
+}
+
+/// The npm package behind an `useExtendedLib` key.
+fn extended_lib_package(name: &str) -> Option<&'static str> {
+    match name {
+        "weui" => Some("weui-miniprogram"),
+        _ => None,
+    }
+}
+
+/// Where extended libraries are installed: `$CIRRUS_EXTENDED_LIBS`, else
+/// `extended-libs/` in the cache root (scripts/setup installs them there
+/// from npm, as the devtools download them on demand).
+pub fn extended_libs_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CIRRUS_EXTENDED_LIBS").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    crate::compile_cache::default_cache_root().map(|root| root.join("extended-libs"))
+}
+
+/// The mini program dist folder of `npm_name` installed under `dir`.
+pub fn extended_lib_dist(dir: &Path, npm_name: &str) -> PathBuf {
+    dir.join("node_modules").join(npm_name).join("miniprogram_dist")
 }
 
 /// The extensions that are read eagerly as text.
-const TEXT_EXTENSIONS: &[&str] = &["json", "js", "wxml", "wxss", "wxs", "ts"];
+const TEXT_EXTENSIONS: &[&str] = &[
+    "json", "js", "wxml", "wxss", "wxs", "ts", "less", "scss", "sass",
+];
 
 impl Package {
-    /// Loads the package at `root`. Returns diagnostics for every missing or
-    /// malformed file; only an unreadable `root` is an error.
-    pub fn load(root: &Path) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
+    /// Loads the package in `dir`: a devtools project folder (its
+    /// `project.config.json` names the mini program root) or a mini program
+    /// root. Returns diagnostics for every missing or malformed file; only
+    /// an unreadable folder is an error.
+    pub fn load(dir: &Path) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
+        Package::load_with(dir, &CompileCache::from_env())
+    }
+
+    /// [`Package::load`] with an explicit cache for compiled styles.
+    pub fn load_with(
+        dir: &Path,
+        cache: &CompileCache,
+    ) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
         let meta =
-            std::fs::metadata(root).map_err(|e| EngineError::Io(root.display().to_string(), e))?;
+            std::fs::metadata(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
         if !meta.is_dir() {
+            return Err(EngineError::NotAPackage(dir.display().to_string()));
+        }
+        let mut diags = Vec::new();
+        let located = project::locate(dir, &mut diags);
+        let root = located.root;
+        if !root.is_dir() {
             return Err(EngineError::NotAPackage(root.display().to_string()));
         }
         let mut files = BTreeMap::new();
-        let mut diags = Vec::new();
-        collect_text_files(root, root, &mut files, &mut diags);
+        collect_text_files(&root, &root, &mut files, &mut diags);
         let mut pkg = Package {
-            root: root.to_path_buf(),
+            root,
+            project: located.project,
             app: AppConfig::default(),
             files,
+            mounts: Vec::new(),
         };
-        pkg.app = pkg.parse_app_json(&mut diags);
-        pkg.check_pages(&mut diags);
+        pkg.finish_loading(cache, &mut diags);
         Ok((Arc::new(pkg), diags))
     }
 
-    /// Builds a package from in-memory files (tests, fixtures).
-    pub fn from_files(
+    /// Builds a package with project settings from in-memory files (tests).
+    pub fn from_project_files(
+        project: ProjectConfig,
         files: impl IntoIterator<Item = (String, String)>,
     ) -> (Arc<Package>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
@@ -184,12 +294,92 @@ impl Package {
             files.into_iter().map(|(k, v)| (normalize(&k), v)).collect();
         let mut pkg = Package {
             root: PathBuf::new(),
+            project,
             app: AppConfig::default(),
             files,
+            mounts: Vec::new(),
         };
-        pkg.app = pkg.parse_app_json(&mut diags);
-        pkg.check_pages(&mut diags);
+        pkg.finish_loading(&CompileCache::disabled(), &mut diags);
         (Arc::new(pkg), diags)
+    }
+
+    fn finish_loading(&mut self, cache: &CompileCache, diags: &mut Vec<Diagnostic>) {
+        // PENDING-STYLE-LANG
+        let _ = cache; // let compiled = style_sources::compile_all(&self.project, &self.files, cache, diags);
+        // self.files.extend(compiled);
+        self.app = self.parse_app_json(diags);
+        self.mount_extended_libs(diags);
+        self.check_pages(diags);
+    }
+
+    /// `useExtendedLib`: the devtools make an extended library (WeUI)
+    /// resolvable as if it were built into `miniprogram_npm/`. Its files
+    /// come from the extended-library folder ([`extended_libs_dir`]) and are
+    /// mounted read-only under `miniprogram_npm/NAME/`; the package's own
+    /// files win where both exist.
+    fn mount_extended_libs(&mut self, diags: &mut Vec<Diagnostic>) {
+        let Some(Value::Object(libs)) = self.app.raw.get("useExtendedLib") else {
+            return;
+        };
+        let enabled: Vec<&str> = libs
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Bool(false) | Value::Null))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        for name in enabled {
+            let Some(npm_name) = extended_lib_package(name) else {
+                diags.push(Diagnostic::warning(
+                    "app.json",
+                    1,
+                    1,
+                    format!("useExtendedLib `{name}` is not an extended library Cirrus knows; ignored"),
+                ));
+                continue;
+            };
+            let Some(dist) = extended_libs_dir().map(|dir| extended_lib_dist(&dir, npm_name)) else {
+                continue;
+            };
+            if !dist.is_dir() {
+                let text = self.read("app.json").unwrap_or_default();
+                let mut d = at_value(
+                    "app.json",
+                    text,
+                    name,
+                    &format!(
+                        "useExtendedLib `{name}`: the {npm_name} library is not installed in {} (scripts/setup installs it)",
+                        dist.display()
+                    ),
+                );
+                d.severity = crate::diagnostics::Severity::Warning;
+                diags.push(d);
+                continue;
+            }
+            let mut lib_files = BTreeMap::new();
+            collect_text_files(&dist, &dist, &mut lib_files, &mut Vec::new());
+            let prefix = format!("miniprogram_npm/{npm_name}");
+            for (path, text) in lib_files {
+                self.files.entry(format!("{prefix}/{path}")).or_insert(text);
+            }
+            self.mounts.push((prefix, dist));
+        }
+    }
+
+    /// The script of a page, component or the app named by `stem`
+    /// (`pages/a/a`, `app`): `stem.js`, else `stem.ts` (a TypeScript
+    /// source with no `.js` beside it).
+    pub fn script_of(&self, stem: &str) -> Option<String> {
+        let stem = normalize(stem);
+        ["js", "ts"]
+            .into_iter()
+            .map(|ext| format!("{stem}.{ext}"))
+            .find(|path| self.files.contains_key(path))
+    }
+
+    /// Builds a package from in-memory files (tests, fixtures).
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> (Arc<Package>, Vec<Diagnostic>) {
+        Package::from_project_files(ProjectConfig::default(), files)
     }
 
     /// A text source by package path (`pages/a/a.wxml`, `/utils/x.js`).
@@ -207,6 +397,13 @@ impl Package {
         let rel = normalize(path);
         if rel.split('/').any(|c| c == "..") {
             return None;
+        }
+        for (prefix, dir) in &self.mounts {
+            if let Some(inner) = rel.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
+                if let Ok(bytes) = std::fs::read(dir.join(inner)) {
+                    return Some(bytes);
+                }
+            }
         }
         std::fs::read(self.root.join(rel)).ok()
     }
@@ -245,7 +442,12 @@ impl Package {
         };
         let path = format!("{}.json", normalize(route));
         if let Some(text) = self.read(&path) {
-            if let Some(Value::Object(obj)) = parse_json(&path, text, &mut diags) {
+            let parsed = parse_json(&path, text, &mut diags);
+            let parsed = match (&self.app.theme, self.app.darkmode) {
+                (Some(theme), true) => parsed.map(|v| theme.resolve(&v, false)),
+                _ => parsed,
+            };
+            if let Some(Value::Object(obj)) = parsed {
                 cfg.window.merge(&obj);
                 if let Some(Value::Object(uc)) = obj.get("usingComponents") {
                     for (k, v) in uc {
@@ -376,8 +578,41 @@ impl Package {
         }
         app.skyline.merge(obj.get("rendererOptions"));
         app.tab_bar = obj.get("tabBar").cloned();
+        app.darkmode = obj.get("darkmode").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(location) = obj.get("themeLocation").and_then(Value::as_str) {
+            app.theme = self.read_theme(location, text, diags);
+        }
         app.raw = value.clone();
-        app
+        // The system theme is light unless a host says otherwise (`for_theme`).
+        app.for_theme(false)
+    }
+
+    /// Reads the `themeLocation` file.
+    fn read_theme(
+        &self,
+        location: &str,
+        app_json: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<ThemeFile> {
+        let path = normalize(location);
+        let Some(text) = self.read(&path) else {
+            diags.push(at_value(
+                "app.json",
+                app_json,
+                location,
+                &format!("themeLocation `{location}` is missing"),
+            ));
+            return None;
+        };
+        let value = parse_json(&path, text, diags)?;
+        let section = |name: &str| match value.get(name) {
+            Some(Value::Object(vars)) => vars.clone(),
+            _ => Map::new(),
+        };
+        Some(ThemeFile {
+            light: section("light"),
+            dark: section("dark"),
+        })
     }
 
     /// Every page must have its `.js` and `.wxml`; `.json`/`.wxss` are optional.
