@@ -551,10 +551,14 @@ fn paint_icon(
     dpr: f32,
 ) -> bool {
     // Paths in app.json are relative to the package root.
-    let Some(image) = images.get(package, "app.json", path) else {
+    let icon_device_px = TAB_ICON_SIZE * dpr;
+    let Some(image) =
+        images.get_at_size(package, "app.json", path, (icon_device_px, icon_device_px))
+    else {
         return false;
     };
-    let (width, height) = image.size();
+    // In pixels: an SVG icon's rasterisation is larger than its natural size.
+    let (width, height) = image.pixel_size();
     let rect = Rect::new(
         area.x + (area.width - TAB_ICON_SIZE) / 2.0,
         area.y + TAB_ICON_TOP,

@@ -27,6 +27,16 @@ pub fn default_cache_root() -> Option<PathBuf> {
         }
         return Some(PathBuf::from(dir));
     }
+    user_cache_root()
+}
+
+/// `$XDG_CACHE_HOME/cirrus`, else `~/.cache/cirrus`, whatever
+/// `CIRRUS_CACHE_DIR` says (installed libraries live there even when
+/// caching compiled output is off).
+pub fn user_cache_root() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CIRRUS_CACHE_DIR").filter(|d| !d.is_empty() && d != "off") {
+        return Some(PathBuf::from(dir));
+    }
     if let Some(xdg) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(xdg).join("cirrus"));
     }

@@ -28,7 +28,7 @@ pub mod scroll;
 pub mod stage;
 pub mod style_element;
 pub mod style_pass;
-// PENDING-STYLE-LANG pub mod style_sources;
+pub mod style_sources;
 pub mod surface;
 pub mod tree;
 

@@ -8,6 +8,7 @@ use crate::compile_cache::CompileCache;
 use crate::diagnostics::{line_col_at, Diagnostic};
 use crate::json_locate::{locate, JsonStep};
 use crate::project::{self, ProjectConfig};
+use crate::style_sources;
 use crate::EngineError;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -233,7 +234,7 @@ pub fn extended_libs_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("CIRRUS_EXTENDED_LIBS").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    crate::compile_cache::default_cache_root().map(|root| root.join("extended-libs"))
+    crate::compile_cache::user_cache_root().map(|root| root.join("extended-libs"))
 }
 
 /// The mini program dist folder of `npm_name` installed under `dir`.
@@ -304,9 +305,8 @@ impl Package {
     }
 
     fn finish_loading(&mut self, cache: &CompileCache, diags: &mut Vec<Diagnostic>) {
-        // PENDING-STYLE-LANG
-        let _ = cache; // let compiled = style_sources::compile_all(&self.project, &self.files, cache, diags);
-        // self.files.extend(compiled);
+        let compiled = style_sources::compile_all(&self.project, &self.files, cache, diags);
+        self.files.extend(compiled);
         self.app = self.parse_app_json(diags);
         self.mount_extended_libs(diags);
         self.check_pages(diags);

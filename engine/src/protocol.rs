@@ -44,6 +44,23 @@ pub enum ToRender {
     ObserveIntersection(crate::query::IntersectionObserve),
     /// `IntersectionObserver.disconnect`.
     DisconnectObserver { id: u64 },
+    /// `this.animate(selector, ...)` / `this.clearAnimation(selector, ...)`
+    /// of a page or component: the nodes `selector` matches (below `scope`,
+    /// a component's host, when given) get `animation` as their `animation`
+    /// attribute (`wx.createAnimation().export()`'s shape), which
+    /// `crate::motion::steps` plays.
+    Animate {
+        page: PageId,
+        scope: Option<crate::ops::NodeId>,
+        selector: String,
+        animation: Value,
+    },
+    /// `wx.loadFontFace`: a font (already checked to be one) that CSS
+    /// naming `family` uses from the next frame on.
+    LoadFont {
+        family: String,
+        data: std::sync::Arc<Vec<u8>>,
+    },
     /// An error in the mini program (a JS exception, a template error): the
     /// render thread shows it in the error overlay and keeps running.
     Error(Diagnostic),

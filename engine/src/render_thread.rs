@@ -238,6 +238,12 @@ impl Worker {
             while let Ok(m) = self.from_logic.try_recv() {
                 self.on_logic(m);
             }
+            // Network images that arrived: repaint, and send their
+            // `load` / `error` events now (counted before any capture).
+            if self.stage.poll_images() {
+                self.dirty = true;
+                self.send_motion_events();
+            }
             let elapsed = self.started.elapsed();
             if self.stage.set_time(elapsed) {
                 self.dirty = true;

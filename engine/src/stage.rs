@@ -71,8 +71,14 @@ pub struct Stage {
     /// The frame clock ([`Stage::set_time`]): transitions and animations
     /// sample it, so a test or benchmark controls time exactly.
     pub(crate) clock: std::time::Duration,
-    /// Transition and animation events for the logic thread.
+    /// Transition and animation events for the logic thread (and the
+    /// `<image>` `load` / `error` events).
     motion_events: Vec<ToLogic>,
+    /// Which `<image>` nodes were sent `load` / `error` for which source.
+    image_events: crate::images::events::ImageEventLog,
+    /// The last lazy-load scan found `lazy-load` images not yet started:
+    /// scan again each frame (scrolling moves them without a layout).
+    lazy_images_waiting: bool,
 }
 
 impl Stage {
@@ -84,7 +90,11 @@ impl Stage {
             dark_mode: false,
             pages: Vec::new(),
             text: TextSystem::new(),
-            images: ImageStore::default(),
+            images: {
+                let mut images = ImageStore::default();
+                images.set_device_pixel_ratio(viewport.dpr);
+                images
+            },
             errors: Vec::new(),
             diagnostics: chrome_diagnostics,
             logic_idle: false,
@@ -99,6 +109,83 @@ impl Stage {
             layout_generation: 0,
             clock: std::time::Duration::ZERO,
             motion_events: Vec::new(),
+            image_events: Default::default(),
+            lazy_images_waiting: false,
+        }
+    }
+
+    /// Where network images are cached ([`crate::images::ImageOptions`]);
+    /// call before the first frame (the pictures loaded so far are dropped).
+    pub fn set_image_options(&mut self, options: crate::images::ImageOptions) {
+        self.images = ImageStore::new(options);
+        self.images.set_device_pixel_ratio(self.viewport.dpr);
+    }
+
+    /// Takes the network images that finished loading, without waiting:
+    /// their `<image>` nodes restyle (intrinsic sizes) and get `load` /
+    /// `error` events ([`Stage::take_events`]). Returns whether any
+    /// finished (the picture changed). The render thread calls it once per
+    /// loop; [`Stage::update`] calls it too.
+    pub fn poll_images(&mut self) -> bool {
+        let resolved = self.images.poll();
+        if resolved.is_empty() {
+            return false;
+        }
+        let diagnostics = self.images.take_diagnostics();
+        self.report_all(diagnostics);
+        if let Some(page) = self.pages.last_mut() {
+            crate::images::events::mark_images_using(&mut page.tree, &page.files.wxml, &resolved);
+            self.image_events.collect(
+                page.id,
+                &page.tree,
+                &page.files.wxml,
+                &self.images,
+                &mut self.motion_events,
+            );
+        }
+        true
+    }
+
+    /// Starts the `lazy-load` images of the top page that are now within a
+    /// screen of the visible area; then queues the `load` / `error` events
+    /// of its `<image>` nodes that have an outcome.
+    fn start_lazy_images_and_collect_events(&mut self, scan_lazy: bool) {
+        if scan_lazy {
+            self.sync_scroll();
+            let viewport = self.top_page_viewport();
+            if let Some(page) = self.pages.last() {
+                let near = crate::images::lazy::lazy_images_near_view(
+                    &page.tree,
+                    (viewport.width.0, viewport.height.0),
+                );
+                let mut waiting = false;
+                for id in near {
+                    let Some(src) = page.tree.get(id).and_then(|n| n.attrs.get_str("src")) else {
+                        continue;
+                    };
+                    let _ = self.images.get(&self.package, &page.files.wxml, src);
+                }
+                for id in page.tree.descendants(NodeId::ROOT) {
+                    let Some(node) = page.tree.get(id) else {
+                        continue;
+                    };
+                    if node.tag() == Some("image") && crate::images::lazy::is_lazy(node) {
+                        let src = node.attrs.get_str("src").unwrap_or("");
+                        waiting |= self.images.status(&page.files.wxml, src)
+                            == crate::images::ImageStatus::Unrequested;
+                    }
+                }
+                self.lazy_images_waiting = waiting;
+            }
+        }
+        if let Some(page) = self.pages.last() {
+            self.image_events.collect(
+                page.id,
+                &page.tree,
+                &page.files.wxml,
+                &self.images,
+                &mut self.motion_events,
+            );
         }
     }
 
@@ -143,7 +230,10 @@ impl Stage {
             .pages
             .last()
             .is_some_and(|p| p.motion.has_finite_motion());
-        (ready && self.logic_idle && !moving) || self.logic_stopped
+        // Network images still loading keep a capture waiting (they end:
+        // the fetcher times out).
+        let loading = self.images.is_pending();
+        (ready && self.logic_idle && !moving && !loading) || self.logic_stopped
     }
 
     /// Applies one message from the logic thread.
@@ -200,6 +290,7 @@ impl Stage {
                 self.parked_tab_pages.retain(|p| !pages.contains(&p.id));
                 self.chrome.forget(&pages);
                 self.queries.forget_pages(&pages);
+                self.image_events.forget_pages(&pages);
                 self.needs_layout = true;
             }
             ToRender::HideTabPages { pages } => self.hide_tab_pages(&pages),
@@ -211,6 +302,27 @@ impl Stage {
             ToRender::Query { id, page, requests } => self.queries.push_query(id, page, requests),
             ToRender::ObserveIntersection(spec) => self.queries.observe(spec),
             ToRender::DisconnectObserver { id } => self.queries.disconnect(id),
+            ToRender::Animate {
+                page,
+                scope,
+                selector,
+                animation,
+            } => {
+                // Played by the page's motion::steps, like a bound `animation`.
+                let view = (self.pages.iter_mut())
+                    .chain(self.parked_tab_pages.iter_mut())
+                    .find(|p| p.id == page);
+                if let Some(view) = view {
+                    for id in crate::query::select_scoped(&view.tree, scope, &selector) {
+                        let _ = view.tree.apply(crate::ops::Op::SetAttribute {
+                            id,
+                            name: "animation".into(),
+                            value: animation.clone(),
+                        });
+                    }
+                }
+            }
+            ToRender::LoadFont { family, data } => self.load_font(&family, data.to_vec()),
             ToRender::Error(d) => self.report(d),
             ToRender::Idle { handled } => self.logic_idle = handled >= self.sent_to_logic,
             ToRender::Stopped => self.logic_stopped = true,
@@ -230,12 +342,31 @@ impl Stage {
         }
     }
 
+    /// A font loaded by `wx.loadFontFace`: text may now resolve to it, so
+    /// every page restyles and every cached measurement is dropped.
+    pub fn load_font(&mut self, family: &str, data: Vec<u8>) {
+        if let Err(error) = self.text.load_font_as(family, data) {
+            self.report(Diagnostic::warning("", 0, 0, format!("loadFontFace `{family}`: {error}")));
+            return;
+        }
+        for page in self.pages.iter_mut().chain(self.parked_tab_pages.iter_mut()) {
+            for id in page.tree.descendants(NodeId::ROOT) {
+                if let Some(node) = page.tree.get_mut(id) {
+                    node.layout.mark_dirty();
+                }
+            }
+            mark_all_restyle(&mut page.tree);
+        }
+        self.needs_layout = true;
+    }
+
     /// The window changed size: rpx and vw/vh follow, so everything restyles.
     pub fn resize(&mut self, viewport: Viewport) {
         if viewport == self.viewport {
             return;
         }
         self.viewport = viewport;
+        self.images.set_device_pixel_ratio(viewport.dpr);
         let package = self.package.clone();
         for page in self
             .pages
@@ -263,6 +394,7 @@ impl Stage {
 
     /// Style and layout of the top page, where dirty.
     pub fn update(&mut self) -> FrameStats {
+        self.poll_images();
         let mut stats = FrameStats {
             ops_applied: std::mem::take(&mut self.last_frame.ops_applied),
             ..Default::default()
@@ -316,6 +448,11 @@ impl Stage {
             self.layout_generation += 1;
             self.needs_layout = false;
         }
+        let scan_lazy = stats.layout_ran || self.lazy_images_waiting;
+        if restyled || scan_lazy {
+            self.start_lazy_images_and_collect_events(scan_lazy);
+        }
+        image_diags.extend(self.images.take_diagnostics());
         self.report_all(image_diags);
         self.last_frame = stats;
         stats

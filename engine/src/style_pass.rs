@@ -121,6 +121,16 @@ impl StylePass<'_> {
             // Nothing at or below this node changed.
             return false;
         }
+        // An `animation` attribute's started steps go into the inline style
+        // before the cascade reads it (crate::motion::steps).
+        if let Some(node) = tree.get_mut(id).filter(|n| n.is_element()) {
+            if motion.steps.prepare(id, &mut node.attrs, self.now) {
+                node.restyle_self = true;
+            }
+        }
+        let Some(node) = tree.get(id) else {
+            return false;
+        };
         self.stats.visited += 1;
         let whole_subtree = node.restyle;
         let recompute = force || whole_subtree || node.restyle_self || sibling_pass;
@@ -275,10 +285,16 @@ impl StylePass<'_> {
         }
         if tag == "image" {
             let mode = node.attrs.get_str("mode");
+            // A `lazy-load` image far from view is not started here (see
+            // `images::lazy`); once loaded, its node restyles.
+            let lazy = crate::images::lazy::is_lazy(node);
             let ratio = node
                 .attrs
                 .get_str("src")
-                .and_then(|src| self.images.get(self.package, wxml, src))
+                .and_then(|src| match lazy {
+                    true => self.images.peek(wxml, src),
+                    false => self.images.get(self.package, wxml, src),
+                })
                 .map(|img| img.size())
                 .filter(|(w, h)| *w > 0.0 && *h > 0.0)
                 .map(|(w, h)| w / h);

@@ -22,17 +22,30 @@
     return slash < 0 ? '' : path.slice(0, slash);
   }
 
+  // Files are transformed on the Rust side before they are wrapped (ES
+  // modules and TypeScript become CommonJS bodies; see modules.rs), so
+  // this loader only ever runs CommonJS.
   function makeRequire(fromPath) {
-    return function require(target) {
+    function require(target) {
       const path = native.resolveModule(fromPath, String(target));
       if (path === null || path === undefined) {
         throw new Error('module "' + target + '" is not defined (required from ' + fromPath + ')');
       }
       return loadModule(path);
+    }
+    // require.async(path): a Promise of the module's exports, loaded in a
+    // later microtask (and what `import()` is lowered to).
+    require.async = function (target) {
+      return Promise.resolve().then(function () {
+        return require(target);
+      });
     };
+    return require;
   }
 
-  function loadModule(path) {
+  function loadModule(requestedPath) {
+    // `x.js` may be written as `x.ts`: one module per file, whatever name reached it.
+    const path = native.moduleFile(requestedPath) || requestedPath;
     const cached = modules[path];
     if (cached) return cached.exports;
     const module = { id: path, filename: path, exports: {}, loaded: false };
@@ -152,7 +165,9 @@
     appRegistered = true;
     const instance = {};
     const def = definition || {};
-    for (const key of Object.keys(def)) instance[key] = copyField(def[key]);
+    // Unlike Page() fields, App() fields are not copied: globalData often
+    // holds live objects (stores, class instances) shared by every page.
+    for (const key of Object.keys(def)) instance[key] = def[key];
     app = instance;
   }
 
@@ -236,11 +251,17 @@
     },
   };
 
+  // The script of a page, component or the app: `stem.js`, else a
+  // TypeScript `stem.ts` with no `.js` beside it.
+  function scriptOf(stem) {
+    return !native.hasModule(stem + '.js') && native.hasModule(stem + '.ts') ? stem + '.ts' : stem + '.js';
+  }
+
   function loadPage(route) {
     if (pageDefinitions[route]) return true;
     registeringRoute = route;
     try {
-      loadModule(route + '.js');
+      loadModule(scriptOf(route));
     } finally {
       registeringRoute = null;
     }
@@ -324,6 +345,14 @@
     },
     clearTimeout: clearTimer,
     clearInterval: clearTimer,
+    // The WeChat runtime's `global`: app code writes `global.x = ...`
+    // before App() to share state between modules.
+    global: global,
+    // Plugins are not shipped in a package; WeChat throws the same way
+    // when a plugin is not declared in app.json `plugins`.
+    requirePlugin: function (name) {
+      throw new Error('requirePlugin: plugin "' + name + '" is not available (plugins are not supported by Cirrus)');
+    },
   };
   for (const name of Object.keys(globals)) global[name] = globals[name];
 
@@ -332,6 +361,7 @@
     internals: {
       hooks: hooks,
       loadModule: loadModule,
+      scriptOf: scriptOf,
       queueTick: queueTick,
       pagesById: pagesById,
       pageStack: pageStack, // router.js keeps it equal to the page stack
@@ -347,7 +377,8 @@
       },
     },
     loadApp: function () {
-      if (native.hasModule('app.js')) loadModule('app.js');
+      const entry = scriptOf('app');
+      if (native.hasModule(entry)) loadModule(entry);
       if (!app) app = {};
     },
     callApp: callApp,

@@ -104,7 +104,7 @@ fn read_json(package: &Package, path: &str) -> Option<Value> {
 /// relative or package-absolute, then (for bare names) from the package
 /// root and `miniprogram_npm/`; `/index` is optional. A path that names no
 /// file is returned as first resolved (loading it reports the problem).
-pub(crate) fn resolve_component(package: &Package, from_file: &str, target: &str) -> String {
+pub fn resolve_component(package: &Package, from_file: &str, target: &str) -> String {
     let explicit = target.starts_with("./") || target.starts_with("../") || target.starts_with('/');
     let mut bases = vec![resolve_relative(from_file, target)];
     if !explicit {
@@ -112,7 +112,7 @@ pub(crate) fn resolve_component(package: &Package, from_file: &str, target: &str
         bases.push(normalize(&format!("miniprogram_npm/{target}")));
     }
     let exists = |base: &str| {
-        ["js", "wxml", "json"]
+        ["js", "ts", "wxml", "json"]
             .iter()
             .any(|ext| package.read(&format!("{base}.{ext}")).is_some())
     };

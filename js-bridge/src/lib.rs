@@ -49,20 +49,29 @@ mod clock;
 mod component;
 mod console;
 mod logic;
+mod modules;
 mod natives;
 mod script;
 mod timers;
 mod view;
 mod wx;
+mod wx_config;
 mod wxs;
 mod wxs_syntax;
 
 pub use clock::{Clock, ControlledClock};
+pub use component::resolve_component;
 pub use console::{ConsoleLevel, ConsoleLine};
 pub use logic::{LogicHandle, LogicThread};
 pub use script::check_scripts;
 pub use wxs::WxsRuntime;
 pub use wxs_syntax::check_wxs;
+
+/// The wx capability manifest: every wx API name of the seed API index, one
+/// `name<TAB>works|unsupported` a line (tools/wx-api/extract.py).
+pub fn wx_api_manifest() -> &'static str {
+    wx::API_MANIFEST
+}
 
 use cirrus_engine::layout::Viewport;
 

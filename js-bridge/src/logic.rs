@@ -250,6 +250,7 @@ impl LogicLoop {
         context.with(|ctx| -> Result<(), BridgeError> {
             let bootstrap = |ctx: &Ctx<'_>| -> rquickjs::Result<()> {
                 natives::install(ctx, &shared)?;
+                crate::wx_config::install(ctx, &app_package)?;
                 crate::script::eval_named(ctx, BOOTSTRAP_JS, BOOTSTRAP_NAME, false)?;
                 crate::component::install(ctx, &shared)?;
                 crate::script::eval_named(
@@ -448,7 +449,10 @@ impl LogicLoop {
                 .call::<_, bool>((route,))
         });
         if registered == Some(false) {
-            let file = format!("{route}.js");
+            let package = self.shared.borrow().package.clone();
+            let file = package
+                .script_of(route)
+                .unwrap_or_else(|| format!("{route}.js"));
             self.report(Diagnostic::error(
                 file.as_str(),
                 0,

@@ -119,7 +119,15 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
     native.set(
         "hasModule",
         Function::new(ctx.clone(), move |path: String| {
-            s.borrow().package.read(&path).is_some()
+            crate::modules::module_file(&s.borrow().package, &path).is_some()
+        })?,
+    )?;
+
+    let s = shared.clone();
+    native.set(
+        "moduleFile",
+        Function::new(ctx.clone(), move |path: String| {
+            crate::modules::module_file(&s.borrow().package, &path)
         })?,
     )?;
 
@@ -137,9 +145,14 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
         Function::new(
             ctx.clone(),
             move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Value<'js>> {
-                let source = s.borrow().package.read(&path).map(wrap_module);
-                match source {
-                    Some(source) => eval_named(&ctx, &source, &path, false),
+                // The package is shared (Arc): no borrow is held while JS runs.
+                let package = s.borrow().package.clone();
+                let code = package
+                    .read(&path)
+                    .filter(|_| crate::modules::is_script(&path))
+                    .map(|source| wrap_module(&crate::modules::load(&path, source).code));
+                match code {
+                    Some(code) => eval_named(&ctx, &code, &path, false),
                     None => Err(rquickjs::Exception::throw_message(
                         &ctx,
                         &format!("module \"{path}\" is not defined"),
@@ -175,24 +188,61 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
 
 /// The package path `target` names when required from `from`: relative
 /// (`./x`, `../x`), package-absolute (`/x`), or bare (`utils/x`: relative
-/// first, then from the package root, then `miniprogram_npm/`). `.js` and
-/// `/index.js` are optional.
+/// first, then from the package root, then `miniprogram_npm/`, where a
+/// package's folder is entered through its package.json `main`, else
+/// `index`). `.js` and `/index.js` are optional; a `.ts` file stands for
+/// the `.js` of the same name when there is none (`.d.ts` never does).
 pub(crate) fn resolve_module(package: &Package, from: &str, target: &str) -> Option<String> {
     let explicit = target.starts_with("./") || target.starts_with("../") || target.starts_with('/');
     let mut bases = vec![resolve_relative(from, target)];
     if !explicit {
         bases.push(normalize(target));
-        bases.push(normalize(&format!("miniprogram_npm/{target}")));
+        // As the devtools resolve npm packages: the `miniprogram_npm/` of
+        // the requiring file's folder, then of each folder above it (a
+        // package ships its own dependencies this way, e.g. TDesign's
+        // `miniprogram_npm/tslib`), up to the package root's.
+        for folder in ancestor_folders(from) {
+            let npm = normalize(&format!("{folder}/miniprogram_npm/{target}"));
+            if let Some(main) = npm_main(package, &npm) {
+                bases.push(main);
+            }
+            bases.push(npm);
+        }
     }
     bases.into_iter().find_map(|base| {
+        let stem = base.strip_suffix(".js").unwrap_or(&base).to_owned();
         [
             base.clone(),
-            format!("{base}.js"),
+            format!("{stem}.js"),
             format!("{base}/index.js"),
         ]
         .into_iter()
-        .find(|candidate| candidate.ends_with(".js") && package.read(candidate).is_some())
+        .find_map(|candidate| crate::modules::module_file(package, &candidate))
     })
+}
+
+/// The folders containing `file`, nearest first, ending with the root (`""`).
+fn ancestor_folders(file: &str) -> Vec<String> {
+    let file = normalize(file);
+    let mut folders = Vec::new();
+    let mut rest = file.as_str();
+    while let Some((folder, _)) = rest.rsplit_once('/') {
+        // Never look inside a `miniprogram_npm/` folder itself for another one.
+        if !folder.ends_with("miniprogram_npm") {
+            folders.push(folder.to_owned());
+        }
+        rest = folder;
+    }
+    folders.push(String::new());
+    folders
+}
+
+/// `folder/<main>` when `folder/package.json` names a `main`.
+fn npm_main(package: &Package, folder: &str) -> Option<String> {
+    let manifest = package.read(&format!("{folder}/package.json"))?;
+    let manifest: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    let main = manifest.get("main")?.as_str()?;
+    Some(normalize(&format!("{folder}/{main}")))
 }
 
 /// The native half of `this.setData`: apply to the mirror, send one batch.
@@ -278,5 +328,50 @@ mod tests {
             Some("miniprogram_npm/dayjs/index.js".into())
         );
         assert_eq!(resolve_module(&package, "app.js", "./missing"), None);
+    }
+
+    #[test]
+    fn npm_packages_resolve_from_the_nearest_miniprogram_npm() {
+        let (package, _) = Package::from_files(
+            [
+                ("app.json", "{}"),
+                ("miniprogram_npm/tslib/index.js", "root copy"),
+                ("miniprogram_npm/ui/button/button.js", ""),
+                ("miniprogram_npm/ui/miniprogram_npm/tslib/index.js", "ui's own copy"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string())),
+        );
+        assert_eq!(
+            resolve_module(&package, "miniprogram_npm/ui/button/button.js", "tslib"),
+            Some("miniprogram_npm/ui/miniprogram_npm/tslib/index.js".into())
+        );
+        assert_eq!(
+            resolve_module(&package, "pages/a/a.js", "tslib"),
+            Some("miniprogram_npm/tslib/index.js".into())
+        );
+    }
+
+    #[test]
+    fn module_resolution_finds_typescript_and_npm_main() {
+        let (package, _) = Package::from_files(
+            [
+                ("app.json", "{}"),
+                ("utils/only-ts.ts", ""),
+                ("utils/both.js", ""),
+                ("utils/both.ts", ""),
+                ("typings/index.d.ts", ""),
+                ("miniprogram_npm/lodash/package.json", r#"{"main": "dist/lodash.js"}"#),
+                ("miniprogram_npm/lodash/dist/lodash.js", ""),
+                ("miniprogram_npm/lodash/fp.js", ""),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string())),
+        );
+        let resolve = |target: &str| resolve_module(&package, "pages/a/a.js", target);
+        assert_eq!(resolve("../../utils/only-ts"), Some("utils/only-ts.ts".into()));
+        assert_eq!(resolve("../../utils/only-ts.js"), Some("utils/only-ts.ts".into()));
+        assert_eq!(resolve("/utils/both"), Some("utils/both.js".into()));
+        assert_eq!(resolve("/typings/index"), None);
+        assert_eq!(resolve("lodash"), Some("miniprogram_npm/lodash/dist/lodash.js".into()));
+        assert_eq!(resolve("lodash/fp"), Some("miniprogram_npm/lodash/fp.js".into()));
     }
 }

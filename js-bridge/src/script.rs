@@ -7,9 +7,17 @@
 //! [`MODULE_PREFIX`]'s length, and [`locate`] takes that back off.
 //! Scripts are evaluated through `JS_Eval` directly because rquickjs 0.9's
 //! safe `eval` names every script `eval_script`.
+//!
+//! A file that was transformed first (ES modules, TypeScript: see
+//! [`crate::modules`]) runs as different code; its frames are mapped back
+//! through the transform's map, so diagnostics and printed traces name the
+//! author's line and column.
 
+use crate::modules;
+use cirrus_engine::compile_cache::CompileCache;
 use cirrus_engine::package::Package;
 use cirrus_engine::Diagnostic;
+use cirrus_transform::{Severity, Transformed};
 use rquickjs::{qjs, CaughtError, Context, Ctx, Exception, Runtime, Value};
 use std::ffi::CString;
 
@@ -61,7 +69,9 @@ impl JsFailure {
     /// A diagnostic at the innermost stack frame that is a package file.
     pub fn to_diagnostic(&self, package: &Package) -> Diagnostic {
         let message = self.message_with_trace(package);
-        match locate(&self.stack, |file| package.read(file).is_some()) {
+        let located = locate(&self.stack, |file| package.read(file).is_some())
+            .map(|location| to_original(location, modules::original_position));
+        match located {
             Some(location) => {
                 let source = package.read(&location.file);
                 diagnostic_at(location, source, &message)
@@ -93,7 +103,7 @@ impl JsFailure {
         let mut text = self.message.clone();
         for frame in own_frames {
             text.push_str("\n    ");
-            text.push_str(frame);
+            text.push_str(&original_frame(frame, modules::original_position));
         }
         text
     }
@@ -199,6 +209,45 @@ pub(crate) fn locate(stack: &str, is_package_file: impl Fn(&str) -> bool) -> Opt
     Some(location)
 }
 
+/// A location in running code moved to the author's file, when `lookup`
+/// (file, line, column -> original line, column) knows the file.
+pub(crate) fn to_original(
+    mut location: Location,
+    lookup: impl Fn(&str, u32, u32) -> Option<(u32, u32)>,
+) -> Location {
+    if let Some((line, column)) = lookup(&location.file, location.line, location.column) {
+        location.line = line;
+        location.column = column;
+        // A parser frame's column is repaired against the source line; a
+        // mapped one already is the author's.
+        location.from_parser = false;
+    }
+    location
+}
+
+/// `at name (file:line:col)` with the position moved to the author's file
+/// when the file was transformed; other frames as they are.
+fn original_frame(
+    frame: &str,
+    lookup: impl Fn(&str, u32, u32) -> Option<(u32, u32)>,
+) -> String {
+    let Some(location) = locate(frame, |_| true) else {
+        return frame.to_owned();
+    };
+    let Some((line, column)) = lookup(&location.file, location.line, location.column) else {
+        return frame.to_owned();
+    };
+    let running = parse_frame(frame).map(|l| format!("{}:{}:{}", l.file, l.line, l.column));
+    match running {
+        Some(running) => frame.replacen(
+            &running,
+            &format!("{}:{line}:{column}", location.file),
+            1,
+        ),
+        None => frame.to_owned(),
+    }
+}
+
 /// Parses `    at name (file:line:col)` or `    at file:line:col`.
 fn parse_frame(frame: &str) -> Option<Location> {
     let rest = frame.trim_start().strip_prefix("at ")?;
@@ -254,7 +303,8 @@ fn diagnostic_at(location: Location, source: Option<&str>, message: &str) -> Dia
     Diagnostic::error(location.file, line, column, message)
 }
 
-/// Compiles (without running) every `.js` file of the package and reports
+/// Compiles (without running) every script of the package (`.js`, and
+/// `.ts` but not `.d.ts`), after the load-time transform, and reports
 /// syntax errors at their file:line:col. Used by `cirrus check`.
 pub fn check_scripts(package: &Package) -> Vec<Diagnostic> {
     let runtime = match Runtime::new() {
@@ -280,18 +330,56 @@ pub fn check_scripts(package: &Package) -> Vec<Diagnostic> {
         }
     };
     let mut diagnostics = Vec::new();
+    let cache = CompileCache::from_env();
     context.with(|ctx| {
-        for path in package.paths().filter(|p| p.ends_with(".js")) {
+        for path in package.paths().filter(|p| modules::is_script(p)) {
             let Some(source) = package.read(path) else {
                 continue;
             };
-            if let Err(error) = eval_named(&ctx, &wrap_module(source), path, true) {
+            let transformed = modules::transform_cached(&cache, path, source);
+            if transformed.has_errors() {
+                diagnostics.extend(transform_diagnostics(&transformed));
+                continue;
+            }
+            if let Err(error) = eval_named(&ctx, &wrap_module(&transformed.code), path, true) {
                 let failure = JsFailure::from_error(&ctx, error);
-                diagnostics.push(syntax_diagnostic(path, source, &failure));
+                diagnostics.push(mapped_syntax_diagnostic(path, source, &failure, &transformed));
             }
         }
     });
     diagnostics
+}
+
+/// The transform's own diagnostics (oxc's syntax errors) as Cirrus's.
+fn transform_diagnostics(transformed: &Transformed) -> impl Iterator<Item = Diagnostic> + '_ {
+    transformed.diagnostics.iter().map(|d| {
+        let diagnostic = Diagnostic::error(d.file.clone(), d.line, d.column, d.message.clone());
+        match d.severity {
+            Severity::Error => diagnostic,
+            Severity::Warning => Diagnostic::warning(d.file.clone(), d.line, d.column, d.message.clone()),
+        }
+    })
+}
+
+/// A compile error of the transformed code of `path`, located in `path`.
+fn mapped_syntax_diagnostic(
+    path: &str,
+    source: &str,
+    failure: &JsFailure,
+    transformed: &Transformed,
+) -> Diagnostic {
+    if transformed.source_map.is_none() {
+        return syntax_diagnostic(path, source, failure);
+    }
+    match locate(&failure.stack, |file| file == path) {
+        Some(location) => {
+            let location = to_original(location, |_, line, column| {
+                transformed.original_position(line, column)
+            });
+            diagnostic_at(location, Some(source), &failure.message)
+        }
+        None => Diagnostic::error(path, 0, 0, &failure.message),
+    }
 }
 
 /// A compile error of `path`, located in `path` itself.

@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Open APP in a window.
     Run {
-        /// The mini program folder (holding app.json).
+        /// The devtools project folder (with project.config.json) or the
+        /// mini program root (holding app.json).
         app: PathBuf,
         /// The page to open, with an optional query (`pages/a/a?id=3`).
         #[arg(long)]
@@ -62,6 +63,11 @@ enum Command {
     },
     /// Print every diagnostic of APP; exit non-zero on an error.
     Check { app: PathBuf },
+    /// Build miniprogram_npm/ from node_modules, as the devtools' "build npm".
+    BuildNpm {
+        /// The devtools project folder (or the mini program root).
+        dir: PathBuf,
+    },
     /// Run the benchmark scenarios of benches/.
     Bench {
         /// first-frame, update, long-list, animation or navigate (all if absent).
@@ -176,6 +182,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("{} error(s), {} warning(s)", errors, diags.len() - errors);
             Ok(if errors > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::BuildNpm { dir } => {
+            let build = cirrus_engine::npm::build_npm(&dir);
+            for (name, dest) in &build.built {
+                println!("built {name} -> {}", dest.display());
+            }
+            for d in &build.diagnostics {
+                println!("{d}");
+            }
+            let failed = build.diagnostics.iter().any(|d| d.is_error());
+            println!("{} package(s) built", build.built.len());
+            Ok(if failed {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS

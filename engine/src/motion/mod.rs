@@ -15,6 +15,7 @@
 //! `animationend`) are collected for the render thread to send.
 
 mod easing;
+pub mod steps;
 mod value;
 
 pub use easing::ease;
@@ -64,6 +65,8 @@ pub struct Animator {
     /// Ordered by node, so events come out in the same order every run.
     nodes: BTreeMap<NodeId, NodeMotion>,
     events: Vec<MotionEvent>,
+    /// `animation` attributes (wx.createAnimation), played as transitions.
+    pub steps: steps::StepPlayer,
 }
 
 struct NodeMotion {
@@ -378,6 +381,19 @@ impl Animator {
     /// move is marked for the style pass instead.
     pub fn tick(&mut self, tree: &mut PageTree, now: Duration) -> TickStats {
         let mut stats = TickStats::default();
+        // A step of an `animation` attribute starts: the style pass writes
+        // its declarations (StepPlayer::prepare) and transitions follow.
+        for id in self.steps.due(now) {
+            match tree.get_mut(id) {
+                Some(node) => {
+                    node.restyle_self = true;
+                    tree.mark_visit(id);
+                    tree.changed = true;
+                    stats.restyle_requested += 1;
+                }
+                None => self.steps.forget(id),
+            }
+        }
         let mut gone = Vec::new();
         for (&id, entry) in self.nodes.iter_mut() {
             if !entry.is_active() {
@@ -410,13 +426,13 @@ impl Animator {
 
     /// Whether anything moves (the host keeps drawing frames while so).
     pub fn is_animating(&self) -> bool {
-        self.nodes.values().any(NodeMotion::is_active)
+        self.nodes.values().any(NodeMotion::is_active) || self.steps.is_playing()
     }
 
     /// Whether a transition or a finite animation is still running (an
     /// infinite one never settles, so a screenshot does not wait for it).
     pub fn has_finite_motion(&self) -> bool {
-        self.nodes.values().any(NodeMotion::has_finite_motion)
+        self.nodes.values().any(NodeMotion::has_finite_motion) || self.steps.is_playing()
     }
 
     /// Nodes with running or filling motion (for tests and benchmarks).

@@ -84,11 +84,19 @@ impl Painter<'_> {
                 let Some(img) = self.images.get(self.package, style_file, url) else {
                     return;
                 };
-                let (key, (iw, ih)) = (img.key, img.size());
+                let (iw, ih) = img.size();
                 let (tw, th) = background_tile_size(style.background_size, area, (iw, ih));
                 if tw <= 0.0 || th <= 0.0 {
                     return;
                 }
+                // SVG is rasterised at the device size of one tile.
+                let d = self.dpr;
+                let Some(img) =
+                    (self.images).get_at_size(self.package, style_file, url, (tw * d, th * d))
+                else {
+                    return;
+                };
+                let (key, (pw, ph)) = (img.key, img.pixel_size());
                 let (px, py) = style.background_position;
                 let ox = area.x + px.resolve(area.width - tw);
                 let oy = area.y + py.resolve(area.height - th);
@@ -113,11 +121,10 @@ impl Painter<'_> {
                 if paint_area.is_empty() {
                     return;
                 }
-                let d = self.dpr;
                 self.list.push(DisplayItem::Image {
                     rect: to_device(paint_area, d),
                     key,
-                    src: Rect::new(0.0, 0.0, iw, ih),
+                    src: Rect::new(0.0, 0.0, pw, ph),
                     radii,
                     tile: Some(ImageTiling {
                         size: (tw * d, th * d),

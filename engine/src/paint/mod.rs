@@ -265,14 +265,29 @@ impl<'a> Painter<'a> {
             return;
         };
         let wxml = self.files.wxml.clone();
-        let Some(img) = self.images.get(self.package, &wxml, src) else {
+        // `lazy-load` images start from the stage's scan, not from paint.
+        let lazy = crate::images::lazy::is_lazy(node);
+        let size = match lazy {
+            true => self.images.peek(&wxml, src).map(|img| img.size()),
+            false => self
+                .images
+                .get(self.package, &wxml, src)
+                .map(|img| img.size()),
+        };
+        let Some(size) = size else {
             return;
         };
-        let (key, size) = (img.key, img.size());
         let mode = ImageMode::parse(node.attrs.get_str("mode"));
         let (dest, src_rect) = mode.fit(rects.content, size);
         let clip = rects.content;
         let d = self.dpr;
+        // SVG is rasterised at the device size it is drawn at.
+        let Some(img) =
+            (self.images).get_at_size(self.package, &wxml, src, (dest.width * d, dest.height * d))
+        else {
+            return;
+        };
+        let (key, src_rect) = (img.key, img.to_pixels(src_rect));
         // Pictures larger than the box (aspectFill, crop modes) are cut at
         // the content box, rounded with the box's corners.
         let needs_clip = dest.x < clip.x

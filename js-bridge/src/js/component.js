@@ -558,7 +558,7 @@
     if (definitions[path]) return definitions[path];
     registeringComponent = path;
     try {
-      I.loadModule(path + '.js');
+      I.loadModule(I.scriptOf(path));
     } catch (e) {
       I.reportError(e);
     } finally {

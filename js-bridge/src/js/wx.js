@@ -18,6 +18,8 @@
   const wx = global.wx;
   const cirrus = global.__cirrus;
   const internals = cirrus.internals || {};
+  // The wx_*.js files evaluated after this one reach Rust through it too.
+  internals.wxNative = native;
   const queueTick = internals.queueTick || function (fn, thisArg, args) {
     Promise.resolve().then(function () { fn.apply(thisArg, args || []); });
   };
@@ -158,9 +160,12 @@
       setNavigationBarTitle: null, setNavigationBarColor: null,
     },
     components: {
-      view: ['hover-class', 'hover-stop-propagation', 'hover-start-time', 'hover-stay-time'],
+      view: ['hover-class', 'hover-stop-propagation', 'hover-start-time', 'hover-stay-time', 'animation'],
       text: ['user-select', 'selectable', 'space', 'decode'],
-      image: ['src', 'mode', 'webp', 'lazy-load'],
+      image: ['src', 'mode', 'webp', 'lazy-load', 'animation'],
+      'scroll-view': ['scroll-x', 'scroll-y', 'scroll-top', 'scroll-left', 'scroll-into-view',
+        'upper-threshold', 'lower-threshold', 'bindscroll', 'bindscrolltoupper', 'bindscrolltolower',
+        'clip', 'cache-extent'],
       block: [],
     },
     // Sync APIs whose `return` (and async twins whose `success`) fields can
@@ -191,7 +196,13 @@
       if (parts.length === 1) return true;
       return CAPABILITIES.components[name].indexOf(parts[1]) >= 0 && parts.length <= 3;
     }
-    if (!Object.prototype.hasOwnProperty.call(CAPABILITIES.apis, name) || !(name in wx)) return false;
+    if (!Object.prototype.hasOwnProperty.call(CAPABILITIES.apis, name)) {
+      // Not described parameter by parameter: the manifest's claim decides
+      // (wx_manifest.js), for the API and anything under it.
+      const works = internals.wxApiWorks;
+      return typeof works === 'function' && works(name) && name in wx;
+    }
+    if (!(name in wx)) return false;
     if (parts.length === 1) return true;
     const method = parts[1];
     const rest = parts.slice(2);
@@ -734,6 +745,14 @@
       if (!(name in proto)) proto[name] = ownerMethods[name];
     }
   }
+
+  // For the wx_*.js files: registers `callback` for a fresh id, then
+  // `start(id)` hands the work to Rust, whose completion calls it back.
+  internals.wxPending = function (callback, start) {
+    const id = nextId();
+    pending.set(id, callback);
+    start(id);
+  };
 
   // The logic loop hands finished work here (src/wx/mod.rs `deliver`).
   cirrus.wxDeliver = function (id, result, bytes, isObserver) {

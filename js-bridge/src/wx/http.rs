@@ -49,6 +49,15 @@ pub enum JobKind {
         virtual_path: String,
         api: &'static str,
     },
+    /// `wx.getImageInfo` of an http(s) image: the body is only measured.
+    ImageInfo { src: String },
+    /// `wx.loadFontFace` of an http(s) font: the body goes to the render
+    /// thread's text system (from this worker, before the completion, so
+    /// the font is there when the callback runs).
+    FontFace {
+        family: String,
+        to_render: crossbeam::channel::Sender<cirrus_engine::protocol::ToRender>,
+    },
 }
 
 /// A fixed pool of worker threads fed by one queue.
@@ -149,6 +158,8 @@ fn run(agent: &ureq::Agent, job: HttpJob) -> Completion {
     let api = match &job.kind {
         JobKind::Request { .. } => "request",
         JobKind::Download { api, .. } => api,
+        JobKind::ImageInfo { .. } => "getImageInfo",
+        JobKind::FontFace { .. } => "loadFontFace",
     };
     let mut builder = ureq::http::Request::builder()
         .method(job.method.as_str())
@@ -217,6 +228,16 @@ fn run(agent: &ureq::Agent, job: HttpJob) -> Completion {
                 ),
                 Err(error) => fail(job.id, api, format!("cannot write the file: {error}")),
             }
+        }
+        JobKind::ImageInfo { src } if (200..300).contains(&status) => {
+            Completion::once(job.id, super::image_info::describe(&bytes, &src))
+        }
+        JobKind::ImageInfo { .. } => fail(job.id, api, format!("http status {status}")),
+        JobKind::FontFace { family, to_render } if (200..300).contains(&status) => {
+            Completion::once(job.id, super::font::install(&family, bytes, &to_render))
+        }
+        JobKind::FontFace { .. } => {
+            Completion::once(job.id, super::font::fail(&format!("http status {status}")))
         }
     }
 }

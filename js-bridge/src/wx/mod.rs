@@ -19,7 +19,9 @@
 //! - A failed call never throws into the mini program unless the API is a
 //!   `*Sync` one; it reaches `fail` with WeChat's `errMsg`.
 
+mod font;
 mod http;
+mod image_info;
 pub(crate) mod storage;
 
 use crate::natives::Shared;
@@ -44,6 +46,18 @@ use storage::Storage;
 
 const WX_JS: &str = include_str!("../js/wx.js");
 const WX_JS_NAME: &str = "<cirrus>/wx.js";
+/// App events, launch info, the menu button, getImageInfo... (after wx.js).
+const WX_APP_JS: &str = include_str!("../js/wx_app.js");
+const WX_APP_JS_NAME: &str = "<cirrus>/wx_app.js";
+/// wx.createAnimation and the pages' and components' `animate`.
+const WX_ANIMATION_JS: &str = include_str!("../js/wx_animation.js");
+const WX_ANIMATION_JS_NAME: &str = "<cirrus>/wx_animation.js";
+/// The capability manifest's stubs; evaluated last.
+const WX_MANIFEST_JS: &str = include_str!("../js/wx_manifest.js");
+const WX_MANIFEST_JS_NAME: &str = "<cirrus>/wx_manifest.js";
+/// Every wx API name of the seed API index, `works` or `unsupported`
+/// (tools/wx-api/extract.py).
+pub const API_MANIFEST: &str = include_str!("../js/wx_api.txt");
 /// `wx.env.USER_DATA_PATH`, as WeChat spells it.
 pub const USER_DATA_PATH: &str = "wxfile://usr";
 /// Where `downloadFile` puts files without a `filePath`.
@@ -193,6 +207,9 @@ impl WxHost {
     pub fn install(&self, ctx: &Ctx<'_>, shared: &Rc<RefCell<Shared>>) -> rquickjs::Result<()> {
         install_natives(ctx, shared, &self.state)?;
         eval_named(ctx, WX_JS, WX_JS_NAME, false)?;
+        eval_named(ctx, WX_APP_JS, WX_APP_JS_NAME, false)?;
+        eval_named(ctx, WX_ANIMATION_JS, WX_ANIMATION_JS_NAME, false)?;
+        eval_named(ctx, WX_MANIFEST_JS, WX_MANIFEST_JS_NAME, false)?;
         Ok(())
     }
 }
@@ -436,6 +453,93 @@ fn install_natives<'js>(
         })?,
     )?;
 
+    // ---- app-level -----------------------------------------------------------
+    native.set("apiManifest", Function::new(ctx.clone(), || API_MANIFEST)?)?;
+    let s = shared.clone();
+    native.set(
+        "menuButton",
+        Function::new(ctx.clone(), move || {
+            menu_button_rect(s.borrow().viewport.width.0).to_string()
+        })?,
+    )?;
+    let s = shared.clone();
+    let st = state.clone();
+    native.set(
+        "imageInfo",
+        Function::new(ctx.clone(), move |src: String, page_route: String| {
+            let bytes = if src.starts_with("wxfile://") {
+                sandbox_path(&st.borrow().files_root, &src).and_then(|p| std::fs::read(p).ok())
+            } else {
+                let path = cirrus_engine::package::resolve_relative(&page_route, &src);
+                s.borrow().package.read_binary(&path)
+            };
+            match bytes {
+                Some(bytes) => image_info::describe(&bytes, &src),
+                None => image_info::fail(&format!("file not found: \"{src}\"")),
+            }
+            .to_string()
+        })?,
+    )?;
+    let st = state.clone();
+    native.set(
+        "imageInfoRemote",
+        Function::new(ctx.clone(), move |id: f64, url: String| {
+            let mut state = st.borrow_mut();
+            state.jobs_outstanding += 1;
+            let timeout = state.download_timeout;
+            state.http.submit(HttpJob {
+                id: id as u64,
+                method: "GET".into(),
+                url: url.clone(),
+                headers: Vec::new(),
+                body: None,
+                timeout,
+                kind: JobKind::ImageInfo { src: url },
+            });
+        })?,
+    )?;
+
+    // `wx.loadFontFace`: a package font answers now (its result as JSON);
+    // a URL starts a download and answers `null`, the result coming back
+    // as the completion of `id`.
+    let s = shared.clone();
+    let st = state.clone();
+    native.set(
+        "loadFontFace",
+        Function::new(
+            ctx.clone(),
+            move |id: f64, family: String, source: String, page_route: String| -> Option<String> {
+                match font::parse_source(&source) {
+                    font::FontSource::Remote(url) => {
+                        let to_render = s.borrow().to_render.clone();
+                        let mut state = st.borrow_mut();
+                        state.jobs_outstanding += 1;
+                        let timeout = state.download_timeout;
+                        state.http.submit(HttpJob {
+                            id: id as u64,
+                            method: "GET".into(),
+                            url,
+                            headers: Vec::new(),
+                            body: None,
+                            timeout,
+                            kind: JobKind::FontFace { family, to_render },
+                        });
+                        None
+                    }
+                    font::FontSource::Package(path) => {
+                        let shared = s.borrow();
+                        let path = cirrus_engine::package::resolve_relative(&page_route, &path);
+                        let result = match shared.package.read_binary(&path) {
+                            Some(bytes) => font::install(&family, bytes, &shared.to_render),
+                            None => font::fail(&format!("file not found: \"{source}\"")),
+                        };
+                        Some(result.to_string())
+                    }
+                }
+            },
+        )?,
+    )?;
+
     // ---- base64 ----------------------------------------------------------
     native.set(
         "base64ToArrayBuffer",
@@ -493,6 +597,27 @@ fn install_natives<'js>(
     )?;
     let s = shared.clone();
     native.set(
+        "animate",
+        Function::new(
+            ctx.clone(),
+            move |page: u32, scope: JsValue<'js>, selector: String, json: String| {
+                let animation = serde_json::from_str(&json).unwrap_or(Value::Null);
+                let scope = scope.as_number().and_then(|n| {
+                    (0.0..=f64::from(u32::MAX))
+                        .contains(&n)
+                        .then_some(NodeId(n as u32))
+                });
+                s.borrow().send(ToRender::Animate {
+                    page: PageId(page),
+                    scope,
+                    selector,
+                    animation,
+                });
+            },
+        )?,
+    )?;
+    let s = shared.clone();
+    native.set(
         "disconnect",
         Function::new(ctx.clone(), move |id: f64| {
             s.borrow()
@@ -501,6 +626,28 @@ fn install_natives<'js>(
     )?;
 
     ctx.globals().set("__wxNative", native)
+}
+
+/// `wx.getMenuButtonBoundingClientRect()` for a window `window_width` wide:
+/// WeChat's capsule on an iPhone is 87 x 32 px with a 7 px right margin,
+/// centred vertically in the 44 px navigation bar below the status bar.
+/// The engine draws no capsule; the numbers follow its own bar
+/// (`cirrus_engine::chrome`), so `top = statusBarHeight + (44 - 32) / 2`.
+pub(crate) fn menu_button_rect(window_width: f32) -> Value {
+    use cirrus_engine::chrome::{NAVIGATION_BAR_HEIGHT, STATUS_BAR_HEIGHT};
+    const WIDTH: f32 = 87.0;
+    const HEIGHT: f32 = 32.0;
+    const RIGHT_MARGIN: f32 = 7.0;
+    let top = STATUS_BAR_HEIGHT + (NAVIGATION_BAR_HEIGHT - HEIGHT) / 2.0;
+    let right = window_width - RIGHT_MARGIN;
+    json!({
+        "width": WIDTH,
+        "height": HEIGHT,
+        "top": top,
+        "right": right,
+        "bottom": top + HEIGHT,
+        "left": right - WIDTH,
+    })
 }
 
 fn text(value: &Value, key: &str, default: &str) -> String {

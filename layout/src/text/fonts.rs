@@ -82,6 +82,10 @@ impl FaceMetrics {
 pub(crate) struct FontCatalog {
     /// Lower-cased family name -> name as installed.
     installed: HashMap<String, String>,
+    /// Lower-cased names given to loaded fonts (`wx.loadFontFace`'s
+    /// `family`, `@font-face`'s `font-family`) -> name as installed. Kept
+    /// across `refresh`, and looked up before installed names.
+    aliases: HashMap<String, String>,
     metrics: HashMap<fontdb::ID, FaceMetrics>,
     sans_serif: String,
     serif: String,
@@ -92,6 +96,7 @@ impl FontCatalog {
     pub fn new(font_system: &mut FontSystem) -> Self {
         let mut catalog = FontCatalog {
             installed: HashMap::new(),
+            aliases: HashMap::new(),
             metrics: HashMap::new(),
             sans_serif: String::new(),
             serif: String::new(),
@@ -99,6 +104,12 @@ impl FontCatalog {
         };
         catalog.refresh(font_system);
         catalog
+    }
+
+    /// Makes `alias` (as CSS writes it) name the installed `family`.
+    pub fn alias(&mut self, alias: &str, family: &str) {
+        let alias = alias.trim().trim_matches(|c| c == '"' || c == '\'').to_lowercase();
+        self.aliases.insert(alias, family.to_owned());
     }
 
     /// Re-reads the installed families (after a font was loaded).
@@ -147,6 +158,9 @@ impl FontCatalog {
                 _ => None,
             };
             if let Some(name) = generic {
+                return name;
+            }
+            if let Some(name) = self.aliases.get(&wanted) {
                 return name;
             }
             if matches!(wanted.as_str(), "courier" | "courier new") {

@@ -38,6 +38,24 @@ use crate::error::LayoutError;
 use crate::style::TextOverflow;
 use cosmic_text::{Buffer, FontSystem, Wrap};
 use fonts::FontCatalog;
+
+/// The family names a font file provides; empty when the bytes are not a
+/// font (TrueType, OpenType, WOFF is not supported by fontdb). Lets the
+/// logic thread answer `wx.loadFontFace` without the render thread's
+/// font system.
+pub fn families_in_font(data: &[u8]) -> Vec<String> {
+    let mut db = cosmic_text::fontdb::Database::new();
+    db.load_font_data(data.to_vec());
+    let mut families: Vec<String> = Vec::new();
+    for face in db.faces() {
+        for (name, _) in &face.families {
+            if !families.contains(name) {
+                families.push(name.clone());
+            }
+        }
+    }
+    families
+}
 use lines::{build_shaped, line_boxes};
 use prepared::{fill_buffer, joined_char_boundaries, prepare, Prepared};
 use std::collections::HashMap;
@@ -169,6 +187,18 @@ impl TextSystem {
             return Err(LayoutError::NoFontFace { len });
         }
         self.catalog.refresh(&mut self.font_system);
+        self.clear_caches();
+        Ok(families)
+    }
+
+    /// Loads a font under the family name a mini program gave it
+    /// (`wx.loadFontFace({family})`, `@font-face { font-family }`): CSS
+    /// naming `family` then uses this face, whatever its own names are.
+    pub fn load_font_as(&mut self, family: &str, data: Vec<u8>) -> Result<Vec<String>, LayoutError> {
+        let families = self.load_font(data)?;
+        if let Some(installed) = families.first() {
+            self.catalog.alias(family, installed);
+        }
         self.clear_caches();
         Ok(families)
     }

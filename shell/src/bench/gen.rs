@@ -101,6 +101,44 @@ pub fn first_frame(dir: &Path, nodes: usize) -> Result<GeneratedApp> {
     })
 }
 
+/// The compiled `first-frame` project: the same page as [`first_frame`],
+/// written as a devtools project writes it: `project.config.json` naming
+/// the TypeScript and LESS plugins, a TypeScript page importing `modules`
+/// ES-module utilities (a chain, each importing the one before), and LESS
+/// styles with variables and a mixin.
+pub fn compiled_project(dir: &Path, nodes: usize, modules: usize) -> Result<()> {
+    let rows = (nodes / 5).max(1);
+    let wxml = "<view class=\"driver\"></view>\n<view class=\"row\" wx:for=\"{{rows}}\" wx:key=\"id\"><image class=\"pic\" src=\"/img/pic.png\"></image><view class=\"body\"><text class=\"t\">{{item.title}}</text><text class=\"s\">{{item.sub}}</text></view></view>\n".to_owned();
+    let ts = format!(
+        "import {{ label }} from '../../utils/m{last}';\n\ninterface Row {{ id: number; title: string; sub: string }}\n\nenum Kind {{ Plain, Featured }}\n\nconst rows: Row[] = [];\nfor (let i = 0; i < {rows}; i++) rows.push({{ id: i, title: label(i), sub: `Subtitle of item ${{i}} (${{Kind[Kind.Plain]}})` }});\nPage({{ data: {{ rows }} }});\n",
+        last = modules.saturating_sub(1)
+    );
+    write_app(dir, &[("index", wxml, String::new())])?;
+    std::fs::remove_file(dir.join("pages/index/index.js"))?;
+    write(&dir.join("pages/index/index.ts"), &ts)?;
+    std::fs::remove_file(dir.join("pages/index/index.wxss"))?;
+    write(
+        &dir.join("pages/index/index.less"),
+        "@gap: 8px;\n@ink: #333333;\n.title() { font-weight: bold; color: darken(@ink, 10%); }\n.row { padding: @gap (@gap * 2); .t { .title(); } .s { color: lighten(@ink, 30%); } }\n",
+    )?;
+    for i in 0..modules {
+        let body = if i == 0 {
+            "export const prefix: string = 'Item ';\nexport function label(i: number): string {\n  return prefix + i;\n}\n".to_owned()
+        } else {
+            format!(
+                "import {{ label as previous }} from './m{}';\nexport const depth = {i};\nexport function label(i: number): string {{\n  return previous(i);\n}}\nexport default label;\n",
+                i - 1
+            )
+        };
+        write(&dir.join(format!("utils/m{i}.ts")), &body)?;
+    }
+    write(
+        &dir.join("project.config.json"),
+        "{\"compileType\":\"miniprogram\",\"setting\":{\"es6\":true,\"enhance\":true,\"useCompilerPlugins\":[\"typescript\",\"less\"]}}",
+    )?;
+    Ok(())
+}
+
 /// The `update` page: `rows` text bindings `v[i]`; a tap with detail
 /// `{n, step}` sets the first `n` of them in one setData.
 pub fn update(dir: &Path, rows: usize) -> Result<GeneratedApp> {

@@ -1,0 +1,5 @@
+App({
+  globalData: {
+    kits: ['TDesign', 'Vant Weapp', 'WeUI'],
+  },
+});

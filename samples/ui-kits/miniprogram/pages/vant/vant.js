@@ -1,0 +1,8 @@
+Page({
+  data: {
+    buyText: 'Buy now',
+  },
+  onBuy() {
+    this.setData({ buyText: 'Bought' });
+  },
+});

@@ -1,0 +1,6 @@
+Page({
+  data: {
+    unread: 3,
+    loading: false,
+  },
+});
