@@ -7,7 +7,15 @@ use std::process::Command;
 /// The figures each scenario must report (quick sizes: updates of 1, 10
 /// and 50 bindings, 50 animated dots).
 const EXPECTED: [(&str, &[&str]); 5] = [
-    ("first-frame", &["launch to PNG written", "peak RSS"]),
+    (
+        "first-frame",
+        &[
+            "launch to PNG written",
+            "peak RSS",
+            "TS + ES modules + LESS, cold cache",
+            "TS + ES modules + LESS, warm cache",
+        ],
+    ),
     (
         "update",
         &[
