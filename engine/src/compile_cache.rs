@@ -34,7 +34,8 @@ pub fn default_cache_root() -> Option<PathBuf> {
 /// `CIRRUS_CACHE_DIR` says (installed libraries live there even when
 /// caching compiled output is off).
 pub fn user_cache_root() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CIRRUS_CACHE_DIR").filter(|d| !d.is_empty() && d != "off") {
+    if let Some(dir) = std::env::var_os("CIRRUS_CACHE_DIR").filter(|d| !d.is_empty() && d != "off")
+    {
         return Some(PathBuf::from(dir));
     }
     if let Some(xdg) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {

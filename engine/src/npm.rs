@@ -42,7 +42,10 @@ pub fn build_npm(dir: &Path) -> NpmBuild {
 
 /// `(package.json, folder that receives miniprogram_npm/)` pairs.
 fn relations(dir: &Path, root: &Path, project: &ProjectConfig) -> Vec<(PathBuf, PathBuf)> {
-    let project_dir = project.project_dir.clone().unwrap_or_else(|| dir.to_path_buf());
+    let project_dir = project
+        .project_dir
+        .clone()
+        .unwrap_or_else(|| dir.to_path_buf());
     if project.pack_npm_manually && !project.pack_npm_relations.is_empty() {
         return project
             .pack_npm_relations
@@ -96,7 +99,10 @@ fn build_one(package_json: &Path, out_dir: &Path, build: &mut NpmBuild) {
                 &label,
                 1,
                 1,
-                format!("dependency `{name}` is not installed in {} (run npm install)", node_modules.display()),
+                format!(
+                    "dependency `{name}` is not installed in {} (run npm install)",
+                    node_modules.display()
+                ),
             ));
             continue;
         };
@@ -149,7 +155,10 @@ fn copy_plain_package(installed: &Path, dest: &Path, manifest: &Value) -> std::i
     copy_tree(installed, dest, &|path| {
         // Its own nested node_modules are packages of their own.
         let nested_modules = path.file_name().is_some_and(|n| n == "node_modules");
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         !nested_modules && (path.is_dir() || matches!(ext, "js" | "json" | "wxs"))
     })?;
     let main = manifest
@@ -211,7 +220,10 @@ mod tests {
             r#"{"dependencies":{"ui-kit":"1","plain":"1","missing":"1"}}"#,
         );
         let ui = dir.join("node_modules/ui-kit");
-        write(&ui.join("package.json"), r#"{"miniprogram":"dist","dependencies":{"helper":"1"}}"#);
+        write(
+            &ui.join("package.json"),
+            r#"{"miniprogram":"dist","dependencies":{"helper":"1"}}"#,
+        );
         write(&ui.join("dist/button/button.js"), "Component({})");
         write(&ui.join("src/button.ts"), "ignored");
         let plain = dir.join("node_modules/plain");
@@ -220,20 +232,29 @@ mod tests {
         write(&plain.join("README.md"), "not copied");
         let helper = dir.join("node_modules/helper");
         write(&helper.join("package.json"), "{}");
-        write(&helper.join("miniprogram_dist/index.js"), "module.exports = 2");
+        write(
+            &helper.join("miniprogram_dist/index.js"),
+            "module.exports = 2",
+        );
 
         let build = build_npm(&dir);
         let npm = dir.join("miniprogram_npm");
         assert!(npm.join("ui-kit/button/button.js").is_file());
         assert!(!npm.join("ui-kit/src").exists());
-        assert!(npm.join("helper/index.js").is_file(), "dependencies of dependencies are built");
+        assert!(
+            npm.join("helper/index.js").is_file(),
+            "dependencies of dependencies are built"
+        );
         assert_eq!(
             std::fs::read_to_string(npm.join("plain/index.js")).unwrap(),
             "module.exports = require('./lib/plain.js');\n"
         );
         assert!(!npm.join("plain/README.md").exists());
         assert_eq!(build.built.len(), 3);
-        assert!(build.diagnostics.iter().any(|d| d.message.contains("`missing`")));
+        assert!(build
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("`missing`")));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -162,7 +162,9 @@ impl ThemeFile {
                 .and_then(|name| self.vars(dark).get(name))
                 .cloned()
                 .unwrap_or_else(|| value.clone()),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.resolve(v, dark)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.resolve(v, dark)).collect())
+            }
             Value::Object(object) => Value::Object(
                 object
                     .iter()
@@ -184,7 +186,8 @@ impl AppConfig {
         };
         let mut themed = self.clone();
         themed.window = WindowConfig::default();
-        if let Some(Value::Object(window)) = self.raw.get("window").map(|w| theme.resolve(w, dark)) {
+        if let Some(Value::Object(window)) = self.raw.get("window").map(|w| theme.resolve(w, dark))
+        {
             themed.window.merge(&window);
         }
         themed.tab_bar = self.raw.get("tabBar").map(|t| theme.resolve(t, dark));
@@ -239,7 +242,9 @@ pub fn extended_libs_dir() -> Option<PathBuf> {
 
 /// The mini program dist folder of `npm_name` installed under `dir`.
 pub fn extended_lib_dist(dir: &Path, npm_name: &str) -> PathBuf {
-    dir.join("node_modules").join(npm_name).join("miniprogram_dist")
+    dir.join("node_modules")
+        .join(npm_name)
+        .join("miniprogram_dist")
 }
 
 /// The extensions that are read eagerly as text.
@@ -332,11 +337,14 @@ impl Package {
                     "app.json",
                     1,
                     1,
-                    format!("useExtendedLib `{name}` is not an extended library Cirrus knows; ignored"),
+                    format!(
+                        "useExtendedLib `{name}` is not an extended library Cirrus knows; ignored"
+                    ),
                 ));
                 continue;
             };
-            let Some(dist) = extended_libs_dir().map(|dir| extended_lib_dist(&dir, npm_name)) else {
+            let Some(dist) = extended_libs_dir().map(|dir| extended_lib_dist(&dir, npm_name))
+            else {
                 continue;
             };
             if !dist.is_dir() {
@@ -399,7 +407,10 @@ impl Package {
             return None;
         }
         for (prefix, dir) in &self.mounts {
-            if let Some(inner) = rel.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
+            if let Some(inner) = rel
+                .strip_prefix(prefix.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
                 if let Ok(bytes) = std::fs::read(dir.join(inner)) {
                     return Some(bytes);
                 }
@@ -578,7 +589,10 @@ impl Package {
         }
         app.skyline.merge(obj.get("rendererOptions"));
         app.tab_bar = obj.get("tabBar").cloned();
-        app.darkmode = obj.get("darkmode").and_then(Value::as_bool).unwrap_or(false);
+        app.darkmode = obj
+            .get("darkmode")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         if let Some(location) = obj.get("themeLocation").and_then(Value::as_str) {
             app.theme = self.read_theme(location, text, diags);
         }

@@ -209,7 +209,12 @@ fn read_object(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Ma
     match parse_json(name, &text, diags)? {
         Value::Object(object) => Some(object),
         _ => {
-            diags.push(Diagnostic::error(name, 1, 1, format!("{name} must be a JSON object")));
+            diags.push(Diagnostic::error(
+                name,
+                1,
+                1,
+                format!("{name} must be a JSON object"),
+            ));
             None
         }
     }
@@ -248,7 +253,8 @@ mod tests {
         .as_object()
         .cloned()
         .unwrap();
-        let private = json!({"libVersion": "3.5.0", "setting": {"es6": false, "compileWorklet": true}});
+        let private =
+            json!({"libVersion": "3.5.0", "setting": {"es6": false, "compileWorklet": true}});
         merge_private(&mut base, private.as_object().cloned().unwrap());
         let mut diags = Vec::new();
         let config = ProjectConfig::from_merged(Value::Object(base), &mut diags);
@@ -268,14 +274,18 @@ mod tests {
         }});
         let config = ProjectConfig::from_merged(raw, &mut Vec::new());
         assert!(config.pack_npm_manually);
-        assert_eq!(config.pack_npm_relations[0].miniprogram_npm_dist_dir, "./miniprogram/");
+        assert_eq!(
+            config.pack_npm_relations[0].miniprogram_npm_dist_dir,
+            "./miniprogram/"
+        );
         assert_eq!(config.compiler_plugins, ["less", "sass"]);
     }
 
     #[test]
     fn a_root_outside_the_project_is_refused() {
         let mut diags = Vec::new();
-        let config = ProjectConfig::from_merged(json!({"miniprogramRoot": "../elsewhere"}), &mut diags);
+        let config =
+            ProjectConfig::from_merged(json!({"miniprogramRoot": "../elsewhere"}), &mut diags);
         assert_eq!(config.miniprogram_root, "");
         assert_eq!(diags.len(), 1);
     }

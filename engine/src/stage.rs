@@ -346,10 +346,19 @@ impl Stage {
     /// every page restyles and every cached measurement is dropped.
     pub fn load_font(&mut self, family: &str, data: Vec<u8>) {
         if let Err(error) = self.text.load_font_as(family, data) {
-            self.report(Diagnostic::warning("", 0, 0, format!("loadFontFace `{family}`: {error}")));
+            self.report(Diagnostic::warning(
+                "",
+                0,
+                0,
+                format!("loadFontFace `{family}`: {error}"),
+            ));
             return;
         }
-        for page in self.pages.iter_mut().chain(self.parked_tab_pages.iter_mut()) {
+        for page in self
+            .pages
+            .iter_mut()
+            .chain(self.parked_tab_pages.iter_mut())
+        {
             for id in page.tree.descendants(NodeId::ROOT) {
                 if let Some(node) = page.tree.get_mut(id) {
                     node.layout.mark_dirty();

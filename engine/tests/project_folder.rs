@@ -10,7 +10,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("cirrus-project-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("cirrus-project-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -59,7 +60,10 @@ fn a_project_folder_opens_its_miniprogram_root_with_private_settings() {
     assert!(package.root.ends_with("miniprogram"));
     assert_eq!(package.home(), Some("pages/home/home"));
     assert_eq!(package.project.appid, "wx0123456789");
-    assert_eq!(package.project.lib_version, "3.4.0", "the private file wins");
+    assert_eq!(
+        package.project.lib_version, "3.4.0",
+        "the private file wins"
+    );
     assert!(package.project.compile_worklet && package.project.enhance);
     assert!(package.project.uses_plugin("less"));
 
@@ -78,7 +82,9 @@ fn a_missing_miniprogram_root_is_a_diagnostic_not_a_crash() {
     write_app(&dir, "", r#"{"pages": ["pages/home/home"]}"#);
     let (_, diags) = load(&dir.0);
     assert!(
-        diags.iter().any(|d| d.file == "project.config.json" && d.line == 1),
+        diags
+            .iter()
+            .any(|d| d.file == "project.config.json" && d.line == 1),
         "{diags:?}"
     );
 }
@@ -107,10 +113,16 @@ fn app_json_keys_for_the_devtools_are_accepted_without_errors() {
     dir.write("packageA/pages/cat/cat.js", "Page({})");
     let (package, diags) = load(&dir.0);
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
-    assert_eq!(package.routes(), ["pages/home/home", "packageA/pages/cat/cat"]);
+    assert_eq!(
+        package.routes(),
+        ["pages/home/home", "packageA/pages/cat/cat"]
+    );
     assert!(package.app.subpackages[0].independent);
     // An extended library Cirrus does not know is a warning, named.
-    assert!(diags.iter().any(|d| d.message.contains("kbone")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.message.contains("kbone")),
+        "{diags:?}"
+    );
 }
 
 #[test]
@@ -135,8 +147,14 @@ fn theme_variables_resolve_for_light_and_dark() {
     dir.write("pages/home/home.json", r#"{"backgroundColor": "@pageBg"}"#);
     let (package, diags) = load(&dir.0);
     assert!(diags.is_empty(), "{diags:?}");
-    assert_eq!(package.app.window.navigation_bar_background_color, "#ffffff");
-    assert_eq!(package.app.tab_bar.as_ref().unwrap()["list"][0]["iconPath"], "icons/home.png");
+    assert_eq!(
+        package.app.window.navigation_bar_background_color,
+        "#ffffff"
+    );
+    assert_eq!(
+        package.app.tab_bar.as_ref().unwrap()["list"][0]["iconPath"],
+        "icons/home.png"
+    );
     let (page, _) = package.page_config("pages/home/home");
     assert_eq!(page.window.background_color, "#f5f5f5");
 

@@ -337,7 +337,10 @@ mod tests {
                 ("app.json", "{}"),
                 ("miniprogram_npm/tslib/index.js", "root copy"),
                 ("miniprogram_npm/ui/button/button.js", ""),
-                ("miniprogram_npm/ui/miniprogram_npm/tslib/index.js", "ui's own copy"),
+                (
+                    "miniprogram_npm/ui/miniprogram_npm/tslib/index.js",
+                    "ui's own copy",
+                ),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string())),
         );
@@ -360,18 +363,33 @@ mod tests {
                 ("utils/both.js", ""),
                 ("utils/both.ts", ""),
                 ("typings/index.d.ts", ""),
-                ("miniprogram_npm/lodash/package.json", r#"{"main": "dist/lodash.js"}"#),
+                (
+                    "miniprogram_npm/lodash/package.json",
+                    r#"{"main": "dist/lodash.js"}"#,
+                ),
                 ("miniprogram_npm/lodash/dist/lodash.js", ""),
                 ("miniprogram_npm/lodash/fp.js", ""),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string())),
         );
         let resolve = |target: &str| resolve_module(&package, "pages/a/a.js", target);
-        assert_eq!(resolve("../../utils/only-ts"), Some("utils/only-ts.ts".into()));
-        assert_eq!(resolve("../../utils/only-ts.js"), Some("utils/only-ts.ts".into()));
+        assert_eq!(
+            resolve("../../utils/only-ts"),
+            Some("utils/only-ts.ts".into())
+        );
+        assert_eq!(
+            resolve("../../utils/only-ts.js"),
+            Some("utils/only-ts.ts".into())
+        );
         assert_eq!(resolve("/utils/both"), Some("utils/both.js".into()));
         assert_eq!(resolve("/typings/index"), None);
-        assert_eq!(resolve("lodash"), Some("miniprogram_npm/lodash/dist/lodash.js".into()));
-        assert_eq!(resolve("lodash/fp"), Some("miniprogram_npm/lodash/fp.js".into()));
+        assert_eq!(
+            resolve("lodash"),
+            Some("miniprogram_npm/lodash/dist/lodash.js".into())
+        );
+        assert_eq!(
+            resolve("lodash/fp"),
+            Some("miniprogram_npm/lodash/fp.js".into())
+        );
     }
 }

@@ -227,10 +227,7 @@ pub(crate) fn to_original(
 
 /// `at name (file:line:col)` with the position moved to the author's file
 /// when the file was transformed; other frames as they are.
-fn original_frame(
-    frame: &str,
-    lookup: impl Fn(&str, u32, u32) -> Option<(u32, u32)>,
-) -> String {
+fn original_frame(frame: &str, lookup: impl Fn(&str, u32, u32) -> Option<(u32, u32)>) -> String {
     let Some(location) = locate(frame, |_| true) else {
         return frame.to_owned();
     };
@@ -239,11 +236,7 @@ fn original_frame(
     };
     let running = parse_frame(frame).map(|l| format!("{}:{}:{}", l.file, l.line, l.column));
     match running {
-        Some(running) => frame.replacen(
-            &running,
-            &format!("{}:{line}:{column}", location.file),
-            1,
-        ),
+        Some(running) => frame.replacen(&running, &format!("{}:{line}:{column}", location.file), 1),
         None => frame.to_owned(),
     }
 }
@@ -343,7 +336,12 @@ pub fn check_scripts(package: &Package) -> Vec<Diagnostic> {
             }
             if let Err(error) = eval_named(&ctx, &wrap_module(&transformed.code), path, true) {
                 let failure = JsFailure::from_error(&ctx, error);
-                diagnostics.push(mapped_syntax_diagnostic(path, source, &failure, &transformed));
+                diagnostics.push(mapped_syntax_diagnostic(
+                    path,
+                    source,
+                    &failure,
+                    &transformed,
+                ));
             }
         }
     });
@@ -356,7 +354,9 @@ fn transform_diagnostics(transformed: &Transformed) -> impl Iterator<Item = Diag
         let diagnostic = Diagnostic::error(d.file.clone(), d.line, d.column, d.message.clone());
         match d.severity {
             Severity::Error => diagnostic,
-            Severity::Warning => Diagnostic::warning(d.file.clone(), d.line, d.column, d.message.clone()),
+            Severity::Warning => {
+                Diagnostic::warning(d.file.clone(), d.line, d.column, d.message.clone())
+            }
         }
     })
 }

@@ -58,7 +58,10 @@ mod tests {
         let (package, _) = Package::from_project_files(
             project,
             [
-                ("app.json", r#"{"pages":["pages/home/home"],"window":{"navigationStyle":"custom"}}"#),
+                (
+                    "app.json",
+                    r#"{"pages":["pages/home/home"],"window":{"navigationStyle":"custom"}}"#,
+                ),
                 ("app.js", "App({})"),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string())),

@@ -294,7 +294,11 @@ fn load_font_face_checks_the_font_and_hands_it_to_the_render_thread() {
         })
         .collect();
     let dejavu_len = std::fs::metadata(DEJAVU).unwrap().len() as usize;
-    assert_eq!(fonts, vec![("Brand", dejavu_len)], "only the real font is sent");
+    assert_eq!(
+        fonts,
+        vec![("Brand", dejavu_len)],
+        "only the real font is sent"
+    );
     assert_eq!(
         app.console(),
         vec![

@@ -47,7 +47,9 @@ pub fn check_package(package: &Package) -> Vec<Diagnostic> {
 }
 
 fn folder_of(path: &str) -> &str {
-    path.rsplit_once('/').map(|(folder, _)| folder).unwrap_or("")
+    path.rsplit_once('/')
+        .map(|(folder, _)| folder)
+        .unwrap_or("")
 }
 
 /// The folders of the npm components the package uses, followed from
@@ -59,7 +61,12 @@ fn folder_of(path: &str) -> &str {
 fn used_npm_component_folders(package: &Package) -> std::collections::HashSet<String> {
     let mut seen = std::collections::HashSet::new();
     let mut queue: Vec<String> = vec!["app.json".to_owned()];
-    queue.extend(package.routes().into_iter().map(|route| format!("{route}.json")));
+    queue.extend(
+        package
+            .routes()
+            .into_iter()
+            .map(|route| format!("{route}.json")),
+    );
     let mut visited_json = std::collections::HashSet::new();
     while let Some(json_path) = queue.pop() {
         if !visited_json.insert(json_path.clone()) {

@@ -32,7 +32,9 @@ fn options(name: &str, page: Option<String>) -> ShotOptions {
     let data_dir = std::env::temp_dir().join(format!(
         "cirrus-real-{name}-{}-{}",
         std::process::id(),
-        page.as_deref().unwrap_or("home").replace(['/', '?', '=', ':', '&'], "_")
+        page.as_deref()
+            .unwrap_or("home")
+            .replace(['/', '?', '=', ':', '&'], "_")
     ));
     let _ = std::fs::remove_dir_all(&data_dir);
     ShotOptions {
@@ -83,7 +85,9 @@ fn travel_notes_opens_from_its_project_folder() {
     assert!(package.root.ends_with("miniprogram"));
     assert!(package.project.uses_plugin("typescript"));
     // LESS and SCSS became WXSS at load.
-    assert!(package.read("app.wxss").is_some_and(|css| css.contains("#f4f1ec")));
+    assert!(package
+        .read("app.wxss")
+        .is_some_and(|css| css.contains("#f4f1ec")));
     assert!(package
         .read("components/nav-bar/nav-bar.wxss")
         .is_some_and(|css| css.contains(".nav__row")));
@@ -119,7 +123,11 @@ fn travel_notes_typescript_decorators_and_parameter_properties_run() {
     )
     .expect("launch");
     let capture = app.capture().expect("capture");
-    let errors: Vec<&Diagnostic> = capture.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<&Diagnostic> = capture
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(
         app.console().iter().any(|line| line == "note: summary"),
@@ -159,20 +167,35 @@ impl ImageServer {
                 let mut request = [0u8; 2048];
                 let n = stream.read(&mut request).unwrap_or(0);
                 let text = String::from_utf8_lossy(&request[..n]);
-                let path = text.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/');
+                let path = text
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/');
                 let body = std::fs::read(images.join(path)).ok();
                 let response = match body {
                     Some(body) => {
-                        let mut r = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+                        let mut r = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
                         r.extend(body);
                         r
                     }
-                    None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                    None => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
                 };
                 let _ = stream.write_all(&response);
             }
         });
-        ImageServer { port, requests, stop }
+        ImageServer {
+            port,
+            requests,
+            stop,
+        }
     }
 }
 
@@ -187,13 +210,19 @@ fn travel_notes_shows_network_images_from_a_cdn() {
     let server = ImageServer::start();
     let cdn = format!("http://127.0.0.1:{}", server.port);
     let package = load("travel-notes");
-    let route = format!("pages/feed/feed?cdn={}", cdn.replace(':', "%3A").replace('/', "%2F"));
+    let route = format!(
+        "pages/feed/feed?cdn={}",
+        cdn.replace(':', "%3A").replace('/', "%2F")
+    );
     // The port is new each run, so the image cache never answers for it.
     let mut opts = options("travel-notes", Some(route));
     opts.timeout = Duration::from_secs(20);
     let capture = shot(package, &opts).expect("shot");
     assert!(capture.settled);
-    assert!(server.requests.load(Ordering::Relaxed) >= 2, "the covers came over HTTP");
+    assert!(
+        server.requests.load(Ordering::Relaxed) >= 2,
+        "the covers came over HTTP"
+    );
     let mut covers = Vec::new();
     find_class(&capture.layout["root"], "note-card__cover", &mut covers);
     assert!(!covers.is_empty());

@@ -65,8 +65,14 @@ mod tests {
             parse_source("url(\"https://cdn.example.com/a.ttf\")"),
             FontSource::Remote("https://cdn.example.com/a.ttf".into())
         );
-        assert_eq!(parse_source("url('/fonts/a.ttf')"), FontSource::Package("/fonts/a.ttf".into()));
-        assert_eq!(parse_source(" fonts/a.ttf "), FontSource::Package("fonts/a.ttf".into()));
+        assert_eq!(
+            parse_source("url('/fonts/a.ttf')"),
+            FontSource::Package("/fonts/a.ttf".into())
+        );
+        assert_eq!(
+            parse_source(" fonts/a.ttf "),
+            FontSource::Package("fonts/a.ttf".into())
+        );
     }
 
     #[test]

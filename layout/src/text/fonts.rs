@@ -108,7 +108,10 @@ impl FontCatalog {
 
     /// Makes `alias` (as CSS writes it) name the installed `family`.
     pub fn alias(&mut self, alias: &str, family: &str) {
-        let alias = alias.trim().trim_matches(|c| c == '"' || c == '\'').to_lowercase();
+        let alias = alias
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_lowercase();
         self.aliases.insert(alias, family.to_owned());
     }
 

@@ -194,7 +194,11 @@ impl TextSystem {
     /// Loads a font under the family name a mini program gave it
     /// (`wx.loadFontFace({family})`, `@font-face { font-family }`): CSS
     /// naming `family` then uses this face, whatever its own names are.
-    pub fn load_font_as(&mut self, family: &str, data: Vec<u8>) -> Result<Vec<String>, LayoutError> {
+    pub fn load_font_as(
+        &mut self,
+        family: &str,
+        data: Vec<u8>,
+    ) -> Result<Vec<String>, LayoutError> {
         let families = self.load_font(data)?;
         if let Some(installed) = families.first() {
             self.catalog.alias(family, installed);

@@ -613,10 +613,16 @@ fn a_font_loaded_under_a_family_name_is_what_css_naming_it_resolves_to() {
     let Ok(data) = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf") else {
         panic!("scripts/setup installs fonts-dejavu-core");
     };
-    assert_eq!(super::families_in_font(&data), vec!["DejaVu Sans Mono".to_string()]);
+    assert_eq!(
+        super::families_in_font(&data),
+        vec!["DejaVu Sans Mono".to_string()]
+    );
     assert!(super::families_in_font(b"not a font").is_empty());
     let mut text = TextSystem::new();
     let families = text.load_font_as("Brand Mono", data).expect("a font");
     assert_eq!(families, vec!["DejaVu Sans Mono".to_string()]);
-    assert_eq!(text.resolve_family(&["'Brand Mono'".into(), "serif".into()]), "DejaVu Sans Mono");
+    assert_eq!(
+        text.resolve_family(&["'Brand Mono'".into(), "serif".into()]),
+        "DejaVu Sans Mono"
+    );
 }

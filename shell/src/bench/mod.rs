@@ -385,7 +385,16 @@ fn compiled_first_frame(config: &BenchConfig, report: &mut ScenarioReport) -> Re
         png.to_string_lossy().into_owned(),
         data.to_string_lossy().into_owned(),
     );
-    let args = ["shot", &dir_s, "--dpr", "2", "--out", &png_s, "--data-dir", &data_s];
+    let args = [
+        "shot",
+        &dir_s,
+        "--dpr",
+        "2",
+        "--out",
+        &png_s,
+        "--data-dir",
+        &data_s,
+    ];
     let envs = [("CIRRUS_CACHE_DIR", cache.as_path())];
     let stderr_file = config.work_dir.join("first-frame-compiled.stderr");
     let (cold, _) = time_child(&config.cirrus_exe, &args, &envs, &stderr_file)?;

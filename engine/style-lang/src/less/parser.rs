@@ -96,9 +96,7 @@ impl<'a> Parser<'a> {
             if trimmed.starts_with("//") {
                 self.at += trimmed.find('\n').unwrap_or(trimmed.len());
             } else if let Some(comment) = trimmed.strip_prefix("/*") {
-                let length = comment
-                    .find("*/")
-                    .map_or(trimmed.len(), |close| close + 4);
+                let length = comment.find("*/").map_or(trimmed.len(), |close| close + 4);
                 statements.push(Stmt::Comment(trimmed[..length].to_string()));
                 self.at += length;
             } else {
