@@ -237,47 +237,10 @@
     return settle(options, { errMsg: 'setBackgroundTextStyle:ok' });
   };
 
-  // ---- images ------------------------------------------------------------------------
-  // A package file is decoded now (its header only); an http(s) URL goes
-  // to the HTTP workers like downloadFile, and the answer comes back as a
-  // completion.
-  wx.getImageInfo = function (options) {
-    const o = options !== null && typeof options === 'object' ? options : {};
-    const src = typeof o.src === 'string' ? o.src : '';
-    if (/^https?:\/\//i.test(src)) {
-      const callbacks = typeof o.success === 'function' || typeof o.fail === 'function' ||
-        typeof o.complete === 'function';
-      let resolve;
-      let reject;
-      const promise = callbacks ? undefined : new Promise(function (yes, no) {
-        resolve = yes;
-        reject = no;
-      });
-      internals.wxPending(function (result) {
-        if (!callbacks) return isOk(result) ? resolve(result) : reject(result);
-        try {
-          const callback = isOk(result) ? o.success : o.fail;
-          if (typeof callback === 'function') callback.call(o, result);
-        } finally {
-          if (typeof o.complete === 'function') o.complete.call(o, result);
-        }
-        return undefined;
-      }, function (id) {
-        native.imageInfoRemote(id, src);
-      });
-      return promise;
-    }
-    return settle(options, JSON.parse(native.imageInfo(src, currentRoute())));
-  };
-
-  // ---- fonts -------------------------------------------------------------------------
-  // A package font is checked and sent to the render thread now; an
-  // http(s) one is downloaded by the HTTP workers first. Either way the
-  // callbacks run in a later tick, with `status` as WeChat reports it.
-  wx.loadFontFace = function (options) {
-    const o = options !== null && typeof options === 'object' ? options : {};
-    const family = typeof o.family === 'string' ? o.family : '';
-    const source = typeof o.source === 'string' ? o.source : '';
+  // A call answered later, as a completion of the id `start` is given:
+  // success or fail then complete, or the returned Promise settles when
+  // no callback was passed.
+  function pendingCall(o, start) {
     const callbacks = typeof o.success === 'function' || typeof o.fail === 'function' ||
       typeof o.complete === 'function';
     let resolve;
@@ -295,14 +258,40 @@
         if (typeof o.complete === 'function') o.complete.call(o, result);
       }
       return undefined;
-    }, function (id) {
+    }, start);
+    return promise;
+  }
+
+  // ---- images ------------------------------------------------------------------------
+  // A package file is decoded now (its header only); an http(s) URL goes
+  // to the HTTP workers like downloadFile, and the answer comes back as a
+  // completion.
+  wx.getImageInfo = function (options) {
+    const o = options !== null && typeof options === 'object' ? options : {};
+    const src = typeof o.src === 'string' ? o.src : '';
+    if (/^https?:\/\//i.test(src)) {
+      return pendingCall(o, function (id) {
+        native.imageInfoRemote(id, src);
+      });
+    }
+    return settle(options, JSON.parse(native.imageInfo(src, currentRoute())));
+  };
+
+  // ---- fonts -------------------------------------------------------------------------
+  // A package font is checked and sent to the render thread now; an
+  // http(s) one is downloaded by the HTTP workers first. Either way the
+  // callbacks run in a later tick, with `status` as WeChat reports it.
+  wx.loadFontFace = function (options) {
+    const o = options !== null && typeof options === 'object' ? options : {};
+    const family = typeof o.family === 'string' ? o.family : '';
+    const source = typeof o.source === 'string' ? o.source : '';
+    return pendingCall(o, function (id) {
       const now = native.loadFontFace(id, family, source, currentRoute());
       if (now !== null && now !== undefined) {
         const result = JSON.parse(now);
         queueTick(function () { cirrus.wxDeliver(id, result); });
       }
     });
-    return promise;
   };
 
   // The route of the page on top: relative image paths resolve against it.

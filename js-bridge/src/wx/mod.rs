@@ -484,18 +484,8 @@ fn install_natives<'js>(
     native.set(
         "imageInfoRemote",
         Function::new(ctx.clone(), move |id: f64, url: String| {
-            let mut state = st.borrow_mut();
-            state.jobs_outstanding += 1;
-            let timeout = state.download_timeout;
-            state.http.submit(HttpJob {
-                id: id as u64,
-                method: "GET".into(),
-                url: url.clone(),
-                headers: Vec::new(),
-                body: None,
-                timeout,
-                kind: JobKind::ImageInfo { src: url },
-            });
+            let kind = JobKind::ImageInfo { src: url.clone() };
+            submit_get(&mut st.borrow_mut(), id, url, kind);
         })?,
     )?;
 
@@ -512,18 +502,8 @@ fn install_natives<'js>(
                 match font::parse_source(&source) {
                     font::FontSource::Remote(url) => {
                         let to_render = s.borrow().to_render.clone();
-                        let mut state = st.borrow_mut();
-                        state.jobs_outstanding += 1;
-                        let timeout = state.download_timeout;
-                        state.http.submit(HttpJob {
-                            id: id as u64,
-                            method: "GET".into(),
-                            url,
-                            headers: Vec::new(),
-                            body: None,
-                            timeout,
-                            kind: JobKind::FontFace { family, to_render },
-                        });
+                        let kind = JobKind::FontFace { family, to_render };
+                        submit_get(&mut st.borrow_mut(), id, url, kind);
                         None
                     }
                     font::FontSource::Package(path) => {
@@ -626,6 +606,22 @@ fn install_natives<'js>(
     )?;
 
     ctx.globals().set("__wxNative", native)
+}
+
+/// Starts a GET of `url` on the HTTP workers for the call `id`; its
+/// completion comes back like a download's.
+fn submit_get(state: &mut WxState, id: f64, url: String, kind: JobKind) {
+    state.jobs_outstanding += 1;
+    let timeout = state.download_timeout;
+    state.http.submit(HttpJob {
+        id: id as u64,
+        method: "GET".into(),
+        url,
+        headers: Vec::new(),
+        body: None,
+        timeout,
+        kind,
+    });
 }
 
 /// `wx.getMenuButtonBoundingClientRect()` for a window `window_width` wide:
