@@ -6,21 +6,13 @@
 //! `cirrus-layout`.
 
 pub mod chrome;
-pub mod compile_cache;
-pub mod diagnostics;
 pub mod dialogs;
 pub mod hit_test;
 pub mod images;
-mod json_locate;
 pub mod motion;
-pub mod npm;
-pub mod ops;
 pub mod overlay;
-pub mod package;
 pub mod page;
 pub mod paint;
-pub mod project;
-pub mod protocol;
 pub mod query;
 pub mod render_thread;
 pub mod scopes;
@@ -28,11 +20,13 @@ pub mod scroll;
 pub mod stage;
 pub mod style_element;
 pub mod style_pass;
-pub mod style_sources;
 pub mod surface;
 pub mod tree;
 
 pub use cirrus_layout as layout;
+pub use cirrus_package::{compile_cache, npm, package, project, style_sources, PackageError};
+pub use cirrus_protocol::messages as protocol;
+pub use cirrus_protocol::{diagnostics, ops};
 pub use cirrus_render as render;
 pub use diagnostics::{Diagnostic, Severity};
 
@@ -42,8 +36,8 @@ pub use diagnostics::{Diagnostic, Severity};
 pub enum EngineError {
     #[error("cannot read {0}: {1}")]
     Io(String, #[source] std::io::Error),
-    #[error("{0} is not a mini program folder")]
-    NotAPackage(String),
+    #[error(transparent)]
+    Package(#[from] PackageError),
     #[error("no GPU adapter is available: {0}")]
     NoAdapter(String),
     #[error("GPU error: {0}")]

@@ -26,10 +26,10 @@
 //! borrow is held while JS runs.
 
 use crate::natives::Shared;
-use cirrus_engine::ops::{NodeId, Op, OpBatch, PageId};
-use cirrus_engine::package::{normalize, resolve_relative, Package};
-use cirrus_engine::protocol::ToRender;
-use cirrus_engine::Diagnostic;
+use cirrus_protocol::ops::{NodeId, Op, OpBatch, PageId};
+use cirrus_package::package::{normalize, resolve_relative, Package};
+use cirrus_protocol::messages::ToRender;
+use cirrus_protocol::Diagnostic;
 use cirrus_template::{
     apply_set_data, parse_data_path, scope_attrs, ComponentEvent, DataPath, EventKind,
     InstanceOptions, PageInstance, TemplateDiagnostic, TemplateGroup,

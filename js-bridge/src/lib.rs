@@ -73,7 +73,7 @@ pub fn wx_api_manifest() -> &'static str {
     wx::API_MANIFEST
 }
 
-use cirrus_engine::layout::Viewport;
+use cirrus_layout::Viewport;
 
 /// How a logic thread runs.
 #[derive(Clone, Debug)]

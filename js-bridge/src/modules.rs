@@ -8,8 +8,8 @@
 //! package, and every one of them runs on the logic thread that loaded the
 //! modules (each logic thread has its own table, dropped with it).
 
-use cirrus_engine::compile_cache::CompileCache;
-use cirrus_engine::package::Package;
+use cirrus_package::compile_cache::CompileCache;
+use cirrus_package::package::Package;
 use cirrus_transform::{transform, TransformOptions, Transformed, TRANSFORM_VERSION};
 use std::cell::RefCell;
 use std::collections::HashMap;

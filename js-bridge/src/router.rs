@@ -22,11 +22,11 @@
 
 use super::{parse_query, split_route, LogicLoop};
 use crate::natives::Shared;
-use cirrus_engine::chrome::{page_area, TabBarConfig};
-use cirrus_engine::ops::PageId;
-use cirrus_engine::package::{resolve_relative, Package};
-use cirrus_engine::protocol::{NavigationBarUpdate, RouteRequest, ToRender};
-use cirrus_engine::Diagnostic;
+use cirrus_package::chrome_layout::{page_area, TabBarConfig};
+use cirrus_protocol::ops::PageId;
+use cirrus_package::package::{resolve_relative, Package};
+use cirrus_protocol::messages::{NavigationBarUpdate, RouteRequest, ToRender};
+use cirrus_protocol::Diagnostic;
 use rquickjs::{Ctx, Function, Object};
 use serde_json::{json, Value};
 use std::cell::RefCell;

@@ -14,9 +14,9 @@
 //! author's line and column.
 
 use crate::modules;
-use cirrus_engine::compile_cache::CompileCache;
-use cirrus_engine::package::Package;
-use cirrus_engine::Diagnostic;
+use cirrus_package::compile_cache::CompileCache;
+use cirrus_package::package::Package;
+use cirrus_protocol::Diagnostic;
 use cirrus_transform::{Severity, Transformed};
 use rquickjs::{qjs, CaughtError, Context, Ctx, Exception, Runtime, Value};
 use std::ffi::CString;

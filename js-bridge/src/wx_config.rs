@@ -3,7 +3,7 @@
 //! `.pages`, `.global.window`, `.darkmode`), so it carries what app.json
 //! and project.config.json say, in WeChat's shape.
 
-use cirrus_engine::package::Package;
+use cirrus_package::package::Package;
 use rquickjs::Ctx;
 use serde_json::{json, Value};
 
@@ -47,7 +47,7 @@ pub(crate) fn install(ctx: &Ctx<'_>, package: &Package) -> rquickjs::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cirrus_engine::project::ProjectConfig;
+    use cirrus_package::project::ProjectConfig;
 
     #[test]
     fn carries_the_project_appid_and_the_pages() {

@@ -37,8 +37,8 @@
 use crate::script::{eval_named, JsFailure, MODULE_PREFIX};
 use crate::wxs_syntax::check_wxs;
 use crate::BridgeError;
-use cirrus_engine::package::{resolve_relative, Package};
-use cirrus_engine::Diagnostic;
+use cirrus_package::package::{resolve_relative, Package};
+use cirrus_protocol::Diagnostic;
 use rquickjs::context::intrinsic;
 use rquickjs::{Context, Ctx, Exception, Function, Object, Runtime, Value};
 use std::cell::{Cell, RefCell};

@@ -23,7 +23,7 @@
 //! file's lines); columns on the module's first line are relative to where
 //! its code starts.
 
-use cirrus_engine::Diagnostic;
+use cirrus_protocol::Diagnostic;
 
 /// Checks `source` (WXS code starting on line `first_line` of `file`)
 /// against WXS's ES5-only syntax. Empty when the code is valid WXS (or has

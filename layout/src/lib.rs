@@ -10,6 +10,7 @@
 
 pub mod calc;
 pub mod error;
+pub mod geometry;
 pub mod style;
 pub mod taffy_style;
 pub mod text;
@@ -17,6 +18,7 @@ pub mod tree;
 pub mod units;
 
 pub use error::LayoutError;
+pub use geometry::Rect;
 pub use style::ComputedStyle;
 pub use taffy_style::{sort_by_order, to_taffy};
 pub use text::{Paragraph, ShapedParagraph, TextSpan, TextStyle, TextSystem};

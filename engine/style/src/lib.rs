@@ -136,3 +136,21 @@ pub fn initial_style(options: &StyleOptions) -> ComputedStyle {
 pub fn compile_binary(path: &str, source: &str) -> (Vec<u8>, Vec<StyleDiagnostic>) {
     load::compile(path, source)
 }
+
+/// A style diagnostic is reported like any other problem of the mini program.
+impl From<StyleDiagnostic> for cirrus_protocol::Diagnostic {
+    fn from(d: StyleDiagnostic) -> Self {
+        let severity = if d.is_error {
+            cirrus_protocol::Severity::Error
+        } else {
+            cirrus_protocol::Severity::Warning
+        };
+        cirrus_protocol::Diagnostic {
+            severity,
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            message: d.message,
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! or fail is known without a round trip) and handed to the render
 //! thread's text system under `family`, which CSS can then name.
 
-use cirrus_engine::protocol::ToRender;
+use cirrus_protocol::messages::ToRender;
 use crossbeam::channel::Sender;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -40,7 +40,7 @@ pub(crate) fn install(family: &str, bytes: Vec<u8>, to_render: &Sender<ToRender>
     if family.trim().is_empty() {
         return fail("family is empty");
     }
-    if cirrus_engine::layout::text::families_in_font(&bytes).is_empty() {
+    if cirrus_layout::text::families_in_font(&bytes).is_empty() {
         return fail("the source is not a TrueType or OpenType font");
     }
     let _ = to_render.send(ToRender::LoadFont {

@@ -56,7 +56,7 @@ pub enum JobKind {
     /// the font is there when the callback runs).
     FontFace {
         family: String,
-        to_render: crossbeam::channel::Sender<cirrus_engine::protocol::ToRender>,
+        to_render: crossbeam::channel::Sender<cirrus_protocol::messages::ToRender>,
     },
 }
 

@@ -26,14 +26,14 @@ pub(crate) mod storage;
 
 use crate::natives::Shared;
 use crate::script::eval_named;
-use cirrus_engine::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIcon};
-use cirrus_engine::ops::{NodeId, PageId};
-use cirrus_engine::package::Package;
-use cirrus_engine::protocol::{ToLogic, ToRender};
-use cirrus_engine::query::{
+use cirrus_protocol::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIcon};
+use cirrus_protocol::ops::{NodeId, PageId};
+use cirrus_package::package::Package;
+use cirrus_protocol::messages::{ToLogic, ToRender};
+use cirrus_protocol::query::{
     IntersectionObserve, Margins, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };
-use cirrus_engine::Diagnostic;
+use cirrus_protocol::Diagnostic;
 use crossbeam::channel::{unbounded, Receiver};
 use http::{HttpJob, HttpPool, JobKind};
 use rquickjs::{ArrayBuffer, Ctx, Function, Object, Value as JsValue};
@@ -470,7 +470,7 @@ fn install_natives<'js>(
             let bytes = if src.starts_with("wxfile://") {
                 sandbox_path(&st.borrow().files_root, &src).and_then(|p| std::fs::read(p).ok())
             } else {
-                let path = cirrus_engine::package::resolve_relative(&page_route, &src);
+                let path = cirrus_package::package::resolve_relative(&page_route, &src);
                 s.borrow().package.read_binary(&path)
             };
             match bytes {
@@ -508,7 +508,7 @@ fn install_natives<'js>(
                     }
                     font::FontSource::Package(path) => {
                         let shared = s.borrow();
-                        let path = cirrus_engine::package::resolve_relative(&page_route, &path);
+                        let path = cirrus_package::package::resolve_relative(&page_route, &path);
                         let result = match shared.package.read_binary(&path) {
                             Some(bytes) => font::install(&family, bytes, &shared.to_render),
                             None => font::fail(&format!("file not found: \"{source}\"")),
@@ -628,9 +628,9 @@ fn submit_get(state: &mut WxState, id: f64, url: String, kind: JobKind) {
 /// WeChat's capsule on an iPhone is 87 x 32 px with a 7 px right margin,
 /// centred vertically in the 44 px navigation bar below the status bar.
 /// The engine draws no capsule; the numbers follow its own bar
-/// (`cirrus_engine::chrome`), so `top = statusBarHeight + (44 - 32) / 2`.
+/// (`cirrus_package::chrome_layout`), so `top = statusBarHeight + (44 - 32) / 2`.
 pub(crate) fn menu_button_rect(window_width: f32) -> Value {
-    use cirrus_engine::chrome::{NAVIGATION_BAR_HEIGHT, STATUS_BAR_HEIGHT};
+    use cirrus_package::chrome_layout::{NAVIGATION_BAR_HEIGHT, STATUS_BAR_HEIGHT};
     const WIDTH: f32 = 87.0;
     const HEIGHT: f32 = 32.0;
     const RIGHT_MARGIN: f32 = 7.0;

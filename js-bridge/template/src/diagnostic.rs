@@ -80,12 +80,12 @@ impl std::fmt::Display for TemplateDiagnostic {
     }
 }
 
-impl From<TemplateDiagnostic> for cirrus_engine::Diagnostic {
+impl From<TemplateDiagnostic> for cirrus_protocol::Diagnostic {
     fn from(d: TemplateDiagnostic) -> Self {
         if d.is_error {
-            cirrus_engine::Diagnostic::error(d.file, d.line, d.column, d.message)
+            cirrus_protocol::Diagnostic::error(d.file, d.line, d.column, d.message)
         } else {
-            cirrus_engine::Diagnostic::warning(d.file, d.line, d.column, d.message)
+            cirrus_protocol::Diagnostic::warning(d.file, d.line, d.column, d.message)
         }
     }
 }

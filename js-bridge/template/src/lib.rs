@@ -3,7 +3,7 @@
 //! Pipeline: [`TemplateGroup`] parses WXML files with glass-easel's parser and
 //! lowers them to a small IR (`ir`); [`PageInstance`] instantiates a page's
 //! IR against a `serde_json::Value` mirror of the page data, emitting
-//! [`cirrus_engine::ops::Op`]s that build the tree under `NodeId::ROOT`.
+//! [`cirrus_protocol::ops::Op`]s that build the tree under `NodeId::ROOT`.
 //! While evaluating, every binding records the data paths it read; a
 //! dependency index (`deps`) maps changed paths back to the bindings that read
 //! them, so [`PageInstance::update`] re-evaluates only those and emits only the

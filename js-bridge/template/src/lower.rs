@@ -24,13 +24,13 @@ fn pos(p: Position) -> Pos {
 
 /// The package path of a WXML file named by `src` in `from_file`.
 pub(crate) fn resolve_wxml(from_file: &str, src: &str) -> String {
-    let resolved = cirrus_engine::package::resolve_relative(from_file, src);
+    let resolved = cirrus_package::package::resolve_relative(from_file, src);
     wxml_key(&resolved)
 }
 
 /// The key a WXML file is stored under: normalized, with `.wxml`.
 pub(crate) fn wxml_key(path: &str) -> String {
-    let normalized = cirrus_engine::package::normalize(path);
+    let normalized = cirrus_package::package::normalize(path);
     if normalized.ends_with(".wxml") {
         normalized
     } else {

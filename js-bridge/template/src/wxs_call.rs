@@ -65,7 +65,7 @@ impl WxsModuleRef {
         let path = match src {
             // glass-easel drops the extension of `src`; the host wants the file.
             Some(src) => {
-                let resolved = cirrus_engine::package::resolve_relative(wxml_file, src);
+                let resolved = cirrus_package::package::resolve_relative(wxml_file, src);
                 if resolved.ends_with(".wxs") {
                     resolved
                 } else {

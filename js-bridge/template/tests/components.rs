@@ -4,7 +4,7 @@
 
 mod common;
 
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use cirrus_template::{ComponentEvent, InstanceOptions, NodeIdSource, PageInstance};
 use common::{group, Tree, PAGE};
 use serde_json::{json, Map, Value};

@@ -210,9 +210,9 @@ struct ComponentWorld {
     data: Value,
     /// host -> (owner host or None for the page, instance, data)
     comps: std::collections::HashMap<
-        cirrus_engine::ops::NodeId,
+        cirrus_protocol::ops::NodeId,
         (
-            Option<cirrus_engine::ops::NodeId>,
+            Option<cirrus_protocol::ops::NodeId>,
             cirrus_template::PageInstance,
             Value,
         ),
@@ -255,7 +255,7 @@ impl ComponentWorld {
 
     fn instance_mut(
         &mut self,
-        owner: Option<cirrus_engine::ops::NodeId>,
+        owner: Option<cirrus_protocol::ops::NodeId>,
     ) -> &mut cirrus_template::PageInstance {
         match owner {
             None => &mut self.page,
@@ -264,7 +264,7 @@ impl ComponentWorld {
     }
 
     /// Handles the component events of `owner`'s instance, recursively.
-    fn pump(&mut self, owner: Option<cirrus_engine::ops::NodeId>) {
+    fn pump(&mut self, owner: Option<cirrus_protocol::ops::NodeId>) {
         let events = self.instance_mut(owner).take_component_events();
         for event in events {
             match event {
@@ -313,7 +313,7 @@ impl ComponentWorld {
         }
     }
 
-    fn forget(&mut self, host: cirrus_engine::ops::NodeId) {
+    fn forget(&mut self, host: cirrus_protocol::ops::NodeId) {
         self.comps.remove(&host);
         let inner: Vec<_> = self
             .comps

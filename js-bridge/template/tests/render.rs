@@ -2,7 +2,7 @@
 
 mod common;
 
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use cirrus_template::{EventKind, TemplateGroup};
 use common::{n, Page, PAGE};
 use serde_json::json;

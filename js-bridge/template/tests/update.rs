@@ -3,7 +3,7 @@
 
 mod common;
 
-use cirrus_engine::ops::Op;
+use cirrus_protocol::ops::Op;
 use common::{n, Page};
 use serde_json::{json, Value};
 
@@ -18,8 +18,8 @@ fn rows(count: usize) -> Value {
 const KEYED: &str = r#"<view wx:for="{{rows}}" wx:key="id"><text>{{item.name}}</text></view>"#;
 
 /// The node ids of the row views, in document order.
-fn row_views(page: &Page) -> Vec<cirrus_engine::ops::NodeId> {
-    page.tree.children(cirrus_engine::ops::NodeId::ROOT)
+fn row_views(page: &Page) -> Vec<cirrus_protocol::ops::NodeId> {
+    page.tree.children(cirrus_protocol::ops::NodeId::ROOT)
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::diagnostic::TemplateDiagnostic;
 use crate::eval::{DataRoot, Evaluator, ListItem, TemplateData};
 use crate::events::EventBinding;
 use crate::ir::{IrFor, IrNode, IrValue};
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 

@@ -20,7 +20,7 @@
 
 use super::{InstId, InstKind, PageInstance};
 use crate::ir::{AttrRole, IrAttr};
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};

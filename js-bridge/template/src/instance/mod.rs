@@ -34,7 +34,7 @@ use crate::ir::{
     AttrRole, AttrSource, Expr, IrAttr, IrElement, IrFor, IrIf, IrTemplateRef, IrValue,
 };
 use crate::value::JsVal;
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

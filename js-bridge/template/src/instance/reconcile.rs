@@ -64,8 +64,8 @@ impl PageInstance {
         for_inst: InstId,
         old: Vec<InstId>,
         items: Vec<ListItem>,
-        dom_parent: cirrus_engine::ops::NodeId,
-        tail: Option<cirrus_engine::ops::NodeId>,
+        dom_parent: cirrus_protocol::ops::NodeId,
+        tail: Option<cirrus_protocol::ops::NodeId>,
         rescoped: &mut Vec<InstId>,
     ) -> Vec<InstId> {
         let ir = match &self.inst(for_inst).kind {

@@ -3,7 +3,7 @@
 //! follows it (the `before` of an insertion).
 
 use super::{Inst, InstId, InstKind, PageInstance};
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 
 impl PageInstance {
     pub(super) fn alloc_inst(&mut self, parent: Option<InstId>, kind: InstKind) -> InstId {

@@ -2,7 +2,7 @@
 //! render thread could not apply is a test failure), and page builders.
 #![allow(dead_code)]
 
-use cirrus_engine::ops::{NodeId, Op};
+use cirrus_protocol::ops::{NodeId, Op};
 use cirrus_template::{PageInstance, TemplateDiagnostic, TemplateGroup};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -12,7 +12,7 @@
 //! `setting.es6` overrides only that field). Arrays are replaced, not
 //! concatenated.
 
-use crate::diagnostics::Diagnostic;
+use cirrus_protocol::diagnostics::Diagnostic;
 use crate::package::parse_json;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};

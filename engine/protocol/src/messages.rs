@@ -48,7 +48,7 @@ pub enum ToRender {
     /// of a page or component: the nodes `selector` matches (below `scope`,
     /// a component's host, when given) get `animation` as their `animation`
     /// attribute (`wx.createAnimation().export()`'s shape), which
-    /// `crate::motion::steps` plays.
+    /// `cirrus_engine::motion::steps` plays.
     Animate {
         page: PageId,
         scope: Option<crate::ops::NodeId>,

@@ -70,23 +70,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-impl From<cirrus_style::StyleDiagnostic> for Diagnostic {
-    fn from(d: cirrus_style::StyleDiagnostic) -> Self {
-        let severity = if d.is_error {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        Diagnostic {
-            severity,
-            file: d.file,
-            line: d.line,
-            column: d.column,
-            message: d.message,
-        }
-    }
-}
-
 /// Converts a byte offset in `source` into a 1-based (line, column), the
 /// column counted in characters.
 pub fn line_col_at(source: &str, byte_offset: usize) -> (u32, u32) {

@@ -5,11 +5,11 @@
 //! diagnostics. Only an unreadable root folder is an `Err`.
 
 use crate::compile_cache::CompileCache;
-use crate::diagnostics::{line_col_at, Diagnostic};
+use cirrus_protocol::diagnostics::{line_col_at, Diagnostic};
 use crate::json_locate::{locate, JsonStep};
 use crate::project::{self, ProjectConfig};
 use crate::style_sources;
-use crate::EngineError;
+use crate::PackageError;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -257,7 +257,7 @@ impl Package {
     /// `project.config.json` names the mini program root) or a mini program
     /// root. Returns diagnostics for every missing or malformed file; only
     /// an unreadable folder is an error.
-    pub fn load(dir: &Path) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
+    pub fn load(dir: &Path) -> Result<(Arc<Package>, Vec<Diagnostic>), PackageError> {
         Package::load_with(dir, &CompileCache::from_env())
     }
 
@@ -265,17 +265,17 @@ impl Package {
     pub fn load_with(
         dir: &Path,
         cache: &CompileCache,
-    ) -> Result<(Arc<Package>, Vec<Diagnostic>), EngineError> {
+    ) -> Result<(Arc<Package>, Vec<Diagnostic>), PackageError> {
         let meta =
-            std::fs::metadata(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
+            std::fs::metadata(dir).map_err(|e| PackageError::Io(dir.display().to_string(), e))?;
         if !meta.is_dir() {
-            return Err(EngineError::NotAPackage(dir.display().to_string()));
+            return Err(PackageError::NotAPackage(dir.display().to_string()));
         }
         let mut diags = Vec::new();
         let located = project::locate(dir, &mut diags);
         let root = located.root;
         if !root.is_dir() {
-            return Err(EngineError::NotAPackage(root.display().to_string()));
+            return Err(PackageError::NotAPackage(root.display().to_string()));
         }
         let mut files = BTreeMap::new();
         collect_text_files(&root, &root, &mut files, &mut diags);
@@ -358,7 +358,7 @@ impl Package {
                         dist.display()
                     ),
                 );
-                d.severity = crate::diagnostics::Severity::Warning;
+                d.severity = cirrus_protocol::Severity::Warning;
                 diags.push(d);
                 continue;
             }

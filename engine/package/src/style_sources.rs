@@ -13,7 +13,7 @@
 //! every style source of the package: editing any partial recompiles.
 
 use crate::compile_cache::CompileCache;
-use crate::diagnostics::{Diagnostic, Severity};
+use cirrus_protocol::diagnostics::{Diagnostic, Severity};
 use crate::project::ProjectConfig;
 use cirrus_style_lang::{compile_less, compile_scss, Compiled};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,21 @@
+//! cirrus-protocol: everything that crosses the queues between the logic
+//! thread and the render thread, as Rust types.
+//!
+//! - [`ops`]: the tree operations one setData turn produces;
+//! - [`messages`]: [`ToRender`] and [`ToLogic`], the two queues' messages;
+//! - [`dialogs`], [`query`]: the typed requests inside them;
+//! - [`diagnostics`]: located problems of a mini program.
+//!
+//! No JSON text crosses the queues: the only `serde_json::Value`s are the
+//! mini program's own JavaScript values (attribute values, animation
+//! steps). This crate sits below the engine and depends on no renderer, so
+//! the logic side compiles without wgpu.
+
+pub mod diagnostics;
+pub mod dialogs;
+pub mod messages;
+pub mod ops;
+pub mod query;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use messages::{ToLogic, ToRender};
