@@ -7,8 +7,10 @@
 
 pub mod chrome;
 pub mod dialogs;
+pub mod frame;
 pub mod hit_test;
 pub mod images;
+pub mod input;
 pub mod motion;
 pub mod overlay;
 pub mod page;
@@ -24,7 +26,9 @@ pub mod surface;
 pub mod tree;
 
 pub use cirrus_layout as layout;
-pub use cirrus_package::{compile_cache, npm, package, project, style_sources, PackageError};
+pub use cirrus_package::{
+    compile_cache, json_locate, npm, package, project, style_sources, PackageError,
+};
 pub use cirrus_protocol::messages as protocol;
 pub use cirrus_protocol::{diagnostics, ops};
 pub use cirrus_render as render;

@@ -3,32 +3,18 @@
 //! thread: it polls its queues with a frame-length timeout and draws with
 //! whatever state it has.
 
-use crate::diagnostics::Diagnostic;
+use crate::frame::FrameDriver;
 use crate::package::Package;
 use crate::protocol::{ToLogic, ToRender};
-use crate::stage::{FrameStats, Stage};
+use crate::stage::Stage;
 use crate::EngineError;
 use cirrus_layout::Viewport;
-use cirrus_render::{DisplayList, Renderer};
 use crossbeam::channel::{self, Receiver, Sender};
-use serde_json::Value;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// A picture of the app, as `cirrus shot` writes it.
-#[derive(Debug)]
-pub struct Capture {
-    pub image: image::RgbaImage,
-    /// The layout file of DESIGN.md.
-    pub layout: Value,
-    /// Every diagnostic reported so far (errors and warnings).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Whether the app had settled (false when the deadline forced the shot).
-    pub settled: bool,
-    /// Adapter used, e.g. "llvmpipe (Vulkan)".
-    pub adapter: String,
-}
+pub use crate::frame::Capture;
 
 /// Commands from the host (shell, tests, embedders) to the render thread.
 pub enum HostCommand {
@@ -62,6 +48,8 @@ pub enum HostCommand {
         delta_x: f32,
         delta_y: f32,
     },
+    /// Touch, wheel, key or text input ([`crate::input`]).
+    Input(crate::input::InputEvent),
     /// Stop the thread (after telling the logic thread to stop).
     Shutdown,
 }
@@ -147,25 +135,15 @@ struct PendingCapture {
     reply: Sender<Result<Capture, EngineError>>,
 }
 
+/// The render thread's host loop around a [`FrameDriver`]: the real clock,
+/// a window surface or headless captures.
 struct Worker {
-    stage: Stage,
+    driver: FrameDriver,
     target: FrameTarget,
-    renderer: Option<Renderer>,
-    /// Headless: the renderer being created on a helper thread from the
-    /// start, so GPU set-up (adapter, device, pipelines; seconds of shader
-    /// compiling on a software rasterizer) overlaps the app's launch
-    /// instead of following it.
-    pending_renderer: Option<Receiver<Result<Renderer, String>>>,
-    list: DisplayList,
     from_logic: Receiver<ToRender>,
-    to_logic: Sender<ToLogic>,
     commands: Receiver<HostCommand>,
     captures: Vec<PendingCapture>,
-    /// Images already uploaded to the renderer.
-    uploaded: std::collections::HashSet<cirrus_render::ImageKey>,
-    /// The picture on screen is stale.
-    dirty: bool,
-    /// Time zero of the dialogs' clock (toast durations).
+    /// Time zero of the frame clock.
     started: Instant,
 }
 
@@ -181,37 +159,21 @@ impl Worker {
         to_logic: Sender<ToLogic>,
         commands: Receiver<HostCommand>,
     ) -> Worker {
-        let pending_renderer = match &target {
-            FrameTarget::Headless => {
-                let (tx, rx) = channel::bounded(1);
-                let spawned =
-                    std::thread::Builder::new()
-                        .name("gpu-setup".into())
-                        .spawn(move || {
-                            let _ = tx.send(Renderer::new_headless().map_err(|e| e.to_string()));
-                        });
-                // Without the thread, capture() creates it in place.
-                spawned.is_ok().then_some(rx)
+        let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
+        match &target {
+            FrameTarget::Headless => driver.prepare_headless_renderer(),
+            FrameTarget::Surface(s) => {
+                if let Some(renderer) = s.renderer() {
+                    driver.set_renderer(renderer);
+                }
             }
-            FrameTarget::Surface(_) => None,
-        };
-        let renderer = match &target {
-            FrameTarget::Surface(s) => Some(s.renderer()),
-            FrameTarget::Headless => None,
         }
-        .flatten();
         Worker {
-            stage: Stage::new(package, viewport),
+            driver,
             target,
-            renderer,
-            pending_renderer,
-            list: DisplayList::new(),
             from_logic,
-            to_logic,
             commands,
             captures: Vec::new(),
-            uploaded: Default::default(),
-            dirty: true,
             started: Instant::now(),
         }
     }
@@ -226,7 +188,7 @@ impl Worker {
                 },
                 recv(self.commands) -> cmd => match cmd {
                     Ok(HostCommand::Shutdown) | Err(_) => {
-                        let _ = self.to_logic.send(ToLogic::Shutdown);
+                        self.driver.send(ToLogic::Shutdown);
                         return;
                     }
                     Ok(c) => self.on_command(c),
@@ -238,30 +200,15 @@ impl Worker {
             while let Ok(m) = self.from_logic.try_recv() {
                 self.on_logic(m);
             }
-            // Network images that arrived: repaint, and send their
-            // `load` / `error` events now (counted before any capture).
-            if self.stage.poll_images() {
-                self.dirty = true;
-                self.send_motion_events();
-            }
-            let elapsed = self.started.elapsed();
-            if self.stage.set_time(elapsed) {
-                self.dirty = true;
-            }
-            for reply in self.stage.answer_queries(elapsed.as_secs_f64() * 1000.0) {
-                self.send_to_logic(reply);
-            }
-            // At most one `scroll` per scroll-view per frame.
-            for event in self.stage.take_scroll_events() {
-                self.send_to_logic(event);
-            }
-            if self.dirty {
-                if let FrameTarget::Surface(_) = self.target {
-                    self.present();
+            self.driver.advance(self.started.elapsed());
+            if self.driver.needs_redraw() {
+                if let FrameTarget::Surface(surface) = &mut self.target {
+                    if let Err(e) = self.driver.present(surface) {
+                        eprintln!("cirrus: frame not presented: {e}");
+                    }
                 }
             }
             self.serve_captures();
-            self.send_motion_events();
         }
     }
 
@@ -272,19 +219,18 @@ impl Worker {
         if let (ToRender::Error(d), FrameTarget::Surface(_)) = (&message, &self.target) {
             eprintln!("{d}");
         }
-        self.stage.handle(message);
-        self.dirty = true;
+        self.driver.apply(message);
     }
 
     fn on_command(&mut self, command: HostCommand) {
+        // Input happens at the time it arrives.
+        self.driver.advance(self.started.elapsed());
         match command {
             HostCommand::Resize(viewport) => {
-                self.stage.resize(viewport);
+                self.driver.resize(viewport);
                 if let FrameTarget::Surface(s) = &mut self.target {
                     s.resize(viewport);
                 }
-                self.send_to_logic(ToLogic::Resize(viewport));
-                self.dirty = true;
             }
             HostCommand::Capture {
                 not_before,
@@ -295,101 +241,21 @@ impl Worker {
                 deadline,
                 reply,
             }),
-            HostCommand::Redraw => self.dirty = true,
-            HostCommand::Tap { x, y } => {
-                let blocked = self.stage.dialogs().blocks_page();
-                if let Some(answer) = self.stage.tap_dialogs((x, y)) {
-                    self.send_to_logic(answer);
-                    self.dirty = true;
-                } else if blocked {
-                    // A modal, an action sheet or a masked toast swallows it.
-                } else if self.stage.on_chrome(x, y) {
-                    // The navigation bar and the tab bar come before the page.
-                    if let Some(request) = self.stage.chrome_tap(x, y) {
-                        self.send_to_logic(request);
-                    }
-                    self.dirty = true;
-                } else {
-                    // Hit test what the frame shows, with applied batches laid out.
-                    self.stage.update();
-                    self.stage.sync_scroll();
-                    let page = self.stage.top_page().map(|p| p.id);
-                    // The page's coordinates start below the navigation bar.
-                    let area = self.stage.page_area();
-                    let hit = self.stage.hit_test(x - area.x, y - area.y);
-                    if let (Some(page), Some(node)) = (page, hit) {
-                        self.send_to_logic(ToLogic::Event {
-                            page,
-                            node,
-                            name: "tap".to_owned(),
-                            detail: serde_json::json!({ "x": x, "y": y }),
-                        });
-                    }
-                    self.dirty = true;
-                }
-            }
+            HostCommand::Redraw => self.driver.invalidate(),
+            HostCommand::Tap { x, y } => self.driver.tap(x, y),
             HostCommand::Scroll {
                 x,
                 y,
                 delta_x,
                 delta_y,
-            } => {
-                // Scroll what the frame shows, with applied batches laid out.
-                self.stage.update();
-                if self.stage.scroll_by(x, y, delta_x, delta_y) {
-                    self.dirty = true;
-                }
-            }
+            } => self.driver.input(crate::input::InputEvent::Wheel {
+                x,
+                y,
+                dx: delta_x,
+                dy: delta_y,
+            }),
+            HostCommand::Input(event) => self.driver.input(event),
             HostCommand::Shutdown => {}
-        }
-    }
-
-    /// Style, layout and paint into `self.list`.
-    fn build_frame(&mut self) -> FrameStats {
-        let stats = self.stage.update();
-        let mut list = std::mem::take(&mut self.list);
-        self.stage.paint(&mut list);
-        self.list = list;
-        stats
-    }
-
-    fn upload_images(&mut self) {
-        let Some(renderer) = self.renderer.as_mut() else {
-            return;
-        };
-        for img in self.stage.images().loaded() {
-            if self.uploaded.insert(img.key) {
-                renderer.register_image(img.key, &img.pixels);
-            }
-        }
-    }
-
-    fn present(&mut self) {
-        self.build_frame();
-        self.upload_images();
-        let clear = self.stage.background();
-        if let (FrameTarget::Surface(surface), Some(renderer)) =
-            (&mut self.target, self.renderer.as_mut())
-        {
-            let fonts = self.stage.text_system().font_system();
-            if let Err(e) = surface.present(renderer, &self.list, fonts, clear) {
-                eprintln!("cirrus: frame not presented: {e}");
-            }
-        }
-        self.dirty = false;
-    }
-
-    /// Sends `message` to the logic thread, counted so that the app is not
-    /// settled until the logic thread reports having handled it.
-    fn send_to_logic(&mut self, message: ToLogic) {
-        self.stage.note_sent_to_logic();
-        let _ = self.to_logic.send(message);
-    }
-
-    /// Sends the transition and animation events of the frames built.
-    fn send_motion_events(&mut self) {
-        for event in self.stage.take_events() {
-            self.send_to_logic(event);
         }
     }
 
@@ -398,57 +264,22 @@ impl Worker {
             return;
         }
         let now = Instant::now();
-        if self.stage.is_settled() || self.stage.is_animating() {
+        if self.driver.is_settled() || self.driver.stage().is_animating() {
             // Headless, frames are only built for captures: run the passes
             // now so transitions the last batches started (and running
             // ones) move, and "settled" waits for them to end (and for the
             // handlers of the events they raise).
-            self.stage.update();
-            self.send_motion_events();
+            self.driver.update();
         }
-        let settled = self.stage.is_settled();
+        let settled = self.driver.is_settled();
         let (due, waiting): (Vec<_>, Vec<_>) = self
             .captures
             .drain(..)
             .partition(|c| (settled && now >= c.not_before) || now >= c.deadline);
         self.captures = waiting;
         for c in due {
-            let result = self.capture(settled);
+            let result = self.driver.capture(settled);
             let _ = c.reply.send(result);
         }
-    }
-
-    fn capture(&mut self, settled: bool) -> Result<Capture, EngineError> {
-        if let Some(pending) = self.pending_renderer.take() {
-            let made = pending
-                .recv()
-                .unwrap_or_else(|_| Err("the GPU set-up thread stopped".to_owned()));
-            self.renderer = Some(made.map_err(EngineError::NoAdapter)?);
-        }
-        if self.renderer.is_none() {
-            self.renderer =
-                Some(Renderer::new_headless().map_err(|e| EngineError::NoAdapter(e.to_string()))?);
-        }
-        self.build_frame();
-        self.upload_images();
-        let viewport = self.stage.viewport();
-        let width = (viewport.width.0 * viewport.dpr).round().max(1.0) as u32;
-        let height = (viewport.height.0 * viewport.dpr).round().max(1.0) as u32;
-        let clear = self.stage.background();
-        let renderer = self.renderer.as_mut().expect("created above");
-        let fonts = self.stage.text_system().font_system();
-        let image = renderer
-            .render_to_image(&self.list, fonts, width, height, clear)
-            .map_err(|e| EngineError::Gpu(e.to_string()))?;
-        Ok(Capture {
-            image,
-            layout: self.stage.layout_json(),
-            diagnostics: self.stage.diagnostics().to_vec(),
-            settled,
-            adapter: {
-                let l = renderer.adapter_label();
-                format!("{} ({}, {})", l.name, l.backend, l.device_type)
-            },
-        })
     }
 }

@@ -23,10 +23,11 @@ pub mod visible;
 
 use crate::ops::NodeId;
 use crate::protocol::ToLogic;
+use cirrus_protocol::events::{EventDetail, ScrollEdge, UiEvent};
 use crate::stage::Stage;
 use crate::tree::{Node, PageTree};
 use cirrus_layout::Viewport;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The tag this module gives scroll state to.
 pub const SCROLL_VIEW_TAG: &str = "scroll-view";
@@ -338,22 +339,22 @@ fn scroll_axis(tree: &mut PageTree, start: NodeId, horizontal: bool, delta: f32)
 }
 
 /// The events one scroll-view owes the logic thread since it last reported.
-fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, Value)> {
+fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, EventDetail)> {
     let Some(state) = node.scroll.as_deref() else {
         return Vec::new();
     };
     let (before, now, max) = (state.reported, state.offset, state.max);
     let mut events = vec![(
         "scroll",
-        json!({
-            "scrollLeft": now.0,
-            "scrollTop": now.1,
-            "scrollWidth": state.scroll_size.0,
-            "scrollHeight": state.scroll_size.1,
+        EventDetail::Scroll {
+            scroll_left: now.0,
+            scroll_top: now.1,
+            scroll_width: state.scroll_size.0,
+            scroll_height: state.scroll_size.1,
             // As WeChat: the previous position less the new one.
-            "deltaX": before.0 - now.0,
-            "deltaY": before.1 - now.1,
-        }),
+            delta_x: before.0 - now.0,
+            delta_y: before.1 - now.1,
+        },
     )];
     let (upper, lower) = (
         threshold(node, "upper-threshold", viewport),
@@ -361,18 +362,18 @@ fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, Value)> {
     );
     // Fired on entering the zone near an end, not while staying in it.
     let axes = [
-        (before.0, now.0, max.0, "left", "right"),
-        (before.1, now.1, max.1, "top", "bottom"),
+        (before.0, now.0, max.0, ScrollEdge::Left, ScrollEdge::Right),
+        (before.1, now.1, max.1, ScrollEdge::Top, ScrollEdge::Bottom),
     ];
     for (was, is, max, start, end) in axes {
         if was == is || max <= 0.0 {
             continue;
         }
         if is <= upper && was > upper {
-            events.push(("scrolltoupper", json!({ "direction": start })));
+            events.push(("scrolltoupper", EventDetail::ScrollEdge { direction: start }));
         }
         if max - is <= lower && max - was > lower {
-            events.push(("scrolltolower", json!({ "direction": end })));
+            events.push(("scrolltolower", EventDetail::ScrollEdge { direction: end }));
         }
     }
     events
@@ -471,12 +472,7 @@ impl Stage {
                 continue;
             }
             for (name, detail) in events_of(node, viewport) {
-                out.push(ToLogic::Event {
-                    page: page_id,
-                    node: id,
-                    name: name.to_owned(),
-                    detail,
-                });
+                out.push(ToLogic::Event(UiEvent::new(page_id, id, name, detail)));
             }
             if let Some(state) = page.tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) {
                 state.reported = state.offset;

@@ -13,6 +13,7 @@ use crate::package::Package;
 use crate::page::PageView;
 use crate::paint::Painter;
 use crate::protocol::{ToLogic, ToRender};
+use cirrus_protocol::UiEvent;
 use crate::style_pass::{StylePass, StyleStats};
 use crate::tree::{NodeKind, PageTree};
 use cirrus_layout::text::TextSystem;
@@ -437,12 +438,7 @@ impl Stage {
             page.motion
                 .take_events()
                 .into_iter()
-                .map(|e| ToLogic::Event {
-                    page: page_id,
-                    node: e.node,
-                    name: e.name.to_owned(),
-                    detail: e.detail,
-                }),
+                .map(|e| ToLogic::Event(UiEvent::new(page_id, e.node, e.name, e.detail))),
         );
         if restyled || self.needs_layout {
             let layout_started = std::time::Instant::now();
@@ -549,6 +545,18 @@ impl Stage {
     /// (`wx:virtual`: slots, virtualHost hosts) have no box: they are not
     /// listed, their children are, in their place.
     pub fn layout_json(&mut self) -> Value {
+        self.layout_file(false)
+    }
+
+    /// The layout file with each element's transformed box too, as
+    /// `"visual": {x, y, width, height}` (the bounds of its border box
+    /// after its own and its ancestors' `transform`s), so animations can
+    /// be checked from outside (`cirrus shot --input` steps write it).
+    pub fn layout_json_with_visual(&mut self) -> Value {
+        self.layout_file(true)
+    }
+
+    fn layout_file(&mut self, visual: bool) -> Value {
         self.sync_scroll();
         let text = &mut self.text;
         let root = self
@@ -562,6 +570,7 @@ impl Stage {
                     &mut JsonContext {
                         text,
                         paragraph: None,
+                        visual: visual.then_some(cirrus_render::display_list::IDENTITY_MATRIX),
                     },
                 )
             })
@@ -646,6 +655,16 @@ impl Stage {
     }
 
     /// The page on top of the stack, to change (scrolling, see [`crate::scroll`]).
+    pub(crate) fn pages_mut(&mut self) -> &mut [PageView] {
+        &mut self.pages
+    }
+
+    /// The logic thread has handled everything sent to it and reported
+    /// `Idle` since (or has stopped): nothing from it is on the way.
+    pub fn logic_caught_up(&self) -> bool {
+        self.logic_idle || self.logic_stopped
+    }
+
     pub(crate) fn top_page_mut(&mut self) -> Option<&mut PageView> {
         self.pages.last_mut()
     }
@@ -708,6 +727,8 @@ fn mark_all_restyle(tree: &mut PageTree) {
 struct JsonContext<'t> {
     text: &'t mut TextSystem,
     paragraph: Option<OpenParagraph>,
+    /// Writing `visual` boxes: the ancestors' accumulated transform (CSS px).
+    visual: Option<[f32; 16]>,
 }
 
 /// The paragraph whose spans are being written.
@@ -782,6 +803,25 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
             content,
         });
     }
+    let parent_matrix = cx.visual;
+    let visual = parent_matrix.map(|parent| {
+        let mut matrix = parent;
+        if !node.style.transform.is_empty() {
+            let origin = (
+                x + node.style.transform_origin.0.resolve(width),
+                y + node.style.transform_origin.1.resolve(height),
+            );
+            let own = crate::paint::transform::transform_matrix(
+                &node.style.transform,
+                (width, height),
+                origin,
+                1.0,
+            );
+            matrix = cirrus_render::display_list::multiply_matrices(&parent, &own);
+        }
+        cx.visual = Some(matrix);
+        transformed_bounds(&matrix, (x, y, width, height))
+    });
     // Virtual nodes (slots, virtualHost hosts) have no box: their children
     // are listed in their place, as the children of the parent's box.
     let mut listed = Vec::with_capacity(node.children.len());
@@ -800,7 +840,8 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
         NodeKind::Element { tag } => tag.as_str(),
         NodeKind::Text { .. } => "#text",
     };
-    json!({
+    cx.visual = parent_matrix;
+    let mut entry = json!({
         "tag": tag,
         "id": node.attrs.id,
         "class": node.attrs.classes.join(" "),
@@ -809,7 +850,35 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
         "width": round64(width),
         "height": round64(height),
         "children": children,
-    })
+    });
+    if let (Some((vx, vy, vw, vh)), Value::Object(map)) = (visual, &mut entry) {
+        map.insert(
+            "visual".into(),
+            json!({ "x": round64(vx), "y": round64(vy), "width": round64(vw), "height": round64(vh) }),
+        );
+    }
+    entry
+}
+
+/// The axis-aligned bounds of `rect` (x, y, width, height) mapped by
+/// `matrix` (column-major, with the perspective divide).
+fn transformed_bounds(matrix: &[f32; 16], rect: (f32, f32, f32, f32)) -> (f32, f32, f32, f32) {
+    let (x, y, w, h) = rect;
+    let corners = [(x, y), (x + w, y), (x, y + h), (x + w, y + h)];
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for (px, py) in corners {
+        let m = matrix;
+        let tx = m[0] * px + m[4] * py + m[12];
+        let ty = m[1] * px + m[5] * py + m[13];
+        let tw = m[3] * px + m[7] * py + m[15];
+        let tw = if tw.abs() < 1e-6 { 1.0 } else { tw };
+        let (tx, ty) = (tx / tw, ty / tw);
+        x0 = x0.min(tx);
+        y0 = y0.min(ty);
+        x1 = x1.max(tx);
+        y1 = y1.max(ty);
+    }
+    (x0, y0, x1 - x0, y1 - y0)
 }
 
 /// Where the children of `node` start when its border box starts at

@@ -52,7 +52,14 @@ impl cirrus_style::StyleElement for ElementRef<'_> {
     }
 
     fn classes(&self) -> impl Iterator<Item = &str> + '_ {
-        self.node().attrs.classes.iter().map(String::as_str)
+        let node = self.node();
+        (node.attrs.classes.iter())
+            .chain(node.pressed.hover_classes.iter())
+            .map(String::as_str)
+    }
+
+    fn is_active(&self) -> bool {
+        self.node().pressed.active
     }
 
     fn inline_style(&self) -> Option<&str> {

@@ -91,6 +91,19 @@ pub struct Node {
     /// A `<scroll-view>`'s scroll position and culling index (see
     /// [`crate::scroll`]); `None` for every other node.
     pub scroll: Option<Box<crate::scroll::ScrollState>>,
+    /// Input state the selectors see (`hover-class`, `:active`); the
+    /// render thread sets it while the node is pressed
+    /// ([`crate::input::hover`]), never the logic thread.
+    pub pressed: PressedState,
+}
+
+/// The classes and pseudo-classes a press adds to a node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PressedState {
+    /// `hover-class` values in force, matched like the node's own classes.
+    pub hover_classes: Vec<String>,
+    /// `:active`.
+    pub active: bool,
 }
 
 impl Node {
@@ -114,6 +127,7 @@ impl Node {
             element_index: 0,
             children_moved: false,
             styled: false,
+            pressed: PressedState::default(),
             scroll: None,
         }
     }
@@ -446,6 +460,24 @@ impl PageTree {
         }
         self.mark_visit(id);
         Ok(())
+    }
+
+    /// Changes `id`'s pressed state and restyles it with its subtree (a
+    /// descendant selector such as `.pressed .label` may depend on it).
+    /// False when the node is gone or nothing changed.
+    pub fn set_pressed(&mut self, id: NodeId, change: impl FnOnce(&mut PressedState)) -> bool {
+        let Some(node) = self.get_mut(id) else {
+            return false;
+        };
+        let before = node.pressed.clone();
+        change(&mut node.pressed);
+        if node.pressed == before {
+            return false;
+        }
+        node.restyle = true;
+        self.changed = true;
+        self.mark_visit(id);
+        true
     }
 
     /// Marks `id` and its ancestors for the style pass to visit (see

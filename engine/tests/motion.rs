@@ -50,7 +50,7 @@ fn event_names(stage: &mut Stage) -> Vec<(String, serde_json::Value)> {
         .take_events()
         .into_iter()
         .map(|e| match e {
-            ToLogic::Event { name, detail, .. } => (name, detail),
+            ToLogic::Event(event) => (event.name, event.detail.to_json()),
             other => panic!("not an event: {other:?}"),
         })
         .collect()

@@ -197,9 +197,9 @@ fn image_events(events: Vec<ToLogic>) -> Vec<(u32, String, Value)> {
     events
         .into_iter()
         .filter_map(|e| match e {
-            ToLogic::Event {
-                node, name, detail, ..
-            } if name == "load" || name == "error" => Some((node.0, name, detail)),
+            ToLogic::Event(event) if event.name == "load" || event.name == "error" => {
+                Some((event.node.0, event.name, event.detail.to_json()))
+            }
             _ => None,
         })
         .collect()

@@ -103,14 +103,9 @@ fn events(stage: &mut Stage) -> Vec<(String, Value)> {
         .take_scroll_events()
         .into_iter()
         .map(|e| match e {
-            ToLogic::Event {
-                page,
-                node,
-                name,
-                detail,
-            } => {
-                assert_eq!((page, node), (PAGE, SCROLLER));
-                (name, detail)
+            ToLogic::Event(event) => {
+                assert_eq!((event.page, event.node), (PAGE, SCROLLER));
+                (event.name, event.detail.to_json())
             }
             other => panic!("not an event: {other:?}"),
         })

@@ -790,6 +790,7 @@ fn event_path(
     let describe = |node: NodeId, owner: u32| -> Value {
         let instance = instance_of(page_instance, comps, owner);
         json!({
+            "node": node.0,
             "id": instance.and_then(|i| i.attribute(node, "id")).cloned().unwrap_or(Value::String(String::new())),
             "dataset": instance.map(|i| i.dataset(node)).unwrap_or_default(),
         })

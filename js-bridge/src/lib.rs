@@ -48,6 +48,7 @@
 mod clock;
 mod component;
 mod console;
+mod events;
 mod logic;
 mod modules;
 mod natives;

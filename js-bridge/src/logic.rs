@@ -364,25 +364,21 @@ impl LogicLoop {
             }
             // Handlers run in component.js (propagation through the
             // page's and components' trees: component.rs).
-            ToLogic::Event {
-                page,
-                node,
-                name,
-                detail,
-            } => {
-                let detail = detail.to_string();
+            ToLogic::Event(event) => {
+                let payload = crate::events::payload(&event).to_string();
                 self.call_js(|ctx, cirrus| {
-                    let detail = ctx.json_parse(detail.as_str())?;
+                    let payload = ctx.json_parse(payload.as_str())?;
                     cirrus.get::<_, Function>("dispatchEvent")?.call::<_, ()>((
-                        page.0,
-                        node.0,
-                        name.as_str(),
-                        detail,
+                        event.page.0,
+                        event.node.0,
+                        event.name.as_str(),
+                        payload,
                     ))
                 });
             }
             ToLogic::Route(request) => self.handle_route_request(request),
-            ToLogic::Shutdown => {}
+            // Counted above; the timers it waits for run after it.
+            ToLogic::Sync | ToLogic::Shutdown => {}
             // The render thread's answers to wx.* calls (queries, dialogs).
             message @ (ToLogic::QueryResult { .. }
             | ToLogic::Intersection { .. }

@@ -6,7 +6,7 @@
 mod harness;
 
 use cirrus_engine::ops::{NodeId, Op, PageId};
-use cirrus_engine::protocol::{ToLogic, ToRender};
+use cirrus_engine::protocol::{EventDetail, UiEvent, ToLogic, ToRender};
 use harness::{batches, errors, Harness};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -196,12 +196,12 @@ fn launch(files: &[(&str, &str)]) -> (Harness, Tree, PageId) {
 
 fn tap(h: &Harness, page: PageId, node: NodeId) -> Vec<ToRender> {
     h.to_logic
-        .send(ToLogic::Event {
+        .send(ToLogic::Event(UiEvent::new(
             page,
             node,
-            name: "tap".into(),
-            detail: json!({ "x": 1, "y": 2 }),
-        })
+            "tap",
+            EventDetail::Value(json!({ "x": 1, "y": 2 })),
+        )))
         .expect("logic alive");
     h.until_idle()
 }

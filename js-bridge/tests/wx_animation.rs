@@ -102,7 +102,7 @@ fn the_animation_attribute_plays_its_steps_on_the_stage_clock() {
         "",
     );
     let app = App::start(files.clone(), None);
-    let mut pump = Pump::new(&files);
+    let mut pump = Pump::new(&files, &app);
     app.to_logic
         .send(cirrus_engine::protocol::ToLogic::Launch {
             route: "pages/index/index".into(),
@@ -115,15 +115,15 @@ fn the_animation_attribute_plays_its_steps_on_the_stage_clock() {
     let mut batches = 0;
     for message in messages {
         let is_ops = matches!(message, ToRender::Ops(_));
-        pump.stage.handle(message);
+        pump.stage().handle(message);
         if is_ops {
             batches += 1;
-            pump.stage.set_time(Duration::ZERO);
-            pump.stage.update();
+            pump.stage().set_time(Duration::ZERO);
+            pump.stage().update();
         }
     }
     assert!(batches >= 2, "the setData of onReady is a batch of its own");
-    let stage = &mut pump.stage;
+    let stage = pump.stage();
     let page = stage.top_page().expect("a page");
     let id = (1..64)
         .map(NodeId)
@@ -179,7 +179,7 @@ fn this_animate_plays_keyframes_on_the_selected_node_then_calls_back() {
         "",
     );
     let app = App::start(files.clone(), None);
-    let mut pump = Pump::new(&files);
+    let mut pump = Pump::new(&files, &app);
     app.to_logic
         .send(cirrus_engine::protocol::ToLogic::Launch {
             route: "pages/index/index".into(),
@@ -188,13 +188,13 @@ fn this_animate_plays_keyframes_on_the_selected_node_then_calls_back() {
         .unwrap();
     for message in app.until_idle() {
         let frame = matches!(message, ToRender::Ops(_) | ToRender::Animate { .. });
-        pump.stage.handle(message);
+        pump.stage().handle(message);
         if frame {
-            pump.stage.set_time(Duration::ZERO);
-            pump.stage.update();
+            pump.stage().set_time(Duration::ZERO);
+            pump.stage().update();
         }
     }
-    let stage = &mut pump.stage;
+    let stage = pump.stage();
     let page = stage.top_page().expect("a page");
     let find = |name: &str| {
         (1..64)

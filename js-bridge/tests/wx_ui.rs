@@ -31,7 +31,7 @@ fn a_page_queries_its_nodes_and_gets_the_render_threads_rects() {
     });"#;
     let files = files(page_js, WXML, WXSS);
     let app = App::start(files.clone(), None);
-    let mut pump = Pump::new(&files);
+    let mut pump = Pump::new(&files, &app);
     app.to_logic
         .send(cirrus_engine::protocol::ToLogic::Launch {
             route: "pages/index/index".into(),
@@ -69,7 +69,7 @@ fn an_intersection_observer_notifies_on_observe_and_after_set_data() {
         ".header { height: 150px } .row { height: 40px }",
     );
     let app = App::start(files.clone(), None);
-    let mut pump = Pump::new(&files);
+    let mut pump = Pump::new(&files, &app);
     app.to_logic
         .send(cirrus_engine::protocol::ToLogic::Launch {
             route: "pages/index/index".into(),
@@ -101,7 +101,7 @@ fn a_modal_confirm_tap_resolves_the_promise_and_a_sheet_reports_its_index() {
     });"#;
     let files = files(page_js, "<view/>", "");
     let app = App::start(files.clone(), None);
-    let mut pump = Pump::new(&files);
+    let mut pump = Pump::new(&files, &app);
     app.to_logic
         .send(cirrus_engine::protocol::ToLogic::Launch {
             route: "pages/index/index".into(),
@@ -113,10 +113,10 @@ fn a_modal_confirm_tap_resolves_the_promise_and_a_sheet_reports_its_index() {
     });
     assert_eq!(app.console(), vec!["showToast:ok"]);
     assert_eq!(
-        pump.stage.dialogs().toast().map(|t| t.title.as_str()),
+        pump.stage().dialogs().toast().map(|t| t.title.as_str()),
         Some("hi")
     );
-    let modal = pump.stage.dialogs().modal().cloned().unwrap();
+    let modal = pump.stage().dialogs().modal().cloned().unwrap();
     assert_eq!(
         (
             modal.title.as_str(),
@@ -125,25 +125,19 @@ fn a_modal_confirm_tap_resolves_the_promise_and_a_sheet_reports_its_index() {
         ),
         ("Sure?", "确定", true)
     );
-    let viewport = pump.stage.viewport();
-    let layout = modal_layout(&modal, viewport, pump.stage.text_system());
-    let tap = pump
-        .stage
-        .tap_dialogs(centre(&layout.confirm))
-        .expect("hits confirm");
-    app.to_logic.send(tap).unwrap();
+    let viewport = pump.stage().viewport();
+    let layout = modal_layout(&modal, viewport, pump.stage().text_system());
+    let (x, y) = centre(&layout.confirm);
+    pump.driver.tap(x, y);
     pump.run(&app, |_, stage| stage.dialogs().action_sheet().is_some());
     assert_eq!(
         app.console()[1],
         r#"{"cancel":false,"confirm":true,"errMsg":"showModal:ok"}"#
     );
-    let sheet = pump.stage.dialogs().action_sheet().cloned().unwrap();
-    let layout = sheet_layout(&sheet, viewport, pump.stage.text_system());
-    let tap = pump
-        .stage
-        .tap_dialogs(centre(&layout.items[2]))
-        .expect("hits item 2");
-    app.to_logic.send(tap).unwrap();
+    let sheet = pump.stage().dialogs().action_sheet().cloned().unwrap();
+    let layout = sheet_layout(&sheet, viewport, pump.stage().text_system());
+    let (x, y) = centre(&layout.items[2]);
+    pump.driver.tap(x, y);
     pump.run(&app, |console, _| console.len() >= 3);
     assert_eq!(app.console()[2], "showActionSheet:ok 2");
     app.shutdown();

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod check;
-pub mod headless;
-pub mod session;
 pub mod window;
+
+// The headless and session API lives in cirrus-embed; these paths stay.
+pub use cirrus_embed::{harness, headless, script, session};

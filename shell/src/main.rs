@@ -2,7 +2,8 @@
 
 use anyhow::{Context, Result};
 use cirrus_engine::package::Package;
-use cirrus_shell::{check, headless, window};
+use cirrus_shell::harness::Harness;
+use cirrus_shell::{check, headless, script, window};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,10 @@ enum Command {
         /// default (a fresh folder makes the shot independent of earlier runs).
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Play these input steps (JSON, README "Scripted input") on a
+        /// controlled clock before the shot.
+        #[arg(long)]
+        input: Option<PathBuf>,
     },
     /// Print every diagnostic of APP; exit non-zero on an error.
     Check { app: PathBuf },
@@ -132,8 +137,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             layout,
             data_dir,
+            input,
         } => {
             let started = Instant::now();
+            // Read the steps first: a bad script fails before the app starts.
+            let steps = match &input {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    match script::parse(&path.display().to_string(), &text) {
+                        Ok(steps) => Some(steps),
+                        Err(errors) => {
+                            for e in &errors {
+                                eprintln!("{e}");
+                            }
+                            return Ok(ExitCode::from(2));
+                        }
+                    }
+                }
+                None => None,
+            };
             let (package, diags) = load(&app)?;
             for d in &diags {
                 eprintln!("{d}");
@@ -147,7 +170,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 data_dir,
                 ..Default::default()
             };
-            let capture = headless::shot(package, &options)?;
+            let capture = match steps {
+                None => headless::shot(package, &options)?,
+                Some(steps) => {
+                    let mut harness = Harness::launch(package, &options)?;
+                    harness.wait(options.wait)?;
+                    script::play(&mut harness, &steps)?;
+                    harness.settle(cirrus_shell::harness::SETTLE_LIMIT)?;
+                    harness.capture()?
+                }
+            };
             for d in capture.diagnostics.iter().filter(|d| !diags.contains(d)) {
                 eprintln!("{d}");
             }

@@ -27,10 +27,8 @@ use cirrus_engine::chrome::{
 };
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
-use cirrus_engine::protocol::ToLogic;
-use cirrus_engine::render_thread::{Capture, FrameTarget, HostCommand, RenderThread};
-use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
-use crossbeam::channel;
+use cirrus_engine::render_thread::{Capture, FrameTarget};
+use cirrus_shell::session::Session;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -174,11 +172,9 @@ fn closed_port() -> u16 {
 /// `shell/src/session.rs` wires them. Input goes in as the host's taps
 /// (`HostCommand::Tap`), which the render thread hit tests against what it
 /// draws: the page, the navigation bar and the tab bar.
+/// The shop sample in a headless session, driven by touch input only.
 struct Shop {
-    /// Declared before `logic` so it stops first (it tells the logic thread
-    /// to stop on its way out).
-    render: RenderThread,
-    _logic: LogicHandle,
+    session: Session,
 }
 
 /// A data folder of its own for one test (storage survives restarts, so
@@ -212,41 +208,21 @@ impl Shop {
             "package diagnostics: {diags:?}"
         );
         let viewport = Viewport::new(WIDTH, HEIGHT, 1.0);
-        let (path, query) = route.split_once('?').unwrap_or((route, ""));
-        let (to_render, from_logic) = channel::unbounded();
-        let (to_logic, from_host) = channel::unbounded();
-        let options = LogicOptions {
-            viewport,
-            clock: Clock::Real,
-            data_dir: Some(data.0.clone()),
-            ..Default::default()
-        };
-        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
-            .expect("logic thread starts");
-        to_logic
-            .send(ToLogic::Launch {
-                route: cirrus_engine::package::normalize(path),
-                query: query.to_owned(),
-            })
-            .expect("logic thread alive");
-        let render = RenderThread::spawn(
+        let session = Session::launch_with_data(
             package,
+            Some(route),
             viewport,
             FrameTarget::Headless,
-            from_logic,
-            to_logic,
+            Some(data.0.clone()),
         )
-        .expect("render thread starts");
-        Shop {
-            render,
-            _logic: logic,
-        }
+        .expect("the shop launches");
+        Shop { session }
     }
 
     /// A frame as soon as the app has settled (or after `PATIENCE`).
     fn capture(&self) -> Capture {
         let now = Instant::now();
-        self.render.capture(now, now + PATIENCE).expect("capture")
+        self.session.render.capture(now, now + PATIENCE).expect("capture")
     }
 
     /// Captures until `ready` holds for the layout, and returns that frame.
@@ -287,9 +263,7 @@ impl Shop {
     }
 
     fn tap_at(&self, x: f32, y: f32) {
-        self.render
-            .send(HostCommand::Tap { x, y })
-            .expect("render thread alive");
+        self.session.tap(x, y).expect("render thread alive");
     }
 
     /// A tap on the engine-drawn tab bar (two items, at the bottom).

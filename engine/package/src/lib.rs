@@ -16,7 +16,7 @@
 
 pub mod chrome_layout;
 pub mod compile_cache;
-mod json_locate;
+pub mod json_locate;
 pub mod npm;
 pub mod package;
 pub mod project;

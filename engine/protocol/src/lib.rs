@@ -3,6 +3,7 @@
 //!
 //! - [`ops`]: the tree operations one setData turn produces;
 //! - [`messages`]: [`ToRender`] and [`ToLogic`], the two queues' messages;
+//! - [`events`]: UI events (touches, gestures, scrolls, loads) for nodes;
 //! - [`dialogs`], [`query`]: the typed requests inside them;
 //! - [`diagnostics`]: located problems of a mini program.
 //!
@@ -13,9 +14,11 @@
 
 pub mod diagnostics;
 pub mod dialogs;
+pub mod events;
 pub mod messages;
 pub mod ops;
 pub mod query;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use events::{EventDetail, UiEvent};
 pub use messages::{ToLogic, ToRender};

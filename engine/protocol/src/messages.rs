@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::ops::{OpBatch, PageId};
+pub use crate::events::{EventDetail, NodeOffset, Touch, UiEvent};
 use cirrus_layout::Viewport;
 use serde_json::Value;
 
@@ -88,13 +89,9 @@ pub enum ToLogic {
     },
     /// The window size changed (rpx follows the width).
     Resize(Viewport),
-    /// A UI event for a node's handler (issue 3 fills the event object).
-    Event {
-        page: PageId,
-        node: crate::ops::NodeId,
-        name: String,
-        detail: Value,
-    },
+    /// A UI event for a node's handlers (dispatched with capture and
+    /// bubbling on the logic thread).
+    Event(crate::events::UiEvent),
     /// A routing request raised by the engine's own chrome (the navigation
     /// bar's back button, a tab bar item).
     Route(RouteRequest),
@@ -114,6 +111,10 @@ pub enum ToLogic {
         id: u64,
         result: Value,
     },
+    /// Nothing to do but to report `Idle` once handled: a host on a
+    /// controlled clock sends it after advancing the clock, so the `Idle`
+    /// that answers it proves the timers that became due have run.
+    Sync,
     Shutdown,
 }
 

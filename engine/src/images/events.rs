@@ -6,8 +6,8 @@
 use super::{ImageStatus, ImageStore};
 use crate::ops::{NodeId, PageId};
 use crate::protocol::ToLogic;
+use cirrus_protocol::{EventDetail, UiEvent};
 use crate::tree::PageTree;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// Which `src` each `<image>` node was last told about.
@@ -40,18 +40,13 @@ impl ImageEventLog {
             }
             let (name, detail) = match store.status(wxml, src) {
                 ImageStatus::Loaded { width, height } => {
-                    ("load", json!({ "width": width, "height": height }))
+                    ("load", EventDetail::ImageLoad { width, height })
                 }
-                ImageStatus::Failed(message) => ("error", json!({ "errMsg": message })),
+                ImageStatus::Failed(message) => ("error", EventDetail::ImageError { message }),
                 ImageStatus::Unrequested | ImageStatus::Pending => continue,
             };
             self.told.insert((page, id), src.to_owned());
-            out.push(ToLogic::Event {
-                page,
-                node: id,
-                name: name.to_owned(),
-                detail,
-            });
+            out.push(ToLogic::Event(UiEvent::new(page, id, name, detail)));
         }
     }
 

@@ -25,7 +25,6 @@ use crate::ops::NodeId;
 use crate::tree::PageTree;
 use cirrus_layout::style::ComputedStyle;
 use cirrus_style::{AnimationDirection, Motion, TimingFunction};
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -35,7 +34,7 @@ pub struct MotionEvent {
     pub node: NodeId,
     /// `transitionend`, `animationstart`, `animationiteration`, `animationend`.
     pub name: &'static str,
-    pub detail: serde_json::Value,
+    pub detail: cirrus_protocol::EventDetail,
 }
 
 /// The keyframes of one `@keyframes` block as the animator needs them:
@@ -156,10 +155,10 @@ impl NodeMotion {
             events.push(MotionEvent {
                 node: id,
                 name: "transitionend",
-                detail: json!({
-                    "propertyName": property.name(),
-                    "elapsedTime": duration.as_secs_f64(),
-                }),
+                detail: cirrus_protocol::EventDetail::Transition {
+                    property_name: property.name().to_owned(),
+                    elapsed_time: duration.as_secs_f64(),
+                },
             });
         }
         for animation in &mut self.animations {
@@ -188,10 +187,10 @@ impl RunningAnimation {
         let event = |name: &'static str, elapsed_ms: f64| MotionEvent {
             node: id,
             name,
-            detail: json!({
-                "animationName": spec.name,
-                "elapsedTime": elapsed_ms / 1000.0,
-            }),
+            detail: cirrus_protocol::EventDetail::Animation {
+                animation_name: spec.name.clone(),
+                elapsed_time: elapsed_ms / 1000.0,
+            },
         };
         let duration = spec.duration_ms as f64;
         let total = spec.iterations.map(|n| n as f64 * duration);

@@ -34,6 +34,12 @@ pub trait StyleElement: Clone {
         self.attribute("wx:scope").filter(|s| !s.is_empty())
     }
 
+    /// Whether the element is pressed (`:active`). Trees without input
+    /// never are.
+    fn is_active(&self) -> bool {
+        false
+    }
+
     /// Whether `name` is among [`classes`](Self::classes).
     fn has_class(&self, name: &str) -> bool {
         self.classes().any(|c| c == name)

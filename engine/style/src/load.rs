@@ -97,10 +97,10 @@ pub(crate) enum Source<'a> {
 /// Rewrites what Skyline accepts but float-pigment 0.10.4 does not, keeping
 /// every character position (so diagnostics still point at the source):
 /// - `-webkit-line-clamp` becomes `-wx-line-clamp` (the name it knows);
-/// - `:active` becomes `:not(*)`, a pseudo-class that parses and never
-///   matches. float-pigment rejects `:active`, which would drop the whole
-///   rule, `.btn, .btn:active { }` included. Cirrus has no active state
-///   in the cascade (taps use `hover-class`), so never matching is right.
+/// - `:active` becomes `:not(*)`, which float-pigment parses (it rejects
+///   `:active`, which would drop the whole rule, `.btn, .btn:active { }`
+///   included); the selector parser reads `:not(*)` back as `:active`
+///   (pressed, see `StyleElement::is_active`).
 pub(crate) fn preprocess(source: &str) -> std::borrow::Cow<'_, str> {
     const WEBKIT: &str = "-webkit-line-clamp";
     const WX: &str = "-wx-line-clamp    ";

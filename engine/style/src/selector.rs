@@ -67,6 +67,9 @@ pub(crate) enum PseudoClass {
     /// `wx:host-of` attribute). Which component's sheet may style it is
     /// decided by the caller's scope filter (see `sheets::ScopeQuery`).
     Host,
+    /// `:active`: the element is being pressed (a finger is down on it or
+    /// on a descendant, and has not moved off into a scroll or gesture).
+    Active,
     /// Anything unknown: never matches.
     NeverMatches,
 }
@@ -366,6 +369,7 @@ impl PseudoClass {
             }
             PseudoClass::Empty => !element.has_child_nodes(),
             PseudoClass::Host => element.attribute(HOST_ATTRIBUTE).is_some(),
+            PseudoClass::Active => element.is_active(),
             PseudoClass::Not(list) => !list.iter().any(|s| s.matches(element)),
             PseudoClass::NthChild { a, b, of: None } => {
                 nth_matches(*a, *b, element.element_index() as i32 + 1)
@@ -597,6 +601,12 @@ fn parse_complex(text: &str) -> ComplexSelector {
 fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
     match (name, argument) {
         ("host", None) => PseudoClass::Host,
+        ("active", None) => PseudoClass::Active,
+        // `load::preprocess` hands float-pigment `:active` as `:not(*)`
+        // (same length, so positions hold), which it gives back as
+        // `:not()`; nothing else writes either, since as itself it could
+        // never match.
+        ("not", Some(arg)) if matches!(arg.trim(), "" | "*") => PseudoClass::Active,
         ("first-child", None) => PseudoClass::FirstChild,
         ("last-child", None) => PseudoClass::LastChild,
         ("only-child", None) => PseudoClass::OnlyChild,

@@ -951,14 +951,19 @@
     return owner === 0 ? I.pagesById.get(pageId) : comps.get(owner);
   }
 
-  function withOffsets(node) {
-    return { id: node.id, dataset: node.dataset, offsetLeft: 0, offsetTop: 0 };
+  // `offsets` maps node ids to their page-relative [left, top], as the
+  // render thread laid them out when it raised the event.
+  function withOffsets(node, offsets) {
+    const at = (offsets && offsets[node.node]) || [0, 0];
+    return { id: node.id, dataset: node.dataset, offsetLeft: at[0], offsetTop: at[1] };
   }
 
   // Runs the handlers along the path of an event raised on `node`.
+  // Returns how many handlers ran.
   function dispatch(pageId, node, name, detail, opts, touches) {
     const path = JSON.parse(native.eventPath(pageId, node, !!opts.composed));
-    if (!path.length) return;
+    if (!path.length) return 0;
+    let fired = 0;
     const mark = {};
     for (let i = path.length - 1; i >= 0; i--) Object.assign(mark, path[i].mark);
     const opened = pageOpenedAt.get(pageId) || Date.now();
@@ -972,6 +977,7 @@
           mutFired = true;
         }
         if (h.kind === 'catch' || h.kind === 'capture-catch') stopped = true;
+        fired++;
         const owner = handlerOwner(pageId, entry.owner);
         const fn = owner && owner[h.handler];
         if (typeof fn !== 'function') {
@@ -982,8 +988,8 @@
         guarded(owner, fn, [{
           type: name,
           timeStamp: Date.now() - opened,
-          target: withOffsets(entry.target),
-          currentTarget: withOffsets(entry),
+          target: withOffsets(entry.target, touches && touches.offsets),
+          currentTarget: withOffsets(entry, touches && touches.offsets),
           detail: detail,
           touches: (touches && touches.touches) || [],
           changedTouches: (touches && touches.changedTouches) || [],
@@ -1000,18 +1006,34 @@
       if (!opts.bubbles && !path[i].atTarget) continue;
       fire(path[i], ['bind', 'catch', 'mut-bind']);
     }
+    return fired;
   }
 
-  // ToLogic::Event: a UI event from the render thread (or a test harness).
-  cirrus.dispatchEvent = function (pageId, node, name, detail) {
-    const d = detail === undefined || detail === null ? {} : detail;
-    const touches = { touches: d.touches || [], changedTouches: d.changedTouches || [] };
+  // Whether a `longpress` handler ran in the current touch sequence: the
+  // tap that ends it is then dropped (WeChat: "if a longpress handler was
+  // given and fired, tap does not fire").
+  let longpressHandled = false;
+
+  // ToLogic::Event: a UI event from the render thread (or a test harness):
+  // `payload` is {detail, touches, changedTouches, offsets, afterLongpress}.
+  cirrus.dispatchEvent = function (pageId, node, name, payload) {
+    const p = payload === undefined || payload === null ? {} : payload;
+    const type = String(name);
+    if (type === 'touchstart') longpressHandled = false;
+    if (type === 'tap' && p.afterLongpress && longpressHandled) return;
+    const d = p.detail === undefined || p.detail === null ? {} : p.detail;
+    const touches = {
+      touches: p.touches || [],
+      changedTouches: p.changedTouches || [],
+      offsets: p.offsets || {},
+    };
     batch(pageId, function () {
-      dispatch(pageId, node, String(name), d, {
-        bubbles: BUBBLING_EVENTS.has(String(name)),
+      const fired = dispatch(pageId, node, type, d, {
+        bubbles: BUBBLING_EVENTS.has(type),
         composed: true,
         capturePhase: true,
       }, touches);
+      if (type === 'longpress' && fired > 0) longpressHandled = true;
     });
   };
 

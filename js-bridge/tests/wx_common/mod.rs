@@ -6,6 +6,7 @@
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{ToLogic, ToRender};
+use cirrus_engine::frame::FrameDriver;
 use cirrus_engine::stage::Stage;
 use cirrus_js_bridge::{Clock, ControlledClock, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel::{unbounded, Receiver, Sender};
@@ -117,26 +118,32 @@ impl App {
     }
 }
 
-/// Plays the render thread: a Stage fed with the logic thread's messages,
-/// answering queries after each batch. `until` decides when to stop.
+/// Plays the render thread with the engine's own frame driver, fed with
+/// the logic thread's messages; input goes through the driver as a host's
+/// would. `run` decides when to stop.
 pub struct Pump {
-    pub stage: Stage,
+    pub driver: FrameDriver,
 }
 
 impl Pump {
-    pub fn new(files: &[(String, String)]) -> Pump {
+    pub fn new(files: &[(String, String)], app: &App) -> Pump {
         let (package, _) = Package::from_files(files.to_vec());
+        let stage = Stage::new(package, Viewport::new(375.0, 667.0, 2.0));
         Pump {
-            stage: Stage::new(package, Viewport::new(375.0, 667.0, 2.0)),
+            driver: FrameDriver::new(stage, app.to_logic.clone()),
         }
     }
 
-    /// Feeds messages to the stage until `done` holds for the app's console
-    /// (answering queries on the way), or panics after 20 s.
+    pub fn stage(&mut self) -> &mut Stage {
+        self.driver.stage_mut()
+    }
+
+    /// Feeds messages to the driver until `done` holds for the app's
+    /// console (answering queries on the way), or panics after 20 s.
     pub fn run(&mut self, app: &App, mut done: impl FnMut(&[String], &mut Stage) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if done(&app.console(), &mut self.stage) {
+            if done(&app.console(), self.driver.stage_mut()) {
                 return;
             }
             assert!(
@@ -145,14 +152,10 @@ impl Pump {
                 app.console()
             );
             if let Ok(message) = app.from_logic.recv_timeout(Duration::from_millis(20)) {
-                self.stage.handle(message);
-                while let Ok(message) = app.from_logic.try_recv() {
-                    self.stage.handle(message);
-                }
+                self.driver.apply(message);
+                self.driver.apply_queued(&app.from_logic);
             }
-            for reply in self.stage.answer_queries(0.0) {
-                app.to_logic.send(reply).expect("logic is running");
-            }
+            self.driver.advance(Duration::ZERO);
         }
     }
 }

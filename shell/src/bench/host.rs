@@ -1,23 +1,24 @@
-//! An in-process, single-threaded stand-in for the render thread, for
-//! timing: a real logic thread (QuickJS, templates, op batches) feeds a
-//! [`Stage`] that this host drives frame by frame, rendering each frame
-//! headless with the real wgpu renderer. Unlike the render thread it never
-//! draws on a timer: a frame is made exactly when the benchmark asks, so the
-//! time from an event to its frame can be measured without polling slack.
+//! An in-process, single-threaded host of the engine's [`FrameDriver`], for
+//! timing: a real logic thread (QuickJS, templates, op batches) feeds the
+//! driver, which this host steps frame by frame, rendering each frame
+//! headless. Unlike the render thread it never draws on a timer: a frame is
+//! made exactly when the benchmark asks, so the time from an event to its
+//! frame can be measured without polling slack.
 //!
-//! Invariant: every `ToRender` message received is applied to the stage in
-//! order before the next frame, as the render thread does.
+//! Invariant: every `ToRender` message received is applied in order before
+//! the next frame, and every message to the logic thread is counted by the
+//! driver, so "settled" cannot be fooled by a stale `Idle`.
 
 use anyhow::{bail, Context, Result};
+use cirrus_engine::frame::FrameDriver;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::ops::{NodeId, PageId};
 use cirrus_engine::package::Package;
+use cirrus_engine::protocol::{EventDetail, UiEvent};
 use cirrus_engine::protocol::{ToLogic, ToRender};
-use cirrus_engine::render::{DisplayList, Renderer};
 use cirrus_engine::stage::{FrameStats, Stage};
 use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
-use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
-use std::collections::HashSet;
+use crossbeam::channel::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,17 +43,9 @@ impl FrameTiming {
 }
 
 pub struct BenchHost {
-    stage: Stage,
-    renderer: Renderer,
-    list: DisplayList,
-    uploaded: HashSet<cirrus_engine::render::ImageKey>,
+    driver: FrameDriver,
     from_logic: Receiver<ToRender>,
-    to_logic: Sender<ToLogic>,
     logic: Option<LogicHandle>,
-    /// The logic thread reported `Idle` since the last event was sent.
-    idle: bool,
-    /// The frame clock handed to the stage ([`BenchHost::set_time`]).
-    clock: Duration,
     /// The last tap: from sending it until the logic thread's `Idle`, and
     /// the part of that spent applying its op batches to the stage.
     turn: Duration,
@@ -79,17 +72,12 @@ impl BenchHost {
                 query: String::new(),
             })
             .context("the logic thread stopped at once")?;
-        let renderer = Renderer::new_headless().context("no GPU adapter")?;
+        let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
+        driver.prepare_headless_renderer();
         let mut host = BenchHost {
-            stage: Stage::new(package, viewport),
-            renderer,
-            list: DisplayList::new(),
-            uploaded: HashSet::new(),
+            driver,
             from_logic,
-            to_logic,
             logic: Some(logic),
-            idle: false,
-            clock: Duration::ZERO,
             turn: Duration::ZERO,
             applying: Duration::ZERO,
         };
@@ -99,24 +87,24 @@ impl BenchHost {
     }
 
     /// "llvmpipe (Vulkan, Cpu)".
-    pub fn adapter(&self) -> String {
-        let l = self.renderer.adapter_label();
-        format!("{} ({}, {})", l.name, l.backend, l.device_type)
+    pub fn adapter(&mut self) -> String {
+        self.driver
+            .renderer_label()
+            .unwrap_or_else(|e| format!("no renderer: {e}"))
     }
 
     pub fn stage(&self) -> &Stage {
-        &self.stage
+        self.driver.stage()
     }
 
     fn apply(&mut self, message: ToRender) -> Result<()> {
         match &message {
-            ToRender::Idle { .. } => self.idle = true,
             ToRender::Error(d) if d.is_error() => bail!("the generated app failed: {d}"),
             ToRender::Stopped => bail!("the logic thread stopped"),
             _ => {}
         }
         let started = Instant::now();
-        self.stage.handle(message);
+        self.driver.apply(message);
         self.applying += started.elapsed();
         Ok(())
     }
@@ -132,7 +120,7 @@ impl BenchHost {
     /// is ready (the state `cirrus shot` waits for).
     pub fn wait_settled(&mut self) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;
-        while !(self.idle && self.stage.is_settled()) {
+        while !self.driver.is_settled() {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.from_logic.recv_timeout(left) {
                 Ok(m) => self.apply(m)?,
@@ -162,24 +150,22 @@ impl BenchHost {
     /// until the logic thread has finished the turn (its batches applied).
     pub fn tap(&mut self, node: NodeId, detail: serde_json::Value) -> Result<()> {
         let page = self.top_page()?;
-        self.idle = false;
         let started = Instant::now();
         self.applying = Duration::ZERO;
-        self.to_logic
-            .send(ToLogic::Event {
-                page,
-                node,
-                name: "tap".to_owned(),
-                detail,
-            })
-            .context("the logic thread is gone")?;
+        self.driver.send(ToLogic::Event(UiEvent::new(
+            page,
+            node,
+            "tap",
+            EventDetail::Value(detail),
+        )));
         self.wait_settled()?;
         self.turn = started.elapsed();
         Ok(())
     }
 
     pub fn top_page(&self) -> Result<PageId> {
-        self.stage
+        self.driver
+            .stage()
             .top_page()
             .map(|p| p.id)
             .context("no page on the stack")
@@ -187,21 +173,21 @@ impl BenchHost {
 
     /// The stage's frame clock (transitions and animations follow it).
     pub fn clock(&self) -> Duration {
-        self.clock
+        self.driver.now()
     }
 
     /// Moves the frame clock to `t` (never backwards), as the render
     /// thread does before each frame.
     pub fn set_time(&mut self, t: Duration) {
-        self.clock = self.clock.max(t);
-        self.stage.set_time(self.clock);
+        self.driver.advance(t);
     }
 
     /// The element at `(x, y)` of the top page, CSS px of the page.
     pub fn node_at(&mut self, x: f32, y: f32) -> Result<NodeId> {
-        self.stage.update();
-        self.stage.sync_scroll();
-        self.stage
+        let stage = self.driver.stage_mut();
+        stage.update();
+        stage.sync_scroll();
+        stage
             .hit_test(x, y)
             .with_context(|| format!("nothing at ({x}, {y}) of the generated page"))
     }
@@ -211,42 +197,26 @@ impl BenchHost {
     /// to the logic thread as the render thread sends them. Returns whether
     /// a scroll-view moved.
     pub fn scroll(&mut self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<bool> {
-        let moved = self.stage.scroll_by(x, y, delta_x, delta_y);
-        for event in self.stage.take_scroll_events() {
-            self.to_logic
-                .send(event)
-                .context("the logic thread is gone")?;
-        }
+        let moved = self.driver.stage_mut().scroll_by(x, y, delta_x, delta_y);
+        let now = self.driver.now();
+        self.driver.advance(now);
         Ok(moved)
     }
 
     /// How many items the last frame's display list held.
     pub fn display_items(&self) -> usize {
-        self.list.items.len()
+        self.driver.display_list().items.len()
     }
 
     /// Style, layout, paint and a headless render of the top page.
     pub fn frame(&mut self) -> Result<FrameTiming> {
-        let stats = self.stage.update();
-        let paint_started = Instant::now();
-        let mut list = std::mem::take(&mut self.list);
-        self.stage.paint(&mut list);
-        self.list = list;
-        let paint = paint_started.elapsed();
+        let started = Instant::now();
+        let stats = self.driver.build_frame();
+        let paint = started
+            .elapsed()
+            .saturating_sub(stats.motion_time + stats.style_time + stats.layout_time);
         let gpu_started = Instant::now();
-        for img in self.stage.images().loaded() {
-            if self.uploaded.insert(img.key) {
-                self.renderer.register_image(img.key, &img.pixels);
-            }
-        }
-        let viewport = self.stage.viewport();
-        let width = (viewport.width.0 * viewport.dpr).round().max(1.0) as u32;
-        let height = (viewport.height.0 * viewport.dpr).round().max(1.0) as u32;
-        let clear = self.stage.background();
-        let fonts = self.stage.text_system().font_system();
-        self.renderer
-            .render_to_image(&self.list, fonts, width, height, clear)
-            .context("rendering the frame")?;
+        self.driver.rasterise().context("rendering the frame")?;
         Ok(FrameTiming {
             stats,
             paint,
@@ -257,7 +227,7 @@ impl BenchHost {
 
 impl Drop for BenchHost {
     fn drop(&mut self) {
-        let _ = self.to_logic.send(ToLogic::Shutdown);
+        self.driver.send(ToLogic::Shutdown);
         if let Some(logic) = self.logic.take() {
             let _ = logic.shutdown();
         }

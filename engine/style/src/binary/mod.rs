@@ -34,7 +34,7 @@ use codec::{codec_enum, codec_struct, Codec, DecodeError, Reader, Writer};
 const MAGIC: &[u8; 8] = b"CRSWXSS\0";
 /// Bump on any change to the layout or to `fp_codec` (a float-pigment
 /// upgrade): old binaries are then refused, never misread.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8;
 
 /// One rule as `compile` gathers it.

@@ -39,6 +39,7 @@ codec_enum!(PseudoClass {
     6 => NthOfType { a, b },
     7 => Host,
     8 => NeverMatches,
+    9 => Active,
 });
 
 codec_enum!(Pseudo {

@@ -1,7 +1,7 @@
 //! Headless rendering: `cirrus shot`, and the API the fixture tests use.
 
 use crate::session::Session;
-use anyhow::{Context, Result};
+use crate::EmbedError;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::render_thread::{Capture, FrameTarget};
@@ -41,7 +41,7 @@ impl Default for ShotOptions {
 
 /// Launches the app headless and captures the page on top of the stack once
 /// it has settled (onReady done, nothing pending) and `wait` has passed.
-pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture> {
+pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture, EmbedError> {
     let viewport = Viewport::new(options.width, options.height, options.dpr);
     let session = Session::launch_with_data(
         package,
@@ -52,11 +52,7 @@ pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture> {
     )?;
     let not_before = session.started + options.wait;
     let deadline = Instant::now().max(not_before) + options.timeout;
-    let capture = session
-        .render
-        .capture(not_before, deadline)
-        .context("capturing the frame")?;
-    Ok(capture)
+    Ok(session.render.capture(not_before, deadline)?)
 }
 
 /// The layout file (DESIGN.md) of `route` at the given viewport.
@@ -65,7 +61,7 @@ pub fn layout_of(
     route: &str,
     width: f32,
     height: f32,
-) -> Result<serde_json::Value> {
+) -> Result<serde_json::Value, EmbedError> {
     let options = ShotOptions {
         page: Some(route.to_owned()),
         width,
@@ -83,7 +79,7 @@ pub fn screenshot_of(
     width: f32,
     height: f32,
     dpr: f32,
-) -> Result<image::RgbaImage> {
+) -> Result<image::RgbaImage, EmbedError> {
     let options = ShotOptions {
         page: Some(route.to_owned()),
         width,
@@ -103,7 +99,7 @@ pub struct HeadlessApp {
 
 impl HeadlessApp {
     /// Launches the app as [`shot`] does (`options.page`, size, dpr).
-    pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp> {
+    pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp, EmbedError> {
         let viewport = Viewport::new(options.width, options.height, options.dpr);
         let session = Session::launch_with_data(
             package,
@@ -120,23 +116,20 @@ impl HeadlessApp {
 
     /// The frame once the app has settled again (at the latest after the
     /// timeout: then `settled` is false).
-    pub fn capture(&self) -> Result<Capture> {
+    pub fn capture(&self) -> Result<Capture, EmbedError> {
         let now = Instant::now();
-        self.session
-            .render
-            .capture(now, now + self.timeout)
-            .context("capturing the frame")
+        Ok(self.session.render.capture(now, now + self.timeout)?)
     }
 
     /// A tap at `(x, y)`, CSS px from the window's top-left corner.
-    pub fn tap(&self, x: f32, y: f32) -> Result<()> {
+    pub fn tap(&self, x: f32, y: f32) -> Result<(), EmbedError> {
         self.session.tap(x, y)
     }
 
     /// Scrolls the scroll-view under `(x, y)` (CSS px from the window's
     /// top-left corner) by `(delta_x, delta_y)` CSS px towards its end, as
     /// a mouse wheel does; the `scroll` event follows.
-    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<()> {
+    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<(), EmbedError> {
         self.session.scroll(x, y, delta_x, delta_y)
     }
 

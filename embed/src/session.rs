@@ -1,7 +1,7 @@
 //! One running app: a logic thread and a render thread wired together by
-//! crossbeam channels (DESIGN.md "Threads").
+//! crossbeam channels (ARCHITECTURE.md "Threads").
 
-use anyhow::{Context, Result};
+use crate::EmbedError;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::ToLogic;
@@ -28,7 +28,7 @@ impl Session {
         route: Option<&str>,
         viewport: Viewport,
         target: FrameTarget,
-    ) -> Result<Session> {
+    ) -> Result<Session, EmbedError> {
         Session::launch_with_data(package, route, viewport, target, None)
     }
 
@@ -41,11 +41,11 @@ impl Session {
         viewport: Viewport,
         target: FrameTarget,
         data_dir: Option<PathBuf>,
-    ) -> Result<Session> {
+    ) -> Result<Session, EmbedError> {
         let started = Instant::now();
         let route = match route {
             Some(r) => r.to_owned(),
-            None => package.home().context("app.json names no page")?.to_owned(),
+            None => package.home().ok_or(EmbedError::NoPage)?.to_owned(),
         };
         let (path, query) = match route.split_once('?') {
             Some((p, q)) => (p.to_owned(), q.to_owned()),
@@ -60,13 +60,11 @@ impl Session {
             data_dir,
             ..LogicOptions::default()
         };
-        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)
-            .context("starting the logic thread")?;
+        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)?;
         to_logic
             .send(ToLogic::Launch { route: path, query })
-            .context("the logic thread stopped at once")?;
-        let render = RenderThread::spawn(package, viewport, target, from_logic, to_logic)
-            .context("starting the render thread")?;
+            .map_err(|_| EmbedError::LogicGone)?;
+        let render = RenderThread::spawn(package, viewport, target, from_logic, to_logic)?;
         Ok(Session {
             render,
             logic,
@@ -76,22 +74,22 @@ impl Session {
 
     /// Test-harness input: a tap at `(x, y)` (CSS px of the top page). The
     /// render thread hit tests and sends the `tap` event to the logic thread.
-    pub fn tap(&self, x: f32, y: f32) -> Result<()> {
-        self.render
-            .send(cirrus_engine::render_thread::HostCommand::Tap { x, y })
-            .context("the render thread stopped")
+    pub fn tap(&self, x: f32, y: f32) -> Result<(), EmbedError> {
+        Ok(self
+            .render
+            .send(cirrus_engine::render_thread::HostCommand::Tap { x, y })?)
     }
 
     /// Test-harness input: scrolls the scroll-view under `(x, y)` (CSS px,
     /// window coordinates) by `(delta_x, delta_y)` CSS px towards its end.
-    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<()> {
-        self.render
+    pub fn scroll(&self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> Result<(), EmbedError> {
+        Ok(self
+            .render
             .send(cirrus_engine::render_thread::HostCommand::Scroll {
                 x,
                 y,
                 delta_x,
                 delta_y,
-            })
-            .context("the render thread stopped")
+            })?)
     }
 }

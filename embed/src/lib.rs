@@ -1,0 +1,33 @@
+//! cirrus-embed: a mini program running in a host. Both threads wired
+//! together ([`session`]), headless shots ([`headless`]), the
+//! controlled-clock harness that tests and scripted shots drive
+//! ([`harness`]), and the `--input` step format ([`script`]).
+//!
+//! Every host here drives the engine through its one frame driver
+//! (`cirrus_engine::frame::FrameDriver`): the render thread does for
+//! sessions, the harness does on the caller's thread.
+
+pub mod harness;
+pub mod headless;
+pub mod script;
+pub mod session;
+
+use cirrus_engine::EngineError;
+use cirrus_js_bridge::BridgeError;
+
+/// Why an app could not be run or driven.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Bridge(#[from] BridgeError),
+    #[error("app.json names no page")]
+    NoPage,
+    #[error("the logic thread stopped")]
+    LogicGone,
+    #[error("the app did not settle within {0:?}")]
+    NotSettled(std::time::Duration),
+    #[error("{0}")]
+    Script(#[from] script::ScriptError),
+}
