@@ -2,12 +2,14 @@
 //! loop and owns the window; the render thread owns the surface and
 //! presents frames; the logic thread runs the app's JS.
 //!
-//! Input: a left click is a tap; a left-button drag (past a few px) and
-//! the mouse wheel (a line is 40 CSS px) scroll the scroll-view under the
-//! cursor (`HostCommand::Scroll`).
+//! Input: the mouse is a single touch (the left button down, moves, up:
+//! the engine reads taps, long presses and drags from it, and a drag
+//! scrolls the scroll-view under it); the wheel scrolls (a line is 40 CSS
+//! px); keys and IME text go to the focused element.
 
 use crate::session::Session;
 use anyhow::{Context, Result};
+use cirrus_engine::input::{InputEvent, PointerPhase};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::render_thread::{FrameTarget, HostCommand};
@@ -53,55 +55,31 @@ struct Running {
     window: Arc<Window>,
     session: Session,
     frames: Arc<AtomicU64>,
-    /// The mouse position in CSS px, for clicks (taps).
+    /// The mouse position in CSS px.
     cursor: std::cell::Cell<(f32, f32)>,
-    /// The left button is down: a tap, or a drag once it moved far enough.
-    press: std::cell::Cell<Option<Press>>,
+    /// The left button is down: the mouse's touch is on the screen.
+    pressed: std::cell::Cell<bool>,
 }
-
-/// A left-button press in progress (CSS px).
-#[derive(Clone, Copy, Debug)]
-struct Press {
-    /// Where it went down: the drag scrolls the scroll-view under it.
-    start: (f32, f32),
-    /// The cursor when the last scroll was sent.
-    last: (f32, f32),
-    /// It moved farther than [`DRAG_SLOP`]: a drag, not a tap.
-    dragging: bool,
-}
-
-/// How far (CSS px) a press may move and still be a tap.
-const DRAG_SLOP: f32 = 8.0;
 
 /// CSS px per wheel line (winit `LineDelta`), as browsers scroll.
 const WHEEL_LINE: f32 = 40.0;
 
+/// The mouse's touch identifier.
+const MOUSE_TOUCH: u32 = 0;
+
 impl Running {
-    fn scroll(&self, at: (f32, f32), delta: (f32, f32)) {
-        let _ = self.session.render.send(HostCommand::Scroll {
-            x: at.0,
-            y: at.1,
-            delta_x: delta.0,
-            delta_y: delta.1,
-        });
+    fn input(&self, event: InputEvent) {
+        let _ = self.session.render.send(HostCommand::Input(event));
     }
 
-    /// The cursor moved with the button down: past the slop it is a drag,
-    /// and the content follows the cursor.
-    fn drag_to(&self, now: (f32, f32)) {
-        let Some(mut press) = self.press.get() else {
-            return;
-        };
-        let (dx, dy) = (now.0 - press.start.0, now.1 - press.start.1);
-        if !press.dragging && dx.hypot(dy) > DRAG_SLOP {
-            press.dragging = true;
-        }
-        if press.dragging {
-            // Dragging up moves the content up: the scroll position grows.
-            self.scroll(press.start, (press.last.0 - now.0, press.last.1 - now.1));
-            press.last = now;
-        }
-        self.press.set(Some(press));
+    fn pointer(&self, phase: PointerPhase) {
+        let (x, y) = self.cursor.get();
+        self.input(InputEvent::Pointer {
+            id: MOUSE_TOUCH,
+            phase,
+            x,
+            y,
+        });
     }
 }
 
@@ -129,6 +107,9 @@ impl WindowApp {
                 .create_window(attrs)
                 .context("creating the window")?,
         );
+        // Text from input methods (Chinese, Japanese...) arrives as
+        // `Ime` events only when asked for.
+        window.set_ime_allowed(true);
         let instance = cirrus_engine::render::Renderer::create_instance();
         let surface = instance
             .create_surface(window.clone())
@@ -148,8 +129,21 @@ impl WindowApp {
             session,
             frames,
             cursor: Default::default(),
-            press: Default::default(),
+            pressed: Default::default(),
         })
+    }
+}
+
+/// The W3C name of a key (`Enter`, `Backspace`, `a`), as the `--input`
+/// `key` step spells it.
+fn key_name(key: &winit::keyboard::Key) -> Option<String> {
+    use winit::keyboard::{Key, NamedKey};
+    match key {
+        Key::Character(c) => Some(c.to_string()),
+        Key::Named(NamedKey::Space) => Some(" ".to_owned()),
+        // winit's named keys are the W3C names.
+        Key::Named(named) => Some(format!("{named:?}")),
+        _ => None,
     }
 }
 
@@ -192,31 +186,26 @@ impl ApplicationHandler for WindowApp {
             WindowEvent::CursorMoved { position, .. } => {
                 let logical = position.to_logical::<f32>(state.window.scale_factor());
                 state.cursor.set((logical.x, logical.y));
-                state.drag_to((logical.x, logical.y));
+                if state.pressed.get() {
+                    state.pointer(PointerPhase::Move);
+                }
             }
             WindowEvent::MouseInput {
-                state: winit::event::ElementState::Pressed,
+                state: button_state,
                 button: winit::event::MouseButton::Left,
                 ..
             } => {
-                let at = state.cursor.get();
-                state.press.set(Some(Press {
-                    start: at,
-                    last: at,
-                    dragging: false,
-                }));
+                let down = button_state == winit::event::ElementState::Pressed;
+                if down != state.pressed.get() {
+                    state.pressed.set(down);
+                    state.pointer(if down { PointerPhase::Down } else { PointerPhase::Up });
+                }
             }
-            // A left click is a tap: the chrome (back button, tab bar) first,
-            // then the page. A drag is not.
-            WindowEvent::MouseInput {
-                state: winit::event::ElementState::Released,
-                button: winit::event::MouseButton::Left,
-                ..
-            } => {
-                let dragged = state.press.take().is_some_and(|p| p.dragging);
-                if !dragged {
-                    let (x, y) = state.cursor.get();
-                    let _ = state.session.render.send(HostCommand::Tap { x, y });
+            // The pointer left the window with the button down: the system
+            // took the touch.
+            WindowEvent::CursorLeft { .. } | WindowEvent::Focused(false) => {
+                if state.pressed.replace(false) {
+                    state.pointer(PointerPhase::Cancel);
                 }
             }
             // winit's deltas move the content (positive: right and down);
@@ -231,8 +220,31 @@ impl ApplicationHandler for WindowApp {
                         (-logical.x, -logical.y)
                     }
                 };
-                state.scroll(state.cursor.get(), (dx, dy));
+                let (x, y) = state.cursor.get();
+                state.input(InputEvent::Wheel { x, y, dx, dy });
             }
+            WindowEvent::KeyboardInput { event, .. }
+                if event.state == winit::event::ElementState::Pressed =>
+            {
+                if let Some(key) = key_name(&event.logical_key) {
+                    state.input(InputEvent::Key { key });
+                }
+                // Plain typing without an IME arrives as the key's text.
+                if let Some(text) = event.text.as_ref().filter(|t| !t.chars().any(char::is_control)) {
+                    state.input(InputEvent::Text {
+                        text: text.to_string(),
+                        composing: false,
+                    });
+                }
+            }
+            WindowEvent::Ime(winit::event::Ime::Preedit(text, _)) => state.input(InputEvent::Text {
+                text,
+                composing: true,
+            }),
+            WindowEvent::Ime(winit::event::Ime::Commit(text)) => state.input(InputEvent::Text {
+                text,
+                composing: false,
+            }),
             _ => {}
         }
     }

@@ -16,6 +16,10 @@
 //!   `longpress` handler ran (WeChat: "if a handler for longpress was
 //!   given and fired, tap does not fire").
 //!
+//! A single finger that moved beyond the slop drags the scroll-view under
+//! where it started, on the render thread (the logic thread still gets
+//! the `touchmove`s).
+//!
 //! Touches on the engine's chrome (navigation and tab bars) and on dialogs
 //! are theirs: they raise no page touch events; a tap recognised there
 //! goes to the chrome or the dialog.
@@ -127,7 +131,8 @@ impl TouchRouter {
         let Some(index) = self.touches.iter().position(|t| t.id == id) else {
             return;
         };
-        if self.touches[index].last == point {
+        let previous = self.touches[index].last;
+        if previous == point {
             return;
         }
         self.touches[index].last = point;
@@ -140,6 +145,12 @@ impl TouchRouter {
                     self.pressed.release(stage, now, false);
                 }
             }
+        }
+        // One finger dragging: the scroll-view under where it started
+        // follows it (the content moves with the finger).
+        let dragging = self.sequence.as_ref().is_some_and(|s| !s.still_single);
+        if dragging && self.touches.len() == 1 && matches!(self.touches[index].owner, Owner::Page { .. }) {
+            stage.scroll_by(start.0, start.1, previous.0 - point.0, previous.1 - point.1);
         }
         self.send_touch(stage, "touchmove", index, false, out);
     }
