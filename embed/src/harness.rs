@@ -103,7 +103,12 @@ impl Harness {
     pub fn console(&self) -> Vec<String> {
         self.logic
             .as_ref()
-            .map(|l| l.console_lines().into_iter().map(|line| line.text).collect())
+            .map(|l| {
+                l.console_lines()
+                    .into_iter()
+                    .map(|line| line.text)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -146,7 +151,8 @@ impl Harness {
         self.now += dt;
         let ms = u64::try_from(self.now.as_millis()).unwrap_or(u64::MAX);
         if ms > self.logic_ms {
-            self.clock.advance(Duration::from_millis(ms - self.logic_ms));
+            self.clock
+                .advance(Duration::from_millis(ms - self.logic_ms));
             self.logic_ms = ms;
             self.driver.send(ToLogic::Sync);
         }

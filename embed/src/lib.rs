@@ -1,12 +1,14 @@
 //! cirrus-embed: a mini program running in a host. Both threads wired
 //! together ([`session`]), headless shots ([`headless`]), the
 //! controlled-clock harness that tests and scripted shots drive
-//! ([`harness`]), and the `--input` step format ([`script`]).
+//! ([`harness`]), the `--input` step format ([`script`]), and the
+//! embedding API for native hosts ([`engine`]).
 //!
 //! Every host here drives the engine through its one frame driver
 //! (`cirrus_engine::frame::FrameDriver`): the render thread does for
 //! sessions, the harness does on the caller's thread.
 
+pub mod engine;
 pub mod harness;
 pub mod headless;
 pub mod script;
@@ -30,4 +32,6 @@ pub enum EmbedError {
     NotSettled(std::time::Duration),
     #[error("{0}")]
     Script(#[from] script::ScriptError),
+    #[error("the pixel buffer holds {given} bytes; the frame needs {needed}")]
+    BufferTooSmall { needed: usize, given: usize },
 }

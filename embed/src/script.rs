@@ -20,9 +20,9 @@
 
 use crate::harness::Harness;
 use crate::EmbedError;
+use cirrus_engine::diagnostics::line_col_at;
 use cirrus_engine::input::InputEvent;
 use cirrus_engine::json_locate::{locate, JsonStep};
-use cirrus_engine::diagnostics::line_col_at;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -126,11 +126,17 @@ type StepProblem = (Option<String>, String);
 
 fn step(item: &Value) -> Result<Step, StepProblem> {
     let Value::Object(map) = item else {
-        return Err((None, "a step is an object such as {\"tap\": [100, 200]}".into()));
+        return Err((
+            None,
+            "a step is an object such as {\"tap\": [100, 200]}".into(),
+        ));
     };
     if map.contains_key("shot") || map.contains_key("layout") {
         if let Some(extra) = map.keys().find(|k| *k != "shot" && *k != "layout") {
-            return Err((Some(extra.clone()), format!("unknown key `{extra}` in a shot step")));
+            return Err((
+                Some(extra.clone()),
+                format!("unknown key `{extra}` in a shot step"),
+            ));
         }
         let path = |key: &str| -> Result<Option<PathBuf>, StepProblem> {
             match map.get(key) {
@@ -266,25 +272,22 @@ pub fn play(harness: &mut Harness, steps: &[Step]) -> Result<(), PlayError> {
             Step::Shot { image, layout } => {
                 if let Some(path) = image {
                     let capture = harness.capture()?;
-                    capture
-                        .image
-                        .save(path)
-                        .map_err(|e| PlayError::Write {
-                            path: path.clone(),
-                            message: e.to_string(),
-                        })?;
+                    capture.image.save(path).map_err(|e| PlayError::Write {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
                 }
                 if let Some(path) = layout {
-                    let text = serde_json::to_string_pretty(&harness.layout())
-                        .map_err(|e| PlayError::Write {
+                    let text = serde_json::to_string_pretty(&harness.layout()).map_err(|e| {
+                        PlayError::Write {
                             path: path.clone(),
                             message: e.to_string(),
-                        })?;
-                    std::fs::write(path, text)
-                        .map_err(|e| PlayError::Write {
-                            path: path.clone(),
-                            message: e.to_string(),
-                        })?;
+                        }
+                    })?;
+                    std::fs::write(path, text).map_err(|e| PlayError::Write {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
                 }
             }
         }
@@ -352,7 +355,11 @@ mod tests {
         let errors = parse("steps.json", text).expect_err("two bad steps");
         assert_eq!(errors.len(), 2);
         assert_eq!((errors[0].line, errors[0].column), (2, 11));
-        assert!(errors[0].message.contains("step 1"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("step 1"),
+            "{}",
+            errors[0].message
+        );
         assert_eq!(errors[1].line, 4);
         assert!(errors[1].message.contains("unknown step `fly`"));
     }

@@ -61,7 +61,10 @@ const PAGE_WXSS: &str = r#"
 
 fn harness() -> Harness {
     let files = vec![
-        ("app.json".to_owned(), r#"{"pages":["pages/index/index"]}"#.to_owned()),
+        (
+            "app.json".to_owned(),
+            r#"{"pages":["pages/index/index"]}"#.to_owned(),
+        ),
         ("app.js".to_owned(), "App({})".to_owned()),
         ("pages/index/index.js".to_owned(), PAGE_JS.to_owned()),
         ("pages/index/index.json".to_owned(), PAGE_JSON.to_owned()),
@@ -117,7 +120,9 @@ fn moving_beyond_the_slop_is_not_a_tap() {
     assert!(pad.first().is_some_and(|l| l.contains("touchstart")));
     assert!(pad.iter().filter(|l| l.contains("touchmove")).count() >= 10);
     // Moves keep going to the element the touch started on.
-    assert!(pad.last().is_some_and(|l| l.contains("touchend") && l.contains("target=pad")));
+    assert!(pad
+        .last()
+        .is_some_and(|l| l.contains("touchend") && l.contains("target=pad")));
     assert!(lines_with(&h, "tap").is_empty(), "{:?}", h.console());
 }
 
@@ -129,7 +134,10 @@ fn a_second_finger_cancels_the_tap() {
     h.input(InputEvent::up(1, 60.0, 70.0)).unwrap();
     h.input(InputEvent::up(0, 50.0, 60.0)).unwrap();
     let pad = lines_with(&h, "pad");
-    assert!(pad.contains(&"pad touchstart id=1 at=60,70 touches=2 target=pad offset=20,30".to_owned()), "{pad:?}");
+    assert!(
+        pad.contains(&"pad touchstart id=1 at=60,70 touches=2 target=pad offset=20,30".to_owned()),
+        "{pad:?}"
+    );
     assert!(lines_with(&h, "tap").is_empty(), "{:?}", h.console());
 }
 

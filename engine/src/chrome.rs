@@ -38,12 +38,12 @@ use crate::page::PageView;
 use crate::paint::{emit_paragraph, to_device};
 use crate::protocol::NavigationBarUpdate;
 use crate::stage::parse_hex_color;
-pub use cirrus_package::chrome_layout::*;
 use cirrus_layout::style::{
     Color, ComputedStyle, TextAlign, TextDecorationStyle, TextOverflow, WhiteSpace,
 };
 use cirrus_layout::text::{Paragraph, TextSystem};
 use cirrus_layout::Viewport;
+pub use cirrus_package::chrome_layout::*;
 use cirrus_render::{DisplayItem, DisplayList, Rect};
 use std::collections::HashMap;
 

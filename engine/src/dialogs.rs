@@ -22,7 +22,9 @@ use cirrus_render::{DisplayItem, DisplayList, Rect};
 use serde_json::json;
 use std::time::Duration;
 
-pub use cirrus_protocol::dialogs::{ActionSheet, DialogAnswer, DialogCommand, Modal, Toast, ToastIcon};
+pub use cirrus_protocol::dialogs::{
+    ActionSheet, DialogAnswer, DialogCommand, Modal, Toast, ToastIcon,
+};
 
 /// The dialogs on screen.
 #[derive(Debug, Default)]

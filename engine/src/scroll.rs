@@ -23,10 +23,10 @@ pub mod visible;
 
 use crate::ops::NodeId;
 use crate::protocol::ToLogic;
-use cirrus_protocol::events::{EventDetail, ScrollEdge, UiEvent};
 use crate::stage::Stage;
 use crate::tree::{Node, PageTree};
 use cirrus_layout::Viewport;
+use cirrus_protocol::events::{EventDetail, ScrollEdge, UiEvent};
 use serde_json::Value;
 
 /// The tag this module gives scroll state to.
@@ -370,7 +370,10 @@ fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, EventDetail)
             continue;
         }
         if is <= upper && was > upper {
-            events.push(("scrolltoupper", EventDetail::ScrollEdge { direction: start }));
+            events.push((
+                "scrolltoupper",
+                EventDetail::ScrollEdge { direction: start },
+            ));
         }
         if max - is <= lower && max - was > lower {
             events.push(("scrolltolower", EventDetail::ScrollEdge { direction: end }));

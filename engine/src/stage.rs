@@ -13,11 +13,11 @@ use crate::package::Package;
 use crate::page::PageView;
 use crate::paint::Painter;
 use crate::protocol::{ToLogic, ToRender};
-use cirrus_protocol::UiEvent;
 use crate::style_pass::{StylePass, StyleStats};
 use crate::tree::{NodeKind, PageTree};
 use cirrus_layout::text::TextSystem;
 use cirrus_layout::{taffy, Viewport};
+use cirrus_protocol::UiEvent;
 use cirrus_render::DisplayList;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -377,6 +377,27 @@ impl Stage {
         }
         self.viewport = viewport;
         self.images.set_device_pixel_ratio(viewport.dpr);
+        self.reload_pages();
+    }
+
+    /// Switches between the light and dark theme (`@media
+    /// (prefers-color-scheme)`, theme variables): every page restyles.
+    pub fn set_dark_mode(&mut self, dark: bool) {
+        if dark == self.dark_mode {
+            return;
+        }
+        self.dark_mode = dark;
+        self.reload_pages();
+    }
+
+    pub fn dark_mode(&self) -> bool {
+        self.dark_mode
+    }
+
+    /// Reloads every page's style sheets (they resolve rpx and media at
+    /// load) and restyles their trees.
+    fn reload_pages(&mut self) {
+        let viewport = self.viewport;
         let package = self.package.clone();
         for page in self
             .pages

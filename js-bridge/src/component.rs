@@ -26,9 +26,9 @@
 //! borrow is held while JS runs.
 
 use crate::natives::Shared;
-use cirrus_protocol::ops::{NodeId, Op, OpBatch, PageId};
 use cirrus_package::package::{normalize, resolve_relative, Package};
 use cirrus_protocol::messages::ToRender;
+use cirrus_protocol::ops::{NodeId, Op, OpBatch, PageId};
 use cirrus_protocol::Diagnostic;
 use cirrus_template::{
     apply_set_data, parse_data_path, scope_attrs, ComponentEvent, DataPath, EventKind,

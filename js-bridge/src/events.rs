@@ -10,10 +10,7 @@ use serde_json::{json, Map, Value};
 pub(crate) fn payload(event: &UiEvent) -> Value {
     let mut offsets = Map::new();
     for offset in &event.offsets {
-        offsets.insert(
-            offset.node.0.to_string(),
-            json!([offset.left, offset.top]),
-        );
+        offsets.insert(offset.node.0.to_string(), json!([offset.left, offset.top]));
     }
     let (mut touches, mut changed): (Vec<Value>, Vec<Value>) = (
         event.touches.iter().map(touch).collect(),

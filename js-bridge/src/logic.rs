@@ -14,9 +14,9 @@ use crate::script::JsFailure;
 use crate::timers::{Millis, TimerQueue};
 use crate::view::PageView;
 use crate::{BridgeError, LogicOptions};
-use cirrus_protocol::ops::{OpBatch, PageId};
 use cirrus_package::package::{normalize, Package};
 use cirrus_protocol::messages::{ToLogic, ToRender};
+use cirrus_protocol::ops::{OpBatch, PageId};
 use cirrus_protocol::Diagnostic;
 use crossbeam::channel::{bounded, select, Receiver, Sender};
 use rquickjs::{Context, Ctx, Function, Object, Runtime};
@@ -377,6 +377,16 @@ impl LogicLoop {
                 });
             }
             ToLogic::Route(request) => self.handle_route_request(request),
+            ToLogic::ThemeChanged { dark } => {
+                let theme = if dark { "dark" } else { "light" };
+                self.call_js(|ctx, cirrus| {
+                    cirrus.set("theme", theme)?;
+                    let arg = ctx.json_parse(format!("{{\"theme\":\"{theme}\"}}"))?;
+                    cirrus
+                        .get::<_, Function>("callApp")?
+                        .call::<_, ()>(("onThemeChange", arg))
+                });
+            }
             // Counted above; the timers it waits for run after it.
             ToLogic::Sync | ToLogic::Shutdown => {}
             // The render thread's answers to wx.* calls (queries, dialogs).

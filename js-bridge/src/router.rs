@@ -23,9 +23,9 @@
 use super::{parse_query, split_route, LogicLoop};
 use crate::natives::Shared;
 use cirrus_package::chrome_layout::{page_area, TabBarConfig};
-use cirrus_protocol::ops::PageId;
 use cirrus_package::package::{resolve_relative, Package};
 use cirrus_protocol::messages::{NavigationBarUpdate, RouteRequest, ToRender};
+use cirrus_protocol::ops::PageId;
 use cirrus_protocol::Diagnostic;
 use rquickjs::{Ctx, Function, Object};
 use serde_json::{json, Value};
@@ -241,6 +241,26 @@ impl LogicLoop {
                 // The back button is drawn only above the first page, so a
                 // refusal here is a stale tap: nothing to report.
                 let _ = self.navigate_back(delta);
+            }
+            RouteRequest::Open { kind, url } => {
+                use cirrus_protocol::messages::NavigationKind;
+                let kind = match kind {
+                    NavigationKind::NavigateTo => RouteKind::NavigateTo,
+                    NavigationKind::RedirectTo => RouteKind::RedirectTo,
+                    NavigationKind::SwitchTab => RouteKind::SwitchTab,
+                    NavigationKind::ReLaunch => RouteKind::ReLaunch,
+                };
+                // Package-absolute, whatever page is on top.
+                let url = format!("/{}", url.trim_start_matches('/'));
+                // Request 0 has no callbacks; a refusal is reported.
+                if let Err(message) = self.run_route(&RouteCall {
+                    request: 0,
+                    kind,
+                    url,
+                    delta: 1,
+                }) {
+                    self.report(Diagnostic::warning("", 0, 0, message));
+                }
             }
             RouteRequest::TabItemTap { index } => {
                 let item = self

@@ -6,8 +6,8 @@
 //! reflects `data`: every update re-evaluates only the bindings that read
 //! the changed paths and returns the ops for the render thread.
 
-use cirrus_protocol::ops::Op;
 use cirrus_package::package::Package;
+use cirrus_protocol::ops::Op;
 use cirrus_protocol::Diagnostic;
 use cirrus_template::{
     apply_set_data, parse_data_path, DataPath, PageInstance, PathSegment, TemplateDiagnostic,

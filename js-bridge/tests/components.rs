@@ -6,7 +6,7 @@
 mod harness;
 
 use cirrus_engine::ops::{NodeId, Op, PageId};
-use cirrus_engine::protocol::{EventDetail, UiEvent, ToLogic, ToRender};
+use cirrus_engine::protocol::{EventDetail, ToLogic, ToRender, UiEvent};
 use harness::{batches, errors, Harness};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};

@@ -5,11 +5,11 @@
 //! diagnostics. Only an unreadable root folder is an `Err`.
 
 use crate::compile_cache::CompileCache;
-use cirrus_protocol::diagnostics::{line_col_at, Diagnostic};
 use crate::json_locate::{locate, JsonStep};
 use crate::project::{self, ProjectConfig};
 use crate::style_sources;
 use crate::PackageError;
+use cirrus_protocol::diagnostics::{line_col_at, Diagnostic};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -12,8 +12,8 @@
 //! `setting.es6` overrides only that field). Arrays are replaced, not
 //! concatenated.
 
-use cirrus_protocol::diagnostics::Diagnostic;
 use crate::package::parse_json;
+use cirrus_protocol::diagnostics::Diagnostic;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 

@@ -13,8 +13,8 @@
 //! every style source of the package: editing any partial recompiles.
 
 use crate::compile_cache::CompileCache;
-use cirrus_protocol::diagnostics::{Diagnostic, Severity};
 use crate::project::ProjectConfig;
+use cirrus_protocol::diagnostics::{Diagnostic, Severity};
 use cirrus_style_lang::{compile_less, compile_scss, Compiled};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -140,7 +140,9 @@ impl EventDetail {
     pub fn to_json(&self) -> Value {
         match self {
             EventDetail::None => json!({}),
-            EventDetail::Point { x, y } | EventDetail::Tap { x, y, .. } => json!({ "x": x, "y": y }),
+            EventDetail::Point { x, y } | EventDetail::Tap { x, y, .. } => {
+                json!({ "x": x, "y": y })
+            }
             EventDetail::ImageLoad { width, height } => json!({ "width": width, "height": height }),
             EventDetail::ImageError { message } => json!({ "errMsg": message }),
             EventDetail::Scroll {
@@ -168,7 +170,9 @@ impl EventDetail {
                 elapsed_time,
             } => json!({ "animationName": animation_name, "elapsedTime": elapsed_time }),
             EventDetail::Key { key } => json!({ "key": key }),
-            EventDetail::Text { text, composing } => json!({ "value": text, "composing": composing }),
+            EventDetail::Text { text, composing } => {
+                json!({ "value": text, "composing": composing })
+            }
             EventDetail::Value(value) => value.clone(),
         }
     }

@@ -3,8 +3,8 @@
 //! channels; neither side ever blocks on the other.
 
 use crate::diagnostics::Diagnostic;
-use crate::ops::{OpBatch, PageId};
 pub use crate::events::{EventDetail, NodeOffset, Touch, UiEvent};
+use crate::ops::{OpBatch, PageId};
 use cirrus_layout::Viewport;
 use serde_json::Value;
 
@@ -111,6 +111,11 @@ pub enum ToLogic {
         id: u64,
         result: Value,
     },
+    /// The system switched between light and dark: `App.onThemeChange`
+    /// and `wx.onThemeChange` listeners get `{theme}`.
+    ThemeChanged {
+        dark: bool,
+    },
     /// Nothing to do but to report `Idle` once handled: a host on a
     /// controlled clock sends it after advancing the clock, so the `Idle`
     /// that answers it proves the timers that became due have run.
@@ -126,6 +131,18 @@ pub enum RouteRequest {
     /// A tab bar item was tapped: switch to its page (if not already
     /// there) and call the page's `onTabItemTap`.
     TabItemTap { index: usize },
+    /// The host opens `url` (`pages/a/a?id=3`, package-absolute) the way
+    /// the named `wx` route API would.
+    Open { kind: NavigationKind, url: String },
+}
+
+/// The route APIs a host can use ([`RouteRequest::Open`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NavigationKind {
+    NavigateTo,
+    RedirectTo,
+    SwitchTab,
+    ReLaunch,
 }
 
 /// A change to one page's navigation bar; `None` leaves a field as it is.

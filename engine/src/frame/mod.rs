@@ -183,6 +183,17 @@ impl FrameDriver {
         self.dirty = true;
     }
 
+    /// Switches the theme: the pages restyle and the logic thread's
+    /// `onThemeChange` listeners run.
+    pub fn set_dark_mode(&mut self, dark: bool) {
+        if dark == self.stage.dark_mode() {
+            return;
+        }
+        self.stage.set_dark_mode(dark);
+        self.send(ToLogic::ThemeChanged { dark });
+        self.dirty = true;
+    }
+
     /// Routes one input event (window CSS px) at the current time.
     pub fn input(&mut self, event: InputEvent) {
         let now = self.now;
@@ -220,7 +231,11 @@ impl FrameDriver {
                     out.push(ToLogic::Event(UiEvent::new(
                         page,
                         node,
-                        if composing { "compositionupdate" } else { "textinput" },
+                        if composing {
+                            "compositionupdate"
+                        } else {
+                            "textinput"
+                        },
                         EventDetail::Text { text, composing },
                     )));
                 }

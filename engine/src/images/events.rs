@@ -6,8 +6,8 @@
 use super::{ImageStatus, ImageStore};
 use crate::ops::{NodeId, PageId};
 use crate::protocol::ToLogic;
-use cirrus_protocol::{EventDetail, UiEvent};
 use crate::tree::PageTree;
+use cirrus_protocol::{EventDetail, UiEvent};
 use std::collections::HashMap;
 
 /// Which `src` each `<image>` node was last told about.

@@ -170,7 +170,9 @@ fn millis(value: Option<&serde_json::Value>, default: Duration) -> Duration {
         _ => None,
     };
     match ms {
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_secs_f64(ms.min(60_000.0) / 1000.0),
+        Some(ms) if ms.is_finite() && ms >= 0.0 => {
+            Duration::from_secs_f64(ms.min(60_000.0) / 1000.0)
+        }
         _ => default,
     }
 }

@@ -91,7 +91,14 @@ impl TouchRouter {
     }
 
     /// A finger went down at `point` (window CSS px).
-    pub fn down(&mut self, stage: &mut Stage, id: u32, point: (f32, f32), now: Duration, out: &mut Vec<ToLogic>) {
+    pub fn down(
+        &mut self,
+        stage: &mut Stage,
+        id: u32,
+        point: (f32, f32),
+        now: Duration,
+        out: &mut Vec<ToLogic>,
+    ) {
         // A pointer id reused without an `Up` (a host that lost one):
         // finish the old touch first.
         if self.touches.iter().any(|t| t.id == id) {
@@ -127,7 +134,14 @@ impl TouchRouter {
     }
 
     /// A finger moved to `point`.
-    pub fn moved(&mut self, stage: &mut Stage, id: u32, point: (f32, f32), now: Duration, out: &mut Vec<ToLogic>) {
+    pub fn moved(
+        &mut self,
+        stage: &mut Stage,
+        id: u32,
+        point: (f32, f32),
+        now: Duration,
+        out: &mut Vec<ToLogic>,
+    ) {
         let Some(index) = self.touches.iter().position(|t| t.id == id) else {
             return;
         };
@@ -149,14 +163,24 @@ impl TouchRouter {
         // One finger dragging: the scroll-view under where it started
         // follows it (the content moves with the finger).
         let dragging = self.sequence.as_ref().is_some_and(|s| !s.still_single);
-        if dragging && self.touches.len() == 1 && matches!(self.touches[index].owner, Owner::Page { .. }) {
+        if dragging
+            && self.touches.len() == 1
+            && matches!(self.touches[index].owner, Owner::Page { .. })
+        {
             stage.scroll_by(start.0, start.1, previous.0 - point.0, previous.1 - point.1);
         }
         self.send_touch(stage, "touchmove", index, false, out);
     }
 
     /// A finger was lifted at `point`.
-    pub fn up(&mut self, stage: &mut Stage, id: u32, point: (f32, f32), now: Duration, out: &mut Vec<ToLogic>) {
+    pub fn up(
+        &mut self,
+        stage: &mut Stage,
+        id: u32,
+        point: (f32, f32),
+        now: Duration,
+        out: &mut Vec<ToLogic>,
+    ) {
         let Some(index) = self.touches.iter().position(|t| t.id == id) else {
             return;
         };
@@ -202,7 +226,9 @@ impl TouchRouter {
                 sequence.longpress_sent = true;
                 if let Some(touch) = self.touches.first() {
                     if let Owner::Page { page, chain } = &touch.owner {
-                        if let Some(event) = page_event(stage, *page, chain, "longpress", touch.last) {
+                        if let Some(event) =
+                            page_event(stage, *page, chain, "longpress", touch.last)
+                        {
                             out.push(ToLogic::Event(event));
                         }
                     }
@@ -228,7 +254,13 @@ impl TouchRouter {
 
     /// A tap recognised at the end of a single-finger sequence: dialogs
     /// first, then the chrome, then the page.
-    fn tap(&mut self, stage: &mut Stage, touch: &TrackedTouch, after_longpress: bool, out: &mut Vec<ToLogic>) {
+    fn tap(
+        &mut self,
+        stage: &mut Stage,
+        touch: &TrackedTouch,
+        after_longpress: bool,
+        out: &mut Vec<ToLogic>,
+    ) {
         let point = touch.last;
         if let Some(answer) = stage.tap_dialogs(point) {
             out.push(answer);
@@ -257,7 +289,14 @@ impl TouchRouter {
     /// `touchstart`/`touchmove`/`touchend`/`touchcancel` for the touch at
     /// `index`, when it belongs to the page. `lifted`: the touch leaves
     /// `touches` (end, cancel).
-    fn send_touch(&self, stage: &mut Stage, name: &str, index: usize, lifted: bool, out: &mut Vec<ToLogic>) {
+    fn send_touch(
+        &self,
+        stage: &mut Stage,
+        name: &str,
+        index: usize,
+        lifted: bool,
+        out: &mut Vec<ToLogic>,
+    ) {
         let touch = &self.touches[index];
         let Owner::Page { page, chain } = &touch.owner else {
             return;
@@ -343,11 +382,20 @@ fn ancestry(stage: &Stage, node: NodeId) -> Vec<NodeId> {
 /// The first node of `chain` still in the page's tree.
 fn live_target(stage: &Stage, page: PageId, chain: &[NodeId]) -> Option<NodeId> {
     let view = stage.pages().iter().find(|p| p.id == page)?;
-    chain.iter().copied().find(|id| view.tree.get(*id).is_some())
+    chain
+        .iter()
+        .copied()
+        .find(|id| view.tree.get(*id).is_some())
 }
 
 /// An event with a point detail (`tap`, `longpress`) for the live target.
-fn page_event(stage: &Stage, page: PageId, chain: &[NodeId], name: &str, point: (f32, f32)) -> Option<UiEvent> {
+fn page_event(
+    stage: &Stage,
+    page: PageId,
+    chain: &[NodeId],
+    name: &str,
+    point: (f32, f32),
+) -> Option<UiEvent> {
     let node = live_target(stage, page, chain)?;
     let origin = page_origin(stage);
     let (x, y) = (point.0 - origin.0, point.1 - origin.1);

@@ -104,7 +104,7 @@
       host: { env: 'WeChat' },
       language: 'zh_CN',
       version: '8.0.50',
-      theme: 'light',
+      theme: cirrus.theme === 'dark' ? 'dark' : 'light',
       fontSizeSetting: 16,
     };
   }

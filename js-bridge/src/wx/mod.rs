@@ -26,10 +26,10 @@ pub(crate) mod storage;
 
 use crate::natives::Shared;
 use crate::script::eval_named;
-use cirrus_protocol::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIcon};
-use cirrus_protocol::ops::{NodeId, PageId};
 use cirrus_package::package::Package;
+use cirrus_protocol::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIcon};
 use cirrus_protocol::messages::{ToLogic, ToRender};
+use cirrus_protocol::ops::{NodeId, PageId};
 use cirrus_protocol::query::{
     IntersectionObserve, Margins, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };

@@ -3,10 +3,10 @@
 //! the render thread (dialogs, selector queries).
 #![allow(dead_code)]
 
+use cirrus_engine::frame::FrameDriver;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{ToLogic, ToRender};
-use cirrus_engine::frame::FrameDriver;
 use cirrus_engine::stage::Stage;
 use cirrus_js_bridge::{Clock, ControlledClock, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel::{unbounded, Receiver, Sender};
