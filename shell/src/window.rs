@@ -198,7 +198,11 @@ impl ApplicationHandler for WindowApp {
                 let down = button_state == winit::event::ElementState::Pressed;
                 if down != state.pressed.get() {
                     state.pressed.set(down);
-                    state.pointer(if down { PointerPhase::Down } else { PointerPhase::Up });
+                    state.pointer(if down {
+                        PointerPhase::Down
+                    } else {
+                        PointerPhase::Up
+                    });
                 }
             }
             // The pointer left the window with the button down: the system
@@ -230,17 +234,23 @@ impl ApplicationHandler for WindowApp {
                     state.input(InputEvent::Key { key });
                 }
                 // Plain typing without an IME arrives as the key's text.
-                if let Some(text) = event.text.as_ref().filter(|t| !t.chars().any(char::is_control)) {
+                if let Some(text) = event
+                    .text
+                    .as_ref()
+                    .filter(|t| !t.chars().any(char::is_control))
+                {
                     state.input(InputEvent::Text {
                         text: text.to_string(),
                         composing: false,
                     });
                 }
             }
-            WindowEvent::Ime(winit::event::Ime::Preedit(text, _)) => state.input(InputEvent::Text {
-                text,
-                composing: true,
-            }),
+            WindowEvent::Ime(winit::event::Ime::Preedit(text, _)) => {
+                state.input(InputEvent::Text {
+                    text,
+                    composing: true,
+                })
+            }
             WindowEvent::Ime(winit::event::Ime::Commit(text)) => state.input(InputEvent::Text {
                 text,
                 composing: false,

@@ -11,7 +11,7 @@ const EXPECTED: [(&str, &[&str]); 5] = [
         "first-frame",
         &[
             "launch to PNG written",
-            "peak RSS",
+            "peak Pss",
             "TS + ES modules + LESS, cold cache",
             "TS + ES modules + LESS, warm cache",
         ],
@@ -158,8 +158,9 @@ fn quick_bench_reports_every_figure() {
     // Transform and opacity changes must not invalidate any layout cache.
     assert_eq!(by_name(3, "layout caches invalidated"), 0.0);
     assert!(by_name(0, "launch to PNG written") > 0.0);
+    // Pss of `cirrus shot`'s whole process tree, sampled while it ran.
     assert!(
-        by_name(0, "peak RSS") > 1.0,
+        by_name(0, "peak Pss") > 1.0,
         "a process uses more than 1 MiB"
     );
     // CSS transitions run on the render thread: every dot moves each

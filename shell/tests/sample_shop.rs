@@ -222,7 +222,10 @@ impl Shop {
     /// A frame as soon as the app has settled (or after `PATIENCE`).
     fn capture(&self) -> Capture {
         let now = Instant::now();
-        self.session.render.capture(now, now + PATIENCE).expect("capture")
+        self.session
+            .render
+            .capture(now, now + PATIENCE)
+            .expect("capture")
     }
 
     /// Captures until `ready` holds for the layout, and returns that frame.

@@ -13,7 +13,10 @@ use std::process::Command;
 /// a scroll-view list.
 fn write_app(dir: &Path) {
     let files = [
-        ("app.json", r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#),
+        (
+            "app.json",
+            r#"{"pages":["pages/index/index"],"window":{"navigationStyle":"custom"}}"#,
+        ),
         ("app.js", "App({})"),
         (
             "pages/index/index.js",

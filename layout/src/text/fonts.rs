@@ -1,11 +1,18 @@
 //! Font family resolution and vertical font metrics, chosen to match
 //! Chromium on Linux (the reference the layout fixtures come from).
 //!
-//! - Generic families resolve the way Chromium's defaults do through
-//!   fontconfig: `sans-serif` (Chromium's "Arial") -> Liberation Sans,
-//!   `serif` ("Times New Roman") -> Liberation Serif, `monospace` -> Noto Sans
-//!   Mono, each with installed fallbacks (DejaVu first among them).
-//!   A family list resolves to its first installed entry; if none is
+//! - Generic families resolve by explicit preference lists
+//!   ([`GenericFamily::preferences`]), never by fontconfig's defaults or by
+//!   the order fonts were found in: the first entry of each list is the face
+//!   `scripts/setup` installs and the Chromium fixtures were made with
+//!   (`sans-serif` -> Liberation Sans and `serif` -> Liberation Serif from
+//!   fonts-liberation, `monospace` -> Noto Sans Mono from fonts-noto-mono),
+//!   so any machine that ran set-up resolves them the same way whatever
+//!   else is installed. Later entries are metric-compatible clones, then
+//!   the DejaVu faces set-up also installs (fonts-dejavu-core); with none of
+//!   a list installed, a deterministic pick among the installed faces of
+//!   that kind ([`last_resort`]), else the sans-serif face.
+//! - A family list resolves to its first installed entry; if none is
 //!   installed, to sans-serif (Skyline's default face is the system sans).
 //! - CJK and emoji are not chosen here: cosmic-text's per-glyph fallback
 //!   finds Noto Sans CJK and Noto Color Emoji.
@@ -20,14 +27,78 @@ use cosmic_text::fontdb;
 use cosmic_text::FontSystem;
 use std::collections::HashMap;
 
-const SANS_SERIF: &[&str] = &["Liberation Sans", "Arimo", "DejaVu Sans", "Noto Sans"];
-const SERIF: &[&str] = &["Liberation Serif", "Tinos", "DejaVu Serif", "Noto Serif"];
-const MONOSPACE: &[&str] = &[
-    "Noto Sans Mono",
-    "DejaVu Sans Mono",
-    "Liberation Mono",
-    "Cousine",
-];
+/// A CSS generic family (or a name Chromium treats as one) and the
+/// installed family it stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GenericFamily {
+    SansSerif,
+    Serif,
+    Monospace,
+}
+
+impl GenericFamily {
+    #[cfg(test)]
+    pub(crate) const ALL: [GenericFamily; 3] = [
+        GenericFamily::SansSerif,
+        GenericFamily::Serif,
+        GenericFamily::Monospace,
+    ];
+
+    /// The CSS name, and what the catalog falls back to when no face at
+    /// all is installed.
+    pub(crate) fn css_name(self) -> &'static str {
+        match self {
+            GenericFamily::SansSerif => "sans-serif",
+            GenericFamily::Serif => "serif",
+            GenericFamily::Monospace => "monospace",
+        }
+    }
+
+    /// Installed families to use, best first. The first is the face
+    /// `scripts/setup` installs (the one Chromium rendered the fixtures
+    /// with); for sans and serif next a clone with the same metrics
+    /// (ChromeOS's Arimo, Tinos); then the DejaVu faces set-up installs too
+    /// (fontconfig's own first choices), then others. The later entries only
+    /// matter on a machine without set-up's first choice: it still renders
+    /// text, not with the fixtures' metrics.
+    pub(crate) fn preferences(self) -> &'static [&'static str] {
+        match self {
+            // Chromium asks fontconfig for "Arial": Liberation Sans.
+            GenericFamily::SansSerif => &["Liberation Sans", "Arimo", "DejaVu Sans", "Noto Sans"],
+            // Chromium asks fontconfig for "Times New Roman": Liberation Serif.
+            GenericFamily::Serif => &["Liberation Serif", "Tinos", "DejaVu Serif", "Noto Serif"],
+            // fontconfig's monospace on the fixture machine: Noto Sans Mono.
+            // (Noto Mono, its older version, has other vertical metrics.)
+            GenericFamily::Monospace => &[
+                "Noto Sans Mono",
+                "DejaVu Sans Mono",
+                "Liberation Mono",
+                "Noto Mono",
+                "Cousine",
+            ],
+        }
+    }
+
+    /// The generic a lower-cased, unquoted CSS family name stands for.
+    /// Besides the CSS generics this covers the system-font keywords and the
+    /// core fonts Chromium maps through fontconfig's metric aliases (Arial,
+    /// Helvetica, Times): they must not depend on whether some machine has
+    /// the real Arial installed.
+    fn of_css_name(name: &str) -> Option<GenericFamily> {
+        match name {
+            "sans-serif" | "system-ui" | "-apple-system" | "blinkmacsystemfont" | "cursive"
+            | "fantasy" | "arial" | "helvetica" | "helvetica neue" => {
+                Some(GenericFamily::SansSerif)
+            }
+            "serif" | "times" | "times new roman" => Some(GenericFamily::Serif),
+            "monospace" => Some(GenericFamily::Monospace),
+            _ => None,
+        }
+    }
+}
+
+/// `Courier`/`Courier New`: Chromium gets Liberation Mono (fontconfig's
+/// metric alias), not the generic monospace face.
 const COURIER: &[&str] = &[
     "Liberation Mono",
     "Cousine",
@@ -125,19 +196,46 @@ impl FontCatalog {
                     .or_insert_with(|| name.clone());
             }
         }
+        let db = font_system.db();
         self.sans_serif = self
-            .first_installed(SANS_SERIF)
-            .unwrap_or("sans-serif")
-            .to_string();
-        self.serif = self.first_installed(SERIF).unwrap_or("serif").to_string();
+            .resolve_generic(db, GenericFamily::SansSerif)
+            .unwrap_or_else(|| GenericFamily::SansSerif.css_name().to_owned());
+        // Serif and monospace text without a face of its kind still gets
+        // the page's sans face rather than none.
+        self.serif = self
+            .resolve_generic(db, GenericFamily::Serif)
+            .unwrap_or_else(|| self.sans_serif.clone());
         self.monospace = self
-            .first_installed(MONOSPACE)
-            .unwrap_or("monospace")
-            .to_string();
+            .resolve_generic(db, GenericFamily::Monospace)
+            .unwrap_or_else(|| self.sans_serif.clone());
+        // cosmic-text's and fontdb's own generic families (used for
+        // `Family::SansSerif` etc. and by its monospace fallback) agree with
+        // ours; fontdb's built-in defaults ("Arial", "Courier New", ...)
+        // would otherwise depend on what happens to be installed.
         let db = font_system.db_mut();
         db.set_sans_serif_family(self.sans_serif.clone());
         db.set_serif_family(self.serif.clone());
         db.set_monospace_family(self.monospace.clone());
+        db.set_cursive_family(self.sans_serif.clone());
+        db.set_fantasy_family(self.sans_serif.clone());
+    }
+
+    /// The installed family `generic` resolves to: the first installed
+    /// entry of its preference list, else a deterministic last resort of
+    /// its kind; `None` when no installed face is of its kind.
+    fn resolve_generic(&self, db: &fontdb::Database, generic: GenericFamily) -> Option<String> {
+        self.first_installed(generic.preferences())
+            .map(str::to_owned)
+            .or_else(|| last_resort(db, generic))
+    }
+
+    /// The installed family each generic family resolves to.
+    pub fn generic(&self, generic: GenericFamily) -> &str {
+        match generic {
+            GenericFamily::SansSerif => &self.sans_serif,
+            GenericFamily::Serif => &self.serif,
+            GenericFamily::Monospace => &self.monospace,
+        }
     }
 
     fn first_installed(&self, names: &[&str]) -> Option<&str> {
@@ -153,15 +251,8 @@ impl FontCatalog {
                 .trim()
                 .trim_matches(|c| c == '"' || c == '\'')
                 .to_lowercase();
-            let generic = match wanted.as_str() {
-                "sans-serif" | "system-ui" | "-apple-system" | "blinkmacsystemfont" | "cursive"
-                | "fantasy" | "arial" | "helvetica" | "helvetica neue" => Some(&self.sans_serif),
-                "serif" | "times" | "times new roman" => Some(&self.serif),
-                "monospace" => Some(&self.monospace),
-                _ => None,
-            };
-            if let Some(name) = generic {
-                return name;
+            if let Some(generic) = GenericFamily::of_css_name(&wanted) {
+                return self.generic(generic);
             }
             if let Some(name) = self.aliases.get(&wanted) {
                 return name;
@@ -221,6 +312,37 @@ impl FontCatalog {
         self.metrics.insert(id, metrics);
         metrics
     }
+}
+
+/// The family a generic falls back to when none of its preferences is
+/// installed: among the installed faces of the generic's kind (fixed-pitch
+/// faces for monospace; names with "Serif" but not "Sans" for serif; other
+/// faces for sans-serif; never an emoji face), the family whose name sorts
+/// first. Sorting, not load order, so the pick does not depend on the order
+/// the font folders were read in. `None` when no face is of that kind.
+fn last_resort(db: &fontdb::Database, generic: GenericFamily) -> Option<String> {
+    db.faces()
+        .filter_map(|face| {
+            let (name, _) = face.families.first()?;
+            let lower = name.to_lowercase();
+            // An emoji face has no letters (and says it is fixed-pitch).
+            if lower.contains("emoji") {
+                return None;
+            }
+            let is_serif = lower.contains("serif") && !lower.contains("sans");
+            let of_kind = match generic {
+                GenericFamily::Monospace => face.monospaced,
+                GenericFamily::Serif => is_serif && !face.monospaced,
+                GenericFamily::SansSerif => !is_serif && !face.monospaced,
+            };
+            of_kind.then_some(name)
+        })
+        .min_by(|a, b| {
+            a.to_lowercase()
+                .cmp(&b.to_lowercase())
+                .then_with(|| a.cmp(b))
+        })
+        .cloned()
 }
 
 fn read_face_metrics(font: &cosmic_text::Font) -> FaceMetrics {

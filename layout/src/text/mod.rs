@@ -503,4 +503,6 @@ fn ceil_to_layout_unit(value: f32) -> f32 {
 }
 
 #[cfg(test)]
+mod fonts_tests;
+#[cfg(test)]
 mod tests;

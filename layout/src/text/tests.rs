@@ -1,5 +1,5 @@
 //! Text tests. Expected sizes come from headless Chromium on this machine
-//! (fonts-liberation, fonts-noto-cjk, fonts-noto-color-emoji installed):
+//! (fonts-liberation, fonts-noto-mono, fonts-noto-cjk, fonts-noto-color-emoji installed):
 //! `display:inline-block` divs, `getBoundingClientRect()`.
 
 // Chromium's sizes are exact multiples of 1/64 px and are kept as printed.

@@ -10,11 +10,13 @@
 
 pub mod gen;
 pub mod host;
+pub mod pss;
 
 use anyhow::{bail, Context, Result};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use host::BenchHost;
+use pss::{Counted, PeakPssSampler};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -187,6 +189,11 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// KiB as MiB; NaN when there is no figure (it is never reported as 0).
+fn kib_to_mib(kib: Option<u64>) -> f64 {
+    kib.map_or(f64::NAN, |kib| kib as f64 / 1024.0)
+}
+
 /// The machine label: core count and CPU model.
 pub fn machine_label() -> (usize, String) {
     let cores = std::thread::available_parallelism()
@@ -217,43 +224,141 @@ fn self_rss_kb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Runs `exe args`, returning its wall time and its peak RSS in KiB
-/// (`wait4`'s `ru_maxrss`: that process alone, exactly).
+/// Whether a timed child's memory is sampled too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Memory {
+    PeakPss,
+    NotMeasured,
+}
+
+/// Runs `exe args`, returning its wall time and, with [`Memory::PeakPss`],
+/// the peak of its process tree's summed Pss in KiB (sampled every
+/// [`pss::SAMPLE_INTERVAL`] on another thread while it runs).
 fn time_child(
     exe: &Path,
     args: &[&str],
     envs: &[(&str, &Path)],
     stderr_file: &Path,
-) -> Result<(Duration, f64)> {
-    // Stderr goes to a file, not a pipe: a pipe nobody reads while we sit
-    // in wait4 could fill up and stall the child.
+    memory: Memory,
+) -> Result<(Duration, Option<u64>)> {
+    // Stderr goes to a file, not a pipe: a pipe nobody reads while we wait
+    // could fill up and stall the child.
     let stderr = std::fs::File::create(stderr_file)
         .with_context(|| format!("creating {}", stderr_file.display()))?;
     let started = Instant::now();
-    let child = Command::new(exe)
+    let mut child = Command::new(exe)
         .args(args)
         .envs(envs.iter().map(|(k, v)| (*k, *v)))
         .stdout(std::process::Stdio::null())
         .stderr(stderr)
         .spawn()
         .with_context(|| format!("starting {}", exe.display()))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: wait4 on our own child's pid, with pointers to live locals.
-    // std's `Child` never waits for it afterwards (we don't call wait), so
-    // reaping it here is fine.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = started.elapsed();
-    if waited != pid {
-        bail!("waiting for {} failed", exe.display());
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+    let sampler = match memory {
+        Memory::PeakPss => Some(
+            PeakPssSampler::start(child.id(), Counted::RootAndDescendants)
+                .context("starting the Pss sampler")?,
+        ),
+        Memory::NotMeasured => None,
+    };
+    let waited = wait_sampled(&mut child, started, sampler)
+        .with_context(|| format!("waiting for {}", exe.display()))?;
+    let status = waited.status;
+    if !status.success() {
         let err = std::fs::read_to_string(stderr_file).unwrap_or_default();
-        bail!("{} {:?} failed: {err}", exe.display(), args);
+        bail!("{} {:?} failed ({status}): {err}", exe.display(), args);
     }
-    // Linux reports ru_maxrss in KiB.
-    Ok((elapsed, usage.ru_maxrss as f64))
+    Ok((waited.elapsed, waited.peak_pss_kib))
+}
+
+/// How a sampled child ended.
+struct Waited {
+    status: std::process::ExitStatus,
+    /// From `started` to its exit.
+    elapsed: Duration,
+    peak_pss_kib: Option<u64>,
+}
+
+/// Waits for `child` to exit (blocking, not polling, so the wall time is
+/// exact), stops `sampler` while the child is still unreaped, then reaps
+/// it. Stopping first matters: once reaped, its pid may be reused by an
+/// unrelated process, which a last sample would then count.
+fn wait_sampled(
+    child: &mut std::process::Child,
+    started: Instant,
+    sampler: Option<PeakPssSampler>,
+) -> Result<Waited> {
+    wait_for_exit_unreaped(child)?;
+    let elapsed = started.elapsed();
+    let peak_pss_kib = sampler
+        .map(PeakPssSampler::finish)
+        .transpose()
+        .context("measuring the peak Pss")?;
+    let status = child.wait()?;
+    Ok(Waited {
+        status,
+        elapsed,
+        peak_pss_kib,
+    })
+}
+
+/// Blocks until `child` has exited, leaving it a zombie (`WNOWAIT`): its
+/// pid stays taken until `Child::wait` reaps it.
+fn wait_for_exit_unreaped(child: &std::process::Child) -> std::io::Result<()> {
+    loop {
+        // SAFETY: waitid on our own child's pid, writing into a live,
+        // zeroed siginfo_t; WNOWAIT leaves the child for std's
+        // `Child::wait` to reap.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let result = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                child.id() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        if result == 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+/// Runs `node args` (`baseline.js`), returning its answer on stdout and
+/// the peak summed Pss (KiB) of the processes it started: Chromium's whole
+/// tree, sampled as `cirrus shot`'s is; Node itself (the driver) is left out.
+fn node_baseline_with_pss(config: &BenchConfig, args: &[String]) -> Result<(Value, u64)> {
+    let stdout_file = config.work_dir.join("baseline.stdout");
+    let stderr_file = config.work_dir.join("baseline.stderr");
+    let stdout = std::fs::File::create(&stdout_file)
+        .with_context(|| format!("creating {}", stdout_file.display()))?;
+    let stderr = std::fs::File::create(&stderr_file)
+        .with_context(|| format!("creating {}", stderr_file.display()))?;
+    let mut node = Command::new("node")
+        .arg(config.scenarios_dir.join("baseline.js"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .context("running node")?;
+    let sampler = PeakPssSampler::start(node.id(), Counted::DescendantsOnly)
+        .context("starting the Pss sampler")?;
+    let waited = wait_sampled(&mut node, Instant::now(), Some(sampler))
+        .context("waiting for node (measuring Chromium's peak Pss)")?;
+    let peak_pss = waited
+        .peak_pss_kib
+        .context("no Pss was sampled for Chromium")?;
+    if !waited.status.success() {
+        let err = std::fs::read_to_string(&stderr_file).unwrap_or_default();
+        bail!("baseline.js failed: {err}");
+    }
+    let out = std::fs::read(&stdout_file)
+        .with_context(|| format!("reading {}", stdout_file.display()))?;
+    let answer = serde_json::from_slice(&out).context("reading baseline.js's answer")?;
+    Ok((answer, peak_pss))
 }
 
 /// Whether the Chromium baseline can run; `Err` says why not.
@@ -340,12 +445,18 @@ fn first_frame(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool
     // figure is the same cold or warm.
     let cache = config.work_dir.join("first-frame-cache");
     let envs = [("CIRRUS_CACHE_DIR", cache.as_path())];
-    let (elapsed, rss) = time_child(&config.cirrus_exe, &args, &envs, &stderr_file)?;
+    let (elapsed, peak_pss) = time_child(
+        &config.cirrus_exe,
+        &args,
+        &envs,
+        &stderr_file,
+        Memory::PeakPss,
+    )?;
     report.cirrus("launch to PNG written", "ms", ms(elapsed));
-    report.cirrus("peak RSS", "MiB", rss / 1024.0);
+    report.cirrus("peak Pss", "MiB", kib_to_mib(peak_pss));
     compiled_first_frame(config, report)?;
     if baseline {
-        let v = node_baseline(
+        let (v, peak_pss) = node_baseline_with_pss(
             config,
             &[
                 "first-frame".into(),
@@ -360,11 +471,7 @@ fn first_frame(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool
             "ms",
             v["ms"].as_f64().unwrap_or(f64::NAN),
         );
-        report.baseline(
-            "peak RSS",
-            "MiB",
-            v["peak_rss_kb"].as_f64().unwrap_or(f64::NAN) / 1024.0,
-        );
+        report.baseline("peak Pss", "MiB", kib_to_mib(Some(peak_pss)));
     }
     Ok(())
 }
@@ -397,8 +504,21 @@ fn compiled_first_frame(config: &BenchConfig, report: &mut ScenarioReport) -> Re
     ];
     let envs = [("CIRRUS_CACHE_DIR", cache.as_path())];
     let stderr_file = config.work_dir.join("first-frame-compiled.stderr");
-    let (cold, _) = time_child(&config.cirrus_exe, &args, &envs, &stderr_file)?;
-    let (warm, _) = time_child(&config.cirrus_exe, &args, &envs, &stderr_file)?;
+    // Timings only: no sampler thread competes with the child here.
+    let (cold, _) = time_child(
+        &config.cirrus_exe,
+        &args,
+        &envs,
+        &stderr_file,
+        Memory::NotMeasured,
+    )?;
+    let (warm, _) = time_child(
+        &config.cirrus_exe,
+        &args,
+        &envs,
+        &stderr_file,
+        Memory::NotMeasured,
+    )?;
     report.cirrus("TS + ES modules + LESS, cold cache", "ms", ms(cold));
     report.cirrus("TS + ES modules + LESS, warm cache", "ms", ms(warm));
     Ok(())
@@ -651,7 +771,7 @@ fn navigate(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
 
 fn note_of(config: &BenchConfig, name: &str) -> String {
     match name {
-        "first-frame" => format!("`cirrus shot` (dpr 2) as a child process on a generated {}-node page (views, text, images): spawn to exit, PNG written; peak RSS of that process (wait4 ru_maxrss). Baseline: the same page as HTML with the Skyline defaults, Chromium (puppeteer) launch to screenshot written; peak of the summed VmRSS of the browser's process tree, sampled every 10 ms.", config.first_frame_nodes()),
+        "first-frame" => format!("`cirrus shot` (dpr 2) as a child process on a generated {}-node page (views, text, images): spawn to exit, PNG written; peak Pss (proportional set size: a page shared by n processes counts 1/n in each) summed over that process and its descendants, sampled every 10 ms. Baseline: the same page as HTML with the Skyline defaults, Chromium (puppeteer) launch to screenshot written; peak Pss summed over the browser's whole process tree (every process Node started), sampled the same way.", config.first_frame_nodes()),
         "update" => format!("A tap handler calls setData on N of {} text bindings; time from sending the event to the logic thread until the frame showing it is rendered headless at 375x667 (logic turn, ops, style, layout, paint, GPU + readback), in process, {} samples per N; the CPU part leaves out GPU + readback, and splits into the logic turn (until the logic thread reports idle, less applying its op batches) and the render thread's CPU (applying the batches, motion, style, layout, paint; its style/layout/paint parts below it). Baseline: a script changes the same N text nodes and awaits two requestAnimationFrame.", config.update_counts().iter().max().unwrap_or(&1), config.update_samples()),
         "long-list" => format!("A full-height <scroll-view scroll-y type=\"list\"> of {} items (a text label each) is scrolled {} px per frame for {} frames through the render thread's input path (Stage::scroll_by, no JS; turning back at an end); on-demand paint skips the off-screen items. Render-thread CPU per frame = style + layout + paint; the scroll input (hit test, move, scroll events) and GPU submit+readback (headless, llvmpipe on CPU-only machines) apart. No WebView baseline.", config.list_items(), LIST_SCROLL_STEP, config.list_frames()),
         "animation" => format!("{} nodes with CSS transitions on transform and opacity (2 s, linear), started by one setData that toggles a class; then {} frames 16.7 ms apart on the stage's controlled clock, with no JS involved. Proof that no layout ran: 'frames entering layout pass', 'layout caches invalidated' and 'nodes restyled per frame' must be 0 (the render thread writes the animated values straight into the styles). No WebView baseline.", config.dots(), config.animation_frames()),

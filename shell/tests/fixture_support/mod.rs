@@ -1,19 +1,36 @@
-//! What the layout and paint fixture harnesses share: finding fixtures and
-//! reading and rewriting their `known_failures.txt`.
+//! What the layout and paint fixture harnesses share: finding fixtures,
+//! reading and rewriting their `known_failures.txt`, and the outcome of
+//! one generated fixture test.
+//!
+//! `shell/build.rs` generates one `#[test]` per fixture (see `corpus`);
+//! a fixture listed in `known_failures.txt` is generated `#[ignore]`d with
+//! its reason.
 
+mod corpus;
+
+pub use corpus::{fixture_names, parse_known_failures};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// `name: reason` lines; `#` starts a comment line.
-pub fn parse_known_failures(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| match line.split_once(':') {
-            Some((name, reason)) => (name.trim().to_owned(), reason.trim().to_owned()),
-            None => (line.to_owned(), String::new()),
-        })
-        .collect()
+/// The verdict of one generated fixture test: a failure panics with the
+/// fixture's name and first difference. A listed known failure only runs
+/// when asked for (`-- --ignored`); one that passes then says so, since its
+/// line can be taken off the list.
+pub fn conclude(
+    corpus: &str,
+    name: &str,
+    outcome: Result<(), String>,
+    known_failure: Option<&str>,
+) {
+    match (outcome, known_failure) {
+        (Ok(()), None) => {}
+        (Ok(()), Some(reason)) => println!(
+            "now passes: {corpus} fixture {name} is listed in fixtures/{corpus}/known_failures.txt \
+             ({reason}); remove the line if the pass is intended"
+        ),
+        (Err(why), None) => panic!("{corpus} fixture {name}: {why}"),
+        (Err(why), Some(reason)) => panic!("{corpus} fixture {name} ({reason}): {why}"),
+    }
 }
 
 /// `CIRRUS_UPDATE_KNOWN_FAILURES=1` mode: lists exactly the fixtures that fail
@@ -44,26 +61,9 @@ pub fn rewrite_known_failures(
     }
 }
 
-pub fn fixture_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| {
-                    e.file_name()
-                        .to_str()
-                        .and_then(|n| n.strip_suffix(".wxml"))
-                        .map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    if let Ok(only) = std::env::var("CIRRUS_FIXTURE") {
-        let only: Vec<&str> = only.split(',').map(str::trim).collect();
-        names.retain(|n| only.contains(&n.as_str()));
-    }
-    names
+/// Whether `CIRRUS_UPDATE_KNOWN_FAILURES` asks for the list to be rewritten.
+pub fn updating_known_failures() -> bool {
+    std::env::var_os("CIRRUS_UPDATE_KNOWN_FAILURES").is_some()
 }
 
 pub fn read_optional(path: &Path) -> Option<String> {
