@@ -2,7 +2,7 @@
 //! `StyleSheets::compute_node` walk over a generated element tree (no
 //! engine tree around it), against the page's 200-rule sheet and against a
 //! 2,000-rule sheet; and the engine's own full style pass over the same
-//! page (`cirrus_engine::style_pass::StylePass`, what `Stage::update` runs).
+//! page (`cirrus_engine::style::pass::StylePass`, what `Stage::update` runs).
 
 use cirrus_benches::fixtures::{ElementTree, EnginePage};
 use cirrus_benches::gen::{wxss_sheet, ListPage, ELEMENTS_PER_ITEM, PAGE_ROUTE};

@@ -255,7 +255,7 @@ impl EnginePage {
     /// The style pass over whatever is marked for restyle. Returns whether
     /// anything changed.
     pub fn style(&mut self) -> bool {
-        let mut pass = cirrus_engine::style_pass::StylePass {
+        let mut pass = cirrus_engine::style::pass::StylePass {
             package: &self.package,
             images: &mut self.images,
             viewport: viewport(),

@@ -5,25 +5,28 @@
 //! renderer are `cirrus-render`, both under this folder; layout and text are
 //! `cirrus-layout`.
 
-pub mod chrome;
-pub mod dialogs;
+// A frame's steps. Dependency order, each using only those before it:
+// document, style, motion, images, paint, ui, query, scroll -> stage (all
+// render-side state) -> input (drives the stage) -> frame (the driver and
+// its hosts: the render thread, window surfaces).
+pub mod document;
 pub mod frame;
-pub mod hit_test;
 pub mod images;
 pub mod input;
 pub mod motion;
-pub mod overlay;
-pub mod page;
 pub mod paint;
 pub mod query;
-pub mod render_thread;
-pub mod scopes;
 pub mod scroll;
 pub mod stage;
-pub mod style_element;
-pub mod style_pass;
-pub mod surface;
-pub mod tree;
+pub mod style;
+pub mod ui;
+
+// The paths hosts and tests have used.
+pub use document::{page, tree};
+pub use frame::{render_thread, surface};
+pub use input::hit_test;
+pub use style::scopes;
+pub use ui::{chrome, dialogs, overlay};
 
 pub use cirrus_layout as layout;
 pub use cirrus_package::{

@@ -19,6 +19,20 @@ pub struct Color {
 }
 
 impl Color {
+    /// `#rgb`, `#rrggbb` or `#rrggbbaa` (the colours app.json and the
+    /// `wx` APIs take); `None` for anything else.
+    pub fn from_hex(text: &str) -> Option<Color> {
+        let h = text.trim().strip_prefix('#')?;
+        let v = |i: usize, n: usize| u8::from_str_radix(h.get(i..i + n)?, 16).ok();
+        let (r, g, b, a) = match h.len() {
+            3 => (v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17, 255),
+            6 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, 255),
+            8 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, v(6, 2)?),
+            _ => return None,
+        };
+        Some(Color::rgba8(r, g, b, a as f32 / 255.0))
+    }
+
     pub const TRANSPARENT: Color = Color {
         r: 0.0,
         g: 0.0,

@@ -20,11 +20,14 @@
 //! which counts it: "settled" means the logic thread has reported `Idle`
 //! after handling all of them ([`Stage::is_settled`]).
 
+pub mod render_thread;
+pub mod surface;
+
+use crate::frame::surface::SurfaceTarget;
 use crate::input::touch::TouchRouter;
 use crate::input::{InputEvent, PointerPhase};
 use crate::protocol::{ToLogic, ToRender};
 use crate::stage::{FrameStats, Stage};
-use crate::surface::SurfaceTarget;
 use crate::{Diagnostic, EngineError};
 use cirrus_layout::Viewport;
 use cirrus_protocol::{EventDetail, UiEvent};

@@ -4,9 +4,9 @@
 //! network images alike. Only `<image>` elements get them.
 
 use super::{ImageStatus, ImageStore};
+use crate::document::tree::PageTree;
 use crate::ops::{NodeId, PageId};
 use crate::protocol::ToLogic;
-use crate::tree::PageTree;
 use cirrus_protocol::{EventDetail, UiEvent};
 use std::collections::HashMap;
 

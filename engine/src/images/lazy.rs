@@ -4,13 +4,13 @@
 //! below and to either side. Positions come from the last layout and the
 //! scroll offsets, as on screen.
 
+use crate::document::tree::PageTree;
 use crate::ops::NodeId;
-use crate::tree::PageTree;
 use cirrus_layout::style::{Display, Position};
 use cirrus_render::Rect;
 
 /// Whether `node` asks to be loaded lazily.
-pub fn is_lazy(node: &crate::tree::Node) -> bool {
+pub fn is_lazy(node: &crate::document::tree::Node) -> bool {
     crate::scroll::flag(node, "lazy-load")
 }
 
@@ -68,7 +68,7 @@ fn visit(tree: &PageTree, id: NodeId, origin: (f32, f32), range: Rect, near: &mu
     let child_origin = (rect.x - dx, rect.y - dy);
     let mut children = Vec::with_capacity(node.children.len());
     for &child in &node.children {
-        crate::scopes::push_layout_child(tree, child, &mut children);
+        crate::style::scopes::push_layout_child(tree, child, &mut children);
     }
     for child in children {
         visit(tree, child, child_origin, child_range, near);

@@ -154,7 +154,11 @@ impl Pressed {
         });
     }
 
-    fn with_tree(&self, stage: &mut Stage, f: impl FnOnce(&mut crate::tree::PageTree, &[NodeId])) {
+    fn with_tree(
+        &self,
+        stage: &mut Stage,
+        f: impl FnOnce(&mut crate::document::tree::PageTree, &[NodeId]),
+    ) {
         let Some(page) = self.page else { return };
         if let Some(view) = stage.pages_mut().iter_mut().find(|p| p.id == page) {
             f(&mut view.tree, &self.active);

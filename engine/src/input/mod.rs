@@ -4,12 +4,14 @@
 //! for the focused element.
 //!
 //! - [`touch`]: touch tracking and gesture recognition;
-//! - [`hover`]: `hover-class` and `:active` while pressed.
+//! - [`hover`]: `hover-class` and `:active` while pressed;
+//! - [`hit_test`]: which element is under a point.
 //!
 //! Coordinates from the host are CSS px from the window's top-left corner.
 //! Events for the page carry page coordinates (the page area starts below
 //! the navigation bar; the page itself never scrolls, so `pageX == clientX`).
 
+pub mod hit_test;
 pub mod hover;
 pub mod touch;
 

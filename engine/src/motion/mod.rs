@@ -21,8 +21,8 @@ mod value;
 pub use easing::ease;
 pub use value::{interpolate, AnimatedProperty, Side, Value};
 
+use crate::document::tree::PageTree;
 use crate::ops::NodeId;
-use crate::tree::PageTree;
 use cirrus_layout::style::ComputedStyle;
 use cirrus_style::{AnimationDirection, Motion, TimingFunction};
 use std::collections::{BTreeMap, HashMap};

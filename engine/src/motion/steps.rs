@@ -19,8 +19,8 @@
 //! Written by hand: the action format is WeChat's own (wx.js Animation);
 //! no crate knows it.
 
+use crate::document::tree::Attributes;
 use crate::ops::NodeId;
-use crate::tree::Attributes;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -21,10 +21,10 @@ pub use text::emit_paragraph;
 pub use text::{measure_plain_text, paint_plain_text};
 pub mod transform;
 
+use crate::document::tree::{Node, PageTree};
 use crate::images::ImageStore;
 use crate::ops::NodeId;
 use crate::package::Package;
-use crate::tree::{Node, PageTree};
 use background::BoxRects;
 use cirrus_layout::style::{BorderStyle, ComputedStyle, Display, Overflow, Position, Visibility};
 use cirrus_layout::text::TextSystem;
@@ -113,7 +113,7 @@ impl<'a> Painter<'a> {
         if style.display == Display::None || node.attrs.hidden {
             return;
         }
-        if crate::scopes::is_virtual(node) {
+        if crate::style::scopes::is_virtual(node) {
             // No box of its own: its children were laid out in the parent's
             // box, so they paint from the parent's origin.
             for child in paint_order(tree, node) {
@@ -323,7 +323,7 @@ impl<'a> Painter<'a> {
 pub(crate) fn paint_order(tree: &PageTree, node: &Node) -> Vec<NodeId> {
     let mut flattened = Vec::with_capacity(node.children.len());
     for &child in &node.children {
-        crate::scopes::push_layout_child(tree, child, &mut flattened);
+        crate::style::scopes::push_layout_child(tree, child, &mut flattened);
     }
     let mut children: Vec<(f32, NodeId)> = flattened
         .iter()

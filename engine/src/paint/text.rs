@@ -4,7 +4,7 @@
 //! them in), so a colour change repaints without reshaping.
 
 use super::Painter;
-use crate::tree::Node;
+use crate::document::tree::Node;
 use cirrus_layout::style::{Color, ComputedStyle};
 use cirrus_layout::text::{Paragraph, ShapedParagraph, TextSystem};
 use cirrus_render::{DisplayItem, DisplayList, GlyphInstance};

@@ -16,8 +16,8 @@
 //! its list item's bounds by other means (a transform, a negative offset)
 //! disappears with the item.
 
+use crate::document::tree::{Node, PageTree};
 use crate::ops::NodeId;
-use crate::tree::{Node, PageTree};
 use cirrus_layout::style::{Display, Filter, Overflow, Position, Shadow};
 
 /// An axis-aligned box, CSS px, from the scroll-view's border-box corner

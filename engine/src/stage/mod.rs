@@ -1,20 +1,24 @@
 //! Everything the render thread owns, without the thread: the page stack,
 //! the text system, the decoded images and the error overlay. The render
-//! thread ([`crate::render_thread`]) drives a `Stage`; tests drive one
+//! thread ([`crate::frame::render_thread`]) drives a `Stage`; tests drive one
 //! directly, deterministically, with no threads at all.
 //!
 //! One frame is: apply the op batches received → style pass → layout (only
 //! dirty subtrees) → paint into a display list.
 
+mod dialogs;
+mod query;
+mod scroll;
+
 use crate::diagnostics::Diagnostic;
+use crate::document::page::PageView;
+use crate::document::tree::{NodeKind, PageTree};
 use crate::images::ImageStore;
 use crate::ops::{NodeId, PageId};
 use crate::package::Package;
-use crate::page::PageView;
 use crate::paint::Painter;
 use crate::protocol::{ToLogic, ToRender};
-use crate::style_pass::{StylePass, StyleStats};
-use crate::tree::{NodeKind, PageTree};
+use crate::style::pass::{StylePass, StyleStats};
 use cirrus_layout::text::TextSystem;
 use cirrus_layout::{taffy, Viewport};
 use cirrus_protocol::UiEvent;
@@ -61,10 +65,10 @@ pub struct Stage {
     pub last_frame: FrameStats,
     /// Tab pages hidden by `switchTab`: off the stack, trees kept.
     parked_tab_pages: Vec<PageView>,
-    /// The navigation bar and the tab bar ([`crate::chrome`]).
-    chrome: crate::chrome::Chrome,
+    /// The navigation bar and the tab bar ([`crate::ui::chrome`]).
+    chrome: crate::ui::chrome::Chrome,
     /// Toasts, modals and action sheets (`wx.show*`), painted over the page.
-    pub(crate) dialogs: crate::dialogs::Dialogs,
+    pub(crate) dialogs: crate::ui::dialogs::Dialogs,
     /// Selector queries waiting for a layout, and intersection observers.
     pub(crate) queries: crate::query::Queries,
     /// Counts the layouts that ran, so observers see each one once.
@@ -84,7 +88,7 @@ pub struct Stage {
 
 impl Stage {
     pub fn new(package: Arc<Package>, viewport: Viewport) -> Stage {
-        let (chrome, chrome_diagnostics) = crate::chrome::Chrome::new(&package);
+        let (chrome, chrome_diagnostics) = crate::ui::chrome::Chrome::new(&package);
         Stage {
             package,
             viewport,
@@ -105,7 +109,7 @@ impl Stage {
             last_frame: FrameStats::default(),
             parked_tab_pages: Vec::new(),
             chrome,
-            dialogs: crate::dialogs::Dialogs::new(),
+            dialogs: crate::ui::dialogs::Dialogs::new(),
             queries: crate::query::Queries::default(),
             layout_generation: 0,
             clock: std::time::Duration::ZERO,
@@ -405,8 +409,12 @@ impl Stage {
             .chain(self.parked_tab_pages.iter_mut())
         {
             // Style sheets resolve rpx at load, so they are reloaded.
-            let page_viewport =
-                crate::chrome::page_area(&package, self.chrome.tab_bar(), &page.route, viewport);
+            let page_viewport = crate::ui::chrome::page_area(
+                &package,
+                self.chrome.tab_bar(),
+                &page.route,
+                viewport,
+            );
             let page_viewport = Viewport::new(viewport.width.0, page_viewport.height, viewport.dpr);
             let (mut view, _) = PageView::new(
                 &package,
@@ -538,7 +546,12 @@ impl Stage {
         }
         self.dialogs.paint(list, self.viewport, &mut self.text);
         if !self.errors.is_empty() {
-            crate::overlay::paint_error_overlay(list, &self.errors, self.viewport, &mut self.text);
+            crate::ui::overlay::paint_error_overlay(
+                list,
+                &self.errors,
+                self.viewport,
+                &mut self.text,
+            );
         }
         // Text that no frame painted lately is freed.
         self.text.end_frame();
@@ -546,9 +559,9 @@ impl Stage {
 
     /// The topmost element of the top page under `(x, y)` (CSS px from the
     /// page's top-left corner), as of the last [`update`](Self::update).
-    /// See [`crate::hit_test`] for what counts.
+    /// See [`crate::input::hit_test`] for what counts.
     pub fn hit_test(&self, x: f32, y: f32) -> Option<NodeId> {
-        crate::hit_test::hit_test(&self.pages.last()?.tree, x, y)
+        crate::input::hit_test::hit_test(&self.pages.last()?.tree, x, y)
     }
 
     /// The page background (`window.backgroundColor`), the clear colour.
@@ -558,7 +571,7 @@ impl Stage {
             .last()
             .map(|p| p.config.window.background_color.as_str())
             .unwrap_or("#ffffff");
-        parse_hex_color(css).unwrap_or(cirrus_layout::style::Color::WHITE)
+        cirrus_layout::style::Color::from_hex(css).unwrap_or(cirrus_layout::style::Color::WHITE)
     }
 
     /// The layout file of DESIGN.md for the top page:
@@ -604,7 +617,7 @@ impl Stage {
 }
 
 /// The page stack's chrome: the navigation bar, the tab bar, and the tab
-/// pages `switchTab` hid ([`crate::chrome`]).
+/// pages `switchTab` hid ([`crate::ui::chrome`]).
 impl Stage {
     /// Where the top page is drawn in the window (CSS px): below the
     /// navigation bar, above (or below) the tab bar. Page coordinates (the
@@ -623,12 +636,12 @@ impl Stage {
     }
 
     /// The chrome's geometry around the top page.
-    pub fn chrome_layout(&self) -> Option<crate::chrome::ChromeLayout> {
+    pub fn chrome_layout(&self) -> Option<crate::ui::chrome::ChromeLayout> {
         let page = self.pages.last()?;
         Some(self.chrome.layout(page, self.pages.len(), self.viewport))
     }
 
-    pub fn chrome(&self) -> &crate::chrome::Chrome {
+    pub fn chrome(&self) -> &crate::ui::chrome::Chrome {
         &self.chrome
     }
 
@@ -642,8 +655,8 @@ impl Stage {
     /// also when the tap missed the chrome (it belongs to the page then;
     /// see [`Stage::on_chrome`]).
     pub fn chrome_tap(&mut self, x: f32, y: f32) -> Option<crate::protocol::ToLogic> {
-        use crate::chrome::ChromeHit;
         use crate::protocol::{RouteRequest, ToLogic};
+        use crate::ui::chrome::ChromeHit;
         let page = self.pages.last()?;
         let hit = self
             .chrome
@@ -670,8 +683,12 @@ impl Stage {
 
     /// The viewport `route` sees: the window less its bars.
     fn page_viewport_of(&self, route: &str) -> Viewport {
-        let area =
-            crate::chrome::page_area(&self.package, self.chrome.tab_bar(), route, self.viewport);
+        let area = crate::ui::chrome::page_area(
+            &self.package,
+            self.chrome.tab_bar(),
+            route,
+            self.viewport,
+        );
         Viewport::new(self.viewport.width.0, area.height, self.viewport.dpr)
     }
 
@@ -847,7 +864,7 @@ fn node_json(tree: &PageTree, id: NodeId, origin: (f32, f32), cx: &mut JsonConte
     // are listed in their place, as the children of the parent's box.
     let mut listed = Vec::with_capacity(node.children.len());
     for &child in &node.children {
-        crate::scopes::push_layout_child(tree, child, &mut listed);
+        crate::style::scopes::push_layout_child(tree, child, &mut listed);
     }
     let children: Vec<Value> = listed
         .iter()
@@ -904,7 +921,7 @@ fn transformed_bounds(matrix: &[f32; 16], rect: (f32, f32, f32, f32)) -> (f32, f
 
 /// Where the children of `node` start when its border box starts at
 /// `origin`: a scroll-view shows them shifted by its scroll position.
-fn scrolled_origin(node: &crate::tree::Node, origin: (f32, f32)) -> (f32, f32) {
+fn scrolled_origin(node: &crate::document::tree::Node, origin: (f32, f32)) -> (f32, f32) {
     let (dx, dy) = crate::scroll::scroll_offset(node);
     (origin.0 - dx, origin.1 - dy)
 }
@@ -924,42 +941,4 @@ fn is_descendant(tree: &PageTree, node: NodeId, ancestor: NodeId) -> bool {
 /// Rounds to 1/64 px, Chromium's layout unit.
 fn round64(v: f32) -> f64 {
     ((v as f64) * 64.0).round() / 64.0
-}
-
-/// `#rgb`, `#rrggbb`, `#rrggbbaa` (window colours in app.json).
-pub fn parse_hex_color(s: &str) -> Option<cirrus_layout::style::Color> {
-    let h = s.trim().strip_prefix('#')?;
-    let v = |i: usize, n: usize| u8::from_str_radix(h.get(i..i + n)?, 16).ok();
-    let (r, g, b, a) = match h.len() {
-        3 => (v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17, 255),
-        6 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, 255),
-        8 => (v(0, 2)?, v(2, 2)?, v(4, 2)?, v(6, 2)?),
-        _ => return None,
-    };
-    Some(cirrus_layout::style::Color::rgba8(
-        r,
-        g,
-        b,
-        a as f32 / 255.0,
-    ))
-}
-
-impl cirrus_layout::tree::LayoutHost for PageTree {
-    fn layout_children(&self, node: taffy::NodeId) -> &[taffy::NodeId] {
-        self.get(NodeId(u64::from(node) as u32))
-            .map(|n| n.layout_children.as_slice())
-            .unwrap_or(&[])
-    }
-    fn layout_box(&self, node: taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
-        &self
-            .get(NodeId(u64::from(node) as u32))
-            .expect("layout visits live nodes")
-            .layout
-    }
-    fn layout_box_mut(&mut self, node: taffy::NodeId) -> &mut cirrus_layout::tree::LayoutBox {
-        &mut self
-            .get_mut(NodeId(u64::from(node) as u32))
-            .expect("layout visits live nodes")
-            .layout
-    }
 }

@@ -35,10 +35,10 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
+use crate::document::tree::{Node, PageTree};
 use crate::ops::NodeId;
 use crate::package::Package;
-use crate::style_element::ElementRef;
-use crate::tree::{Node, PageTree};
+use crate::style::element::ElementRef;
 use cirrus_layout::style::Display;
 use cirrus_layout::ComputedStyle;
 use cirrus_style::{

@@ -59,7 +59,7 @@ pub enum FrameTarget {
     /// Nowhere until a capture is asked for.
     Headless,
     /// A window surface, presented every frame that changed.
-    Surface(crate::surface::SurfaceTarget),
+    Surface(crate::frame::surface::SurfaceTarget),
 }
 
 pub struct RenderThread {

@@ -1,8 +1,8 @@
 //! The node tree as the style crate sees it: [`cirrus_style::StyleElement`]
 //! over a node of a [`PageTree`].
 
+use crate::document::tree::PageTree;
 use crate::ops::NodeId;
-use crate::tree::PageTree;
 
 /// An element of a page tree, for selector matching.
 #[derive(Clone, Copy)]
@@ -12,7 +12,7 @@ pub struct ElementRef<'a> {
 }
 
 impl<'a> ElementRef<'a> {
-    fn node(&self) -> &'a crate::tree::Node {
+    fn node(&self) -> &'a crate::document::tree::Node {
         self.tree
             .get(self.id)
             .expect("an ElementRef points at a live node")
@@ -29,7 +29,11 @@ impl<'a> ElementRef<'a> {
         } else {
             parent.children.iter().position(|&c| c == self.id)?
         };
-        let is_element = |c: &NodeId| self.tree.get(*c).is_some_and(crate::tree::Node::is_element);
+        let is_element = |c: &NodeId| {
+            self.tree
+                .get(*c)
+                .is_some_and(crate::document::tree::Node::is_element)
+        };
         let found = if forward {
             parent.children[pos + 1..].iter().find(|c| is_element(c))
         } else {

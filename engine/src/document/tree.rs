@@ -177,8 +177,8 @@ pub struct PageTree {
     pseudo_nodes: Vec<Option<Node>>,
     /// Set when any op changed the tree since the last frame.
     pub changed: bool,
-    /// A `wx:` attribute (component scopes, see [`crate::scopes`]) changed
-    /// since [`crate::scopes::ComponentScopes::prepare`] last looked.
+    /// A `wx:` attribute (component scopes, see [`crate::style::scopes`]) changed
+    /// since [`crate::style::scopes::ComponentScopes::prepare`] last looked.
     pub scope_attributes_changed: bool,
     /// Nodes whose computed position is fixed (kept by the style pass).
     pub fixed: std::collections::BTreeSet<NodeId>,
@@ -673,5 +673,32 @@ mod tests {
         assert_eq!(n.attrs.classes, vec!["a", "b"]);
         assert!(!n.attrs.hidden);
         assert_eq!(n.attrs.get_str("src"), Some("/x.png"));
+    }
+}
+
+/// taffy lays the tree out through this (see `cirrus_layout::tree`).
+impl cirrus_layout::tree::LayoutHost for PageTree {
+    fn layout_children(
+        &self,
+        node: cirrus_layout::taffy::NodeId,
+    ) -> &[cirrus_layout::taffy::NodeId] {
+        self.get(NodeId(u64::from(node) as u32))
+            .map(|n| n.layout_children.as_slice())
+            .unwrap_or(&[])
+    }
+    fn layout_box(&self, node: cirrus_layout::taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
+        &self
+            .get(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
+    }
+    fn layout_box_mut(
+        &mut self,
+        node: cirrus_layout::taffy::NodeId,
+    ) -> &mut cirrus_layout::tree::LayoutBox {
+        &mut self
+            .get_mut(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
     }
 }

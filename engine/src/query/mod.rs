@@ -23,9 +23,9 @@
 //! one of the thresholds (starting from `initialRatio`), so a layout that
 //! changes nothing sends nothing.
 
+use crate::document::tree::{NodeKind, PageTree};
 use crate::ops::{NodeId, PageId};
-use crate::scopes::{HOST_OF_ATTRIBUTE, SCOPE_ATTRIBUTE};
-use crate::tree::{NodeKind, PageTree};
+use crate::style::scopes::{HOST_OF_ATTRIBUTE, SCOPE_ATTRIBUTE};
 use cirrus_layout::style::{Color, Display, Position};
 use cirrus_layout::Viewport;
 use serde_json::{json, Map, Value};
@@ -233,7 +233,7 @@ pub fn select_scoped(tree: &PageTree, scope: Option<NodeId>, selector: &str) -> 
         None => true,
         Some(path) => {
             tree.get(id).and_then(|n| n.attrs.get_str(SCOPE_ATTRIBUTE)) == Some(path.as_str())
-                && crate::scopes::host_of(tree, id, path) == Some(boundary)
+                && crate::style::scopes::host_of(tree, id, path) == Some(boundary)
         }
     };
     tree.descendants(boundary)
@@ -663,48 +663,6 @@ impl Observer {
 impl Queries {
     pub fn has_observers(&self) -> bool {
         !self.observers.is_empty()
-    }
-}
-
-impl crate::stage::Stage {
-    /// Answers the selector queries received since the last call and runs
-    /// the intersection observers, laying out first when anything is dirty
-    /// (so the answers describe the batches already applied). `time_ms` is
-    /// the `time` of intersection entries. Cheap when there is nothing to
-    /// answer: no layout, no allocation beyond the empty vector.
-    pub fn answer_queries(&mut self, time_ms: f64) -> Vec<crate::protocol::ToLogic> {
-        // Boxes move with layouts and with scrolls; both counters only grow.
-        let geometry = |stage: &Self| stage.layout_generation + stage.queries.scroll_generation;
-        let wanted = self.queries.wants_layout(geometry(self));
-        if !wanted && !self.queries.has_observers() {
-            return Vec::new();
-        }
-        self.update();
-        self.sync_scroll();
-        if !self.queries.wants_layout(geometry(self)) {
-            return Vec::new();
-        }
-        let generation = geometry(self);
-        // The page's window: the viewport less the navigation and tab bars.
-        let area = self.page_area();
-        let viewport = Viewport::new(area.width, area.height, self.viewport().dpr);
-        let mut queries = std::mem::take(&mut self.queries);
-        let pages = self.pages();
-        let replies = queries.answer(generation, viewport, time_ms, |page| {
-            pages.iter().find(|p| p.id == page).map(|p| &p.tree)
-        });
-        self.queries = queries;
-        replies
-            .into_iter()
-            .map(|reply| match reply {
-                QueryReply::Result { id, results } => {
-                    crate::protocol::ToLogic::QueryResult { id, results }
-                }
-                QueryReply::Intersection { id, entry } => {
-                    crate::protocol::ToLogic::Intersection { id, entry }
-                }
-            })
-            .collect()
     }
 }
 

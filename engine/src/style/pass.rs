@@ -6,13 +6,13 @@
 //! layout-affecting style actually changed, so a colour, transform or
 //! opacity change never costs a relayout.
 
+use crate::document::page::PageView;
+use crate::document::tree::{NodeKind, PageTree};
 use crate::images::ImageStore;
 use crate::motion::{Animator, ResolvedKeyframe};
 use crate::ops::NodeId;
 use crate::package::Package;
-use crate::page::PageView;
-use crate::scopes::ComponentScopes;
-use crate::tree::{NodeKind, PageTree};
+use crate::style::scopes::ComponentScopes;
 use cirrus_layout::style::{ComputedStyle, Dimension, Display, Position};
 use cirrus_layout::taffy;
 use cirrus_layout::text::{Paragraph, TextSpan, TextStyle};
@@ -57,7 +57,7 @@ impl StylePass<'_> {
         if !tree.changed {
             return false;
         }
-        // Component sheets load before matching (see crate::scopes).
+        // Component sheets load before matching (see crate::style::scopes).
         scopes.prepare(tree, sheets, self.package);
         let (sheets, scopes) = (&*sheets, &*scopes);
         let before = self.stats;
@@ -94,7 +94,7 @@ impl StylePass<'_> {
         true
     }
 
-    /// Restyles `id` where marked (see the flags on [`crate::tree::Node`]);
+    /// Restyles `id` where marked (see the flags on [`crate::document::tree::Node`]);
     /// returns whether the node's subtree changed in a way its ancestors'
     /// layout (children lists, paragraphs) must reflect.
     #[allow(clippy::too_many_arguments)]
@@ -211,7 +211,7 @@ impl StylePass<'_> {
         // A virtual node's children are its parent's layout children, so
         // any change to them (a removal only flags this node) is the
         // parent's to re-flatten.
-        let is_virtual = tree.get(id).is_some_and(crate::scopes::is_virtual);
+        let is_virtual = tree.get(id).is_some_and(crate::style::scopes::is_virtual);
         subtree_changed || changed || (is_virtual && recompute)
     }
 
@@ -423,7 +423,7 @@ fn layout_children_of(tree: &PageTree, id: NodeId, extra: &[NodeId]) -> Vec<taff
     // hosts) are replaced by their own children, like `display: contents`.
     let mut flattened = Vec::with_capacity(node.children.len());
     for &child in &node.children {
-        crate::scopes::push_layout_child(tree, child, &mut flattened);
+        crate::style::scopes::push_layout_child(tree, child, &mut flattened);
     }
     let in_flow = flattened.into_iter().filter(|&c| {
         tree.get(c)

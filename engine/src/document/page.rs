@@ -1,9 +1,9 @@
 //! One page on the render thread: its tree, its style sheets and its config.
 
+use crate::document::tree::PageTree;
 use crate::ops::PageId;
 use crate::package::{Package, PageConfig};
 use crate::paint::PageFiles;
-use crate::tree::PageTree;
 use crate::Diagnostic;
 use cirrus_layout::Viewport;
 use cirrus_style::{StyleOptions, StyleSheets};
@@ -14,8 +14,8 @@ pub struct PageView {
     pub config: PageConfig,
     pub tree: PageTree,
     pub sheets: StyleSheets,
-    /// Component sheets and style isolation (see [`crate::scopes`]).
-    pub scopes: crate::scopes::ComponentScopes,
+    /// Component sheets and style isolation (see [`crate::style::scopes`]).
+    pub scopes: crate::style::scopes::ComponentScopes,
     pub files: PageFiles,
     /// `onReady` has run on the logic thread.
     pub ready: bool,

@@ -31,13 +31,12 @@
 //! tap lands on what is drawn.
 
 use crate::diagnostics::Diagnostic;
+use crate::document::page::PageView;
 use crate::images::ImageStore;
 use crate::ops::PageId;
 use crate::package::Package;
-use crate::page::PageView;
 use crate::paint::{emit_paragraph, to_device};
 use crate::protocol::NavigationBarUpdate;
-use crate::stage::parse_hex_color;
 use cirrus_layout::style::{
     Color, ComputedStyle, TextAlign, TextDecorationStyle, TextOverflow, WhiteSpace,
 };
@@ -133,11 +132,11 @@ impl Chrome {
             .unwrap_or_else(|| window.navigation_bar_title_text.clone());
         let background = update
             .and_then(|u| u.background_color.as_deref())
-            .and_then(parse_hex_color)
-            .or_else(|| parse_hex_color(&window.navigation_bar_background_color))
+            .and_then(Color::from_hex)
+            .or_else(|| Color::from_hex(&window.navigation_bar_background_color))
             .unwrap_or(Color::BLACK);
         let front = match update.and_then(|u| u.front_color.as_deref()) {
-            Some(color) => parse_hex_color(color).unwrap_or(Color::WHITE),
+            Some(color) => Color::from_hex(color).unwrap_or(Color::WHITE),
             None if window.navigation_bar_text_style == "black" => Color::BLACK,
             None => Color::WHITE,
         };
@@ -232,7 +231,7 @@ impl Chrome {
             );
         }
         if let (Some(rect), Some(tabs)) = (layout.tab_bar, self.tab_bar_on(page)) {
-            let background = parse_hex_color(&tabs.background_color).unwrap_or(Color::WHITE);
+            let background = Color::from_hex(&tabs.background_color).unwrap_or(Color::WHITE);
             list.fill_rect(to_device(rect, dpr), background);
             let border_y = match tabs.position {
                 TabBarPosition::Bottom => rect.y,
@@ -258,7 +257,7 @@ impl Chrome {
                 } else {
                     &tabs.color
                 };
-                let color = parse_hex_color(color_text).unwrap_or(Color::BLACK);
+                let color = Color::from_hex(color_text).unwrap_or(Color::BLACK);
                 let icon = if is_selected && !item.selected_icon_path.is_empty() {
                     &item.selected_icon_path
                 } else {

@@ -19,8 +19,8 @@
 //!
 //! Not yet: `::before`/`::after` boxes outside their owner.
 
+use crate::document::tree::PageTree;
 use crate::ops::NodeId;
-use crate::tree::PageTree;
 use cirrus_layout::style::{Display, Overflow, PointerEvents, Position, Visibility};
 
 /// How deep the walk goes before giving up (a guard against malformed
@@ -49,7 +49,7 @@ fn hit_node(
     if style.display == Display::None || node.attrs.hidden {
         return None;
     }
-    if crate::scopes::is_virtual(node) {
+    if crate::style::scopes::is_virtual(node) {
         // Transparent: its children sit in the parent's box.
         return stacking_order(tree, &node.children)
             .into_iter()
@@ -133,7 +133,7 @@ fn untransform(m: &[f32; 16], point: (f32, f32)) -> Option<(f32, f32)> {
 fn stacking_order(tree: &PageTree, children: &[NodeId]) -> Vec<NodeId> {
     let mut flattened = Vec::with_capacity(children.len());
     for &child in children {
-        crate::scopes::push_layout_child(tree, child, &mut flattened);
+        crate::style::scopes::push_layout_child(tree, child, &mut flattened);
     }
     let mut ordered: Vec<(f32, NodeId)> = flattened
         .iter()

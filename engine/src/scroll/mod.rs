@@ -21,12 +21,10 @@
 
 pub mod visible;
 
+use crate::document::tree::{Node, PageTree};
 use crate::ops::NodeId;
-use crate::protocol::ToLogic;
-use crate::stage::Stage;
-use crate::tree::{Node, PageTree};
 use cirrus_layout::Viewport;
-use cirrus_protocol::events::{EventDetail, ScrollEdge, UiEvent};
+use cirrus_protocol::events::{EventDetail, ScrollEdge};
 use serde_json::Value;
 
 /// The tag this module gives scroll state to.
@@ -51,9 +49,9 @@ pub struct ScrollState {
     applied_into_view: Option<Value>,
     /// The offset the last `scroll` event reported (deltas and threshold
     /// crossings are measured from it).
-    reported: (f32, f32),
+    pub(crate) reported: (f32, f32),
     /// Moved since the last events were taken.
-    pending_event: bool,
+    pub(crate) pending_event: bool,
     /// The layout generation this state was computed for.
     synced_generation: Option<u64>,
     /// The children in painting order with their bounds, for culling.
@@ -217,7 +215,12 @@ fn find_by_id(tree: &PageTree, root: NodeId, id: &str) -> Option<NodeId> {
 /// Brings one scroll-view up to date with the layout of `generation`:
 /// range, culling index, attribute changes, clamping. Returns whether its
 /// offset moved.
-fn sync_one(tree: &mut PageTree, id: NodeId, generation: u64, viewport: Viewport) -> bool {
+pub(crate) fn sync_one(
+    tree: &mut PageTree,
+    id: NodeId,
+    generation: u64,
+    viewport: Viewport,
+) -> bool {
     let Some(node) = tree.get(id) else {
         return false;
     };
@@ -307,7 +310,12 @@ fn sync_one(tree: &mut PageTree, id: NodeId, generation: u64, viewport: Viewport
 /// Moves the innermost scroll-view at or above `start` that can move along
 /// one axis (`horizontal` or not) in the direction of `delta`. Returns
 /// whether something moved.
-fn scroll_axis(tree: &mut PageTree, start: NodeId, horizontal: bool, delta: f32) -> bool {
+pub(crate) fn scroll_axis(
+    tree: &mut PageTree,
+    start: NodeId,
+    horizontal: bool,
+    delta: f32,
+) -> bool {
     if delta == 0.0 || !delta.is_finite() {
         return false;
     }
@@ -339,7 +347,7 @@ fn scroll_axis(tree: &mut PageTree, start: NodeId, horizontal: bool, delta: f32)
 }
 
 /// The events one scroll-view owes the logic thread since it last reported.
-fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, EventDetail)> {
+pub(crate) fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, EventDetail)> {
     let Some(state) = node.scroll.as_deref() else {
         return Vec::new();
     };
@@ -383,107 +391,12 @@ fn events_of(node: &Node, viewport: Viewport) -> Vec<(&'static str, EventDetail)
 }
 
 /// The scroll-views of a page's tree (stale entries are skipped).
-fn scroll_views(tree: &PageTree) -> Vec<NodeId> {
+pub(crate) fn scroll_views(tree: &PageTree) -> Vec<NodeId> {
     tree.scroll_views
         .iter()
         .copied()
         .filter(|&id| tree.get(id).is_some_and(is_scroll_view))
         .collect()
-}
-
-/// Scrolling, on the render thread's [`Stage`].
-impl Stage {
-    /// Brings every scroll-view of the top page up to date with the last
-    /// layout (range, culling index, `scroll-top` / `scroll-left` /
-    /// `scroll-into-view` changes, clamping). Cheap when nothing was laid
-    /// out since the last call. Paint, the layout file, queries and
-    /// [`Stage::scroll_by`] call it; call it after [`Stage::update`]
-    /// before [`Stage::hit_test`] when no frame was painted since.
-    pub fn sync_scroll(&mut self) {
-        let generation = self.layout_generation;
-        let viewport = self.viewport();
-        let Some(page) = self.top_page_mut() else {
-            return;
-        };
-        let mut moved = false;
-        for id in scroll_views(&page.tree) {
-            moved |= sync_one(&mut page.tree, id, generation, viewport);
-        }
-        // The page's own culling index, once per layout like the
-        // scroll-views' (a restyle always comes with a layout pass).
-        if page.tree.page_index.as_ref().map(|(g, _)| *g) != Some(generation) {
-            let index = visible::ChildIndex::for_page(&page.tree, page.tree.root());
-            page.tree.page_index = Some((generation, index));
-        }
-        if moved {
-            self.queries.scroll_generation += 1;
-        }
-    }
-
-    /// Scrolls the scroll-view under `(x, y)` (CSS px, window coordinates)
-    /// by `(delta_x, delta_y)` (positive: towards the end, as a wheel's
-    /// `deltaY`): along each axis the innermost scroll-view that can still
-    /// move that way takes the delta, clamped. Nothing is restyled or laid
-    /// out; the next frame repaints, and the `scroll` event follows from
-    /// [`Stage::take_scroll_events`]. Returns whether anything moved.
-    /// Points on the chrome, or under a modal dialog, scroll nothing.
-    pub fn scroll_by(&mut self, x: f32, y: f32, delta_x: f32, delta_y: f32) -> bool {
-        if self.dialogs.blocks_page() || self.on_chrome(x, y) {
-            return false;
-        }
-        self.sync_scroll();
-        let area = self.page_area();
-        let Some(hit) = self.hit_test(x - area.x, y - area.y) else {
-            return false;
-        };
-        let Some(page) = self.top_page_mut() else {
-            return false;
-        };
-        let moved_x = scroll_axis(&mut page.tree, hit, true, delta_x);
-        let moved_y = scroll_axis(&mut page.tree, hit, false, delta_y);
-        let moved = moved_x || moved_y;
-        if moved {
-            self.queries.scroll_generation += 1;
-        }
-        moved
-    }
-
-    /// The scroll position of scroll-view `node` of the top page, if it is one.
-    pub fn scroll_offset_of(&self, node: NodeId) -> Option<(f32, f32)> {
-        let node = self.top_page()?.tree.get(node)?;
-        node.scroll.as_deref().map(|s| s.offset)
-    }
-
-    /// The events the top page's scroll-views owe the logic thread: per
-    /// scroll-view that moved since the last call, one `scroll` (detail
-    /// `{scrollLeft, scrollTop, scrollHeight, scrollWidth, deltaX,
-    /// deltaY}`) and a `scrolltoupper` / `scrolltolower` (detail
-    /// `{direction}`) when it entered the threshold near an end. The render
-    /// thread calls it once per frame, so scrolls coalesce.
-    pub fn take_scroll_events(&mut self) -> Vec<ToLogic> {
-        let viewport = self.viewport();
-        let Some(page) = self.top_page_mut() else {
-            return Vec::new();
-        };
-        let page_id = page.id;
-        let mut out = Vec::new();
-        for id in scroll_views(&page.tree) {
-            let Some(node) = page.tree.get(id) else {
-                continue;
-            };
-            if !node.scroll.as_deref().is_some_and(|s| s.pending_event) {
-                continue;
-            }
-            for (name, detail) in events_of(node, viewport) {
-                out.push(ToLogic::Event(UiEvent::new(page_id, id, name, detail)));
-            }
-            if let Some(state) = page.tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) {
-                state.reported = state.offset;
-                state.pending_event = false;
-            }
-        }
-        out
-    }
 }
 
 /// Style defaults of scroll-views and their children (called by the style
@@ -500,7 +413,7 @@ pub fn apply_element_defaults(
         style.overflow = cirrus_layout::style::Overflow::Hidden;
     }
     let mut parent = node.parent.and_then(|p| tree.get(p));
-    while let Some(p) = parent.filter(|p| crate::scopes::is_virtual(p)) {
+    while let Some(p) = parent.filter(|p| crate::style::scopes::is_virtual(p)) {
         parent = p.parent.and_then(|p| tree.get(p));
     }
     if parent.is_some_and(is_scroll_view) {
