@@ -246,11 +246,11 @@ impl Harness {
         Ok(self.driver.capture(settled)?)
     }
 
-    /// The layout file of the frame now, each element with its
-    /// transformed box as `visual` too.
+    /// The layout file of the frame now (each element with its
+    /// transformed box as `visual` too).
     pub fn layout(&mut self) -> serde_json::Value {
         self.driver.build_frame();
-        self.driver.stage_mut().layout_json_with_visual()
+        self.driver.stage_mut().layout_json()
     }
 }
 

@@ -55,7 +55,7 @@ pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture, Emb
     Ok(session.render.capture(not_before, deadline)?)
 }
 
-/// The layout file (DESIGN.md) of `route` at the given viewport.
+/// The layout file (README, "The `cirrus` CLI") of `route` at the given viewport.
 pub fn layout_of(
     package: Arc<Package>,
     route: &str,

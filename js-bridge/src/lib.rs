@@ -1,4 +1,4 @@
-//! cirrus-js-bridge: the logic thread (DESIGN.md's thread diagram).
+//! cirrus-js-bridge: the logic thread (ARCHITECTURE.md, "Threads").
 //!
 //! [`LogicThread::spawn`] starts a thread named "logic" that runs the mini
 //! program's JavaScript in QuickJS (rquickjs 0.9, QuickJS-ng underneath).

@@ -54,7 +54,7 @@ enum Command {
         wait_ms: u64,
         #[arg(long, default_value = "shot.png")]
         out: PathBuf,
-        /// Also write the layout file (DESIGN.md format).
+        /// Also write the layout file (README, "The `cirrus` CLI").
         #[arg(long)]
         layout: Option<PathBuf>,
         /// Keep the app's storage in this folder instead of the per-app

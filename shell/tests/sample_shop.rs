@@ -8,7 +8,7 @@
 //! ids (11, 12, 13) differ from the bundled catalogue's (1 to 6), so the
 //! layout tells which catalogue the page shows.
 //!
-//! Assertions are on the layout file (DESIGN.md): elements are found by
+//! Assertions are on the layout file (README, "The `cirrus` CLI"): elements are found by
 //! their `id` attribute wherever they sit in the tree (inside a component's
 //! shadow tree or slotted into one), and their border boxes must be plausible
 //! for a 375×667 viewport. Each screenshot must not be blank, and pixel

@@ -574,19 +574,11 @@ impl Stage {
         cirrus_layout::style::Color::from_hex(css).unwrap_or(cirrus_layout::style::Color::WHITE)
     }
 
-    /// The layout file of DESIGN.md for the top page:
+    /// The layout file (README, "The `cirrus` CLI") for the top page:
     /// `{"viewport":{"width","height"},"root":NODE}`. Virtual nodes
     /// (`wx:virtual`: slots, virtualHost hosts) have no box: they are not
     /// listed, their children are, in their place.
     pub fn layout_json(&mut self) -> Value {
-        self.layout_file(false)
-    }
-
-    /// The layout file with each element's transformed box too, as
-    /// `"visual": {x, y, width, height}` (the bounds of its border box
-    /// after its own and its ancestors' `transform`s), so animations can
-    /// be checked from outside (`cirrus shot --input` steps write it).
-    pub fn layout_json_with_visual(&mut self) -> Value {
         self.layout_file(true)
     }
 
