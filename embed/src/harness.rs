@@ -24,6 +24,10 @@ use crossbeam::channel::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// One touch's straight path: where it goes down and where it is lifted
+/// (CSS px).
+pub type TouchPath = ((f32, f32), (f32, f32));
+
 /// One frame at 120 Hz.
 pub const FRAME: Duration = Duration::from_nanos(8_333_333);
 /// How long (wall time) the logic thread may take to answer one step
@@ -214,11 +218,7 @@ impl Harness {
     /// Touches moving in straight lines at constant speed, 120 moves a
     /// second over `duration`, then lifted: `paths` gives each touch's
     /// start and end.
-    pub fn gesture(
-        &mut self,
-        paths: &[((f32, f32), (f32, f32))],
-        duration: Duration,
-    ) -> Result<(), EmbedError> {
+    pub fn gesture(&mut self, paths: &[TouchPath], duration: Duration) -> Result<(), EmbedError> {
         for (id, (from, _)) in paths.iter().enumerate() {
             self.input(InputEvent::down(id as u32, from.0, from.1))?;
         }

@@ -207,10 +207,9 @@ impl ApplicationHandler for WindowApp {
             }
             // The pointer left the window with the button down: the system
             // took the touch.
-            WindowEvent::CursorLeft { .. } | WindowEvent::Focused(false) => {
-                if state.pressed.replace(false) {
-                    state.pointer(PointerPhase::Cancel);
-                }
+            WindowEvent::CursorLeft { .. } | WindowEvent::Focused(false) if state.pressed.get() => {
+                state.pressed.set(false);
+                state.pointer(PointerPhase::Cancel);
             }
             // winit's deltas move the content (positive: right and down);
             // a scroll position moves the other way.

@@ -586,6 +586,33 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
+/// taffy lays the tree out through this (see `cirrus_layout::tree`).
+impl cirrus_layout::tree::LayoutHost for PageTree {
+    fn layout_children(
+        &self,
+        node: cirrus_layout::taffy::NodeId,
+    ) -> &[cirrus_layout::taffy::NodeId] {
+        self.get(NodeId(u64::from(node) as u32))
+            .map(|n| n.layout_children.as_slice())
+            .unwrap_or(&[])
+    }
+    fn layout_box(&self, node: cirrus_layout::taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
+        &self
+            .get(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
+    }
+    fn layout_box_mut(
+        &mut self,
+        node: cirrus_layout::taffy::NodeId,
+    ) -> &mut cirrus_layout::tree::LayoutBox {
+        &mut self
+            .get_mut(NodeId(u64::from(node) as u32))
+            .expect("layout visits live nodes")
+            .layout
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,32 +700,5 @@ mod tests {
         assert_eq!(n.attrs.classes, vec!["a", "b"]);
         assert!(!n.attrs.hidden);
         assert_eq!(n.attrs.get_str("src"), Some("/x.png"));
-    }
-}
-
-/// taffy lays the tree out through this (see `cirrus_layout::tree`).
-impl cirrus_layout::tree::LayoutHost for PageTree {
-    fn layout_children(
-        &self,
-        node: cirrus_layout::taffy::NodeId,
-    ) -> &[cirrus_layout::taffy::NodeId] {
-        self.get(NodeId(u64::from(node) as u32))
-            .map(|n| n.layout_children.as_slice())
-            .unwrap_or(&[])
-    }
-    fn layout_box(&self, node: cirrus_layout::taffy::NodeId) -> &cirrus_layout::tree::LayoutBox {
-        &self
-            .get(NodeId(u64::from(node) as u32))
-            .expect("layout visits live nodes")
-            .layout
-    }
-    fn layout_box_mut(
-        &mut self,
-        node: cirrus_layout::taffy::NodeId,
-    ) -> &mut cirrus_layout::tree::LayoutBox {
-        &mut self
-            .get_mut(NodeId(u64::from(node) as u32))
-            .expect("layout visits live nodes")
-            .layout
     }
 }

@@ -133,8 +133,7 @@ impl Pressed {
     pub fn next_deadline(&self) -> Option<Duration> {
         self.hovers
             .iter()
-            .map(|h| if h.shown { h.hide_at } else { Some(h.show_at) })
-            .flatten()
+            .filter_map(|h| if h.shown { h.hide_at } else { Some(h.show_at) })
             .min()
     }
 
