@@ -21,6 +21,7 @@ use cirrus_engine::input::{InputEvent, PointerPhase};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{NavigationKind, RouteRequest, ToLogic, ToRender};
+use cirrus_engine::render::RendererChoice;
 use cirrus_engine::stage::Stage;
 use cirrus_js_bridge::{Clock, ConsoleLevel, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel::{self, Receiver};
@@ -43,6 +44,9 @@ pub struct EngineOptions {
     pub data_dir: Option<PathBuf>,
     /// Start in the dark theme.
     pub dark: bool,
+    /// Which rasteriser draws: the GPU where a hardware adapter exists,
+    /// else the CPU one.
+    pub renderer: RendererChoice,
 }
 
 impl EngineOptions {
@@ -55,6 +59,7 @@ impl EngineOptions {
             dpr: 2.0,
             data_dir: None,
             dark: false,
+            renderer: RendererChoice::Auto,
         }
     }
 }
@@ -123,6 +128,8 @@ impl Engine {
             })
             .map_err(|_| EmbedError::LogicGone)?;
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
+        driver.set_renderer_choice(options.renderer);
+        driver.prepare_headless_renderer();
         if options.dark {
             driver.set_dark_mode(true);
         }

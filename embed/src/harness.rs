@@ -79,6 +79,7 @@ impl Harness {
             })
             .map_err(|_| EmbedError::LogicGone)?;
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
+        driver.set_renderer_choice(options.renderer);
         driver.prepare_headless_renderer();
         let mut harness = Harness {
             driver,

@@ -4,6 +4,7 @@ use crate::session::Session;
 use crate::EmbedError;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
 use cirrus_engine::render_thread::{Capture, FrameTarget};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,9 @@ pub struct ShotOptions {
     pub timeout: Duration,
     /// Where the app's storage lives; `None` is the per-app default folder.
     pub data_dir: Option<PathBuf>,
+    /// Which rasteriser draws (`--renderer`): the GPU where a hardware
+    /// adapter exists, else the CPU one.
+    pub renderer: RendererChoice,
 }
 
 impl Default for ShotOptions {
@@ -35,6 +39,7 @@ impl Default for ShotOptions {
             wait: Duration::ZERO,
             timeout: Duration::from_secs(10),
             data_dir: None,
+            renderer: RendererChoice::Auto,
         }
     }
 }
@@ -43,12 +48,13 @@ impl Default for ShotOptions {
 /// it has settled (onReady done, nothing pending) and `wait` has passed.
 pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture, EmbedError> {
     let viewport = Viewport::new(options.width, options.height, options.dpr);
-    let session = Session::launch_with_data(
+    let session = Session::launch_with_renderer(
         package,
         options.page.as_deref(),
         viewport,
         FrameTarget::Headless,
         options.data_dir.clone(),
+        options.renderer,
     )?;
     let not_before = session.started + options.wait;
     let deadline = Instant::now().max(not_before) + options.timeout;
@@ -101,12 +107,13 @@ impl HeadlessApp {
     /// Launches the app as [`shot`] does (`options.page`, size, dpr).
     pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp, EmbedError> {
         let viewport = Viewport::new(options.width, options.height, options.dpr);
-        let session = Session::launch_with_data(
+        let session = Session::launch_with_renderer(
             package,
             options.page.as_deref(),
             viewport,
             FrameTarget::Headless,
             options.data_dir.clone(),
+            options.renderer,
         )?;
         Ok(HeadlessApp {
             session,

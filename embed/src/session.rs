@@ -5,6 +5,7 @@ use crate::EmbedError;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::ToLogic;
+use cirrus_engine::render::RendererChoice;
 use cirrus_engine::render_thread::{FrameTarget, RenderThread};
 use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel;
@@ -42,6 +43,26 @@ impl Session {
         target: FrameTarget,
         data_dir: Option<PathBuf>,
     ) -> Result<Session, EmbedError> {
+        Session::launch_with_renderer(
+            package,
+            route,
+            viewport,
+            target,
+            data_dir,
+            RendererChoice::Auto,
+        )
+    }
+
+    /// As [`Session::launch_with_data`], drawing with the rasteriser
+    /// `renderer` picks.
+    pub fn launch_with_renderer(
+        package: Arc<Package>,
+        route: Option<&str>,
+        viewport: Viewport,
+        target: FrameTarget,
+        data_dir: Option<PathBuf>,
+        renderer: RendererChoice,
+    ) -> Result<Session, EmbedError> {
         let started = Instant::now();
         let route = match route {
             Some(r) => r.to_owned(),
@@ -64,7 +85,8 @@ impl Session {
         to_logic
             .send(ToLogic::Launch { route: path, query })
             .map_err(|_| EmbedError::LogicGone)?;
-        let render = RenderThread::spawn(package, viewport, target, from_logic, to_logic)?;
+        let render =
+            RenderThread::spawn_with(package, viewport, target, renderer, from_logic, to_logic)?;
         Ok(Session {
             render,
             logic,

@@ -132,7 +132,7 @@ fn loading_stays_until_hidden() {
 /// The dialog answer in a tap's message, if any.
 fn answer(message: Option<ToLogic>) -> Option<(u64, serde_json::Value)> {
     match message {
-        Some(ToLogic::DialogResult { id, result }) => Some((id, result)),
+        Some(ToLogic::DialogResult { id, outcome }) => Some((id, outcome.to_json())),
         Some(other) => panic!("a tap on a dialog sent {other:?}"),
         None => None,
     }

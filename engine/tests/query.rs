@@ -6,7 +6,7 @@ mod common;
 use cirrus_engine::ops::{NodeId, Op, OpBatch};
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::query::{
-    IntersectionObserve, QueryFields, QueryRequest, QueryTarget, RelativeTo,
+    IntersectionObserve, QueryAnswer, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };
 use cirrus_engine::stage::Stage;
 use common::{element, stage_with, PAGE};
@@ -87,6 +87,7 @@ fn a_query_is_answered_after_the_next_layout_with_exact_rects() {
     let ToLogic::QueryResult { id, results } = &replies[0] else {
         panic!("not a query result: {replies:?}");
     };
+    let results = QueryAnswer::list_to_json(results);
     assert_eq!(*id, 9);
     assert_eq!(
         results[0],
@@ -129,7 +130,10 @@ fn descendant_and_child_combinators_scope_matches() {
             }],
         });
         match &stage.answer_queries(0.0)[0] {
-            ToLogic::QueryResult { results, .. } => results[0].as_array().unwrap().len(),
+            ToLogic::QueryResult { results, .. } => QueryAnswer::list_to_json(results)[0]
+                .as_array()
+                .unwrap()
+                .len(),
             other => panic!("{other:?}"),
         }
     };
@@ -139,6 +143,16 @@ fn descendant_and_child_combinators_scope_matches() {
     assert_eq!(count(&mut stage, "view > .second"), 1);
     assert_eq!(count(&mut stage, ".row.second, .header"), 2);
     assert_eq!(count(&mut stage, "view"), 5);
+    // The style sheets' selectors (cirrus-style's `SelectorList`).
+    assert_eq!(count(&mut stage, ".row:first-child"), 1);
+    assert_eq!(count(&mut stage, ".row + .row"), 2);
+    assert_eq!(count(&mut stage, ".list > :not(.second)"), 2);
+    assert_eq!(count(&mut stage, "[id=chosen]"), 1);
+    // Hand-written mistakes match nothing; the rest of the list does.
+    assert_eq!(count(&mut stage, ".list >"), 0);
+    assert_eq!(count(&mut stage, ".list >, .header"), 1);
+    assert_eq!(count(&mut stage, ".row::before"), 0);
+    assert_eq!(count(&mut stage, ""), 0);
 }
 
 #[test]
@@ -167,6 +181,7 @@ fn intersection_observer_reports_the_initial_ratio_then_crossings() {
     let ToLogic::Intersection { id, entry } = &replies[0] else {
         panic!("{replies:?}");
     };
+    let entry = entry.to_json();
     assert_eq!(*id, 5);
     // 600..700 against a 667 px viewport: 67 of 100 px visible.
     assert!(
@@ -196,6 +211,7 @@ fn intersection_observer_reports_the_initial_ratio_then_crossings() {
     let ToLogic::Intersection { entry, .. } = &replies[0] else {
         panic!("{replies:?}");
     };
+    let entry = entry.to_json();
     assert_eq!(entry["intersectionRatio"], json!(0.0));
 
     stage.handle(ToRender::DisconnectObserver { id: 5 });

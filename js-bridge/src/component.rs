@@ -30,6 +30,7 @@ use cirrus_package::package::{normalize, resolve_relative, Package};
 use cirrus_protocol::messages::ToRender;
 use cirrus_protocol::ops::{NodeId, Op, OpBatch, PageId};
 use cirrus_protocol::Diagnostic;
+use cirrus_style::{SelectorList, StyleElement};
 use cirrus_template::{
     apply_set_data, parse_data_path, scope_attrs, ComponentEvent, DataPath, EventKind,
     InstanceOptions, PageInstance, TemplateDiagnostic, TemplateGroup,
@@ -277,6 +278,12 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
     native.set(
         "turn",
         Function::new(ctx.clone(), || TURN.with(|turn| turn.get() as f64))?,
+    )?;
+    native.set(
+        "resolvePath",
+        Function::new(ctx.clone(), |from: String, target: String| {
+            resolve_relative(&from, &target)
+        })?,
     )?;
     let w = world.clone();
     native.set(
@@ -836,9 +843,10 @@ fn event_path(
 }
 
 /// The components whose hosts are in `owner`'s template and match
-/// `selector` (`#id`, `.class`, a tag, compounds of those, the descendant
-/// and child combinators within `owner`'s template, and comma-separated
-/// lists), in id (creation) order.
+/// `selector`, in id (creation) order. Selectors are cirrus-style's (as in
+/// WXSS: ids, classes, tags, attributes, pseudo-classes, combinators,
+/// lists), matched within `owner`'s template: combinators never look into
+/// another component's shadow tree nor above the template.
 fn select(
     shared: &Rc<RefCell<Shared>>,
     world: &WorldRef,
@@ -858,19 +866,16 @@ fn select(
     let Some(instance) = instance_of(page_instance, comps, owner) else {
         return Vec::new();
     };
-    let selectors: Vec<&str> = selector
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let selectors = SelectorList::parse(selector);
     let mut found: Vec<u32> = comps
         .comps
         .iter()
         .filter(|(_, comp)| comp.owner == owner)
         .filter(|(_, comp)| {
-            selectors
-                .iter()
-                .any(|s| complex_selector_matches(instance, comp.host, s))
+            selectors.matches(&TemplateElement {
+                instance,
+                node: comp.host,
+            })
         })
         .map(|(&id, _)| id)
         .collect();
@@ -878,87 +883,89 @@ fn select(
     found
 }
 
-/// `a b` / `a > b` (each part a simple selector) against one element: the
-/// ancestors are those of `instance`'s own template, so a selector never
-/// looks into another component's shadow tree nor above the template.
-fn complex_selector_matches(instance: &PageInstance, node: NodeId, selector: &str) -> bool {
-    let spaced = selector.replace('>', " > ");
-    let mut parts: Vec<(&str, bool)> = Vec::new(); // (simple selector, child combinator before it)
-    let mut child_next = false;
-    for token in spaced.split_whitespace() {
-        if token == ">" {
-            if parts.is_empty() || child_next {
-                return false;
-            }
-            child_next = true;
+/// An element of one template instance as selectors see it: its parents
+/// and siblings are those of the instance's own template (slots not
+/// followed), its attributes the bound values.
+#[derive(Clone, Copy)]
+struct TemplateElement<'a> {
+    instance: &'a PageInstance,
+    node: NodeId,
+}
+
+impl<'a> TemplateElement<'a> {
+    fn text_attribute(&self, name: &str) -> Option<&'a str> {
+        self.instance
+            .attribute(self.node, name)
+            .and_then(Value::as_str)
+    }
+
+    /// The element nodes among the template children of `parent`.
+    fn elements_under(&self, parent: Option<NodeId>) -> Vec<NodeId> {
+        let mut children = self.instance.template_children_of(parent);
+        children.retain(|&n| self.instance.owns(n));
+        children
+    }
+
+    /// The nearest element sibling before (`forward` false) or after.
+    fn sibling(&self, forward: bool) -> Option<Self> {
+        let parent = self.instance.template_parent_of(self.node);
+        let siblings = self.elements_under(parent);
+        let position = siblings.iter().position(|&n| n == self.node)?;
+        let index = if forward {
+            position + 1
         } else {
-            parts.push((token, child_next));
-            child_next = false;
-        }
-    }
-    if parts.is_empty() || child_next {
-        return false;
-    }
-    matches_parts(instance, node, &parts)
-}
-
-/// Whether `node` matches `parts` (right to left, backtracking over
-/// template ancestors for descendant combinators).
-fn matches_parts(instance: &PageInstance, node: NodeId, parts: &[(&str, bool)]) -> bool {
-    let Some(((last, child), left)) = parts.split_last() else {
-        return true;
-    };
-    if !simple_selector_matches(instance, node, last) {
-        return false;
-    }
-    if left.is_empty() {
-        return true;
-    }
-    let mut ancestor = instance.template_parent_of(node);
-    while let Some(a) = ancestor {
-        if matches_parts(instance, a, left) {
-            return true;
-        }
-        if *child {
-            return false;
-        }
-        ancestor = instance.template_parent_of(a);
-    }
-    false
-}
-
-/// `#id`, `.a.b`, `tag`, `tag.a`, `tag#id` against one element.
-fn simple_selector_matches(instance: &PageInstance, node: NodeId, selector: &str) -> bool {
-    let mut rest = selector;
-    let tag_end = rest.find(['#', '.']).unwrap_or(rest.len());
-    let (tag, tail) = rest.split_at(tag_end);
-    if !tag.is_empty() && instance.tag_of(node) != Some(tag) {
-        return false;
-    }
-    rest = tail;
-    let id = instance
-        .attribute(node, "id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let classes: Vec<&str> = instance
-        .attribute(node, "class")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    while !rest.is_empty() {
-        let (sigil, body) = rest.split_at(1);
-        let end = body.find(['#', '.']).unwrap_or(body.len());
-        let (name, tail) = body.split_at(end);
-        let ok = match sigil {
-            "#" => id == name,
-            "." => classes.contains(&name),
-            _ => false,
+            position.checked_sub(1)?
         };
-        if !ok || name.is_empty() {
-            return false;
-        }
-        rest = tail;
+        siblings.get(index).map(|&node| TemplateElement {
+            instance: self.instance,
+            node,
+        })
     }
-    !selector.is_empty()
+}
+
+impl StyleElement for TemplateElement<'_> {
+    fn tag_name(&self) -> &str {
+        self.instance.tag_of(self.node).unwrap_or("")
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.text_attribute("id").filter(|id| !id.is_empty())
+    }
+
+    fn classes(&self) -> impl Iterator<Item = &str> + '_ {
+        self.text_attribute("class")
+            .unwrap_or_default()
+            .split_whitespace()
+    }
+
+    fn inline_style(&self) -> Option<&str> {
+        self.text_attribute("style").filter(|s| !s.is_empty())
+    }
+
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.text_attribute(name)
+    }
+
+    fn parent_element(&self) -> Option<Self> {
+        let node = self.instance.template_parent_of(self.node)?;
+        Some(TemplateElement {
+            instance: self.instance,
+            node,
+        })
+    }
+
+    fn previous_sibling_element(&self) -> Option<Self> {
+        self.sibling(false)
+    }
+
+    fn next_sibling_element(&self) -> Option<Self> {
+        self.sibling(true)
+    }
+
+    fn has_child_nodes(&self) -> bool {
+        !self
+            .instance
+            .template_children_of(Some(self.node))
+            .is_empty()
+    }
 }

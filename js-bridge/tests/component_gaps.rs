@@ -428,6 +428,51 @@ Page({
     assert_eq!(h.console(), ["A,B", "A", "B", "", "A"]);
 }
 
+/// `selectComponent` uses the style sheets' selectors (cirrus-style's
+/// `SelectorList`): siblings, structural pseudo-classes, `:not()` and
+/// attributes count the owner's template only, text and `wx:if` blocks
+/// included.
+#[test]
+fn select_component_takes_the_selectors_of_wxss() {
+    let page_js = r#"
+Page({
+  data: { more: true },
+  onReady() {
+    const labels = (list) => list.map(c => c.data.label).join(',');
+    console.log(labels(this.selectAllComponents('.item:first-child')));
+    console.log(labels(this.selectAllComponents('.item + .item')));
+    console.log(labels(this.selectAllComponents('.item ~ .item')));
+    console.log(labels(this.selectAllComponents('.item:not(.b)')));
+    console.log(labels(this.selectAllComponents('item:last-child')));
+    console.log(labels(this.selectAllComponents('[data-kind=x], .c')));
+    console.log(labels(this.selectAllComponents('*')));
+    console.log(labels(this.selectAllComponents('.item::before')));
+    console.log(labels(this.selectAllComponents('.list >')));
+  },
+});
+"#;
+    let (h, _) = launch(
+        &[
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"item":"/item"}}"#,
+            ),
+            ("pages/index/index.js", page_js),
+            (
+                "pages/index/index.wxml",
+                r#"<view class="list">text<item class="item a" label="A" data-kind="x"/><block wx:if="{{more}}"><item class="item b" label="B"/></block><item class="item c" label="C"/></view>"#,
+            ),
+            ("item.js", "Component({ properties: { label: String } })"),
+            ("item.wxml", "<text>{{label}}</text>"),
+        ],
+        "",
+    );
+    assert_eq!(
+        h.console(),
+        ["A", "B,C", "B,C", "A,C", "C", "A,C", "A,B,C", "", ""]
+    );
+}
+
 #[test]
 fn relations_hear_link_changed_when_a_linked_child_moves() {
     let ul_js = r#"

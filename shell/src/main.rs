@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
 use cirrus_shell::harness::Harness;
 use cirrus_shell::{check, headless, script, window};
 use clap::{Parser, Subcommand};
@@ -37,6 +38,10 @@ enum Command {
         /// Close the window after presenting this many frames (for tests).
         #[arg(long)]
         exit_after_frames: Option<u64>,
+        /// The rasteriser: cpu, gpu, or auto (the GPU where a hardware
+        /// adapter exists, else the CPU).
+        #[arg(long, default_value = "auto")]
+        renderer: RendererChoice,
     },
     /// Render a page headless to a PNG (and its layout to JSON).
     Shot {
@@ -65,6 +70,10 @@ enum Command {
         /// controlled clock before the shot.
         #[arg(long)]
         input: Option<PathBuf>,
+        /// The rasteriser: cpu, gpu, or auto (the GPU where a hardware
+        /// adapter exists, else the CPU).
+        #[arg(long, default_value = "auto")]
+        renderer: RendererChoice,
     },
     /// Print every diagnostic of APP; exit non-zero on an error.
     Check { app: PathBuf },
@@ -92,6 +101,10 @@ enum Command {
         /// The folder holding baseline.js.
         #[arg(long, default_value = "benches/scenarios")]
         scenarios_dir: PathBuf,
+        /// The rasteriser of the first-frame shots and the in-process
+        /// scenarios (first-frame reports cpu and gpu both when auto).
+        #[arg(long, default_value = "auto")]
+        renderer: RendererChoice,
     },
 }
 
@@ -119,12 +132,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             width,
             height,
             exit_after_frames,
+            renderer,
         } => {
             let (package, diags) = load(&app)?;
             for d in &diags {
                 eprintln!("{d}");
             }
-            window::run_window(package, page, width, height, exit_after_frames)?;
+            window::run_window(package, page, width, height, exit_after_frames, renderer)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Shot {
@@ -138,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             layout,
             data_dir,
             input,
+            renderer,
         } => {
             let started = Instant::now();
             // Read the steps first: a bad script fails before the app starts.
@@ -168,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 dpr,
                 wait: Duration::from_millis(wait_ms),
                 data_dir,
+                renderer,
                 ..Default::default()
             };
             let capture = match steps {
@@ -242,6 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             quick,
             no_baseline,
             scenarios_dir,
+            renderer,
         } => {
             let config = cirrus_shell::bench::BenchConfig {
                 runs,
@@ -249,6 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 baseline: !no_baseline,
                 cirrus_exe: std::env::current_exe().context("locating the cirrus binary")?,
                 scenarios_dir,
+                renderer,
                 work_dir: std::env::temp_dir().join(format!("cirrus-bench-{}", std::process::id())),
             };
             let result = cirrus_shell::bench::run(&config, scenario.as_deref(), json.as_deref());

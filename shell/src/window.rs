@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use cirrus_engine::input::{InputEvent, PointerPhase};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
 use cirrus_engine::render_thread::{FrameTarget, HostCommand};
 use cirrus_engine::surface::SurfaceTarget;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,7 @@ pub fn run_window(
     width: f32,
     height: f32,
     exit_after_frames: Option<u64>,
+    renderer: RendererChoice,
 ) -> Result<()> {
     let event_loop =
         EventLoop::new().context("opening the display (is DISPLAY or WAYLAND_DISPLAY set?)")?;
@@ -39,6 +41,7 @@ pub fn run_window(
         page,
         size: (width, height),
         exit_after_frames,
+        renderer,
         state: None,
         error: None,
     };
@@ -88,6 +91,7 @@ struct WindowApp {
     page: Option<String>,
     size: (f32, f32),
     exit_after_frames: Option<u64>,
+    renderer: RendererChoice,
     state: Option<Running>,
     error: Option<anyhow::Error>,
 }
@@ -118,11 +122,13 @@ impl WindowApp {
         let physical = window.inner_size();
         let target = SurfaceTarget::new(instance, surface, (physical.width, physical.height));
         let frames = target.frames.clone();
-        let session = Session::launch(
+        let session = Session::launch_with_renderer(
             self.package.clone(),
             self.page.as_deref(),
             viewport,
             FrameTarget::Surface(target),
+            None,
+            self.renderer,
         )?;
         Ok(Running {
             window,

@@ -26,6 +26,8 @@
 mod fixture_support;
 
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
+use cirrus_shell::headless::ShotOptions;
 use fixture_support::{
     conclude, fixture_names, parse_known_failures, read_optional, rewrite_known_failures,
     updating_known_failures,
@@ -199,9 +201,10 @@ fn diff_images(expected: &RgbaImage, actual: &RgbaImage) -> Result<ImageDiff, St
 /// each backend is checked against the same Chromium screenshots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum PaintBackend {
-    /// The engine's renderer (`cirrus-render`, wgpu), through
-    /// `headless::screenshot_of`.
+    /// The wgpu renderer (on whatever adapter there is: llvmpipe here).
     Wgpu,
+    /// The CPU rasteriser.
+    Cpu,
 }
 
 impl PaintBackend {
@@ -211,6 +214,22 @@ impl PaintBackend {
     fn output_stem(self, name: &str) -> String {
         match self {
             PaintBackend::Wgpu => name.to_owned(),
+            PaintBackend::Cpu => format!("{name}.cpu"),
+        }
+    }
+
+    /// Largest fraction of differing pixels a passing fixture may have on
+    /// this backend (see `MAX_DIFFERING_FRACTION`).
+    fn max_differing_fraction(self) -> f64 {
+        match self {
+            PaintBackend::Wgpu | PaintBackend::Cpu => MAX_DIFFERING_FRACTION,
+        }
+    }
+
+    fn choice(self) -> RendererChoice {
+        match self {
+            PaintBackend::Wgpu => RendererChoice::Gpu,
+            PaintBackend::Cpu => RendererChoice::Cpu,
         }
     }
 
@@ -219,16 +238,17 @@ impl PaintBackend {
         package: std::sync::Arc<Package>,
         options: &PaintOptions,
     ) -> Result<RgbaImage, String> {
-        match self {
-            PaintBackend::Wgpu => cirrus_shell::headless::screenshot_of(
-                package,
-                ROUTE,
-                options.width,
-                options.height,
-                options.dpr,
-            )
-            .map_err(|e| format!("screenshot_of failed: {e:#}")),
-        }
+        let shot = ShotOptions {
+            page: Some(ROUTE.to_owned()),
+            width: options.width,
+            height: options.height,
+            dpr: options.dpr,
+            renderer: self.choice(),
+            ..ShotOptions::default()
+        };
+        cirrus_shell::headless::shot(package, &shot)
+            .map(|capture| capture.image)
+            .map_err(|e| format!("shot failed ({self:?}): {e:#}"))
     }
 }
 
@@ -257,10 +277,10 @@ fn run_paint_fixture(dir: &Path, name: &str, backend: PaintBackend) -> Result<()
     let outcome = diff_images(&expected, &actual);
     let failure = match &outcome {
         Err(why) => Some(why.clone()),
-        Ok(diff) if diff.fraction() > MAX_DIFFERING_FRACTION => Some(format!(
+        Ok(diff) if diff.fraction() > backend.max_differing_fraction() => Some(format!(
             "{:.2}% of pixels differ (limit {:.2}%)",
             diff.fraction() * 100.0,
-            MAX_DIFFERING_FRACTION * 100.0
+            backend.max_differing_fraction() * 100.0
         )),
         Ok(_) => None,
     };
@@ -298,6 +318,30 @@ mod paint_fixtures {
             #[ignore = $reason]
             fn $test() {
                 super::run_paint_fixture_test($name, PaintBackend::Wgpu, Some($reason));
+            }
+        };
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/paint_fixture_tests.rs"));
+}
+
+/// The same fixtures, drawn by the CPU rasteriser, against the same
+/// Chromium screenshots.
+mod paint_fixtures_cpu {
+    use super::PaintBackend;
+
+    macro_rules! paint_fixture {
+        ($test:ident, $name:literal) => {
+            #[test]
+            fn $test() {
+                super::run_paint_fixture_test($name, PaintBackend::Cpu, None);
+            }
+        };
+        ($test:ident, $name:literal, known_failure = $reason:literal) => {
+            #[test]
+            #[ignore = $reason]
+            fn $test() {
+                super::run_paint_fixture_test($name, PaintBackend::Cpu, Some($reason));
             }
         };
     }

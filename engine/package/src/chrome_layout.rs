@@ -14,10 +14,11 @@
 //!   `position: top`;
 //! - the page area is the rest.
 
-use crate::package::{normalize, Package};
+use crate::config::tab_bar_file;
+use crate::lenient::{Lenient, Problem, Step};
+use crate::package::{normalize, NavigationStyle, Package};
 use cirrus_layout::{Rect, Viewport};
-use cirrus_protocol::Diagnostic;
-use serde_json::Value;
+use cirrus_protocol::{Diagnostic, Severity};
 
 /// The status bar above the navigation bar. 0 on the desktop: the window
 /// has no system status bar inside it.
@@ -32,7 +33,8 @@ pub const TAB_BAR_BORDER_WIDTH: f32 = 1.0;
 pub const BACK_BUTTON_WIDTH: f32 = 44.0;
 
 /// `tabBar.position`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "`bottom` or `top`")]
 pub enum TabBarPosition {
     #[default]
     Bottom,
@@ -65,71 +67,68 @@ pub struct TabBarConfig {
 }
 
 impl TabBarConfig {
-    /// Reads app.json's `tabBar`. `None` when there is none (or its list is
-    /// empty). Never fails: odd values get defaults and warnings.
+    /// Reads app.json's `tabBar` (theme variables resolved). `None` when
+    /// there is none (or its list is empty). Never fails: a bad value was
+    /// reported when the package loaded and gets its default here; the
+    /// warnings returned are about the list (an item that is not a page,
+    /// too few or too many items).
     pub fn from_package(package: &Package) -> (Option<TabBarConfig>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let Some(Value::Object(raw)) = package.app.tab_bar.as_ref() else {
+        let Some(raw) = package.app.tab_bar.as_ref().filter(|t| t.is_object()) else {
             return (None, diagnostics);
         };
-        let text = |key: &str, default: &str| {
-            raw.get(key)
-                .and_then(Value::as_str)
-                .unwrap_or(default)
-                .to_owned()
-        };
-        let mut items = Vec::new();
-        for entry in raw
-            .get("list")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let field = |key: &str| {
-                entry
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned()
+        let file = tab_bar_file(raw);
+        let app_json = package.read("app.json");
+        let warning = |path: Vec<Step>, message: String| {
+            let problem = Problem {
+                path,
+                message,
+                severity: Severity::Warning,
             };
-            let page_path = normalize(&field("pagePath"));
+            problem.located("app.json", app_json)
+        };
+        let list_path = || vec![Step::key("tabBar"), Step::key("list")];
+        let mut items = Vec::new();
+        let entries = file.list.0.unwrap_or_default();
+        for (index, entry) in entries.into_iter().enumerate() {
+            // An entry that is not an object was reported at load.
+            let Some(entry) = entry.0 else {
+                continue;
+            };
+            let page_path = normalize(&entry.page_path.0.unwrap_or_default());
             if !package.has_page(&page_path) {
-                diagnostics.push(Diagnostic::warning(
-                    "app.json",
-                    0,
-                    0,
+                let mut path = list_path();
+                path.extend([Step::Index(index), Step::key("pagePath")]);
+                diagnostics.push(warning(
+                    path,
                     format!("tabBar item `{page_path}` is not a page listed in app.json"),
                 ));
             }
             items.push(TabBarItem {
                 page_path,
-                text: field("text"),
-                icon_path: field("iconPath"),
-                selected_icon_path: field("selectedIconPath"),
+                text: entry.text.0.unwrap_or_default(),
+                icon_path: entry.icon_path.0.unwrap_or_default(),
+                selected_icon_path: entry.selected_icon_path.0.unwrap_or_default(),
             });
         }
         if items.is_empty() {
             return (None, diagnostics);
         }
         if !(2..=5).contains(&items.len()) {
-            diagnostics.push(Diagnostic::warning(
-                "app.json",
-                0,
-                0,
+            diagnostics.push(warning(
+                list_path(),
                 format!("tabBar.list should have 2 to 5 items (has {})", items.len()),
             ));
         }
-        let position = match raw.get("position").and_then(Value::as_str) {
-            Some("top") => TabBarPosition::Top,
-            _ => TabBarPosition::Bottom,
-        };
+        let text =
+            |value: Lenient<String>, default: &str| value.0.unwrap_or_else(|| default.into());
         let config = TabBarConfig {
-            color: text("color", "#7A7E83"),
-            selected_color: text("selectedColor", "#3cc51f"),
-            background_color: text("backgroundColor", "#ffffff"),
-            border_style: text("borderStyle", "black"),
-            position,
-            custom: raw.get("custom").and_then(Value::as_bool).unwrap_or(false),
+            color: text(file.color, "#7A7E83"),
+            selected_color: text(file.selected_color, "#3cc51f"),
+            background_color: text(file.background_color, "#ffffff"),
+            border_style: file.border_style.0.unwrap_or_default().as_str().to_owned(),
+            position: file.position.0.unwrap_or_default(),
+            custom: file.custom.0.unwrap_or(false),
             items,
         };
         (Some(config), diagnostics)
@@ -236,7 +235,7 @@ pub fn page_area(
     let tabs = tab_bar.filter(|t| t.index_of(route).is_some());
     chrome_layout(
         window,
-        config.window.navigation_style != "custom",
+        config.window.navigation_style != NavigationStyle::Custom,
         tabs,
         false,
     )

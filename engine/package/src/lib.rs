@@ -2,8 +2,12 @@
 //!
 //! - [`project`]: the devtools' project folder (`project.config.json` and
 //!   its private file, `miniprogramRoot`);
-//! - [`package`]: app.json, page configs, the files, theme variables and
-//!   extended libraries;
+//! - [`package`]: the files of a mini program, its pages and extended
+//!   libraries;
+//! - [`config`]: app.json, page and component `.json`, `tabBar` and the
+//!   theme file as types (what [`package`] reads them into);
+//! - [`lenient`]: how those files (and the project's) are deserialized
+//!   without ever failing on content, each bad value a located diagnostic;
 //! - [`style_sources`]: `.less`/`.scss` compiled to WXSS at load;
 //! - [`compile_cache`]: the content-keyed on-disk cache of compiled code;
 //! - [`npm`]: the devtools' "build npm";
@@ -16,7 +20,9 @@
 
 pub mod chrome_layout;
 pub mod compile_cache;
+pub mod config;
 pub mod json_locate;
+pub mod lenient;
 pub mod npm;
 pub mod package;
 pub mod project;

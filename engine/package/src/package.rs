@@ -1,210 +1,27 @@
-//! Loading a mini program package (SPEC §1): `app.json`, page `.json` files,
-//! the four-file page resolution, and reading sources by package path.
+//! Loading a mini program package (SPEC §1): the files, `app.json` and
+//! page `.json` files (read into types by [`crate::config`], whose public
+//! types are re-exported here), the four-file page resolution, extended
+//! libraries, and reading sources by package path.
 //!
 //! Loading never fails on bad input: it returns a [`Package`] plus
 //! diagnostics. Only an unreadable root folder is an `Err`.
 
 use crate::compile_cache::CompileCache;
-use crate::json_locate::{locate, JsonStep};
+use crate::config;
+pub use crate::config::{
+    AppConfig, AppStyle, BackgroundTextStyle, ComponentConfig, ComponentFramework,
+    NavigationBarTextStyle, NavigationStyle, PageConfig, Renderer, SkylineOptions, StyleIsolation,
+    Subpackage, TabBarBorderStyle, ThemeFile, WindowConfig,
+};
+use crate::lenient::{Problem, Step};
 use crate::project::{self, ProjectConfig};
 use crate::style_sources;
 use crate::PackageError;
 use cirrus_protocol::diagnostics::{line_col_at, Diagnostic};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// `window` settings (app.json `window`, overridden by a page's json).
-#[derive(Clone, Debug, PartialEq)]
-pub struct WindowConfig {
-    pub navigation_bar_background_color: String,
-    pub navigation_bar_text_style: String,
-    pub navigation_bar_title_text: String,
-    pub navigation_style: String,
-    pub background_color: String,
-    pub background_text_style: String,
-    pub enable_pull_down_refresh: bool,
-    pub on_reach_bottom_distance: f64,
-    pub disable_scroll: bool,
-    /// Every key as written, for keys Cirrus does not interpret yet.
-    pub raw: Map<String, Value>,
-}
-
-impl Default for WindowConfig {
-    fn default() -> Self {
-        WindowConfig {
-            navigation_bar_background_color: "#000000".into(),
-            navigation_bar_text_style: "white".into(),
-            navigation_bar_title_text: String::new(),
-            navigation_style: "default".into(),
-            background_color: "#ffffff".into(),
-            background_text_style: "dark".into(),
-            enable_pull_down_refresh: false,
-            on_reach_bottom_distance: 50.0,
-            disable_scroll: false,
-            raw: Map::new(),
-        }
-    }
-}
-
-impl WindowConfig {
-    /// Applies the keys of a `window` object (or a page json) on top of self.
-    fn merge(&mut self, obj: &Map<String, Value>) {
-        let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
-        if let Some(v) = s("navigationBarBackgroundColor") {
-            self.navigation_bar_background_color = v;
-        }
-        if let Some(v) = s("navigationBarTextStyle") {
-            self.navigation_bar_text_style = v;
-        }
-        if let Some(v) = s("navigationBarTitleText") {
-            self.navigation_bar_title_text = v;
-        }
-        if let Some(v) = s("navigationStyle") {
-            self.navigation_style = v;
-        }
-        if let Some(v) = s("backgroundColor") {
-            self.background_color = v;
-        }
-        if let Some(v) = s("backgroundTextStyle") {
-            self.background_text_style = v;
-        }
-        if let Some(v) = obj.get("enablePullDownRefresh").and_then(Value::as_bool) {
-            self.enable_pull_down_refresh = v;
-        }
-        if let Some(v) = obj.get("onReachBottomDistance").and_then(Value::as_f64) {
-            self.on_reach_bottom_distance = v;
-        }
-        if let Some(v) = obj.get("disableScroll").and_then(Value::as_bool) {
-            self.disable_scroll = v;
-        }
-        for (k, v) in obj {
-            self.raw.insert(k.clone(), v.clone());
-        }
-    }
-}
-
-/// `rendererOptions.skyline` flags that change the default style.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SkylineOptions {
-    /// Default `display` is block (and flex-direction row, align-items normal).
-    pub default_display_block: bool,
-    /// Default `box-sizing` is content-box.
-    pub default_content_box: bool,
-}
-
-impl SkylineOptions {
-    fn merge(&mut self, renderer_options: Option<&Value>) {
-        let Some(sky) = renderer_options.and_then(|r| r.get("skyline")) else {
-            return;
-        };
-        if let Some(v) = sky.get("defaultDisplayBlock").and_then(Value::as_bool) {
-            self.default_display_block = v;
-        }
-        if let Some(v) = sky.get("defaultContentBox").and_then(Value::as_bool) {
-            self.default_content_box = v;
-        }
-    }
-}
-
-/// One entry of `subpackages`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Subpackage {
-    pub root: String,
-    pub pages: Vec<String>,
-    pub independent: bool,
-}
-
-/// The parsed `app.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AppConfig {
-    /// Main-package page routes in order; the first is the home page.
-    pub pages: Vec<String>,
-    pub subpackages: Vec<Subpackage>,
-    pub window: WindowConfig,
-    pub using_components: BTreeMap<String, String>,
-    pub renderer: String,
-    pub component_framework: String,
-    pub skyline: SkylineOptions,
-    pub tab_bar: Option<Value>,
-    /// `darkmode`: the app follows the system theme.
-    pub darkmode: bool,
-    /// The file named by `themeLocation`: `@name` values of `window`,
-    /// `tabBar` and page configurations are looked up in it.
-    pub theme: Option<ThemeFile>,
-    /// The whole file, for keys read elsewhere (networkTimeout, ...).
-    pub raw: Value,
-}
-
-/// The variables of a `themeLocation` file (`{"light": {...}, "dark": {...}}`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ThemeFile {
-    pub light: Map<String, Value>,
-    pub dark: Map<String, Value>,
-}
-
-impl ThemeFile {
-    fn vars(&self, dark: bool) -> &Map<String, Value> {
-        if dark {
-            &self.dark
-        } else {
-            &self.light
-        }
-    }
-
-    /// `value` with every `"@name"` string replaced by the theme's value
-    /// (unknown names stay as written, as the devtools leave them).
-    pub fn resolve(&self, value: &Value, dark: bool) -> Value {
-        match value {
-            Value::String(text) => text
-                .strip_prefix('@')
-                .and_then(|name| self.vars(dark).get(name))
-                .cloned()
-                .unwrap_or_else(|| value.clone()),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.resolve(v, dark)).collect())
-            }
-            Value::Object(object) => Value::Object(
-                object
-                    .iter()
-                    .map(|(k, v)| (k.clone(), self.resolve(v, dark)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
-    }
-}
-
-impl AppConfig {
-    /// The configuration under the light or dark theme: `window` and
-    /// `tabBar` with their `@variables` resolved. Without `darkmode` or a
-    /// theme file it is the configuration as loaded.
-    pub fn for_theme(&self, dark: bool) -> AppConfig {
-        let Some(theme) = self.theme.as_ref().filter(|_| self.darkmode) else {
-            return self.clone();
-        };
-        let mut themed = self.clone();
-        themed.window = WindowConfig::default();
-        if let Some(Value::Object(window)) = self.raw.get("window").map(|w| theme.resolve(w, dark))
-        {
-            themed.window.merge(&window);
-        }
-        themed.tab_bar = self.raw.get("tabBar").map(|t| theme.resolve(t, dark));
-        themed
-    }
-}
-
-/// A page's effective configuration: app.json merged with the page's json.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PageConfig {
-    pub window: WindowConfig,
-    /// app-level `usingComponents` plus the page's own (the page's win).
-    pub using_components: BTreeMap<String, String>,
-    pub renderer: String,
-    pub skyline: SkylineOptions,
-    pub raw: Value,
-}
 
 /// A loaded package. Sources are read once at load and kept in memory, so
 /// every thread can share the package (it is immutable) through an `Arc`.
@@ -312,7 +129,7 @@ impl Package {
     fn finish_loading(&mut self, cache: &CompileCache, diags: &mut Vec<Diagnostic>) {
         let compiled = style_sources::compile_all(&self.project, &self.files, cache, diags);
         self.files.extend(compiled);
-        self.app = self.parse_app_json(diags);
+        self.app = config::read_app_config(&|path| self.read(path), diags);
         self.mount_extended_libs(diags);
         self.check_pages(diags);
     }
@@ -323,24 +140,18 @@ impl Package {
     /// mounted read-only under `miniprogram_npm/NAME/`; the package's own
     /// files win where both exist.
     fn mount_extended_libs(&mut self, diags: &mut Vec<Diagnostic>) {
-        let Some(Value::Object(libs)) = self.app.raw.get("useExtendedLib") else {
-            return;
-        };
-        let enabled: Vec<&str> = libs
-            .iter()
-            .filter(|(_, v)| !matches!(v, Value::Bool(false) | Value::Null))
-            .map(|(name, _)| name.as_str())
-            .collect();
-        for name in enabled {
+        let app_json = self.read("app.json").unwrap_or_default().to_owned();
+        for name in self.app.use_extended_lib.clone() {
+            let name = name.as_str();
             let Some(npm_name) = extended_lib_package(name) else {
-                diags.push(Diagnostic::warning(
-                    "app.json",
-                    1,
-                    1,
-                    format!(
+                let problem = Problem {
+                    path: vec![Step::key("useExtendedLib"), Step::key(name)],
+                    message: format!(
                         "useExtendedLib `{name}` is not an extended library Cirrus knows; ignored"
                     ),
-                ));
+                    severity: cirrus_protocol::Severity::Warning,
+                };
+                diags.push(problem.located("app.json", Some(&app_json)));
                 continue;
             };
             let Some(dist) = extended_libs_dir().map(|dir| extended_lib_dist(&dir, npm_name))
@@ -348,10 +159,9 @@ impl Package {
                 continue;
             };
             if !dist.is_dir() {
-                let text = self.read("app.json").unwrap_or_default();
                 let mut d = at_value(
                     "app.json",
-                    text,
+                    &app_json,
                     name,
                     &format!(
                         "useExtendedLib `{name}`: the {npm_name} library is not installed in {} (scripts/setup installs it)",
@@ -441,192 +251,16 @@ impl Package {
         self.routes().contains(&route)
     }
 
-    /// The effective configuration of a page.
+    /// The effective configuration of a page: app.json's, with the page's
+    /// json applied over it, and the diagnostics about that json.
     pub fn page_config(&self, route: &str) -> (PageConfig, Vec<Diagnostic>) {
-        let mut diags = Vec::new();
-        let mut cfg = PageConfig {
-            window: self.app.window.clone(),
-            using_components: self.app.using_components.clone(),
-            renderer: self.app.renderer.clone(),
-            skyline: self.app.skyline,
-            raw: Value::Null,
-        };
-        let path = format!("{}.json", normalize(route));
-        if let Some(text) = self.read(&path) {
-            let parsed = parse_json(&path, text, &mut diags);
-            let parsed = match (&self.app.theme, self.app.darkmode) {
-                (Some(theme), true) => parsed.map(|v| theme.resolve(&v, false)),
-                _ => parsed,
-            };
-            if let Some(Value::Object(obj)) = parsed {
-                cfg.window.merge(&obj);
-                if let Some(Value::Object(uc)) = obj.get("usingComponents") {
-                    for (k, v) in uc {
-                        if let Some(s) = v.as_str() {
-                            cfg.using_components.insert(k.clone(), s.to_owned());
-                        }
-                    }
-                }
-                if let Some(r) = obj.get("renderer").and_then(Value::as_str) {
-                    cfg.renderer = r.to_owned();
-                }
-                cfg.skyline.merge(obj.get("rendererOptions"));
-                if cfg.renderer == "skyline" {
-                    if let Some(style) = obj
-                        .get("navigationStyle")
-                        .and_then(Value::as_str)
-                        .filter(|s| *s != "custom")
-                    {
-                        let (line, col) = locate(text, &[JsonStep::Key("navigationStyle")])
-                            .map(|i| line_col_at(text, i))
-                            .unwrap_or((1, 1));
-                        diags.push(Diagnostic::warning(
-                            &path,
-                            line,
-                            col,
-                            format!("the \"navigationStyle\" configuration for the page should be set to \"custom\" on Skyline (is \"{style}\")"),
-                        ));
-                    }
-                }
-                cfg.raw = Value::Object(obj);
-            }
-        }
-        (cfg, diags)
+        config::read_page_config(&self.app, route, &|path| self.read(path))
     }
 
-    fn parse_app_json(&self, diags: &mut Vec<Diagnostic>) -> AppConfig {
-        let mut app = AppConfig {
-            renderer: "webview".into(),
-            component_framework: "exparser".into(),
-            ..Default::default()
-        };
-        let Some(text) = self.read("app.json") else {
-            diags.push(Diagnostic::error("app.json", 0, 0, "app.json is missing"));
-            return app;
-        };
-        let Some(value) = parse_json("app.json", text, diags) else {
-            return app;
-        };
-        let Value::Object(obj) = &value else {
-            diags.push(Diagnostic::error(
-                "app.json",
-                1,
-                1,
-                "app.json must be a JSON object",
-            ));
-            return app;
-        };
-        let value_at = |path: &[JsonStep], message: &str| {
-            let (line, col) = locate(text, path)
-                .map(|i| line_col_at(text, i))
-                .unwrap_or((1, 1));
-            Diagnostic::error("app.json", line, col, message)
-        };
-        match obj.get("pages") {
-            Some(Value::Array(pages)) => {
-                for (i, p) in pages.iter().enumerate() {
-                    match p.as_str() {
-                        Some(s) => app.pages.push(normalize(s)),
-                        None => diags.push(value_at(
-                            &[JsonStep::Key("pages"), JsonStep::Index(i)],
-                            "every entry of `pages` must be a page path string",
-                        )),
-                    }
-                }
-                if pages.is_empty() {
-                    diags.push(value_at(
-                        &[JsonStep::Key("pages")],
-                        "`pages` must name at least one page",
-                    ));
-                }
-            }
-            Some(_) => diags.push(value_at(
-                &[JsonStep::Key("pages")],
-                "`pages` must be an array of page paths",
-            )),
-            None => diags.push(Diagnostic::error(
-                "app.json",
-                1,
-                1,
-                "app.json has no `pages`",
-            )),
-        }
-        let subs = obj.get("subpackages").or_else(|| obj.get("subPackages"));
-        if let Some(Value::Array(subs)) = subs {
-            for sp in subs {
-                let root = sp.get("root").and_then(Value::as_str).unwrap_or_default();
-                let pages = sp
-                    .get("pages")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(Value::as_str).map(normalize).collect())
-                    .unwrap_or_default();
-                let independent = sp
-                    .get("independent")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                app.subpackages.push(Subpackage {
-                    root: normalize(root),
-                    pages,
-                    independent,
-                });
-            }
-        }
-        if let Some(Value::Object(w)) = obj.get("window") {
-            app.window.merge(w);
-        }
-        if let Some(Value::Object(uc)) = obj.get("usingComponents") {
-            for (k, v) in uc {
-                if let Some(s) = v.as_str() {
-                    app.using_components.insert(k.clone(), s.to_owned());
-                }
-            }
-        }
-        if let Some(r) = obj.get("renderer").and_then(Value::as_str) {
-            app.renderer = r.to_owned();
-        }
-        if let Some(r) = obj.get("componentFramework").and_then(Value::as_str) {
-            app.component_framework = r.to_owned();
-        }
-        app.skyline.merge(obj.get("rendererOptions"));
-        app.tab_bar = obj.get("tabBar").cloned();
-        app.darkmode = obj
-            .get("darkmode")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if let Some(location) = obj.get("themeLocation").and_then(Value::as_str) {
-            app.theme = self.read_theme(location, text, diags);
-        }
-        app.raw = value.clone();
-        // The system theme is light unless a host says otherwise (`for_theme`).
-        app.for_theme(false)
-    }
-
-    /// Reads the `themeLocation` file.
-    fn read_theme(
-        &self,
-        location: &str,
-        app_json: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<ThemeFile> {
-        let path = normalize(location);
-        let Some(text) = self.read(&path) else {
-            diags.push(at_value(
-                "app.json",
-                app_json,
-                location,
-                &format!("themeLocation `{location}` is missing"),
-            ));
-            return None;
-        };
-        let value = parse_json(&path, text, diags)?;
-        let section = |name: &str| match value.get(name) {
-            Some(Value::Object(vars)) => vars.clone(),
-            _ => Map::new(),
-        };
-        Some(ThemeFile {
-            light: section("light"),
-            dark: section("dark"),
-        })
+    /// The configuration of the component at `stem` (`components/c/c`):
+    /// its `.json`, with the diagnostics about it.
+    pub fn component_config(&self, stem: &str) -> (ComponentConfig, Vec<Diagnostic>) {
+        config::read_component_config(stem, &|path| self.read(path))
     }
 
     /// Every page must have its `.js` and `.wxml`; `.json`/`.wxss` are optional.
@@ -704,7 +338,7 @@ fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
 }
 
 /// A diagnostic at the first occurrence of the string literal `"needle"`.
-fn at_value(file: &str, text: &str, needle: &str, message: &str) -> Diagnostic {
+pub(crate) fn at_value(file: &str, text: &str, needle: &str, message: &str) -> Diagnostic {
     let quoted = format!("\"{needle}\"");
     let (line, col) = text
         .find(&quoted)
@@ -855,5 +489,48 @@ mod tests {
             "common.wxss"
         );
         assert_eq!(resolve_relative("pages/a/a.wxss", "/x.wxss"), "x.wxss");
+    }
+
+    /// The line and column of the first `needle` in `text`.
+    fn at(text: &str, needle: &str) -> (u32, u32) {
+        line_col_at(text, text.find(needle).expect(needle))
+    }
+
+    #[test]
+    fn a_wrong_typed_value_is_located_and_the_rest_of_app_json_loads() {
+        let app_json = "{\n  \"pages\": [\"pages/a/a\"],\n  \"window\": {\"navigationBarTitleText\": 5, \"backgroundColor\": \"#eeeeee\"},\n  \"tabBar\": {\"borderStyle\": \"red\", \"color\": \"#111111\",\n    \"list\": [{\"pagePath\": \"pages/a/a\"}, {\"pagePath\": \"pages/b/b\"}]},\n  \"usingComponents\": {\"c\": \"/c/c\"}\n}";
+        let (p, d) = pkg(&[
+            ("app.json", app_json),
+            ("app.js", "App({})"),
+            ("pages/a/a.wxml", "<view/>"),
+            ("pages/a/a.js", "Page({})"),
+        ]);
+        assert_eq!(p.app.window.background_color, "#eeeeee");
+        assert_eq!(p.app.window.navigation_bar_title_text, "");
+        assert_eq!(p.app.using_components["c"], "/c/c");
+        let located: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(
+            located,
+            [at(app_json, "5,"), at(app_json, "\"red\"")],
+            "{d:#?}"
+        );
+        assert!(d
+            .iter()
+            .all(|d| d.severity == cirrus_protocol::Severity::Warning));
+        assert!(
+            d[1].message.contains("`tabBar.borderStyle`"),
+            "{}",
+            d[1].message
+        );
+
+        let (tabs, d) = crate::chrome_layout::TabBarConfig::from_package(&p);
+        let tabs = tabs.unwrap();
+        assert_eq!(
+            (tabs.color.as_str(), tabs.border_style.as_str()),
+            ("#111111", "black")
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("pages/b/b"));
+        assert_eq!((d[0].line, d[0].column), at(app_json, "\"pages/b/b\""));
     }
 }

@@ -11,9 +11,21 @@
 //! top-level keys win, and `setting` is merged field by field (a private
 //! `setting.es6` overrides only that field). Arrays are replaced, not
 //! concatenated.
+//!
+//! Each file is read on its own into `ProjectFile`, a
+//! `#[derive(Deserialize)]` type whose fields are all [`Lenient`] (see
+//! [`crate::lenient`]): a wrong value is ignored with a warning at its
+//! line and column in the file it is written in, and the rest loads. The
+//! two are then merged as types by the rule above; a value that is wrong in
+//! the private file counts as not written there, so the public file's
+//! value stands. `ProjectConfig::raw` is the JSON merge, for keys read
+//! elsewhere.
 
+use crate::lenient::{from_value, invalid, Lenient, Problem, Step};
 use crate::package::parse_json;
 use cirrus_protocol::diagnostics::Diagnostic;
+use cirrus_protocol::Severity;
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -22,8 +34,10 @@ pub const PRIVATE_CONFIG: &str = "project.private.config.json";
 
 /// One entry of `setting.packNpmRelationList`: where a `package.json`
 /// lives and where its `miniprogram_npm/` goes (both relative to the
-/// project folder).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// project folder). Both keys are required: an entry without one is
+/// dropped with a warning.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
 pub struct NpmRelation {
     pub package_json_path: String,
     pub miniprogram_npm_dist_dir: String,
@@ -75,6 +89,83 @@ impl Default for ProjectConfig {
     }
 }
 
+/// One project file as written (either of the two). Keys Cirrus does not
+/// use (`compileType`, `setting.urlCheck`, ...) are accepted and ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "an object")]
+struct ProjectFile {
+    miniprogram_root: Lenient<String>,
+    appid: Lenient<String>,
+    #[serde(rename = "projectname")]
+    project_name: Lenient<String>,
+    lib_version: Lenient<String>,
+    setting: Lenient<SettingFile>,
+}
+
+impl ProjectFile {
+    /// `self` written over `base`, as the devtools merge the private file
+    /// over the public one: a key of `self` wins, `setting` field by field.
+    /// A key that is invalid in `self` counts as not written, so the
+    /// value below it stands.
+    fn over(self, base: ProjectFile) -> ProjectFile {
+        ProjectFile {
+            miniprogram_root: self.miniprogram_root.or(base.miniprogram_root),
+            appid: self.appid.or(base.appid),
+            project_name: self.project_name.or(base.project_name),
+            lib_version: self.lib_version.or(base.lib_version),
+            setting: match (self.setting.0, base.setting.0) {
+                (Some(top), Some(base)) => Lenient(Some(top.over(base))),
+                (top, base) => Lenient(top.or(base)),
+            },
+        }
+    }
+}
+
+/// `setting`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "an object")]
+struct SettingFile {
+    es6: Lenient<bool>,
+    enhance: Lenient<bool>,
+    compile_worklet: Lenient<bool>,
+    pack_npm_manually: Lenient<bool>,
+    use_compiler_plugins: Lenient<Vec<Lenient<CompilerPlugin>>>,
+    pack_npm_relation_list: Lenient<Vec<Lenient<NpmRelation>>>,
+}
+
+impl SettingFile {
+    fn over(self, base: SettingFile) -> SettingFile {
+        SettingFile {
+            es6: self.es6.or(base.es6),
+            enhance: self.enhance.or(base.enhance),
+            compile_worklet: self.compile_worklet.or(base.compile_worklet),
+            pack_npm_manually: self.pack_npm_manually.or(base.pack_npm_manually),
+            use_compiler_plugins: self.use_compiler_plugins.or(base.use_compiler_plugins),
+            pack_npm_relation_list: self.pack_npm_relation_list.or(base.pack_npm_relation_list),
+        }
+    }
+}
+
+/// An entry of `useCompilerPlugins`: `"sass"`, or `["sass", {options}]`,
+/// which names the plugin first.
+#[derive(Debug)]
+struct CompilerPlugin(String);
+
+impl<'de> Deserialize<'de> for CompilerPlugin {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(name) => Ok(CompilerPlugin(name)),
+            Value::Array(pair) if pair.first().is_some_and(Value::is_string) => {
+                Ok(CompilerPlugin(pair[0].as_str().unwrap_or_default().to_owned()))
+            }
+            _ => Err(invalid(
+                "an entry of `setting.useCompilerPlugins` must be a plugin name or [name, options]; ignored",
+                Severity::Warning,
+            )),
+        }
+    }
+}
+
 impl ProjectConfig {
     /// Whether `useCompilerPlugins` names `plugin` (`"typescript"`, `"less"`, `"sass"`).
     pub fn uses_plugin(&self, plugin: &str) -> bool {
@@ -82,75 +173,95 @@ impl ProjectConfig {
     }
 
     /// Reads the project configuration of the project folder `dir`.
-    /// Missing files give the defaults; malformed ones a diagnostic.
+    /// Missing files give the defaults; malformed ones a diagnostic, and a
+    /// wrong value a diagnostic at its line and column in its own file.
     pub fn read(dir: &Path, diags: &mut Vec<Diagnostic>) -> ProjectConfig {
-        let mut merged = read_object(dir, PROJECT_CONFIG, diags).unwrap_or_default();
-        if let Some(private) = read_object(dir, PRIVATE_CONFIG, diags) {
-            merge_private(&mut merged, private);
+        let mut typed = ProjectFile::default();
+        let mut merged = Map::new();
+        // Which file `miniprogramRoot` comes from, to point at it.
+        let mut root_written_in: Option<(&str, String)> = None;
+        for name in [PROJECT_CONFIG, PRIVATE_CONFIG] {
+            let Some((text, object)) = read_object(dir, name, diags) else {
+                continue;
+            };
+            let value = Value::Object(object);
+            let (file, problems) = from_value::<ProjectFile>(&value, &[]);
+            diags.extend(problems.iter().map(|p| p.located(name, Some(&text))));
+            if file.miniprogram_root.get().is_some() {
+                root_written_in = Some((name, text));
+            }
+            typed = file.over(typed);
+            if let Value::Object(object) = value {
+                merge_private(&mut merged, object);
+            }
         }
-        let mut config = ProjectConfig::from_merged(Value::Object(merged), diags);
+        let root_at = root_written_in
+            .as_ref()
+            .map(|(name, text)| (*name, text.as_str()));
+        let mut config = ProjectConfig::from_file(typed, Value::Object(merged), root_at, diags);
         config.project_dir = Some(dir.to_path_buf());
         config
     }
 
-    /// Interprets an already-merged configuration object.
+    /// Interprets an already-merged configuration object (its text is not
+    /// known: problems are reported at `project.config.json`'s start).
     pub fn from_merged(raw: Value, diags: &mut Vec<Diagnostic>) -> ProjectConfig {
+        let (file, problems) = from_value::<ProjectFile>(&raw, &[]);
+        diags.extend(problems.iter().map(|p| p.located(PROJECT_CONFIG, None)));
+        ProjectConfig::from_file(file, raw, None, diags)
+    }
+
+    /// The configuration of a merged `file`; `root_at` is the file (name,
+    /// text) `miniprogramRoot` is written in, when known.
+    fn from_file(
+        file: ProjectFile,
+        raw: Value,
+        root_at: Option<(&str, &str)>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> ProjectConfig {
         let mut config = ProjectConfig::default();
-        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-        if let Some(root) = text(&raw, "miniprogramRoot") {
+        if let Some(root) = file.miniprogram_root.0 {
             config.miniprogram_root = root.trim_matches('/').trim_start_matches("./").to_owned();
             if config.miniprogram_root.split('/').any(|c| c == "..") {
-                diags.push(Diagnostic::error(
-                    PROJECT_CONFIG,
-                    1,
-                    1,
-                    format!("`miniprogramRoot` must lie inside the project folder (is \"{root}\")"),
-                ));
+                let problem = Problem {
+                    path: vec![Step::key("miniprogramRoot")],
+                    message: format!(
+                        "`miniprogramRoot` must lie inside the project folder (is \"{root}\")"
+                    ),
+                    severity: Severity::Error,
+                };
+                let (name, text) = match root_at {
+                    Some((name, text)) => (name, Some(text)),
+                    None => (PROJECT_CONFIG, None),
+                };
+                diags.push(problem.located(name, text));
                 config.miniprogram_root.clear();
             }
         }
-        if let Some(appid) = text(&raw, "appid").filter(|a| !a.is_empty()) {
+        if let Some(appid) = file.appid.0.filter(|a| !a.is_empty()) {
             config.appid = appid;
         }
-        config.project_name = text(&raw, "projectname").unwrap_or_default();
-        config.lib_version = text(&raw, "libVersion").unwrap_or_default();
-        if let Some(setting) = raw.get("setting") {
-            let flag = |key: &str, default: bool| {
-                setting.get(key).and_then(Value::as_bool).unwrap_or(default)
-            };
-            config.es6 = flag("es6", config.es6);
-            config.enhance = flag("enhance", config.enhance);
-            config.compile_worklet = flag("compileWorklet", false);
-            config.pack_npm_manually = flag("packNpmManually", false);
+        config.project_name = file.project_name.0.unwrap_or_default();
+        config.lib_version = file.lib_version.0.unwrap_or_default();
+        if let Some(setting) = file.setting.0 {
+            config.es6 = setting.es6.0.unwrap_or(config.es6);
+            config.enhance = setting.enhance.0.unwrap_or(config.enhance);
+            config.compile_worklet = setting.compile_worklet.0.unwrap_or(false);
+            config.pack_npm_manually = setting.pack_npm_manually.0.unwrap_or(false);
             config.compiler_plugins = setting
-                .get("useCompilerPlugins")
-                .and_then(Value::as_array)
-                .map(|plugins| {
-                    plugins
-                        .iter()
-                        .filter_map(|p| match p {
-                            Value::String(name) => Some(name.clone()),
-                            // `["sass", {"option": ...}]`-style entries name the plugin first.
-                            Value::Array(pair) => pair.first()?.as_str().map(str::to_owned),
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+                .use_compiler_plugins
+                .0
+                .into_iter()
+                .flatten()
+                .filter_map(|plugin| plugin.0.map(|p| p.0))
+                .collect();
             config.pack_npm_relations = setting
-                .get("packNpmRelationList")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|entry| {
-                            Some(NpmRelation {
-                                package_json_path: text(entry, "packageJsonPath")?,
-                                miniprogram_npm_dist_dir: text(entry, "miniprogramNpmDistDir")?,
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+                .pack_npm_relation_list
+                .0
+                .into_iter()
+                .flatten()
+                .filter_map(|relation| relation.0)
+                .collect();
         }
         config.raw = raw;
         config
@@ -204,10 +315,15 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn read_object(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Map<String, Value>> {
+/// A project file's text and object, if it exists and is one.
+fn read_object(
+    dir: &Path,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, Map<String, Value>)> {
     let text = std::fs::read_to_string(dir.join(name)).ok()?;
     match parse_json(name, &text, diags)? {
-        Value::Object(object) => Some(object),
+        Value::Object(object) => Some((text, object)),
         _ => {
             diags.push(Diagnostic::error(
                 name,
@@ -288,5 +404,93 @@ mod tests {
             ProjectConfig::from_merged(json!({"miniprogramRoot": "../elsewhere"}), &mut diags);
         assert_eq!(config.miniprogram_root, "");
         assert_eq!(diags.len(), 1);
+    }
+
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!(
+                "cirrus-package-project-{name}-{}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_is_located_in_its_file_and_the_rest_loads() {
+        let dir = TempDir::new("wrong");
+        std::fs::write(
+            dir.0.join(PROJECT_CONFIG),
+            "{\n  \"appid\": \"wx1\",\n  \"libVersion\": 3,\n  \"setting\": {\"es6\": \"no\", \"enhance\": false,\n    \"packNpmRelationList\": [{\"packageJsonPath\": \"p\"}]}\n}",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.0.join(PRIVATE_CONFIG),
+            "{\"appid\": 7, \"setting\": {\"compileWorklet\": true}}",
+        )
+        .unwrap();
+        let mut diags = Vec::new();
+        let config = ProjectConfig::read(&dir.0, &mut diags);
+        assert_eq!(
+            config.appid, "wx1",
+            "the private file's bad appid is ignored"
+        );
+        assert_eq!(config.lib_version, "");
+        assert!(config.es6 && !config.enhance && config.compile_worklet);
+        assert!(config.pack_npm_relations.is_empty());
+        let at: Vec<(&str, u32, u32)> = diags
+            .iter()
+            .map(|d| (d.file.as_str(), d.line, d.column))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (PROJECT_CONFIG, 3, 17),
+                (PROJECT_CONFIG, 4, 22),
+                (PROJECT_CONFIG, 5, 29),
+                (PRIVATE_CONFIG, 1, 11)
+            ],
+            "{diags:#?}"
+        );
+        assert!(
+            diags[0].message.contains("`libVersion`"),
+            "{}",
+            diags[0].message
+        );
+        assert!(
+            diags[2]
+                .message
+                .contains("missing field `miniprogramNpmDistDir`"),
+            "{}",
+            diags[2].message
+        );
+    }
+
+    #[test]
+    fn a_root_outside_the_project_is_reported_at_its_value() {
+        let dir = TempDir::new("outside");
+        std::fs::write(dir.0.join(PROJECT_CONFIG), r#"{"miniprogramRoot": "src/"}"#).unwrap();
+        std::fs::write(
+            dir.0.join(PRIVATE_CONFIG),
+            "{\n  \"miniprogramRoot\": \"../x\"\n}",
+        )
+        .unwrap();
+        let mut diags = Vec::new();
+        let config = ProjectConfig::read(&dir.0, &mut diags);
+        assert_eq!(config.miniprogram_root, "");
+        assert_eq!(
+            (diags[0].file.as_str(), diags[0].line, diags[0].column),
+            (PRIVATE_CONFIG, 2, 22)
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! The dialogs the engine draws for `wx.showToast`, `wx.showModal` and
 //! `wx.showActionSheet`, as the logic thread asks for them and as a tap
-//! answers them. Drawing and hit testing them is the engine's
+//! answers them ([`DialogOutcome`], spelt as WeChat's result object on the
+//! logic side). Drawing and hit testing them is the engine's
 //! (`cirrus_engine::ui::dialogs`).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 /// What a toast shows beside its title.
@@ -71,10 +72,65 @@ pub enum DialogCommand {
     ShowActionSheet(ActionSheet),
 }
 
-/// A tap that closed a dialog: which request, and the result object the
-/// mini program's `success` (errMsg `…:ok`) or `fail` receives.
+/// How a tap closed a modal or an action sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogOutcome {
+    /// A modal's confirm (`true`) or cancel button: `showModal:ok` either
+    /// way, with `confirm` and `cancel`.
+    Modal { confirm: bool },
+    /// An action sheet's item (0-based): `showActionSheet:ok`, `tapIndex`.
+    ActionSheet { tap_index: usize },
+    /// An action sheet's cancel button or the mask around it:
+    /// `showActionSheet:fail cancel`.
+    ActionSheetCancelled,
+}
+
+impl DialogOutcome {
+    /// The result object the mini program's `success` (errMsg `…:ok`) or
+    /// `fail` receives.
+    pub fn to_json(&self) -> Value {
+        match *self {
+            DialogOutcome::Modal { confirm } => {
+                json!({"errMsg": "showModal:ok", "confirm": confirm, "cancel": !confirm})
+            }
+            DialogOutcome::ActionSheet { tap_index } => {
+                json!({"errMsg": "showActionSheet:ok", "tapIndex": tap_index})
+            }
+            DialogOutcome::ActionSheetCancelled => {
+                json!({"errMsg": "showActionSheet:fail cancel"})
+            }
+        }
+    }
+}
+
+/// A tap that closed a dialog: which request, and how.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DialogAnswer {
     pub id: u64,
-    pub result: Value,
+    pub outcome: DialogOutcome,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_spell_wechats_results() {
+        assert_eq!(
+            DialogOutcome::Modal { confirm: true }.to_json(),
+            json!({"errMsg": "showModal:ok", "confirm": true, "cancel": false})
+        );
+        assert_eq!(
+            DialogOutcome::Modal { confirm: false }.to_json(),
+            json!({"errMsg": "showModal:ok", "confirm": false, "cancel": true})
+        );
+        assert_eq!(
+            DialogOutcome::ActionSheet { tap_index: 2 }.to_json(),
+            json!({"errMsg": "showActionSheet:ok", "tapIndex": 2})
+        );
+        assert_eq!(
+            DialogOutcome::ActionSheetCancelled.to_json(),
+            json!({"errMsg": "showActionSheet:fail cancel"})
+        );
+    }
 }

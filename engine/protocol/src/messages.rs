@@ -95,21 +95,21 @@ pub enum ToLogic {
     /// A routing request raised by the engine's own chrome (the navigation
     /// bar's back button, a tab bar item).
     Route(RouteRequest),
-    /// The answer to `ToRender::Query`: one value per request.
+    /// The answer to `ToRender::Query`: one answer per request, in order.
     QueryResult {
         id: u64,
-        results: Value,
+        results: Vec<crate::query::QueryAnswer>,
     },
     /// An intersection observer's notification about one node.
     Intersection {
         id: u64,
-        entry: Value,
+        entry: crate::query::IntersectionEntry,
     },
-    /// A dialog closed by a tap: `result` carries `errMsg` and the answer
-    /// (`{confirm, cancel}`, `{tapIndex}`).
+    /// A modal or an action sheet closed by a tap (the logic thread spells
+    /// it as `errMsg` and `{confirm, cancel}` / `{tapIndex}`).
     DialogResult {
         id: u64,
-        result: Value,
+        outcome: crate::dialogs::DialogOutcome,
     },
     /// The system switched between light and dark: `App.onThemeChange`
     /// and `wx.onThemeChange` listeners get `{theme}`.

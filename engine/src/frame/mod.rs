@@ -31,7 +31,7 @@ use crate::stage::{FrameStats, Stage};
 use crate::{Diagnostic, EngineError};
 use cirrus_layout::Viewport;
 use cirrus_protocol::{EventDetail, UiEvent};
-use cirrus_render::{DisplayList, ImageKey, Renderer};
+use cirrus_render::{DisplayList, ImageKey, Rasterizer, Renderer, RendererChoice};
 use crossbeam::channel::{Receiver, Sender};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -51,13 +51,14 @@ pub struct Capture {
     pub adapter: String,
 }
 
-/// The rasteriser of headless frames: made on first use, or in the
-/// background from the start so its set-up (seconds of shader compiling
-/// on a software adapter) overlaps the app's launch.
+/// The rasteriser: a window's GPU renderer, or for headless frames the
+/// one `RendererChoice` picks, made on first use or in the background from
+/// the start so its set-up (seconds of shader compiling on a software
+/// adapter) overlaps the app's launch.
 enum RendererSlot {
     Empty,
-    Pending(Receiver<Result<Renderer, String>>),
-    Ready(Box<Renderer>),
+    Pending(Receiver<Result<Rasterizer, String>>),
+    Ready(Box<Rasterizer>),
 }
 
 /// One app's render side, driven frame by frame by a host.
@@ -67,6 +68,11 @@ pub struct FrameDriver {
     touches: TouchRouter,
     list: DisplayList,
     renderer: RendererSlot,
+    /// Which rasteriser headless frames use.
+    renderer_choice: RendererChoice,
+    /// A window drawn by the CPU rasteriser: the GPU renderer made for its
+    /// surface, used only to copy frames in.
+    window_gpu: Option<Renderer>,
     /// Images already uploaded to the renderer.
     uploaded: HashSet<ImageKey>,
     /// The host's clock, as of the last [`advance`](Self::advance).
@@ -85,9 +91,20 @@ impl FrameDriver {
             touches: TouchRouter::default(),
             list: DisplayList::new(),
             renderer: RendererSlot::Empty,
+            renderer_choice: RendererChoice::Auto,
+            window_gpu: None,
             uploaded: HashSet::new(),
             now: Duration::ZERO,
             dirty: true,
+        }
+    }
+
+    /// Which rasteriser headless frames use (before the first one).
+    pub fn set_renderer_choice(&mut self, choice: RendererChoice) {
+        if self.renderer_choice != choice {
+            self.renderer_choice = choice;
+            self.renderer = RendererSlot::Empty;
+            self.uploaded.clear();
         }
     }
 
@@ -97,11 +114,12 @@ impl FrameDriver {
         if !matches!(self.renderer, RendererSlot::Empty) {
             return;
         }
+        let choice = self.renderer_choice;
         let (tx, rx) = crossbeam::channel::bounded(1);
         let spawned = std::thread::Builder::new()
-            .name("gpu-setup".into())
+            .name("renderer-setup".into())
             .spawn(move || {
-                let _ = tx.send(Renderer::new_headless().map_err(|e| e.to_string()));
+                let _ = tx.send(Rasterizer::new_headless(choice).map_err(|e| e.to_string()));
             });
         // Without the thread, the first capture makes it in place.
         if spawned.is_ok() {
@@ -111,8 +129,29 @@ impl FrameDriver {
 
     /// Uses `renderer` (a window's, made for its surface's device).
     pub fn set_renderer(&mut self, renderer: Renderer) {
-        self.renderer = RendererSlot::Ready(Box::new(renderer));
+        self.renderer = RendererSlot::Ready(Box::new(Rasterizer::Gpu(renderer)));
+        self.window_gpu = None;
         self.uploaded.clear();
+    }
+
+    /// A window: `renderer` was made for its surface. With `Cpu`, or
+    /// `Auto` on a software adapter (where the CPU rasteriser is faster),
+    /// frames are drawn on the CPU and copied to the surface.
+    pub fn set_window_renderer(&mut self, renderer: Renderer, choice: RendererChoice) {
+        let software = renderer.adapter_info().device_type == wgpu::DeviceType::Cpu;
+        let cpu = match choice {
+            RendererChoice::Cpu => true,
+            RendererChoice::Gpu => false,
+            RendererChoice::Auto => software,
+        };
+        if cpu {
+            self.renderer =
+                RendererSlot::Ready(Box::new(Rasterizer::Cpu(cirrus_render::CpuRenderer::new())));
+            self.window_gpu = Some(renderer);
+            self.uploaded.clear();
+        } else {
+            self.set_renderer(renderer);
+        }
     }
 
     pub fn stage(&self) -> &Stage {
@@ -311,17 +350,18 @@ impl FrameDriver {
         &self.list
     }
 
-    fn renderer(&mut self) -> Result<&mut Renderer, EngineError> {
+    fn renderer(&mut self) -> Result<&mut Rasterizer, EngineError> {
         let slot = std::mem::replace(&mut self.renderer, RendererSlot::Empty);
         let renderer = match slot {
             RendererSlot::Ready(r) => r,
             RendererSlot::Pending(rx) => Box::new(
                 rx.recv()
-                    .unwrap_or_else(|_| Err("the GPU set-up thread stopped".to_owned()))
+                    .unwrap_or_else(|_| Err("the renderer set-up thread stopped".to_owned()))
                     .map_err(EngineError::NoAdapter)?,
             ),
             RendererSlot::Empty => Box::new(
-                Renderer::new_headless().map_err(|e| EngineError::NoAdapter(e.to_string()))?,
+                Rasterizer::new_headless(self.renderer_choice)
+                    .map_err(|e| EngineError::NoAdapter(e.to_string()))?,
             ),
         };
         self.renderer = RendererSlot::Ready(renderer);
@@ -382,11 +422,23 @@ impl FrameDriver {
 
     /// Builds a frame and presents it on a window surface.
     pub fn present(&mut self, surface: &mut SurfaceTarget) -> Result<(), EngineError> {
+        if self.window_gpu.is_some() {
+            let image = self.render_image()?;
+            if let Some(gpu) = &self.window_gpu {
+                surface.present_image(gpu, &image)?;
+            }
+            return Ok(());
+        }
         self.build_frame();
         self.upload_images()?;
         let clear = self.stage.background();
-        let RendererSlot::Ready(renderer) = &mut self.renderer else {
+        let RendererSlot::Ready(rasterizer) = &mut self.renderer else {
             return Err(EngineError::NoAdapter("the window has no renderer".into()));
+        };
+        let Rasterizer::Gpu(renderer) = rasterizer.as_mut() else {
+            return Err(EngineError::NoAdapter(
+                "a window surface needs the GPU renderer".into(),
+            ));
         };
         let fonts = self.stage.text_system().font_system();
         surface.present(renderer, &self.list, fonts, clear)?;
@@ -394,11 +446,10 @@ impl FrameDriver {
         Ok(())
     }
 
-    /// A description of the rasteriser ("llvmpipe (Vulkan, Cpu)").
+    /// A description of the rasteriser ("cpu (vello_cpu)", "llvmpipe
+    /// (Vulkan, Cpu)").
     pub fn renderer_label(&mut self) -> Result<String, EngineError> {
-        let renderer = self.renderer()?;
-        let l = renderer.adapter_label();
-        Ok(format!("{} ({}, {})", l.name, l.backend, l.device_type))
+        Ok(self.renderer()?.label())
     }
 
     /// The current frame as a capture: picture, layout file, diagnostics.

@@ -9,6 +9,7 @@ use crate::protocol::{ToLogic, ToRender};
 use crate::stage::Stage;
 use crate::EngineError;
 use cirrus_layout::Viewport;
+use cirrus_render::RendererChoice;
 use crossbeam::channel::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -78,12 +79,33 @@ impl RenderThread {
         from_logic: Receiver<ToRender>,
         to_logic: Sender<ToLogic>,
     ) -> Result<RenderThread, EngineError> {
+        RenderThread::spawn_with(
+            package,
+            viewport,
+            target,
+            RendererChoice::Auto,
+            from_logic,
+            to_logic,
+        )
+    }
+
+    /// As [`RenderThread::spawn`], drawing with the rasteriser `renderer`
+    /// picks (`--renderer`).
+    pub fn spawn_with(
+        package: Arc<Package>,
+        viewport: Viewport,
+        target: FrameTarget,
+        renderer: RendererChoice,
+        from_logic: Receiver<ToRender>,
+        to_logic: Sender<ToLogic>,
+    ) -> Result<RenderThread, EngineError> {
         let (commands, command_rx) = channel::unbounded();
         let handle = std::thread::Builder::new()
             .name("render".into())
             .spawn(move || {
-                let mut worker =
-                    Worker::new(package, viewport, target, from_logic, to_logic, command_rx);
+                let mut worker = Worker::new(
+                    package, viewport, target, renderer, from_logic, to_logic, command_rx,
+                );
                 worker.run();
             })
             .map_err(|e| EngineError::Io("render thread".into(), e))?;
@@ -155,16 +177,20 @@ impl Worker {
         package: Arc<Package>,
         viewport: Viewport,
         target: FrameTarget,
+        renderer: RendererChoice,
         from_logic: Receiver<ToRender>,
         to_logic: Sender<ToLogic>,
         commands: Receiver<HostCommand>,
     ) -> Worker {
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
         match &target {
-            FrameTarget::Headless => driver.prepare_headless_renderer(),
+            FrameTarget::Headless => {
+                driver.set_renderer_choice(renderer);
+                driver.prepare_headless_renderer();
+            }
             FrameTarget::Surface(s) => {
-                if let Some(renderer) = s.renderer() {
-                    driver.set_renderer(renderer);
+                if let Some(gpu) = s.renderer() {
+                    driver.set_window_renderer(gpu, renderer);
                 }
             }
         }

@@ -2,13 +2,15 @@
 //! `wx.createIntersectionObserver()` on the render thread, from the layout
 //! it already has: the logic thread sends `ToRender::Query` /
 //! `ToRender::ObserveIntersection`, the render thread answers after its
-//! next layout with `ToLogic::QueryResult` / `ToLogic::Intersection`. No
-//! side ever waits for the other.
+//! next layout with `ToLogic::QueryResult` / `ToLogic::Intersection`, typed
+//! ([`QueryAnswer`], [`IntersectionEntry`]; the logic thread spells them
+//! the WeChat way). No side ever waits for the other.
 //!
-//! Selectors are the subset WeChat's `SelectorQuery` documents: `#id`,
-//! `.class` (several chained), a tag, `*`, the descendant combinator
-//! (`a b`), the child combinator (`a > b`) and lists (`a, b`). A selector
-//! that does not parse matches nothing (the answer is `null` / `[]`).
+//! Selectors are parsed and matched by cirrus-style's
+//! [`SelectorList`], the one the style sheets use: what `SelectorQuery`
+//! documents (`#id`, `.class` chains, tags, `*`, descendant and child
+//! combinators, lists) and the rest of WXSS's selectors. An item that does
+//! not parse matches nothing (an answer of `null` / `[]` when none does).
 //! A request or observer with a `scope` (a component's host: the
 //! component's own `createSelectorQuery()` or `.in(component)`) matches
 //! only the elements of that component's shadow tree.
@@ -23,183 +25,83 @@
 //! one of the thresholds (starting from `initialRatio`), so a layout that
 //! changes nothing sends nothing.
 
-use crate::document::tree::{NodeKind, PageTree};
+use crate::document::tree::PageTree;
 use crate::ops::{NodeId, PageId};
+use crate::protocol::ToLogic;
+use crate::style::element::ElementRef;
 use crate::style::scopes::{HOST_OF_ATTRIBUTE, SCOPE_ATTRIBUTE};
 use cirrus_layout::style::{Color, Display, Position};
 use cirrus_layout::Viewport;
-use serde_json::{json, Map, Value};
+use cirrus_style::{SelectorList, StyleElement};
+use serde_json::{Map, Value};
 
 pub use cirrus_protocol::query::{
-    IntersectionObserve, Margins, QueryFields, QueryRequest, QueryTarget, RelativeTo,
+    BoxEdges, BoxRect, BoxSize, IntersectionEntry, IntersectionObserve, Margins, NodeFields,
+    QueryAnswer, QueryFields, QueryRequest, QueryTarget, RelativeTo, ScrollOffset,
 };
-
-/// A border box in CSS px, viewport-relative.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BoxRect {
-    pub left: f32,
-    pub top: f32,
-    pub width: f32,
-    pub height: f32,
-}
-
-impl BoxRect {
-    fn right(&self) -> f32 {
-        self.left + self.width
-    }
-    fn bottom(&self) -> f32 {
-        self.top + self.height
-    }
-    fn intersect(&self, other: &BoxRect) -> Option<BoxRect> {
-        let left = self.left.max(other.left);
-        let top = self.top.max(other.top);
-        let right = self.right().min(other.right());
-        let bottom = self.bottom().min(other.bottom());
-        (right >= left && bottom >= top).then_some(BoxRect {
-            left,
-            top,
-            width: right - left,
-            height: bottom - top,
-        })
-    }
-    fn json(&self) -> Value {
-        json!({
-            "left": self.left, "top": self.top, "right": self.right(), "bottom": self.bottom(),
-            "width": self.width, "height": self.height,
-        })
-    }
-}
 
 // ---- selectors ---------------------------------------------------------
 
-/// One compound selector: `view#a.b.c`.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Compound {
-    tag: Option<String>,
-    id: Option<String>,
-    classes: Vec<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Combinator {
-    Descendant,
-    Child,
-}
-
-/// A complex selector, rightmost compound last.
-#[derive(Clone, Debug, PartialEq)]
-struct Complex {
-    /// (compound, combinator to the *next* compound on the right)
-    parts: Vec<(Compound, Option<Combinator>)>,
-}
-
-/// Parses a selector list; `None` when any part is outside the subset.
-fn parse_selector_list(text: &str) -> Option<Vec<Complex>> {
-    text.split(',').map(|s| parse_complex(s.trim())).collect()
-}
-
-fn parse_complex(text: &str) -> Option<Complex> {
-    let mut parts: Vec<(Compound, Option<Combinator>)> = Vec::new();
-    let mut pending: Option<Combinator> = None;
-    let spaced = text.replace('>', " > ");
-    for token in spaced.split_whitespace() {
-        if token == ">" {
-            if parts.is_empty() || pending == Some(Combinator::Child) {
-                return None;
-            }
-            pending = Some(Combinator::Child);
-            continue;
-        }
-        let compound = parse_compound(token)?;
-        if let Some(last) = parts.last_mut() {
-            last.1 = Some(pending.take().unwrap_or(Combinator::Descendant));
-        }
-        parts.push((compound, None));
-    }
-    if parts.is_empty() || pending.is_some() {
-        return None;
-    }
-    Some(Complex { parts })
-}
-
-fn parse_compound(token: &str) -> Option<Compound> {
-    let mut compound = Compound::default();
-    let is_name = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii();
-    let mut rest = token;
-    let tag_len = rest.find(['#', '.']).unwrap_or(rest.len());
-    let tag = &rest[..tag_len];
-    if tag == "*" {
-    } else if !tag.is_empty() {
-        if !tag.chars().all(is_name) {
-            return None;
-        }
-        compound.tag = Some(tag.to_owned());
-    }
-    rest = &rest[tag_len..];
-    while let Some(kind) = rest.chars().next() {
-        let body = &rest[1..];
-        let len = body.find(['#', '.']).unwrap_or(body.len());
-        let name = &body[..len];
-        if name.is_empty() || !name.chars().all(is_name) {
-            return None;
-        }
-        if kind == '#' {
-            compound.id = Some(name.to_owned());
-        } else {
-            compound.classes.push(name.to_owned());
-        }
-        rest = &body[len..];
-    }
-    Some(compound)
-}
-
-fn matches_compound(tree: &PageTree, node: NodeId, compound: &Compound) -> bool {
-    let Some(n) = tree.get(node) else {
-        return false;
-    };
-    let NodeKind::Element { tag } = &n.kind else {
-        return false;
-    };
-    compound.tag.as_ref().is_none_or(|t| t == tag)
-        && compound.id.as_ref().is_none_or(|id| *id == n.attrs.id)
-        && compound
-            .classes
-            .iter()
-            .all(|c| n.attrs.classes.iter().any(|have| have == c))
-}
-
-/// Whether `node` matches `parts[..=index]` (right to left, backtracking
-/// over ancestors for descendant combinators). `boundary` (the page root or
-/// a component's host) is the scope: ancestors stop below it.
-fn matches_from(
-    tree: &PageTree,
-    node: NodeId,
-    parts: &[(Compound, Option<Combinator>)],
+/// An element of a page tree whose ancestors stop below `boundary` (the
+/// page root or a component's host), so combinators never look above the
+/// scope. Positions among siblings are counted, not read from the indexes
+/// the style pass keeps, as a query may run before that pass.
+#[derive(Clone, Copy)]
+struct Scoped<'a> {
+    element: ElementRef<'a>,
     boundary: NodeId,
-) -> bool {
-    let Some(((compound, _), left)) = parts.split_last() else {
-        return true;
-    };
-    if !matches_compound(tree, node, compound) {
-        return false;
+}
+
+impl<'a> Scoped<'a> {
+    fn wrap(&self, element: ElementRef<'a>) -> Self {
+        Scoped {
+            element,
+            boundary: self.boundary,
+        }
     }
-    let Some((_, combinator)) = left.last() else {
-        return true;
-    };
-    let mut ancestor = tree.get(node).and_then(|n| n.parent);
-    while let Some(a) = ancestor {
-        if a == boundary {
-            return false;
-        }
-        if matches_from(tree, a, left, boundary) {
-            return true;
-        }
-        if *combinator == Some(Combinator::Child) {
-            return false;
-        }
-        ancestor = tree.get(a).and_then(|n| n.parent);
+}
+
+impl StyleElement for Scoped<'_> {
+    fn tag_name(&self) -> &str {
+        self.element.tag_name()
     }
-    false
+
+    fn id(&self) -> Option<&str> {
+        self.element.id()
+    }
+
+    fn classes(&self) -> impl Iterator<Item = &str> + '_ {
+        self.element.classes()
+    }
+
+    fn inline_style(&self) -> Option<&str> {
+        self.element.inline_style()
+    }
+
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.element.attribute(name)
+    }
+
+    fn parent_element(&self) -> Option<Self> {
+        let parent = self.element.parent_element()?;
+        (parent.id != self.boundary).then(|| self.wrap(parent))
+    }
+
+    fn previous_sibling_element(&self) -> Option<Self> {
+        Some(self.wrap(self.element.previous_sibling_element()?))
+    }
+
+    fn next_sibling_element(&self) -> Option<Self> {
+        Some(self.wrap(self.element.next_sibling_element()?))
+    }
+
+    fn has_child_nodes(&self) -> bool {
+        self.element.has_child_nodes()
+    }
+
+    fn is_active(&self) -> bool {
+        self.element.is_active()
+    }
 }
 
 /// The elements under the page root that match `selector`, in document order.
@@ -214,9 +116,7 @@ pub fn select_all(tree: &PageTree, selector: &str) -> Vec<NodeId> {
 /// owner, and nested components' trees are left out). Combinators do not
 /// look above the host.
 pub fn select_scoped(tree: &PageTree, scope: Option<NodeId>, selector: &str) -> Vec<NodeId> {
-    let Some(list) = parse_selector_list(selector) else {
-        return Vec::new();
-    };
+    let list = SelectorList::parse(selector);
     let boundary = scope.unwrap_or(NodeId::ROOT);
     let component = match scope {
         None => None,
@@ -239,10 +139,13 @@ pub fn select_scoped(tree: &PageTree, scope: Option<NodeId>, selector: &str) -> 
     tree.descendants(boundary)
         .into_iter()
         .filter(|&id| id != boundary)
+        .filter(|&id| tree.get(id).is_some_and(|n| n.is_element()))
         .filter(|&id| in_scope(id))
         .filter(|&id| {
-            list.iter()
-                .any(|c| matches_from(tree, id, &c.parts, boundary))
+            list.matches(&Scoped {
+                element: ElementRef { tree, id },
+                boundary,
+            })
         })
         .collect()
 }
@@ -275,7 +178,7 @@ pub fn node_rect(tree: &PageTree, node: NodeId) -> Option<BoxRect> {
 }
 
 /// `data-foo-bar` -> `fooBar`, as WeChat's dataset.
-fn dataset(tree: &PageTree, node: NodeId) -> Value {
+fn dataset(tree: &PageTree, node: NodeId) -> Map<String, Value> {
     let mut out = Map::new();
     if let Some(n) = tree.get(node) {
         for (name, value) in &n.attrs.other {
@@ -284,7 +187,7 @@ fn dataset(tree: &PageTree, node: NodeId) -> Value {
             }
         }
     }
-    Value::Object(out)
+    out
 }
 
 fn camel_case(name: &str) -> String {
@@ -335,35 +238,12 @@ fn computed_value(tree: &PageTree, node: NodeId, property: &str) -> Option<Strin
     })
 }
 
-fn node_fields(tree: &PageTree, node: NodeId, fields: &QueryFields) -> Value {
-    let mut out = Map::new();
+fn node_fields(tree: &PageTree, node: NodeId, fields: &QueryFields) -> NodeFields {
     let n = tree.get(node);
-    if fields.id {
-        let id = n.map(|n| n.attrs.id.clone()).unwrap_or_default();
-        out.insert("id".into(), Value::String(id));
-    }
-    if fields.dataset {
-        out.insert("dataset".into(), dataset(tree, node));
-    }
-    let rect = node_rect(tree, node).unwrap_or(BoxRect {
-        left: 0.0,
-        top: 0.0,
-        width: 0.0,
-        height: 0.0,
-    });
-    if fields.rect {
-        out.insert("left".into(), json!(rect.left));
-        out.insert("right".into(), json!(rect.right()));
-        out.insert("top".into(), json!(rect.top));
-        out.insert("bottom".into(), json!(rect.bottom()));
-    }
-    if fields.size {
-        out.insert("width".into(), json!(rect.width));
-        out.insert("height".into(), json!(rect.height));
-    }
-    if fields.scroll_offset {
+    let rect = node_rect(tree, node).unwrap_or(BoxRect::ZERO);
+    let scroll_offset = fields.scroll_offset.then(|| {
         let scroll = n.and_then(|n| n.scroll.as_deref());
-        let ((left, top), (w, h)) = match scroll {
+        let ((left, top), (width, height)) = match scroll {
             // A scroll-view: its position and content extent.
             Some(state) => (state.offset, state.scroll_size),
             // Anything else does not scroll.
@@ -375,81 +255,98 @@ fn node_fields(tree: &PageTree, node: NodeId, fields: &QueryFields) -> Value {
                 ((0.0, 0.0), size)
             }
         };
-        out.insert("scrollLeft".into(), json!(left));
-        out.insert("scrollTop".into(), json!(top));
-        out.insert("scrollWidth".into(), json!(w));
-        out.insert("scrollHeight".into(), json!(h));
-    }
-    for property in &fields.properties {
-        let value = n.and_then(|n| match property.as_str() {
-            "id" => Some(Value::String(n.attrs.id.clone())),
-            "class" | "className" => Some(Value::String(n.attrs.classes.join(" "))),
-            "style" => Some(Value::String(n.attrs.style.clone())),
-            "hidden" => Some(Value::Bool(n.attrs.hidden)),
-            other => n.attrs.other.get(other).cloned(),
-        });
-        out.insert(property.clone(), value.unwrap_or(Value::Null));
-    }
-    for property in &fields.computed_style {
-        if let Some(value) = computed_value(tree, node, property) {
-            out.insert(property.clone(), Value::String(value));
+        ScrollOffset {
+            scroll_left: left,
+            scroll_top: top,
+            scroll_width: width,
+            scroll_height: height,
         }
+    });
+    let properties = fields
+        .properties
+        .iter()
+        .map(|property| {
+            let value = n.and_then(|n| match property.as_str() {
+                "id" => Some(Value::String(n.attrs.id.clone())),
+                "class" | "className" => Some(Value::String(n.attrs.classes.join(" "))),
+                "style" => Some(Value::String(n.attrs.style.clone())),
+                "hidden" => Some(Value::Bool(n.attrs.hidden)),
+                other => n.attrs.other.get(other).cloned(),
+            });
+            (property.clone(), value.unwrap_or(Value::Null))
+        })
+        .collect();
+    let computed_style = fields
+        .computed_style
+        .iter()
+        .filter_map(|property| {
+            computed_value(tree, node, property).map(|value| (property.clone(), value))
+        })
+        .collect();
+    NodeFields {
+        id: fields
+            .id
+            .then(|| n.map(|n| n.attrs.id.clone()).unwrap_or_default()),
+        dataset: fields.dataset.then(|| dataset(tree, node)),
+        rect: fields.rect.then(|| rect.edges()),
+        size: fields.size.then(|| rect.size()),
+        scroll_offset,
+        properties,
+        computed_style,
     }
-    Value::Object(out)
 }
 
-fn viewport_fields(viewport: Viewport, fields: &QueryFields) -> Value {
+fn viewport_fields(viewport: Viewport, fields: &QueryFields) -> NodeFields {
     let (w, h) = (viewport.width.0, viewport.height.0);
-    let mut out = Map::new();
-    if fields.id {
-        out.insert("id".into(), json!(""));
+    let rect = BoxRect {
+        left: 0.0,
+        top: 0.0,
+        width: w,
+        height: h,
+    };
+    NodeFields {
+        id: fields.id.then(String::new),
+        dataset: fields.dataset.then(Map::new),
+        rect: fields.rect.then(|| rect.edges()),
+        size: fields.size.then(|| rect.size()),
+        scroll_offset: fields.scroll_offset.then_some(ScrollOffset {
+            scroll_left: 0.0,
+            scroll_top: 0.0,
+            scroll_width: w,
+            scroll_height: h,
+        }),
+        ..NodeFields::default()
     }
-    if fields.dataset {
-        out.insert("dataset".into(), json!({}));
-    }
-    if fields.rect {
-        out.insert("left".into(), json!(0.0));
-        out.insert("right".into(), json!(w));
-        out.insert("top".into(), json!(0.0));
-        out.insert("bottom".into(), json!(h));
-    }
-    if fields.size {
-        out.insert("width".into(), json!(w));
-        out.insert("height".into(), json!(h));
-    }
-    if fields.scroll_offset {
-        out.insert("scrollLeft".into(), json!(0.0));
-        out.insert("scrollTop".into(), json!(0.0));
-        out.insert("scrollWidth".into(), json!(w));
-        out.insert("scrollHeight".into(), json!(h));
-    }
-    Value::Object(out)
 }
 
-/// The answer to one query: one value per request, in order (an object or
-/// `null` for `select`, an array for `selectAll`).
-pub fn answer(tree: Option<&PageTree>, viewport: Viewport, requests: &[QueryRequest]) -> Value {
-    let results = requests
+/// The answer to one query: one answer per request, in order (a node or
+/// none for `select`, every match for `selectAll`).
+pub fn answer(
+    tree: Option<&PageTree>,
+    viewport: Viewport,
+    requests: &[QueryRequest],
+) -> Vec<QueryAnswer> {
+    requests
         .iter()
         .map(|request| match (&request.target, tree) {
-            (QueryTarget::Viewport, _) => viewport_fields(viewport, &request.fields),
-            (QueryTarget::First(selector), Some(tree)) => {
+            (QueryTarget::Viewport, _) => {
+                QueryAnswer::One(Some(viewport_fields(viewport, &request.fields)))
+            }
+            (QueryTarget::First(selector), Some(tree)) => QueryAnswer::One(
                 select_scoped(tree, request.scope, selector)
                     .first()
-                    .map_or(Value::Null, |&node| {
-                        node_fields(tree, node, &request.fields)
-                    })
-            }
-            (QueryTarget::All(selector), Some(tree)) => Value::Array(
+                    .map(|&node| node_fields(tree, node, &request.fields)),
+            ),
+            (QueryTarget::All(selector), Some(tree)) => QueryAnswer::All(
                 select_scoped(tree, request.scope, selector)
                     .into_iter()
                     .map(|node| node_fields(tree, node, &request.fields))
                     .collect(),
             ),
-            (QueryTarget::First(_), None) => Value::Null,
-            (QueryTarget::All(_), None) => Value::Array(Vec::new()),
-        });
-    Value::Array(results.collect())
+            (QueryTarget::First(_), None) => QueryAnswer::One(None),
+            (QueryTarget::All(_), None) => QueryAnswer::All(Vec::new()),
+        })
+        .collect()
 }
 
 // ---- intersection observers -------------------------------------------
@@ -473,20 +370,6 @@ pub struct Queries {
     /// Counts the scrolls (input or attribute) of any scroll-view: a
     /// scroll moves boxes without a layout, so observers look again.
     pub(crate) scroll_generation: u64,
-}
-
-/// What the render thread sends back after a layout.
-#[derive(Clone, Debug, PartialEq)]
-pub enum QueryReply {
-    Result {
-        id: u64,
-        results: Value,
-    },
-    /// One observer's notification about one node.
-    Intersection {
-        id: u64,
-        entry: Value,
-    },
 }
 
 impl Queries {
@@ -520,18 +403,19 @@ impl Queries {
             || (!self.observers.is_empty() && self.seen_generation != Some(generation))
     }
 
-    /// Answers every pending query and runs the observers over a layout of
-    /// generation `generation`. `tree_of` gives a page's tree.
+    /// Answers every pending query (`ToLogic::QueryResult`) and runs the
+    /// observers (`ToLogic::Intersection`) over a layout of generation
+    /// `generation`. `tree_of` gives a page's tree.
     pub fn answer<'t>(
         &mut self,
         generation: u64,
         viewport: Viewport,
         time_ms: f64,
         tree_of: impl Fn(PageId) -> Option<&'t PageTree>,
-    ) -> Vec<QueryReply> {
-        let mut replies: Vec<QueryReply> = std::mem::take(&mut self.pending)
+    ) -> Vec<ToLogic> {
+        let mut replies: Vec<ToLogic> = std::mem::take(&mut self.pending)
             .into_iter()
-            .map(|(id, page, requests)| QueryReply::Result {
+            .map(|(id, page, requests)| ToLogic::QueryResult {
                 id,
                 results: answer(tree_of(page), viewport, &requests),
             })
@@ -558,13 +442,7 @@ fn band(ratio: f32, intersects: bool, thresholds: &[f32]) -> usize {
 }
 
 impl Observer {
-    fn run(
-        &mut self,
-        tree: &PageTree,
-        viewport: Viewport,
-        time_ms: f64,
-        out: &mut Vec<QueryReply>,
-    ) {
+    fn run(&mut self, tree: &PageTree, viewport: Viewport, time_ms: f64, out: &mut Vec<ToLogic>) {
         let spec = &self.spec;
         let mut targets = select_scoped(tree, spec.scope, &spec.target);
         if !spec.observe_all {
@@ -634,24 +512,20 @@ impl Observer {
                 .find(|(n, _)| *n == node)
                 .map_or(initial, |(_, b)| *b);
             if now != before {
-                let zero = BoxRect {
-                    left: 0.0,
-                    top: 0.0,
-                    width: 0.0,
-                    height: 0.0,
-                };
-                let n = tree.get(node);
-                out.push(QueryReply::Intersection {
+                out.push(ToLogic::Intersection {
                     id: spec.id,
-                    entry: json!({
-                        "id": n.map(|n| n.attrs.id.clone()).unwrap_or_default(),
-                        "dataset": dataset(tree, node),
-                        "intersectionRatio": ratio,
-                        "intersectionRect": overlap.unwrap_or(zero).json(),
-                        "boundingClientRect": rect.json(),
-                        "relativeRect": relative.unwrap_or(zero).json(),
-                        "time": time_ms,
-                    }),
+                    entry: IntersectionEntry {
+                        id: tree
+                            .get(node)
+                            .map(|n| n.attrs.id.clone())
+                            .unwrap_or_default(),
+                        dataset: dataset(tree, node),
+                        intersection_ratio: ratio,
+                        intersection_rect: overlap.unwrap_or(BoxRect::ZERO),
+                        bounding_client_rect: rect,
+                        relative_rect: relative.unwrap_or(BoxRect::ZERO),
+                        time: time_ms,
+                    },
                 });
             }
             bands.push((node, now));
@@ -669,26 +543,6 @@ impl Queries {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn selectors_parse_into_compounds_and_combinators() {
-        let list = parse_selector_list("#a .b > view.c.d, *").expect("parses");
-        assert_eq!(list.len(), 2);
-        assert_eq!(list[0].parts.len(), 3);
-        assert_eq!(list[0].parts[0].1, Some(Combinator::Descendant));
-        assert_eq!(list[0].parts[1].1, Some(Combinator::Child));
-        assert_eq!(
-            list[0].parts[2].0,
-            Compound {
-                tag: Some("view".into()),
-                id: None,
-                classes: vec!["c".into(), "d".into()]
-            }
-        );
-        assert_eq!(parse_selector_list("a >"), None);
-        assert_eq!(parse_selector_list("[x=1]"), None);
-        assert_eq!(parse_selector_list(".a:hover"), None);
-    }
 
     #[test]
     fn threshold_bands() {

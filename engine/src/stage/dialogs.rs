@@ -30,7 +30,7 @@ impl Stage {
         self.dialogs = dialogs;
         answer.map(|a| crate::protocol::ToLogic::DialogResult {
             id: a.id,
-            result: a.result,
+            outcome: a.outcome,
         })
     }
 }

@@ -1,7 +1,6 @@
 //! The stage's query entry points (see `crate::query`).
 
 use super::Stage;
-use crate::query::QueryReply;
 use cirrus_layout::Viewport;
 
 impl Stage {
@@ -33,15 +32,5 @@ impl Stage {
         });
         self.queries = queries;
         replies
-            .into_iter()
-            .map(|reply| match reply {
-                QueryReply::Result { id, results } => {
-                    crate::protocol::ToLogic::QueryResult { id, results }
-                }
-                QueryReply::Intersection { id, entry } => {
-                    crate::protocol::ToLogic::Intersection { id, entry }
-                }
-            })
-            .collect()
     }
 }

@@ -19,11 +19,10 @@ use cirrus_layout::text::{Paragraph, TextSystem};
 use cirrus_layout::Viewport;
 use cirrus_render::display_list::{Corners, TextDecorationStyle, SQUARE_CORNERS};
 use cirrus_render::{DisplayItem, DisplayList, Rect};
-use serde_json::json;
 use std::time::Duration;
 
 pub use cirrus_protocol::dialogs::{
-    ActionSheet, DialogAnswer, DialogCommand, Modal, Toast, ToastIcon,
+    ActionSheet, DialogAnswer, DialogCommand, DialogOutcome, Modal, Toast, ToastIcon,
 };
 
 /// The dialogs on screen.
@@ -122,32 +121,36 @@ impl Dialogs {
     ) -> Option<DialogAnswer> {
         if let Some(modal) = &self.modal {
             let layout = modal_layout(modal, viewport, text);
-            let answer = if contains(&layout.confirm, point) {
-                Some(json!({"errMsg": "showModal:ok", "confirm": true, "cancel": false}))
+            let confirm = if contains(&layout.confirm, point) {
+                Some(true)
             } else if layout.cancel.as_ref().is_some_and(|r| contains(r, point)) {
-                Some(json!({"errMsg": "showModal:ok", "confirm": false, "cancel": true}))
+                Some(false)
             } else {
                 None
             };
             let id = modal.id;
-            return answer.map(|result| {
+            return confirm.map(|confirm| {
                 self.modal = None;
-                DialogAnswer { id, result }
+                DialogAnswer {
+                    id,
+                    outcome: DialogOutcome::Modal { confirm },
+                }
             });
         }
         if let Some(sheet) = &self.sheet {
             let layout = sheet_layout(sheet, viewport, text);
             let id = sheet.id;
-            let result = if let Some(index) = layout.items.iter().position(|r| contains(r, point)) {
-                json!({"errMsg": "showActionSheet:ok", "tapIndex": index})
+            let outcome = if let Some(index) = layout.items.iter().position(|r| contains(r, point))
+            {
+                DialogOutcome::ActionSheet { tap_index: index }
             } else if contains(&layout.cancel, point) || !contains(&layout.panel, point) {
                 // The cancel button or the mask outside the sheet.
-                json!({"errMsg": "showActionSheet:fail cancel"})
+                DialogOutcome::ActionSheetCancelled
             } else {
                 return None; // the alert text or the gap: nothing happens
             };
             self.sheet = None;
-            return Some(DialogAnswer { id, result });
+            return Some(DialogAnswer { id, outcome });
         }
         None
     }

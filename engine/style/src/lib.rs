@@ -10,6 +10,11 @@
 //! `prefers-color-scheme` media (`media`), and the transition/animation
 //! lists and `@keyframes` the layout contract has no room for (`motion`).
 //!
+//! The selector parser and matcher are the workspace's only ones:
+//! [`SelectorList`] serves selector queries, intersection observers and
+//! `this.animate` (the engine) and `selectComponent` (the logic thread),
+//! over any tree that implements [`StyleElement`].
+//!
 //! Entry points: [`StyleSheets::load`] / [`StyleSheets::load_binary`], then
 //! per node [`StyleSheets::compute`] (or [`StyleSheets::compute_node`] in a
 //! top-down walk, which also carries variables and [`Motion`]) and
@@ -48,7 +53,7 @@ use cirrus_layout::Viewport;
 pub use element::StyleElement;
 pub use inline::{parse_inline_style, InlineStyle, INLINE_STYLE_FILE};
 pub use motion::{Animation, AnimationDirection, FillMode, Motion, TimingFunction, Transition};
-pub use selector::HOST_ATTRIBUTE;
+pub use selector::{SelectorList, HOST_ATTRIBUTE};
 pub use sheets::StyleSheets;
 pub use sheets::{ExternalClasses, ScopeQuery, SheetOrigin, APP_ORIGIN, PAGE_ORIGIN};
 pub use sheets::{Keyframe, Keyframes};

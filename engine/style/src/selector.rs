@@ -10,6 +10,11 @@
 //! impl: `a > b + c ~ d e`, `tag#id.c1.c2:pseudo-class::pseudo-element[attr]`,
 //! `not(x, y)`, `nth-child(An + B of x)`, an empty compound for `*`.
 //!
+//! The same parser and matcher serve selectors written outside style
+//! sheets ([`SelectorList`]: selector queries, intersection observers,
+//! `this.animate`, `selectComponent`), read as the mini program wrote them
+//! ([`Source::Query`]).
+//!
 //! Invariant: parsing never fails; anything unreadable becomes a selector
 //! that never matches.
 
@@ -409,15 +414,75 @@ impl PseudoClass {
     }
 }
 
+/// A selector list as a mini program writes it outside its style sheets:
+/// `SelectorQuery.select(All)`, `IntersectionObserver.observe` and
+/// `relativeTo`, `this.animate(selector)`, `selectComponent`. Parsed and
+/// matched exactly as WXSS selectors are (ids, classes, tags, `*`,
+/// attributes, structural pseudo-classes, `:not()`, all four
+/// combinators, lists); a selector naming a pseudo-element matches no
+/// element, and an item that does not parse (an empty one, a trailing
+/// combinator) matches nothing while the rest of the list still does.
+#[derive(Clone, Debug)]
+pub struct SelectorList(Vec<ComplexSelector>);
+
+impl SelectorList {
+    /// Parses `text`. Never fails.
+    pub fn parse(text: &str) -> SelectorList {
+        SelectorList(parse_list(text, Source::Query))
+    }
+
+    /// Whether `element` matches any selector of the list. Combinators
+    /// look as far up (and aside) as `element`'s tree lets them: a caller
+    /// that scopes a query hands in elements whose parents stop at the
+    /// scope.
+    pub fn matches<E: StyleElement>(&self, element: &E) -> bool {
+        self.0
+            .iter()
+            .any(|s| s.subject().pseudo_element.is_none() && s.matches(element))
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Parsing of the normalized selector text.
 
-/// Parses a comma-separated selector list. Never fails.
+/// Who wrote the selector text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// float-pigment's normalized text of a style sheet's rule: `a > *`
+    /// arrives as `a > `, `*` as an empty compound and `:active` as
+    /// `:not()` (see `load::preprocess`).
+    Sheet,
+    /// A mini program's own text ([`SelectorList`]): items are trimmed,
+    /// an empty item or a trailing combinator matches nothing, and
+    /// `:not()` is only ever itself.
+    Query,
+}
+
+/// Parses a comma-separated selector list of a style sheet. Never fails.
 pub(crate) fn parse_selector_list(text: &str) -> Vec<ComplexSelector> {
+    parse_list(text, Source::Sheet)
+}
+
+fn parse_list(text: &str, source: Source) -> Vec<ComplexSelector> {
     split_top_level(text, ',')
         .into_iter()
-        .map(parse_complex)
+        .map(|item| match source {
+            Source::Sheet => parse_complex(item, source),
+            Source::Query if item.trim().is_empty() => never_matching(),
+            Source::Query => parse_complex(item.trim(), source),
+        })
         .collect()
+}
+
+/// A selector that matches nothing.
+fn never_matching() -> ComplexSelector {
+    ComplexSelector {
+        parts: vec![Compound {
+            never_matches: true,
+            ..Compound::default()
+        }],
+        combinators: Vec::new(),
+    }
 }
 
 /// Splits on `separator` outside parentheses, brackets and quotes.
@@ -446,7 +511,7 @@ fn split_top_level(text: &str, separator: char) -> Vec<&str> {
 
 const NAME_STOPS: &[char] = &['#', '.', ':', '[', '>', '+', '~', ',', '(', ')', ']'];
 
-fn parse_complex(text: &str) -> ComplexSelector {
+fn parse_complex(text: &str, source: Source) -> ComplexSelector {
     let mut compounds: Vec<Compound> = Vec::new();
     let mut combinators: Vec<Combinator> = Vec::new();
     let mut current = Compound::default();
@@ -569,7 +634,7 @@ fn parse_complex(text: &str) -> ComplexSelector {
                 };
                 current
                     .pseudo_classes
-                    .push(parse_pseudo_class(&name, argument.as_deref()));
+                    .push(parse_pseudo_class(&name, argument.as_deref(), source));
             }
             _ => {
                 begin_compound!();
@@ -585,6 +650,10 @@ fn parse_complex(text: &str) -> ComplexSelector {
         }
     }
     if let Some(c) = pending {
+        if source == Source::Query {
+            // Written by hand, `a >` is incomplete.
+            return never_matching();
+        }
         // A trailing combinator: float-pigment prints `a > *` as `a > `.
         compounds.push(std::mem::take(&mut current));
         combinators.push(c);
@@ -598,7 +667,7 @@ fn parse_complex(text: &str) -> ComplexSelector {
     }
 }
 
-fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
+fn parse_pseudo_class(name: &str, argument: Option<&str>, source: Source) -> PseudoClass {
     match (name, argument) {
         ("host", None) => PseudoClass::Host,
         ("active", None) => PseudoClass::Active,
@@ -606,15 +675,18 @@ fn parse_pseudo_class(name: &str, argument: Option<&str>) -> PseudoClass {
         // (same length, so positions hold), which it gives back as
         // `:not()`; nothing else writes either, since as itself it could
         // never match.
-        ("not", Some(arg)) if matches!(arg.trim(), "" | "*") => PseudoClass::Active,
+        ("not", Some(arg)) if source == Source::Sheet && matches!(arg.trim(), "" | "*") => {
+            PseudoClass::Active
+        }
+        ("not", Some(arg)) if arg.trim().is_empty() => PseudoClass::NeverMatches,
         ("first-child", None) => PseudoClass::FirstChild,
         ("last-child", None) => PseudoClass::LastChild,
         ("only-child", None) => PseudoClass::OnlyChild,
         ("empty", None) => PseudoClass::Empty,
-        ("not", Some(arg)) => PseudoClass::Not(parse_selector_list(arg)),
+        ("not", Some(arg)) => PseudoClass::Not(parse_list(arg, source)),
         ("nth-child", Some(arg)) => {
             let (formula, of) = match arg.find(" of ") {
-                Some(pos) => (&arg[..pos], Some(parse_selector_list(&arg[pos + 4..]))),
+                Some(pos) => (&arg[..pos], Some(parse_list(&arg[pos + 4..], source))),
                 None => (arg, None),
             };
             match parse_nth(formula) {

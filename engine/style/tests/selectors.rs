@@ -230,3 +230,46 @@ fn active_pseudo_class_keeps_its_rule_and_never_matches() {
     );
     assert_eq!(out[b].height, Dimension::Auto);
 }
+
+/// `SelectorList`: the same parser and matcher, for selectors a mini
+/// program writes to queries (`SelectorQuery`, `selectComponent`...).
+#[test]
+fn selector_lists_of_queries_match_as_sheets_do() {
+    use cirrus_style::SelectorList;
+    let mut t = Tree::new();
+    let root = t.add(None, "page");
+    let list = t.add(Some(root), "view.list");
+    let first = t.add(Some(list), "view.row");
+    let second = t.add(Some(list), "view#chosen.row.second");
+    t.set_attribute(second, "data-kind", "b");
+    let third = t.add(Some(list), "view.row");
+    let header = t.add(Some(root), "view.header");
+    let matching = |selector: &str| -> Vec<usize> {
+        let list = SelectorList::parse(selector);
+        (0..t.len()).filter(|&i| list.matches(&t.el(i))).collect()
+    };
+    // What SelectorQuery documents.
+    assert_eq!(matching("#chosen"), vec![second]);
+    assert_eq!(matching(".row.second"), vec![second]);
+    assert_eq!(matching(".list .row"), vec![first, second, third]);
+    assert_eq!(matching(".list>.row"), vec![first, second, third]);
+    assert_eq!(matching(".header .row"), Vec::<usize>::new());
+    assert_eq!(matching(" .second , .header "), vec![second, header]);
+    assert_eq!(matching("*").len(), t.len());
+    // What WXSS adds.
+    assert_eq!(matching(".row:first-child"), vec![first]);
+    assert_eq!(matching(".row + .row"), vec![second, third]);
+    assert_eq!(matching(".row:not(.second)"), vec![first, third]);
+    assert_eq!(matching("[data-kind=b]"), vec![second]);
+    // Hand-written text: incomplete items match nothing, the rest does.
+    assert!(matching("").is_empty());
+    assert!(matching(".list >").is_empty());
+    assert_eq!(matching(".list >, .header"), vec![header]);
+    assert!(matching(".row:not()").is_empty());
+    assert!(matching(".row:not(*)").is_empty(), "not :active here");
+    assert!(
+        matching(".row::before").is_empty(),
+        "no element is a pseudo-element"
+    );
+    assert!(matching(".row:hover").is_empty());
+}

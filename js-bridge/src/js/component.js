@@ -25,25 +25,10 @@
     'animationend', 'touchforcechange']);
 
   // ---- paths -------------------------------------------------------------
-  function dirname(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '' : path.slice(0, slash);
-  }
-
-  function normalizePath(path) {
-    const out = [];
-    for (const part of path.split('/')) {
-      if (part === '' || part === '.') continue;
-      if (part === '..') out.pop();
-      else out.push(part);
-    }
-    return out.join('/');
-  }
-
-  // A relation key or similar, written in component `from`.
+  // A relation key or similar, written in component `from`: resolved by
+  // the package's own path rules (cirrus_package::package::resolve_relative).
   function resolvePath(from, target) {
-    if (target.charAt(0) === '/') return normalizePath(target);
-    return normalizePath(dirname(from) + '/' + target);
+    return native.resolvePath(String(from), String(target));
   }
 
   // 'a.b[1].c' -> ['a', 'b', 1, 'c'] (for pure keys, which Rust never sees).

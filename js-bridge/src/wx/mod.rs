@@ -31,7 +31,7 @@ use cirrus_protocol::dialogs::{ActionSheet, DialogCommand, Modal, Toast, ToastIc
 use cirrus_protocol::messages::{ToLogic, ToRender};
 use cirrus_protocol::ops::{NodeId, PageId};
 use cirrus_protocol::query::{
-    IntersectionObserve, Margins, QueryFields, QueryRequest, QueryTarget, RelativeTo,
+    IntersectionObserve, Margins, QueryAnswer, QueryFields, QueryRequest, QueryTarget, RelativeTo,
 };
 use cirrus_protocol::Diagnostic;
 use crossbeam::channel::{unbounded, Receiver};
@@ -88,14 +88,18 @@ impl Completion {
     }
 }
 
-/// The render thread's answers that belong to wx.* calls.
+/// The render thread's answers that belong to wx.* calls, spelt as the
+/// objects WeChat hands their callbacks: the query results array, the
+/// intersection entry, the dialog's `errMsg` and answer.
 pub(crate) fn completion_from_host(message: &ToLogic) -> Option<Completion> {
     match message {
-        ToLogic::QueryResult { id, results } => Some(Completion::once(*id, results.clone())),
-        ToLogic::DialogResult { id, result } => Some(Completion::once(*id, result.clone())),
+        ToLogic::QueryResult { id, results } => {
+            Some(Completion::once(*id, QueryAnswer::list_to_json(results)))
+        }
+        ToLogic::DialogResult { id, outcome } => Some(Completion::once(*id, outcome.to_json())),
         ToLogic::Intersection { id, entry } => Some(Completion {
             observer: true,
-            ..Completion::once(*id, entry.clone())
+            ..Completion::once(*id, entry.to_json())
         }),
         _ => None,
     }
@@ -832,6 +836,62 @@ mod tests {
         let (in_memory, _) = Package::from_files([("app.json".to_string(), "{}".to_string())]);
         assert_eq!(default_data_dir(&in_memory), None);
         let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn the_render_threads_typed_answers_become_wechats_result_objects() {
+        use cirrus_protocol::dialogs::DialogOutcome;
+        use cirrus_protocol::query::{BoxRect, IntersectionEntry, NodeFields};
+        let query = completion_from_host(&ToLogic::QueryResult {
+            id: 3,
+            results: vec![
+                QueryAnswer::One(Some(NodeFields {
+                    id: Some("a".into()),
+                    ..NodeFields::default()
+                })),
+                QueryAnswer::One(None),
+                QueryAnswer::All(Vec::new()),
+            ],
+        })
+        .expect("a completion");
+        assert_eq!((query.id, query.observer), (3, false));
+        assert_eq!(query.result, json!([{"id": "a"}, null, []]));
+
+        let dialog = completion_from_host(&ToLogic::DialogResult {
+            id: 4,
+            outcome: DialogOutcome::ActionSheetCancelled,
+        })
+        .expect("a completion");
+        assert_eq!(dialog.id, 4);
+        assert_eq!(
+            dialog.result,
+            json!({"errMsg": "showActionSheet:fail cancel"})
+        );
+
+        let rect = BoxRect {
+            left: 1.0,
+            top: 2.0,
+            width: 3.0,
+            height: 4.0,
+        };
+        let entry = completion_from_host(&ToLogic::Intersection {
+            id: 5,
+            entry: IntersectionEntry {
+                id: String::new(),
+                dataset: serde_json::Map::new(),
+                intersection_ratio: 1.0,
+                intersection_rect: rect,
+                bounding_client_rect: rect,
+                relative_rect: BoxRect::ZERO,
+                time: 8.0,
+            },
+        })
+        .expect("a completion");
+        assert!(entry.observer, "an observer's callback stays registered");
+        assert_eq!(entry.result["intersectionRatio"], json!(1.0));
+        assert_eq!(entry.result["boundingClientRect"]["right"], json!(4.0));
+        assert_eq!(entry.result["relativeRect"]["bottom"], json!(0.0));
+        assert!(completion_from_host(&ToLogic::Sync).is_none());
     }
 
     #[test]

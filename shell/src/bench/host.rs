@@ -16,6 +16,7 @@ use cirrus_engine::ops::{NodeId, PageId};
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{EventDetail, UiEvent};
 use cirrus_engine::protocol::{ToLogic, ToRender};
+use cirrus_engine::render::RendererChoice;
 use cirrus_engine::stage::{FrameStats, Stage};
 use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel::{self, Receiver, RecvTimeoutError};
@@ -54,7 +55,11 @@ pub struct BenchHost {
 
 impl BenchHost {
     /// Launches the app's home page and waits until it has settled.
-    pub fn launch(package: Arc<Package>, viewport: Viewport) -> Result<BenchHost> {
+    pub fn launch(
+        package: Arc<Package>,
+        viewport: Viewport,
+        renderer: RendererChoice,
+    ) -> Result<BenchHost> {
         let route = package.home().context("app.json names no page")?.to_owned();
         let (to_render, from_logic) = channel::unbounded();
         let (to_logic, from_host) = channel::unbounded();
@@ -73,6 +78,7 @@ impl BenchHost {
             })
             .context("the logic thread stopped at once")?;
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
+        driver.set_renderer_choice(renderer);
         driver.prepare_headless_renderer();
         let mut host = BenchHost {
             driver,

@@ -15,6 +15,7 @@ pub mod pss;
 use anyhow::{bail, Context, Result};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
 use host::BenchHost;
 use pss::{Counted, PeakPssSampler};
 use serde_json::{json, Value};
@@ -44,6 +45,8 @@ pub struct BenchConfig {
     pub scenarios_dir: PathBuf,
     /// Scratch folder for the generated apps.
     pub work_dir: PathBuf,
+    /// The rasteriser (`--renderer`).
+    pub renderer: RendererChoice,
 }
 
 impl BenchConfig {
@@ -430,6 +433,7 @@ fn first_frame(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool
     let dir = app.dir.to_string_lossy().into_owned();
     let png_s = png.to_string_lossy().into_owned();
     let data_s = data.to_string_lossy().into_owned();
+    let renderer = config.renderer.to_string();
     let args = [
         "shot",
         &dir,
@@ -439,6 +443,8 @@ fn first_frame(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool
         &png_s,
         "--data-dir",
         &data_s,
+        "--renderer",
+        &renderer,
     ];
     let stderr_file = config.work_dir.join("first-frame.stderr");
     // A cache of its own: the plain page needs no transform, so the
@@ -454,6 +460,30 @@ fn first_frame(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool
     )?;
     report.cirrus("launch to PNG written", "ms", ms(elapsed));
     report.cirrus("peak Pss", "MiB", kib_to_mib(peak_pss));
+    // Both rasterisers side by side (`auto` picked one of them above).
+    if config.renderer == RendererChoice::Auto {
+        for backend in ["cpu", "gpu"] {
+            let mut args = args;
+            args[args.len() - 1] = backend;
+            let (elapsed, peak_pss) = time_child(
+                &config.cirrus_exe,
+                &args,
+                &envs,
+                &stderr_file,
+                Memory::PeakPss,
+            )?;
+            report.cirrus(
+                &format!("launch to PNG written, {backend} renderer"),
+                "ms",
+                ms(elapsed),
+            );
+            report.cirrus(
+                &format!("peak Pss, {backend} renderer"),
+                "MiB",
+                kib_to_mib(peak_pss),
+            );
+        }
+    }
     compiled_first_frame(config, report)?;
     if baseline {
         let (v, peak_pss) = node_baseline_with_pss(
@@ -528,7 +558,11 @@ fn update(config: &BenchConfig, report: &mut ScenarioReport, baseline: bool) -> 
     let counts = config.update_counts();
     let rows = counts.iter().copied().max().unwrap_or(1);
     let app = gen::update(&config.work_dir.join("update"), rows)?;
-    let mut host = BenchHost::launch(load(&app.dir)?, Viewport::new(375.0, 667.0, 1.0))?;
+    let mut host = BenchHost::launch(
+        load(&app.dir)?,
+        Viewport::new(375.0, 667.0, 1.0),
+        config.renderer,
+    )?;
     let driver = host.node_at(5.0, 5.0)?;
     let mut step = 0u64;
     for &n in &counts {
@@ -623,7 +657,11 @@ const LIST_SCROLL_STEP: f32 = 32.0;
 
 fn long_list(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     let dir = gen::long_list(&config.work_dir.join("long-list"), config.list_items())?;
-    let mut host = BenchHost::launch(load(&dir)?, Viewport::new(375.0, 667.0, 1.0))?;
+    let mut host = BenchHost::launch(
+        load(&dir)?,
+        Viewport::new(375.0, 667.0, 1.0),
+        config.renderer,
+    )?;
     // The middle of the page, below the navigation bar: on the scroll-view.
     let area = host.stage().page_area();
     let (x, y) = (area.x + area.width / 2.0, area.y + area.height / 2.0);
@@ -681,7 +719,11 @@ fn long_list(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
 
 fn animation(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     let dir = gen::animation(&config.work_dir.join("animation"), config.dots())?;
-    let mut host = BenchHost::launch(load(&dir)?, Viewport::new(375.0, 667.0, 1.0))?;
+    let mut host = BenchHost::launch(
+        load(&dir)?,
+        Viewport::new(375.0, 667.0, 1.0),
+        config.renderer,
+    )?;
     let driver = host.node_at(5.0, 5.0)?;
     // The tap's setData toggles a class: the frame that applies it restyles
     // the dots and starts their transitions (2 s on the frame clock).
@@ -735,7 +777,11 @@ fn animation(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
 
 fn navigate(config: &BenchConfig, report: &mut ScenarioReport) -> Result<()> {
     let dir = gen::navigate(&config.work_dir.join("navigate"), 50)?;
-    let mut host = BenchHost::launch(load(&dir)?, Viewport::new(375.0, 667.0, 1.0))?;
+    let mut host = BenchHost::launch(
+        load(&dir)?,
+        Viewport::new(375.0, 667.0, 1.0),
+        config.renderer,
+    )?;
     let (mut push, mut pop, mut rss) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=config.navigations() {
         for (depth, times) in [(2usize, &mut push), (1usize, &mut pop)] {

@@ -30,11 +30,76 @@ impl GpuContext {
     }
 }
 
+/// Keeps Mesa's Vulkan device-selection layer from probing Wayland where
+/// no Wayland session can be reached.
+///
+/// Why: on a machine without a session bus (CI, containers, ssh) every
+/// Vulkan instance makes the implicit `VK_LAYER_MESA_device_select` layer
+/// call `wl_display_connect`, because wgpu enables `VK_KHR_wayland_surface`
+/// on every instance (wgpu offers no option against it, nor against the
+/// layer). libwayland-client then prints `error: XDG_RUNTIME_DIR is invalid
+/// or not set in the environment.` twice per adapter enumeration. The layer
+/// only picks a default GPU among several, using the display server; with
+/// no display server reachable it has nothing to pick with, so disabling it
+/// through its documented switch (`NODEVICE_SELECT=1`) loses nothing.
+///
+/// Setting an environment variable races with C code reading the
+/// environment on other threads, so this runs at most once per process,
+/// only in the no-session case, never overrides a value the user set, and
+/// is public so that a program can call it first thing in `main`, before it
+/// starts threads (`new_instance` calls it too, for callers that did not).
+pub fn quiet_start() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("NODEVICE_SELECT").is_none() && wayland_unreachable() {
+            std::env::set_var("NODEVICE_SELECT", "1");
+        }
+    });
+}
+
+/// True when `wl_display_connect(NULL)` can only fail, noisily:
+/// libwayland-client needs `WAYLAND_SOCKET`, an absolute `WAYLAND_DISPLAY`,
+/// or an absolute `XDG_RUNTIME_DIR` to find a socket, and prints its error
+/// when it would need `XDG_RUNTIME_DIR` and that is unset or relative.
+fn wayland_unreachable() -> bool {
+    use std::path::Path;
+    if std::env::var_os("WAYLAND_SOCKET").is_some() {
+        return false;
+    }
+    if std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| Path::new(&d).is_absolute()) {
+        return false;
+    }
+    !std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).is_absolute())
+}
+
+/// The best hardware adapter (any device type but `Cpu`: llvmpipe, lavapipe
+/// and WARP do not count), found without opening a device or building
+/// pipelines, so that choosing the CPU backend costs little.
+pub fn hardware_adapter() -> Option<wgpu::Adapter> {
+    let instance = new_instance();
+    let rank = |t: wgpu::DeviceType| match t {
+        wgpu::DeviceType::DiscreteGpu => 0,
+        wgpu::DeviceType::IntegratedGpu => 1,
+        wgpu::DeviceType::VirtualGpu => 2,
+        wgpu::DeviceType::Other => 3,
+        wgpu::DeviceType::Cpu => 4,
+    };
+    instance
+        .enumerate_adapters(wgpu::Backends::all())
+        .into_iter()
+        .filter(|a| a.get_info().device_type != wgpu::DeviceType::Cpu)
+        .min_by_key(|a| rank(a.get_info().device_type))
+}
+
 /// An instance on the native backends (Vulkan, Metal, DX12) when they have
 /// an adapter, else on every backend (GL included). Probing GL first would
 /// cost start-up time and spurious EGL messages where Vulkan works
-/// (lavapipe included). `WGPU_BACKEND` overrides the choice.
+/// (lavapipe included). `WGPU_BACKEND` overrides the choice. Where GL is
+/// the only backend with an adapter and no Wayland session is reachable,
+/// EGL's own Wayland probe still prints one line (wgpu runs it
+/// unconditionally); see [`quiet_start`] for the Vulkan case.
 pub fn new_instance() -> wgpu::Instance {
+    quiet_start();
     let with = |backends| {
         wgpu::Instance::new(&wgpu::InstanceDescriptor {
             backends,

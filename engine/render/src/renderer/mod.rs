@@ -12,10 +12,11 @@
 
 mod atlas;
 mod builder;
-mod device;
-mod filters;
+pub(crate) mod device;
+// Shared with the CPU backend (`crate::cpu`), which draws the same items.
+pub(crate) mod filters;
 mod frame;
-mod geometry;
+pub(crate) mod geometry;
 mod instance;
 mod pipeline;
 mod textures;
@@ -23,7 +24,7 @@ mod textures;
 use cirrus_layout::cosmic_text::FontSystem;
 
 use crate::display_list::{Color, DisplayList, ImageKey};
-pub use device::AdapterLabel;
+pub use device::{quiet_start, AdapterLabel};
 
 /// Why rendering could not happen.
 #[derive(Debug, thiserror::Error)]
@@ -36,10 +37,17 @@ pub enum RenderError {
     DeviceLost,
     #[error("target size {width}x{height} exceeds the device limit of {limit}")]
     TargetTooLarge { width: u32, height: u32, limit: u32 },
+    /// The CPU backend's cap on pixels (its side limit is `TargetTooLarge`).
+    #[error("target size {width}x{height} exceeds the limit of {limit} pixels")]
+    TargetAreaTooLarge { width: u32, height: u32, limit: u64 },
     #[error("GPU error: {0}")]
     Gpu(String),
     #[error("reading the frame back failed: {0}")]
     Readback(String),
+    /// The CPU rasteriser failed inside its library (a bug there, caught
+    /// instead of unwinding through the caller).
+    #[error("the CPU rasteriser failed: {0}")]
+    Backend(String),
 }
 
 /// Counters of the last frame, for tests and benchmarks.
@@ -82,7 +90,13 @@ impl Renderer {
     pub fn new_headless() -> Result<Renderer, RenderError> {
         let instance = device::new_instance();
         let adapter = device::request_adapter(&instance, None)?;
-        Renderer::from_gpu(device::open_device(&adapter)?)
+        Renderer::from_adapter(&adapter)
+    }
+
+    /// A renderer on an adapter the caller already picked (the `Auto`
+    /// probe of [`crate::Rasterizer::new_headless`]).
+    pub(crate) fn from_adapter(adapter: &wgpu::Adapter) -> Result<Renderer, RenderError> {
+        Renderer::from_gpu(device::open_device(adapter)?)
     }
 
     /// A renderer on an adapter that can present to `surface` (created

@@ -187,6 +187,25 @@ impl PageInstance {
         (parent != self.root_node).then_some(parent)
     }
 
+    /// The DOM nodes (elements and text) whose parent in this instance's
+    /// own template is `node`, in order (`None`: the top-level nodes);
+    /// slots not followed. What sibling selectors of `selectComponent`
+    /// walk.
+    pub fn template_children_of(&self, node: Option<NodeId>) -> Vec<NodeId> {
+        let inst = match node {
+            None => self.root,
+            Some(node) => match self.elements.get(&node) {
+                Some(&inst) => inst,
+                None => return Vec::new(),
+            },
+        };
+        let mut out = Vec::new();
+        for &child in &self.inst(inst).children {
+            self.top_dom_nodes(child, &mut out);
+        }
+        out
+    }
+
     /// Moves the light children of `host` into the component's slots
     /// (`slots` as [`Self::slot_nodes`] of the component's instance) and
     /// routes later insertions there too. Without `multiple_slots` every
