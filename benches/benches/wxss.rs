@@ -1,5 +1,5 @@
 //! WXSS: parsing a realistic 2,000-rule sheet from source vs loading its
-//! precompiled form (cirrus-style's own compiled rule index, SPEC §4.1),
+//! precompiled form (cirrus-style's own compiled rule index, <https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/introduction.html>),
 //! both through the public API (`StyleSheets::load` /
 //! `StyleSheets::load_binary`, everything a page load does). Target: the
 //! binary loads at least 5 times faster.

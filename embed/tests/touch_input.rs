@@ -1,4 +1,4 @@
-//! Touch input as a phone delivers it (SPEC §2.9), through the frame
+//! Touch input as a phone delivers it (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>), through the frame
 //! driver on the controlled-clock harness: touch sequences with
 //! identifiers, tap below the slop only, longpress at 350 ms suppressing a
 //! tap its handler took, multi-touch, hover-class timing, `:active`,

@@ -1,4 +1,4 @@
-//! Component style isolation and virtual nodes (SPEC §2.3, §3.2), driven
+//! Component style isolation and virtual nodes (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html>), driven
 //! with hand-built op batches carrying the attributes cirrus-template emits:
 //! `wx:scope` on a component's elements, `wx:host-of` /
 //! `wx:style-isolation` / `wx:add-global-class` / `wx:external-classes` on

@@ -224,7 +224,7 @@
       if (updates === null || typeof updates !== 'object') {
         throw new TypeError('setData expects an object');
       }
-      // A value of undefined is not set (SPEC 2.4).
+      // A value of undefined is not set (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html).
       const keys = Object.keys(updates).filter(function (key) {
         return updates[key] !== undefined;
       });
@@ -390,7 +390,7 @@
     hasTicks: function () {
       return ticks.length > 0;
     },
-    // Forwards an error to App.onError (SPEC §2.1).
+    // Forwards an error to App.onError (https://developers.weixin.qq.com/miniprogram/dev/reference/api/App.html).
     appError: function (message) {
       if (app && typeof app.onError === 'function') app.onError(message);
     },

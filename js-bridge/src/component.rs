@@ -1,5 +1,5 @@
 //! Custom components on the logic thread: the Rust half of
-//! `js/component.js` (SPEC §2.3, §2.5–2.9).
+//! `js/component.js` (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html>).
 //!
 //! This module owns, per page, the component instances' template side: for
 //! each component its host element, its owner (the page, id 0, or the

@@ -1,5 +1,5 @@
 //! UI events from the render thread, spelled the WeChat way for the
-//! handlers (SPEC §2.9): the typed [`UiEvent`] becomes the payload
+//! handlers (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>): the typed [`UiEvent`] becomes the payload
 //! `component.js` dispatches (`detail`, `touches`, `changedTouches`, the
 //! `offsetLeft`/`offsetTop` of the nodes on the path).
 

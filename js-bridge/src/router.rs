@@ -1,4 +1,4 @@
-//! The page stack and routing (SPEC §2.2 page lifecycle, §6 routing):
+//! The page stack and routing (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html>, the routing APIs):
 //! `wx.navigateTo` / `redirectTo` / `navigateBack` / `switchTab` /
 //! `reLaunch`, the chrome's back button and tab bar taps, and
 //! `wx.setNavigationBarTitle/Color`. The JS half is `js/router.js`.
@@ -17,7 +17,7 @@
 //! - Tab pages are only ever at the bottom of the stack (navigateTo and
 //!   redirectTo refuse them); `switchTab` hides the tab page it leaves
 //!   (`Router::hidden_tabs`) instead of unloading it.
-//! - Lifecycles follow SPEC §2.2's table; pages leave top-down.
+//! - Lifecycles follow <https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html>'s table; pages leave top-down.
 //! - There is no limit on the stack's depth (Skyline has none).
 
 use super::{parse_query, split_route, LogicLoop};

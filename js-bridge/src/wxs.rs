@@ -1,4 +1,4 @@
-//! WXS (SPEC §3.3): the scripts templates call, run in their own QuickJS
+//! WXS (<https://developers.weixin.qq.com/miniprogram/dev/reference/wxs/>): the scripts templates call, run in their own QuickJS
 //! runtime, apart from the mini program's logic.
 //!
 //! [`WxsRuntime`] implements [`cirrus_template::WxsHost`]. Its context is

@@ -1,4 +1,4 @@
-//! WXS's syntax restrictions (SPEC §3.3: "ES5-like subset: `var` only; no
+//! WXS's syntax restrictions (<https://developers.weixin.qq.com/miniprogram/dev/reference/wxs/>: "ES5-like subset: `var` only; no
 //! let/const/arrow/class"; dates and regexps are made with `getDate()` and
 //! `getRegExp()`), checked before a module runs.
 //!

@@ -1,4 +1,4 @@
-//! The remaining component features of issue 3 (SPEC §2.3, §2.5–2.8):
+//! The remaining component features of issue 3 (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html>):
 //! `onResize` / `pageLifetimes.resize` on `ToLogic::Resize`,
 //! `pageLifetimes.show/hide` on routes, pages declared with `Component()`
 //! (observers, property observers, behaviors), selector queries and
@@ -167,7 +167,7 @@ Page({
         &[
             ("pages/index/index.json", CARD_JSON),
             ("pages/index/index.js", page_js),
-            // `inner` is projected into `outer`'s slot (SPEC §2.2: slot-projected
+            // `inner` is projected into `outer`'s slot (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html>: slot-projected
             // components hear page lifetimes too).
             (
                 "pages/index/index.wxml",

@@ -1,4 +1,4 @@
-//! Custom components end to end on the logic thread (SPEC §2.3, §2.5–2.9):
+//! Custom components end to end on the logic thread (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html>):
 //! lifecycles, properties, observers, behaviors, slots, relations,
 //! selectors, events. Ops are applied to a small render tree so that the
 //! assertions are about the tree the render thread would hold.
@@ -408,7 +408,7 @@ Component({
             "arr[1] 8",
             "**",
             "--",
-            // Set to the same value still fires (SPEC §2.5).
+            // Set to the same value still fires (<https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/observer.html>).
             "a,b 1 2",
             "**",
         ]

@@ -309,7 +309,7 @@ Page({
         ("pages/index/index.wxml", "<view/>"),
     ]));
     h.launch("pages/index/index", "");
-    // 623: the engine's 44 px navigation bar; devtools: SPEC §6's platform list.
+    // 623: the engine's 44 px navigation bar; devtools: <https://developers.weixin.qq.com/miniprogram/dev/api/>'s platform list.
     assert_eq!(h.console(), ["375 623 2 devtools 375", "tick"]);
 }
 

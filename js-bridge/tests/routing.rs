@@ -1,4 +1,4 @@
-//! The page stack and routing (SPEC §2.2, §6) end to end on the logic
+//! The page stack and routing (<https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html>) end to end on the logic
 //! thread with the controlled clock: each route's lifecycle order, the
 //! messages the render thread gets, query strings, EventChannel, Promise
 //! and callback forms, and the failures WeChat reports.

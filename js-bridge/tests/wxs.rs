@@ -1,4 +1,4 @@
-//! WXS end to end (SPEC §3.3): `<wxs>` modules in a page's WXML, run by
+//! WXS end to end (<https://developers.weixin.qq.com/miniprogram/dev/reference/wxs/>): `<wxs>` modules in a page's WXML, run by
 //! the logic thread's restricted WXS context, called from bindings that
 //! re-evaluate when the data they pass changes.
 
@@ -35,7 +35,7 @@ fn inline_and_src_modules_render_and_follow_set_data() {
     assert_eq!(
         all,
         vec!["hello world", "5", "[n=1]", "[n=2]"],
-        "SPEC's getMax example outputs 5; onReady's setData re-runs only util.label"
+        "the WXS docs' getMax example outputs 5; onReady's setData re-runs only util.label"
     );
 }
 

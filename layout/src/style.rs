@@ -1,5 +1,5 @@
 //! The computed style of one node: every property of Skyline's WXSS support
-//! table (SPEC §4.3) that Cirrus renders, with relative units already resolved.
+//! table (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>) that Cirrus renders, with relative units already resolved.
 //!
 //! This is the contract between the WXSS cascade (engine::style, which fills
 //! it), layout (this crate, which turns it into a taffy style) and paint
@@ -520,7 +520,7 @@ pub struct ComputedStyle {
 }
 
 impl Default for ComputedStyle {
-    /// Skyline's initial values (SPEC §4.3): flex column, border-box,
+    /// Skyline's initial values (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>): flex column, border-box,
     /// relative, black text at 16px, border colour black.
     fn default() -> Self {
         ComputedStyle {

@@ -1,7 +1,7 @@
 //! Computed style -> `taffy::Style`.
 //!
 //! Owns the mapping of every layout property of Skyline's WXSS table
-//! (SPEC §4.3) onto taffy. Invariants:
+//! (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>) onto taffy. Invariants:
 //! - The conversion is total: every `ComputedStyle` maps to a valid taffy
 //!   style (keywords that make no sense for a property, such as
 //!   `align-items: space-between`, fall back to taffy's `None` = normal).

@@ -1,4 +1,4 @@
-//! Loading a mini program package (SPEC §1): the files, `app.json` and
+//! Loading a mini program package (<https://developers.weixin.qq.com/miniprogram/dev/framework/structure.html>): the files, `app.json` and
 //! page `.json` files (read into types by [`crate::config`], whose public
 //! types are re-exported here), the four-file page resolution, extended
 //! libraries, and reading sources by package path.

@@ -1,7 +1,7 @@
 //! UI events the engine raises for a node: touches and the gestures read
 //! from them, scrolls, image loads, transitions and animations, keys and
 //! text. The logic thread turns one into the event object handlers get
-//! (SPEC §2.9: `type`, `timeStamp`, `target`, `currentTarget`, `detail`,
+//! (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>: `type`, `timeStamp`, `target`, `currentTarget`, `detail`,
 //! `touches`, `changedTouches`), so every WeChat shape is built there.
 
 use crate::ops::{NodeId, PageId};

@@ -1,4 +1,4 @@
-//! `<image>` `load` and `error` events (SPEC §5): once per node and
+//! `<image>` `load` and `error` events (<https://developers.weixin.qq.com/miniprogram/dev/component/>): once per node and
 //! source, when its picture is decoded (`detail: {width, height}`, the
 //! natural size) or has failed (`detail: {errMsg}`), for package, data and
 //! network images alike. Only `<image>` elements get them.

@@ -1,4 +1,4 @@
-//! `lazy-load` (SPEC §5 `image`): such an image starts loading only once
+//! `lazy-load` (<https://developers.weixin.qq.com/miniprogram/dev/component/> `image`): such an image starts loading only once
 //! it is within a screen of the visible area: the window, and inside a
 //! scroll-view that scroll-view's box, each widened by its own size above,
 //! below and to either side. Positions come from the last layout and the

@@ -1,4 +1,4 @@
-//! Input as a phone delivers it (SPEC §2.9): what the host reports
+//! Input as a phone delivers it (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>): what the host reports
 //! (pointers, the wheel, keys, text) becomes touch sequences, the gestures
 //! read from them (`tap`, `longpress`), scrolling, and key and text events
 //! for the focused element.

@@ -1,4 +1,4 @@
-//! Touch sequences and the gestures read from them (SPEC §2.9, after
+//! Touch sequences and the gestures read from them (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>, after
 //! <https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>).
 //!
 //! Each pointer is one touch with an identifier. A touch that starts on

@@ -1,5 +1,5 @@
 //! CSS transitions and `@keyframes` animations, run by the render thread
-//! (SPEC §4.3): they never wait for the logic thread.
+//! (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>): they never wait for the logic thread.
 //!
 //! One [`Animator`] per page. The style pass hands it every node it
 //! restyles ([`Animator::restyled`]): a changed property with a matching
@@ -180,7 +180,7 @@ impl RunningAnimation {
         let elapsed_ms =
             now.as_secs_f64() * 1000.0 - self.began.as_secs_f64() * 1000.0 - spec.delay_ms as f64;
         if elapsed_ms < 0.0 {
-            // Skyline treats `backwards` as `forwards` (SPEC §4.3): during
+            // Skyline treats `backwards` as `forwards` (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>): during
             // the delay the element keeps its own style.
             return;
         }

@@ -1,4 +1,4 @@
-//! The `mode` attribute of `<image>` (SPEC §5): which part of the picture is
+//! The `mode` attribute of `<image>` (<https://developers.weixin.qq.com/miniprogram/dev/component/>): which part of the picture is
 //! drawn where inside the element's content box.
 
 use cirrus_render::Rect;

@@ -1,4 +1,4 @@
-//! On-demand paint for scroll-views (SPEC §4.7): which direct children of a
+//! On-demand paint for scroll-views (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/scroll-view.html>): which direct children of a
 //! scroll-view can show through its clip, without visiting the others.
 //!
 //! The index is built once per layout ([`super::Stage::sync_scroll`]):
@@ -222,8 +222,8 @@ impl ChildIndex {
     }
 
     /// The page's children that reach into `window` (width, height from
-    /// the page's corner), in painting order. A page never scrolls (SPEC
-    /// §4.2: no page-level scroll, a scroll-view does it), so what lies
+    /// the page's corner), in painting order. A page never scrolls on
+    /// Skyline (no page-level scroll, a scroll-view does it), so what lies
     /// outside the window is never seen and need not be painted.
     pub(crate) fn page_children(&self, root: &Node, window: (f32, f32)) -> Vec<NodeId> {
         let l = root.layout.layout();

@@ -19,7 +19,7 @@ use cirrus_layout::text::{Paragraph, TextSpan, TextStyle};
 use cirrus_layout::Viewport;
 use cirrus_style::{Pseudo, StyleSheets};
 
-/// Skyline's `<image>` default size (SPEC §5).
+/// Skyline's `<image>` default size (<https://developers.weixin.qq.com/miniprogram/dev/component/>).
 const IMAGE_DEFAULT_SIZE: (f32, f32) = (320.0, 240.0);
 
 /// What one style pass did (for tests and benchmarks).

@@ -1,5 +1,5 @@
 //! Component scopes on the render thread: which style sheets may style an
-//! element (component style isolation, SPEC §2.3 / §3.2), and virtual
+//! element (component style isolation, <https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html>), and virtual
 //! nodes (`<slot>`, `virtualHost` hosts) that have no box of their own.
 //!
 //! The logic thread marks the tree with attributes (the contract with

@@ -271,7 +271,7 @@ impl<'a> Applier<'a> {
             bottom: used(s.border_style.bottom, self.specified_border_width.bottom),
             left: used(s.border_style.left, self.specified_border_width.left),
         };
-        // Skyline cannot clip one axis only (SPEC §4.3): either clips both.
+        // Skyline cannot clip one axis only (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>): either clips both.
         s.overflow = if self.overflow_x_clips || self.overflow_y_clips {
             Overflow::Hidden
         } else {
@@ -400,7 +400,7 @@ impl<'a> Applier<'a> {
             }),
             Property::BackgroundImage(v) => on!(v, |x| {
                 let fp::BackgroundImage::List(items) = &x;
-                // Skyline draws a single background image (SPEC §4.3).
+                // Skyline draws a single background image (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>).
                 self.style.background_image =
                     items.iter().next().and_then(|i| image(i, &ctx, current));
             }),
@@ -519,7 +519,7 @@ impl<'a> Applier<'a> {
             Property::BoxShadow(v) => on!(v, |x| {
                 self.style.box_shadow = match &x {
                     fp::BoxShadow::None => None,
-                    // Skyline draws one shadow (SPEC §4.3): the first.
+                    // Skyline draws one shadow (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>): the first.
                     fp::BoxShadow::List(items) => {
                         items.iter().next().map(|fp::BoxShadowItem::List(parts)| {
                             shadow_from_parts(parts.iter(), &ctx, current)
@@ -670,7 +670,7 @@ impl<'a> Applier<'a> {
             Property::Filter(v) => on!(v, |x| {
                 self.style.filter = match &x {
                     fp::Filter::None => None,
-                    // Skyline applies one filter function (SPEC §4.3).
+                    // Skyline applies one filter function (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>).
                     fp::Filter::List(items) => items.iter().find_map(|f| filter(f, &ctx)),
                 }
             }),
@@ -874,7 +874,7 @@ fn display(d: &fp::Display) -> Option<Display> {
         fp::Display::Inline => Display::Inline,
         // Skyline: inline-block only inside text; elsewhere it is a block.
         fp::Display::InlineBlock => Display::Block,
-        // Grid is not supported by Skyline and is ignored (SPEC §4.3).
+        // Grid is not supported by Skyline and is ignored (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>).
         fp::Display::Grid | fp::Display::InlineGrid => return None,
     })
 }
@@ -1060,7 +1060,7 @@ fn filter(f: &fp::FilterFunc, ctx: &LengthContext) -> Option<Filter> {
         fp::FilterFunc::Opacity(l) => Filter::Opacity(amount(l)),
         fp::FilterFunc::Saturate(l) => Filter::Saturate(amount(l)),
         fp::FilterFunc::Sepia(l) => Filter::Sepia(amount(l)),
-        // Skyline: no drop-shadow, no url() (SPEC §4.3).
+        // Skyline: no drop-shadow, no url() (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>).
         fp::FilterFunc::DropShadow(_) | fp::FilterFunc::Url(_) => return None,
     })
 }

@@ -20,7 +20,7 @@
 //! top-down walk, which also carries variables and [`Motion`]) and
 //! [`StyleSheets::compute_pseudo`] for `::before` / `::after`.
 //!
-//! Components (SPEC §3.2 style isolation): [`StyleSheets::add_sheet`] adds a
+//! Components (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxss.html> style isolation): [`StyleSheets::add_sheet`] adds a
 //! component's `.wxss` once, as its own [`SheetOrigin`];
 //! [`StyleSheets::compute_scoped`] / [`StyleSheets::compute_pseudo_scoped`]
 //! take a [`ScopeQuery`] naming the origins that may style the element
@@ -114,7 +114,7 @@ pub enum StyleError {
     BadBinary { path: String, message: String },
 }
 
-/// The style of an element no rule touches, per the page's flags (SPEC §4.3):
+/// The style of an element no rule touches, per the page's flags (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>):
 /// flex column, border-box, relative by default; with `default_display_block`
 /// block, row and `align-items: normal`; with `default_content_box`
 /// content-box.

@@ -3,7 +3,7 @@
 //! each a comma-separated list of queries, each `[not |only ]cond and cond`
 //! where a cond is `all`, `screen`, `unknown` or `(feature: value)`.
 //!
-//! Skyline supports only `prefers-color-scheme` (SPEC §4.3); the size and
+//! Skyline supports only `prefers-color-scheme` (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>); the size and
 //! orientation features are evaluated too because float-pigment parses them
 //! and they cost nothing. Conditions are fixed per page load (viewport and
 //! theme are load options), so rules are filtered once at load time.

@@ -64,7 +64,7 @@ pub struct Animation {
     /// `None` is `infinite`.
     pub iterations: Option<f32>,
     pub direction: AnimationDirection,
-    /// As written; Skyline treats none/backwards as forwards (SPEC §4.3),
+    /// As written; Skyline treats none/backwards as forwards (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>),
     /// which is the animation driver's business.
     pub fill_mode: FillMode,
 }

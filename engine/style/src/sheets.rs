@@ -63,8 +63,8 @@ pub const APP_ORIGIN: SheetOrigin = 0;
 /// The page's own `.wxss` and its imports.
 pub const PAGE_ORIGIN: SheetOrigin = 1;
 
-/// Which sheets may style one element: component style isolation (SPEC
-/// §3.2). The caller (the engine, which knows the component tree) decides;
+/// Which sheets may style one element: component style isolation
+/// (<https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/wxml-wxss.html>). The caller (the engine, which knows the component tree) decides;
 /// the cascade only filters rules by origin.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ScopeQuery<'a> {

@@ -2,7 +2,7 @@
 //! types, with relative units resolved.
 //!
 //! Units: px; rpx (750rpx == viewport width); vw, vh, vmin, vmax; rem
-//! (16px root, SPEC §4.3); em (not in Skyline's table but parsed by
+//! (16px root, <https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/wxss.html>); em (not in Skyline's table but parsed by
 //! float-pigment: resolved against the element's font size, as CSS does).
 //!
 //! `calc()` is reduced to `px + percent * basis`. A pure-px result becomes

@@ -1,5 +1,5 @@
 // Custom components, behaviors and events: the JS half of component.rs
-// (SPEC §2.3, §2.5–2.9). Evaluated right after bootstrap.js.
+// (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html). Evaluated right after bootstrap.js.
 //
 // Invariants:
 // - Rust owns the template side of every component (its shadow tree, its
@@ -224,7 +224,7 @@
     return out;
   }
 
-  // Runs the definitionFilters of the behaviors `def` uses (SPEC §2.7).
+  // Runs the definitionFilters of the behaviors `def` uses (https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/behaviors.html).
   function runDefinitionFilters(def) {
     const behaviors = Array.isArray(def.behaviors) ? def.behaviors : [];
     for (const b of behaviors) {
@@ -265,7 +265,7 @@
     return cls;
   }
 
-  // A fresh, deep-copied data object for one instance (SPEC §2.3: behaviors'
+  // A fresh, deep-copied data object for one instance (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html: behaviors'
   // data is never shared between instances).
   function instanceData(cls, inst) {
     const data = {};
@@ -320,7 +320,7 @@
     throw new Error('Component() must be called while a component\'s or page\'s own .js file is loading');
   }
 
-  // ---- Chaining API (glass-easel, SPEC §2.8) ------------------------------
+  // ---- Chaining API (glass-easel, https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/glass-easel/chaining-api.html) ------------------------------
   function chain(kind) {
     const own = emptyOwn();
     let options = null;
@@ -445,7 +445,7 @@
   // changed (`old`: the property values before it). Shared by components
   // and pages declared with Component().
   function runObservers(inst, cls, changedPaths, old) {
-    // Data observers: each at most once per setData (SPEC §2.5).
+    // Data observers: each at most once per setData (https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/observer.html).
     for (const observer of cls.observers) {
       const hit = changedPaths.some(function (path) {
         return observer.fields.some(function (field) { return observerMatches(field, path); });
@@ -454,7 +454,7 @@
       const args = observer.fields.map(function (field) { return getPath(inst.data, field.segments); });
       observer.fn.apply(inst, args);
     }
-    // Property observers (never for pure properties, SPEC §2.6).
+    // Property observers (never for pure properties, https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/pure-data.html).
     const fired = new Set();
     for (const path of changedPaths) {
       const name = path[0];
@@ -784,7 +784,7 @@
   }
 
   // `inst` moved within its parent: both ends of each of its links hear
-  // `linkChanged` (SPEC §2.6 relations).
+  // `linkChanged` (https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/pure-data.html relations).
   function relationsMoved(inst) {
     for (const l of inst.__links__ || []) {
       if (typeof l.theirs.def.linkChanged === 'function') l.theirs.def.linkChanged.call(l.other, inst);
@@ -858,7 +858,7 @@
   };
 
   // A page written with Component(): methods become page methods; lifetimes
-  // run around onLoad / onReady; properties take the query (SPEC §2.3).
+  // run around onLoad / onReady; properties take the query (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Component.html).
   function pageFromComponent(cls) {
     const page = {};
     const data = instanceData(cls, page);
@@ -898,7 +898,7 @@
       };
     }
     // setData fires the page's observers and property observers, each at
-    // most once per call, as a component's do (SPEC §2.5, §2.6).
+    // most once per call, as a component's do (https://developers.weixin.qq.com/miniprogram/dev/framework/custom-component/observer.html).
     page.setData = function (updates, callback) {
       const old = {};
       for (const name of Object.keys(cls.properties)) old[name] = this.data[name];
@@ -931,7 +931,7 @@
     });
   };
 
-  // ---- events (SPEC §2.9) ------------------------------------------------
+  // ---- events (https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html) ------------------------------------------------
   function handlerOwner(pageId, owner) {
     return owner === 0 ? I.pagesById.get(pageId) : comps.get(owner);
   }

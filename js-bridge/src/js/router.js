@@ -1,4 +1,4 @@
-// Routing on the JS side (SPEC §2.2, §6): wx.navigateTo / redirectTo /
+// Routing on the JS side (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html): wx.navigateTo / redirectTo /
 // navigateBack / switchTab / reLaunch, EventChannel, getOpenerEventChannel,
 // and wx.setNavigationBarTitle / setNavigationBarColor.
 //

@@ -1,4 +1,4 @@
-// The wx.* APIs of SPEC §6 other than routing: system information, canIUse,
+// The wx.* APIs of https://developers.weixin.qq.com/miniprogram/dev/api/ other than routing: system information, canIUse,
 // base64, storage, request/downloadFile, selector queries, intersection
 // observers and the feedback dialogs. Evaluated after bootstrap.js; Rust is
 // reached through `__wxNative` (see src/wx/mod.rs).
@@ -7,7 +7,7 @@
 // - Async APIs never call back synchronously: results arrive in a later
 //   tick (local work) or a later turn (network, render thread).
 // - `errMsg` decides the outcome: "name:ok" is success, "name:fail …" fail.
-// - Without success/fail/complete, the APIs SPEC §6 marks as promisified
+// - Without success/fail/complete, the APIs https://developers.weixin.qq.com/miniprogram/dev/api/ marks as promisified
 //   return a Promise; request and downloadFile always return their task.
 // - Every id handed to Rust comes from `nextId`; a completion whose id is no
 //   longer pending (aborted) is ignored.

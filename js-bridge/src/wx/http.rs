@@ -204,7 +204,7 @@ fn run(agent: &ureq::Agent, job: HttpJob) -> Completion {
             observer: false,
         },
         JobKind::Request { binary: false } => {
-            // UTF-8 with one byte-order mark stripped (SPEC §6).
+            // UTF-8 with one byte-order mark stripped (<https://developers.weixin.qq.com/miniprogram/dev/api/>).
             let text = String::from_utf8_lossy(&bytes);
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             Completion::once(

@@ -414,7 +414,7 @@ fn install_natives<'js>(
                 } else {
                     file_path
                 };
-                // User files must live under USER_DATA_PATH (SPEC §6).
+                // User files must live under USER_DATA_PATH (<https://developers.weixin.qq.com/miniprogram/dev/api/>).
                 let writable = virtual_path.starts_with(&format!("{USER_DATA_PATH}/"))
                     || virtual_path.starts_with(&format!("{TEMP_PREFIX}/"));
                 let Some(path) =

@@ -2,7 +2,7 @@
 //! not ops: the logic thread resolves handlers when the render thread reports
 //! an event on a node.
 
-/// How a handler takes part in propagation (SPEC §2.9).
+/// How a handler takes part in propagation (<https://developers.weixin.qq.com/miniprogram/dev/framework/view/wxml/event.html>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     /// `bind` / `bind:`: bubble phase.

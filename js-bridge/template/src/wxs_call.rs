@@ -1,4 +1,4 @@
-//! The template side of WXS (SPEC §3.3): `<wxs module="m">` modules named in
+//! The template side of WXS (<https://developers.weixin.qq.com/miniprogram/dev/reference/wxs/>): `<wxs module="m">` modules named in
 //! a WXML file, and bindings that call `m.fn(args)` or read `m.value`.
 //!
 //! The template crate does not run WXS: it hands calls to a [`WxsHost`]

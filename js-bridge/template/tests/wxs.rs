@@ -1,4 +1,4 @@
-//! `<wxs>` modules in templates (SPEC §3.3): bindings call `m.fn(args)`
+//! `<wxs>` modules in templates (<https://developers.weixin.qq.com/miniprogram/dev/reference/wxs/>): bindings call `m.fn(args)`
 //! through the thread's `WxsHost`, with dependency tracking on the
 //! arguments. A recording host stands in for the logic thread's WXS context.
 

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The Skyline defaults as CSS, for the HTML baseline (SPEC §4.1).
+/// The Skyline defaults as CSS, for the HTML baseline (<https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/skyline/introduction.html>).
 pub const SKYLINE_DEFAULTS_CSS: &str =
     ":where(*){display:flex;flex-direction:column;box-sizing:border-box;position:relative}";
 
