@@ -258,7 +258,7 @@ impl ApplicationHandler for Host {
             Host::mouse(running, false);
         }
         let tap_done = self.args.tap.is_none()
-            || self.events.lock().map_or(false, |events| {
+            || self.events.lock().is_ok_and(|events| {
                 events
                     .iter()
                     .filter(|e| matches!(e, HostEvent::Navigated { .. }))

@@ -3,7 +3,12 @@
 //!
 //! The host creates an [`Engine`] for an app folder, then each frame (at
 //! its own vsync) calls [`Engine::frame`] with its clock and renders into
-//! its target: a CPU RGBA buffer ([`Engine::render_rgba`]). Input goes in
+//! one of three targets:
+//! - a CPU RGBA buffer ([`Engine::render_rgba`]);
+//! - a wgpu texture on the host's own device ([`Engine::use_host_gpu`],
+//!   then [`Engine::render_to_texture`]);
+//! - a surface made from the host's raw window handle
+//!   ([`Engine::attach_window`], then [`Engine::present`]). Input goes in
 //! as touches, wheel, keys and IME text; what the host may show around the
 //! page (title, navigation, logs, errors, "settled") comes back through a
 //! listener ([`Engine::set_listener`]).
@@ -16,13 +21,15 @@
 
 use crate::EmbedError;
 use cirrus_engine::diagnostics::Diagnostic;
+use cirrus_engine::frame::surface::SurfaceTarget;
 use cirrus_engine::frame::FrameDriver;
 use cirrus_engine::input::{InputEvent, PointerPhase};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{NavigationKind, RouteRequest, ToLogic, ToRender};
-use cirrus_engine::render::RendererChoice;
+use cirrus_engine::render::{wgpu, Renderer, RendererChoice};
 use cirrus_engine::stage::Stage;
+use cirrus_engine::EngineError;
 use cirrus_js_bridge::{Clock, ConsoleLevel, LogicHandle, LogicOptions, LogicThread};
 use crossbeam::channel::{self, Receiver};
 use std::path::PathBuf;
@@ -99,6 +106,9 @@ pub struct Engine {
     top: Option<(String, usize)>,
     /// Problems found loading the package.
     load_diagnostics: Vec<Diagnostic>,
+    /// The window surface of [`Engine::attach_window`].
+    window: Option<SurfaceTarget>,
+    renderer_choice: RendererChoice,
 }
 
 impl Engine {
@@ -150,6 +160,8 @@ impl Engine {
             title: None,
             top: None,
             load_diagnostics,
+            window: None,
+            renderer_choice: options.renderer,
         })
     }
 
@@ -206,6 +218,80 @@ impl Engine {
         Ok((width, height))
     }
 
+    /// Draws with a renderer on the host's own wgpu device from now on, so
+    /// [`Engine::render_to_texture`] can draw into the host's textures.
+    pub fn use_host_gpu(
+        &mut self,
+        adapter: &wgpu::Adapter,
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+    ) -> Result<(), EmbedError> {
+        let renderer = Renderer::for_host_device(adapter, device, queue)
+            .map_err(|e| EmbedError::Engine(EngineError::Gpu(e.to_string())))?;
+        self.driver.set_renderer(renderer);
+        Ok(())
+    }
+
+    /// Renders the current frame into `view`, a texture of the host's
+    /// device (after [`Engine::use_host_gpu`]) of `format` and `width` x
+    /// `height` pixels (normally [`Engine::size_px`]). Colours are sRGB
+    /// values blended as browsers do: give a non-sRGB view.
+    pub fn render_to_texture(
+        &mut self,
+        view: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+        width: u32,
+        height: u32,
+    ) -> Result<(), EmbedError> {
+        Ok(self.driver.render_to_view(view, format, width, height)?)
+    }
+
+    /// Shows the app in the host's window (or a child view of it), through
+    /// a surface made from its raw handles; `width` x `height` is the
+    /// surface's size in physical pixels. Frames then go there with
+    /// [`Engine::present`].
+    ///
+    /// # Safety
+    /// The handles must be valid and stay valid until the engine is
+    /// dropped or another window is attached (wgpu's
+    /// `SurfaceTargetUnsafe::RawHandle` rules).
+    pub unsafe fn attach_window(
+        &mut self,
+        display: wgpu::rwh::RawDisplayHandle,
+        window: wgpu::rwh::RawWindowHandle,
+        width: u32,
+        height: u32,
+    ) -> Result<(), EmbedError> {
+        let instance = Renderer::create_instance();
+        // SAFETY: the caller's promise above.
+        let surface = unsafe {
+            instance.create_surface_unsafe(wgpu::SurfaceTargetUnsafe::RawHandle {
+                raw_display_handle: display,
+                raw_window_handle: window,
+            })
+        }
+        .map_err(|e| EmbedError::Engine(EngineError::Gpu(e.to_string())))?;
+        let target = SurfaceTarget::new(instance, surface, (width, height));
+        let renderer = target
+            .renderer()
+            .ok_or_else(|| EmbedError::Engine(EngineError::NoAdapter("for the window".into())))?;
+        self.driver
+            .set_window_renderer(renderer, self.renderer_choice);
+        self.window = Some(target);
+        Ok(())
+    }
+
+    /// Draws the current frame to the attached window
+    /// ([`Engine::attach_window`]).
+    pub fn present(&mut self) -> Result<(), EmbedError> {
+        let Some(window) = self.window.as_mut() else {
+            return Err(EmbedError::Engine(EngineError::NoAdapter(
+                "no window is attached".into(),
+            )));
+        };
+        Ok(self.driver.present(window)?)
+    }
+
     /// The frame's size in device pixels.
     pub fn size_px(&self) -> (u32, u32) {
         self.driver.device_size()
@@ -246,7 +332,11 @@ impl Engine {
 
     /// The host's view changed size (CSS px) or density.
     pub fn resize(&mut self, width: f32, height: f32, dpr: f32) {
-        self.driver.resize(Viewport::new(width, height, dpr));
+        let viewport = Viewport::new(width, height, dpr);
+        self.driver.resize(viewport);
+        if let Some(window) = &mut self.window {
+            window.resize(viewport);
+        }
     }
 
     /// Switches the theme; the app's `onThemeChange` runs.

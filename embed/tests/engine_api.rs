@@ -123,3 +123,108 @@ fn a_host_drives_renders_and_listens() {
     engine.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The host's own wgpu device and a texture of its own: the engine draws
+/// into it what it draws into a CPU buffer.
+#[test]
+fn a_host_texture_gets_the_same_picture_as_the_cpu_buffer() {
+    use cirrus_engine::render::wgpu;
+    let dir = std::env::temp_dir().join(format!("cirrus-engine-tex-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_app(&dir);
+    let mut options = EngineOptions::new(&dir);
+    options.dpr = 1.0;
+    let mut engine = Engine::new(options).expect("the engine starts");
+    let started = Instant::now();
+    frames_until(&mut engine, started, |e| e.is_settled());
+    let (width, height) = engine.size_px();
+    let mut cpu = vec![0u8; width as usize * height as usize * 4];
+    engine
+        .render_rgba(&mut cpu, width as usize * 4)
+        .expect("CPU buffer");
+
+    // The host's device.
+    let instance = cirrus_engine::render::Renderer::create_instance();
+    let adapter =
+        pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions::default()))
+            .expect("an adapter (lavapipe is installed by set-up)");
+    let (device, queue) = pollster::block_on(adapter.request_device(
+        &wgpu::DeviceDescriptor {
+            label: Some("host"),
+            required_features: wgpu::Features::empty(),
+            required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
+            memory_hints: wgpu::MemoryHints::Performance,
+        },
+        None,
+    ))
+    .expect("a device");
+    let texture = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("host texture"),
+        size: wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+    engine
+        .use_host_gpu(&adapter, device.clone(), queue.clone())
+        .expect("a renderer on the host's device");
+    engine
+        .render_to_texture(&view, wgpu::TextureFormat::Rgba8Unorm, width, height)
+        .expect("drawn into the host's texture");
+
+    // Read it back.
+    let row = (width * 4).div_ceil(256) * 256;
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: u64::from(row * height),
+        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+    encoder.copy_texture_to_buffer(
+        wgpu::TexelCopyTextureInfo {
+            texture: &texture,
+            mip_level: 0,
+            origin: wgpu::Origin3d::ZERO,
+            aspect: wgpu::TextureAspect::All,
+        },
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(row),
+                rows_per_image: Some(height),
+            },
+        },
+        wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+    );
+    queue.submit([encoder.finish()]);
+    buffer.slice(..).map_async(wgpu::MapMode::Read, |_| {});
+    device.poll(wgpu::Maintain::Wait);
+    let mapped = buffer.slice(..).get_mapped_range();
+    let at_gpu = |x: usize, y: usize| {
+        mapped[y * row as usize + x * 4..y * row as usize + x * 4 + 4].to_vec()
+    };
+    let at_cpu = |x: usize, y: usize| {
+        cpu[(y * width as usize + x) * 4..(y * width as usize + x) * 4 + 4].to_vec()
+    };
+    // Inside the red box, and on the white page beside it.
+    assert_eq!(at_gpu(50, 94), [255, 0, 0, 255]);
+    assert_eq!(at_gpu(50, 94), at_cpu(50, 94));
+    assert_eq!(at_gpu(300, 400), at_cpu(300, 400));
+    drop(mapped);
+    engine.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -446,6 +446,35 @@ impl FrameDriver {
         Ok(())
     }
 
+    /// Builds a frame and draws it into `view` (of `format`, `width` x
+    /// `height` pixels) on the device of the GPU renderer in use (the
+    /// host's, see `Renderer::for_host_device`).
+    pub fn render_to_view(
+        &mut self,
+        view: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+        width: u32,
+        height: u32,
+    ) -> Result<(), EngineError> {
+        self.build_frame();
+        self.upload_images()?;
+        let clear = self.stage.background();
+        let RendererSlot::Ready(rasterizer) = &mut self.renderer else {
+            return Err(EngineError::NoAdapter("no GPU renderer was set".into()));
+        };
+        let Rasterizer::Gpu(renderer) = rasterizer.as_mut() else {
+            return Err(EngineError::NoAdapter(
+                "textures need the GPU renderer".into(),
+            ));
+        };
+        let fonts = self.stage.text_system().font_system();
+        renderer
+            .render_to_view(&self.list, fonts, view, format, width, height, clear)
+            .map_err(|e| EngineError::Gpu(e.to_string()))?;
+        self.dirty = false;
+        Ok(())
+    }
+
     /// A description of the rasteriser ("cpu (vello_cpu)", "llvmpipe
     /// (Vulkan, Cpu)").
     pub fn renderer_label(&mut self) -> Result<String, EngineError> {

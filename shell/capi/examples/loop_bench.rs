@@ -9,8 +9,8 @@
 
 use cirrus::{
     cirrus_engine_frame, cirrus_engine_free, cirrus_engine_is_settled, cirrus_engine_new,
-    cirrus_engine_render_rgba, cirrus_engine_size, cirrus_last_error, CirrusEngine,
-    CirrusOptions, CirrusStatus,
+    cirrus_engine_render_rgba, cirrus_engine_size, cirrus_last_error, CirrusEngine, CirrusOptions,
+    CirrusStatus,
 };
 use std::ffi::{CStr, CString};
 use std::path::Path;
@@ -48,7 +48,10 @@ fn main() {
         let mut engine: *mut CirrusEngine = std::ptr::null_mut();
         // SAFETY: valid options and out pointer; the engine is freed below.
         unsafe {
-            check(cirrus_engine_new(&options, &mut engine), "cirrus_engine_new");
+            check(
+                cirrus_engine_new(&options, &mut engine),
+                "cirrus_engine_new",
+            );
             let (mut width, mut height) = (0u32, 0u32);
             check(cirrus_engine_size(engine, &mut width, &mut height), "size");
             let stride = width as usize * 4;
@@ -58,7 +61,11 @@ fn main() {
             let mut settled = false;
             while !settled && started.elapsed() < Duration::from_secs(30) {
                 check(
-                    cirrus_engine_frame(engine, started.elapsed().as_micros() as u64, std::ptr::null_mut()),
+                    cirrus_engine_frame(
+                        engine,
+                        started.elapsed().as_micros() as u64,
+                        std::ptr::null_mut(),
+                    ),
                     "frame",
                 );
                 check(cirrus_engine_is_settled(engine, &mut settled), "is_settled");

@@ -238,6 +238,34 @@ CirrusStatus cirrus_engine_navigate(CirrusEngine *engine, CirrusNavigation kind,
 CirrusStatus cirrus_engine_navigate_back(CirrusEngine *engine, uint32_t delta);
 
 /**
+ * Shows the app in an X11 window (Xlib): `display` is the `Display *`,
+ * `window` the window id, `width` x `height` its size in physical pixels.
+ * Draw frames there with `cirrus_engine_present`. Both must outlive the
+ * engine (or the next attach).
+ */
+CirrusStatus cirrus_engine_attach_xlib_window(CirrusEngine *engine,
+                                              void *display,
+                                              uint64_t window,
+                                              uint32_t width,
+                                              uint32_t height);
+
+/**
+ * Shows the app in a Wayland surface: `display` is the `wl_display *`,
+ * `surface` the `wl_surface *`, `width` x `height` its size in physical
+ * pixels. Draw frames there with `cirrus_engine_present`.
+ */
+CirrusStatus cirrus_engine_attach_wayland_surface(CirrusEngine *engine,
+                                                  void *display,
+                                                  void *surface,
+                                                  uint32_t width,
+                                                  uint32_t height);
+
+/**
+ * Draws the current frame to the attached window.
+ */
+CirrusStatus cirrus_engine_present(CirrusEngine *engine);
+
+/**
  * Whether the app has settled (nothing pending, page ready, no motion).
  */
 CirrusStatus cirrus_engine_is_settled(CirrusEngine *engine, bool *settled);

@@ -434,6 +434,73 @@ pub unsafe extern "C" fn cirrus_engine_navigate_back(
     })
 }
 
+/// Shows the app in an X11 window (Xlib): `display` is the `Display *`,
+/// `window` the window id, `width` x `height` its size in physical pixels.
+/// Draw frames there with `cirrus_engine_present`. Both must outlive the
+/// engine (or the next attach).
+#[no_mangle]
+pub unsafe extern "C" fn cirrus_engine_attach_xlib_window(
+    engine: *mut CirrusEngine,
+    display: *mut c_void,
+    window: u64,
+    width: u32,
+    height: u32,
+) -> CirrusStatus {
+    guarded(|| {
+        use cirrus_engine::render::wgpu::rwh;
+        let engine = unsafe { self::engine(engine) }?;
+        let display = std::ptr::NonNull::new(display)
+            .ok_or((CirrusStatus::NullArgument, "display is NULL".to_owned()))?;
+        let raw_display =
+            rwh::RawDisplayHandle::Xlib(rwh::XlibDisplayHandle::new(Some(display), 0));
+        let raw_window = rwh::RawWindowHandle::Xlib(rwh::XlibWindowHandle::new(window as _));
+        // SAFETY: the host's live handles (documented above).
+        unsafe { engine.attach_window(raw_display, raw_window, width, height) }
+            .map_err(|e| (CirrusStatus::Render, e.to_string()))
+    })
+}
+
+/// Shows the app in a Wayland surface: `display` is the `wl_display *`,
+/// `surface` the `wl_surface *`, `width` x `height` its size in physical
+/// pixels. Draw frames there with `cirrus_engine_present`.
+#[no_mangle]
+pub unsafe extern "C" fn cirrus_engine_attach_wayland_surface(
+    engine: *mut CirrusEngine,
+    display: *mut c_void,
+    surface: *mut c_void,
+    width: u32,
+    height: u32,
+) -> CirrusStatus {
+    guarded(|| {
+        use cirrus_engine::render::wgpu::rwh;
+        let engine = unsafe { self::engine(engine) }?;
+        let (Some(display), Some(surface)) = (
+            std::ptr::NonNull::new(display),
+            std::ptr::NonNull::new(surface),
+        ) else {
+            return Err((
+                CirrusStatus::NullArgument,
+                "display or surface is NULL".to_owned(),
+            ));
+        };
+        let raw_display = rwh::RawDisplayHandle::Wayland(rwh::WaylandDisplayHandle::new(display));
+        let raw_window = rwh::RawWindowHandle::Wayland(rwh::WaylandWindowHandle::new(surface));
+        // SAFETY: the host's live handles (documented above).
+        unsafe { engine.attach_window(raw_display, raw_window, width, height) }
+            .map_err(|e| (CirrusStatus::Render, e.to_string()))
+    })
+}
+
+/// Draws the current frame to the attached window.
+#[no_mangle]
+pub unsafe extern "C" fn cirrus_engine_present(engine: *mut CirrusEngine) -> CirrusStatus {
+    guarded(|| {
+        unsafe { self::engine(engine) }?
+            .present()
+            .map_err(|e| (CirrusStatus::Render, e.to_string()))
+    })
+}
+
 /// Whether the app has settled (nothing pending, page ready, no motion).
 #[no_mangle]
 pub unsafe extern "C" fn cirrus_engine_is_settled(

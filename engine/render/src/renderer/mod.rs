@@ -111,6 +111,24 @@ impl Renderer {
         Renderer::from_gpu(device::open_device(&adapter)?)
     }
 
+    /// A renderer on the host's own device (an embedder drawing Cirrus
+    /// pages into its textures): `adapter` is the one `device` and `queue`
+    /// were requested from.
+    pub fn for_host_device(
+        adapter: &wgpu::Adapter,
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+    ) -> Result<Renderer, RenderError> {
+        Renderer::from_gpu(device::GpuContext {
+            adapter: adapter.clone(),
+            device,
+            queue,
+            adapter_info: adapter.get_info(),
+            // The host owns the device and sees its loss itself.
+            lost: std::sync::Arc::default(),
+        })
+    }
+
     /// A `wgpu::Instance` with every backend enabled, for creating surfaces
     /// to pass to [`Renderer::for_surface`].
     pub fn create_instance() -> wgpu::Instance {
