@@ -12,6 +12,10 @@ const EXPECTED: [(&str, &[&str]); 5] = [
         &[
             "launch to PNG written",
             "peak Pss",
+            "launch to PNG written, cpu renderer",
+            "peak Pss, cpu renderer",
+            "launch to PNG written, gpu renderer",
+            "peak Pss, gpu renderer",
             "TS + ES modules + LESS, cold cache",
             "TS + ES modules + LESS, warm cache",
         ],
