@@ -8,10 +8,11 @@
 //! - a wgpu texture on the host's own device ([`Engine::use_host_gpu`],
 //!   then [`Engine::render_to_texture`]);
 //! - a surface made from the host's raw window handle
-//!   ([`Engine::attach_window`], then [`Engine::present`]). Input goes in
-//! as touches, wheel, keys and IME text; what the host may show around the
-//! page (title, navigation, logs, errors, "settled") comes back through a
-//! listener ([`Engine::set_listener`]).
+//!   ([`Engine::attach_window`], then [`Engine::present`]).
+//!
+//! Input goes in as touches, wheel, keys and IME text; what the host may
+//! show around the page (title, navigation, logs, errors, "settled") comes
+//! back through a listener ([`Engine::set_listener`]).
 //!
 //! Threads: the app's JavaScript runs on a logic thread of the engine's
 //! own; everything else (applying its changes, style, layout, paint,
