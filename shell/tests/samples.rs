@@ -2,13 +2,15 @@
 //! headless and compared with the engine's own reviewed snapshot in
 //! `shell/tests/snapshots/` (regenerate with `CIRRUS_BLESS=1`).
 //!
-//! Tolerance: a pixel differs when a channel differs by more than 16; at
-//! most 0.5% of pixels may differ (GPU rasterisers differ slightly in
-//! antialiasing).
+//! Each sample is drawn by both rasterisers (wgpu and the CPU one) and
+//! compared with the same snapshot. Tolerance: a pixel differs when a
+//! channel differs by more than 16; at most 0.5% of pixels may differ
+//! (rasterisers differ slightly in antialiasing).
 
 mod common;
 
 use cirrus_engine::package::Package;
+use cirrus_engine::render::RendererChoice;
 use cirrus_shell::headless::{shot, ShotOptions};
 use std::time::Instant;
 
@@ -16,6 +18,12 @@ const CHANNEL_THRESHOLD: u8 = 16;
 const MAX_DIFFERING: f64 = 0.005;
 
 fn check_sample(name: &str, min_nodes: usize) {
+    for renderer in [RendererChoice::Gpu, RendererChoice::Cpu] {
+        check_sample_on(name, min_nodes, renderer);
+    }
+}
+
+fn check_sample_on(name: &str, min_nodes: usize, renderer: RendererChoice) {
     let root = common::repo_root();
     let dir = root.join("samples").join(name);
     let (package, diags) = Package::load(&dir).expect("sample loads");
@@ -28,6 +36,7 @@ fn check_sample(name: &str, min_nodes: usize) {
     let options = ShotOptions {
         dpr: 1.0,
         data_dir: Some(data_dir.clone()),
+        renderer,
         ..Default::default()
     };
     let capture = shot(package, &options).expect("shot");
@@ -50,7 +59,9 @@ fn check_sample(name: &str, min_nodes: usize) {
     let snapshot = root
         .join("shell/tests/snapshots")
         .join(format!("{name}.png"));
-    if common::blessing() || !snapshot.exists() && std::env::var_os("CI").is_none() {
+    // Snapshots are blessed from the wgpu renderer's picture.
+    let may_bless = renderer == RendererChoice::Gpu;
+    if may_bless && (common::blessing() || !snapshot.exists() && std::env::var_os("CI").is_none()) {
         capture.image.save(&snapshot).expect("write snapshot");
         eprintln!("{name}: snapshot written to {}", snapshot.display());
         return;
@@ -60,10 +71,10 @@ fn check_sample(name: &str, min_nodes: usize) {
         .to_rgba8();
     let (differing, total) = common::differing_pixels(&capture.image, &expected, CHANNEL_THRESHOLD);
     if differing as f64 > total as f64 * MAX_DIFFERING {
-        let actual = snapshot.with_extension("actual.png");
+        let actual = snapshot.with_extension(format!("{renderer}.actual.png"));
         let _ = capture.image.save(&actual);
         panic!(
-            "{name}: {differing} of {total} pixels differ from {}; see {}",
+            "{name} ({renderer}): {differing} of {total} pixels differ from {}; see {}",
             snapshot.display(),
             actual.display()
         );
