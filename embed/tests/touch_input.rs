@@ -45,6 +45,12 @@ const PAGE_WXML: &str = r#"
 </view>
 <view id="hover" class="hover" hover-class="lit" hover-start-time="100" hover-stay-time="200"></view>
 <view id="press" class="press"></view>
+<view id="card" class="card" hover-class="card-lit" hover-start-time="0">
+  <view id="chip" class="chip" hover-class="chip-lit" hover-start-time="0" hover-stop-propagation></view>
+</view>
+<view id="row" class="row" hover-class="row-lit" hover-start-time="0">
+  <view id="cell" class="cell" hover-class="cell-lit" hover-start-time="0"></view>
+</view>
 "#;
 
 const PAGE_WXSS: &str = r#"
@@ -57,6 +63,14 @@ const PAGE_WXSS: &str = r#"
 .hover.lit { background: #ff0000; }
 .press { position: absolute; left: 200px; top: 400px; width: 100px; height: 100px; background: #00ff00; }
 .press:active { background: #000000; }
+.card { position: absolute; left: 20px; top: 540px; width: 150px; height: 60px; background: #0000ff; }
+.card.card-lit { background: #ff0000; }
+.chip { width: 40px; height: 40px; background: #00ff00; }
+.chip.chip-lit { background: #000000; }
+.row { position: absolute; left: 200px; top: 540px; width: 150px; height: 60px; background: #0000ff; }
+.row.row-lit { background: #ff0000; }
+.cell { width: 40px; height: 40px; background: #00ff00; }
+.cell.cell-lit { background: #000000; }
 "#;
 
 fn harness() -> Harness {
@@ -229,4 +243,29 @@ fn a_scripted_run_is_deterministic() {
     assert_eq!(first_console, second_console);
     assert!(first_image == second_image, "the pictures differ");
     assert!(first_console.iter().any(|l| l == "longpress long"));
+}
+
+#[test]
+fn hover_stop_propagation_keeps_ancestors_unpressed() {
+    let mut h = harness();
+    // Without it, the ancestor with a hover-class shows its own too.
+    h.input(InputEvent::down(0, 215.0, 555.0)).unwrap();
+    h.wait(Duration::from_millis(20)).unwrap();
+    assert_eq!(
+        pixel(&mut h, 215, 555),
+        [0, 0, 0, 255],
+        "the cell is pressed"
+    );
+    assert_eq!(pixel(&mut h, 320, 590), [255, 0, 0, 255], "so is its row");
+    h.input(InputEvent::up(0, 215.0, 555.0)).unwrap();
+    h.wait(Duration::from_millis(500)).unwrap();
+    // With it, only the pressed element.
+    h.input(InputEvent::down(1, 35.0, 555.0)).unwrap();
+    h.wait(Duration::from_millis(20)).unwrap();
+    assert_eq!(
+        pixel(&mut h, 35, 555),
+        [0, 0, 0, 255],
+        "the chip is pressed"
+    );
+    assert_eq!(pixel(&mut h, 140, 590), [0, 0, 255, 255], "its card is not");
 }
