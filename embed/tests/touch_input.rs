@@ -269,3 +269,24 @@ fn hover_stop_propagation_keeps_ancestors_unpressed() {
     );
     assert_eq!(pixel(&mut h, 140, 590), [0, 0, 255, 255], "its card is not");
 }
+
+#[test]
+fn a_scripted_pinch_is_two_touches_and_no_tap() {
+    let mut h = harness();
+    let steps = cirrus_embed::script::parse(
+        "steps.json",
+        r#"[{"pinch": {"center": [70, 80], "from": 20, "to": 80, "ms": 100}}]"#,
+    )
+    .expect("valid steps");
+    cirrus_embed::script::play(&mut h, &steps).expect("played");
+    let pad = lines_with(&h, "pad");
+    assert!(
+        pad.iter()
+            .any(|l| l.starts_with("pad touchstart id=1") && l.contains("touches=2")),
+        "{pad:?}"
+    );
+    assert!(pad
+        .iter()
+        .any(|l| l.starts_with("pad touchmove") && l.contains("at=30,80")));
+    assert!(lines_with(&h, "tap").is_empty(), "{:?}", h.console());
+}
