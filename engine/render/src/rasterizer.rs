@@ -57,6 +57,23 @@ impl FromStr for RendererChoice {
     }
 }
 
+/// Whether the system has a device node a hardware GPU driver would use:
+/// on Linux a DRM render node (`/dev/dri/renderD*`) or NVIDIA's
+/// `/dev/nvidia*`. Elsewhere assumed true (the adapter probe decides).
+fn gpu_device_nodes_present() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    let any_in = |dir: &str, prefix: &str| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        })
+    };
+    any_in("/dev/dri", "renderD") || any_in("/dev", "nvidia")
+}
+
 /// A renderer on either backend.
 pub enum Rasterizer {
     Gpu(Renderer),
@@ -71,6 +88,12 @@ impl Rasterizer {
         match choice {
             RendererChoice::Cpu => Ok(Rasterizer::Cpu(CpuRenderer::new())),
             RendererChoice::Gpu => Renderer::new_headless().map(Rasterizer::Gpu),
+            // Without a GPU device node no hardware adapter can exist:
+            // skip loading the Vulkan drivers just to learn that (they
+            // cost tens of MiB and milliseconds at start).
+            RendererChoice::Auto if !gpu_device_nodes_present() => {
+                Ok(Rasterizer::Cpu(CpuRenderer::new()))
+            }
             RendererChoice::Auto => match crate::renderer::device::hardware_adapter() {
                 // A hardware adapter that then fails to open a device is
                 // no reason to fail: the CPU backend still works.
