@@ -863,14 +863,11 @@ pub fn run_scenario(config: &BenchConfig, name: &str) -> Result<ScenarioReport> 
     Ok(report)
 }
 
-/// The adapter the in-process scenarios render with.
-pub fn adapter_label() -> String {
-    match cirrus_engine::render::Renderer::new_headless() {
-        Ok(r) => {
-            let l = r.adapter_label();
-            format!("{} ({}, {})", l.name, l.backend, l.device_type)
-        }
-        Err(e) => format!("no adapter: {e}"),
+/// The rasteriser the in-process scenarios render with (`--renderer`).
+pub fn adapter_label(choice: RendererChoice) -> String {
+    match cirrus_engine::render::Rasterizer::new_headless(choice) {
+        Ok(r) => r.label(),
+        Err(e) => format!("no renderer: {e}"),
     }
 }
 
@@ -916,7 +913,7 @@ pub fn to_json(config: &BenchConfig, reports: &[ScenarioReport]) -> Value {
         .collect();
     json!({
         "machine": { "nproc": cores, "cpu": cpu },
-        "adapter": adapter_label(),
+        "adapter": adapter_label(config.renderer),
         "runs": config.runs,
         "quick": config.quick,
         "scenarios": scenarios,
@@ -934,7 +931,7 @@ fn fmt_value(s: Option<Summary>) -> String {
 pub fn table(report: &Value) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "machine: {} cores, {}; adapter: {}; medians of {} run(s)\n",
+        "machine: {} cores, {}; renderer: {}; medians of {} run(s)\n",
         report["machine"]["nproc"],
         report["machine"]["cpu"].as_str().unwrap_or("?"),
         report["adapter"].as_str().unwrap_or("?"),
