@@ -65,7 +65,7 @@ fn list_stage(items: u32, attrs: &[(&str, Value)]) -> Stage {
 }
 
 /// The index of the item (or its label) hit at `(x, y)`.
-fn item_at(stage: &Stage, x: f32, y: f32) -> Option<u32> {
+fn item_at(stage: &mut Stage, x: f32, y: f32) -> Option<u32> {
     let hit = stage.hit_test(x, y)?.0;
     (ITEM_BASE..ITEM_BASE + 2_000)
         .contains(&hit)
@@ -193,10 +193,10 @@ fn scroll_top_and_scroll_into_view_set_the_offset_and_a_relayout_reclamps() {
 fn hit_testing_queries_and_the_layout_file_see_the_scrolled_boxes() {
     let mut stage = list_stage(30, &[("scroll-y", json!(true))]);
     // The content starts at y = 15 (border + padding); item i at 15 + 40i.
-    assert_eq!(item_at(&stage, 20.0, 20.0), Some(0));
+    assert_eq!(item_at(&mut stage, 20.0, 20.0), Some(0));
     assert!(stage.scroll_by(20.0, 20.0, 0.0, 100.0));
     // y = 20 is content y 120: item 2 (95..135 in content coordinates).
-    assert_eq!(item_at(&stage, 20.0, 20.0), Some(2));
+    assert_eq!(item_at(&mut stage, 20.0, 20.0), Some(2));
     assert_eq!(
         stage.hit_test(20.0, 5.0),
         Some(SCROLLER),

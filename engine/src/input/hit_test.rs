@@ -1,144 +1,69 @@
 //! Hit testing: which element is topmost under a point of a page.
 //!
-//! Mirrors the painter's walk (see [`crate::paint`]): the same origins
-//! (fixed boxes against the page), the same stacking (children by
-//! `z-index`, stable, painted later = on top), `overflow: hidden` clipping
-//! the children to the padding box, and virtual nodes (slots, `virtualHost`
-//! hosts) being transparent. An element is a target unless it is
-//! `display: none`, `hidden`, `visibility: hidden` or `pointer-events:
-//! none`; the last two are inherited, but a descendant that sets them back
-//! is a target again, as in CSS. Text runs are never targets: a point over
-//! text hits the element that holds it.
+//! The answer is read from the hit regions the painter recorded while
+//! walking the page ([`crate::paint::hits`]), never from a walk of its own:
+//! the regions are tried from the last painted down, and the first whose
+//! border box, taken back through its transform, holds the point, and
+//! whose clip chain lets the point through, is hit. So an element is hit
+//! exactly where it is drawn: the same origins (fixed boxes against the
+//! page), the same stacking (children by `z-index`, stable, painted later
+//! = on top), `overflow: hidden` clipping the children to the padding box
+//! (rounded corners included), virtual nodes (slots, `virtualHost` hosts)
+//! being transparent, transforms (perspective included), scroll-view
+//! offsets and culling (what is not painted cannot be hit).
 //!
-//! Transforms are honoured in 2D (the point is mapped through the inverse
-//! of each transformed box's matrix; perspective is ignored).
+//! What is a target is decided where the regions are recorded
+//! ([`crate::paint`]): an element unless it is `display: none`, `hidden`,
+//! `visibility: hidden` or `pointer-events: none`; the last two are
+//! inherited, but a descendant that sets them back is a target again, as
+//! in CSS. Text runs are never targets: a point over text hits the element
+//! that holds it, and a point over a `::before` / `::after` box hits its
+//! owner.
 //!
-//! A scroll-view's children are hit where they are shown: shifted by its
-//! scroll position ([`crate::scroll`]), and only those reaching into its
-//! clip, so a tap costs the visible items, not the whole list.
-//!
-//! Not yet: `::before`/`::after` boxes outside their owner.
+//! [`Stage::hit_test`](crate::stage::Stage::hit_test) asks in page
+//! coordinates and makes sure the regions are those of the page as it is.
 
-use crate::document::tree::PageTree;
 use crate::ops::NodeId;
-use cirrus_layout::style::{Display, Overflow, PointerEvents, Position, Visibility};
+use crate::paint::hits::{HitRegions, TransformId};
 
-/// How deep the walk goes before giving up (a guard against malformed
-/// trees; the painter has the same shape).
-const MAX_DEPTH: usize = 512;
-
-/// The topmost element of `tree` under `(x, y)` (CSS px, relative to the
-/// page's top-left corner).
-pub fn hit_test(tree: &PageTree, x: f32, y: f32) -> Option<NodeId> {
-    hit_node(tree, NodeId::ROOT, (x, y), (0.0, 0.0), (0.0, 0.0), 0)
-}
-
-fn hit_node(
-    tree: &PageTree,
-    id: NodeId,
-    point: (f32, f32),
-    parent_origin: (f32, f32),
-    page_origin: (f32, f32),
-    depth: usize,
-) -> Option<NodeId> {
-    let node = tree.get(id)?;
-    if !node.is_element() || depth > MAX_DEPTH {
-        return None;
-    }
-    let style = &node.style;
-    if style.display == Display::None || node.attrs.hidden {
-        return None;
-    }
-    if crate::style::scopes::is_virtual(node) {
-        // Transparent: its children sit in the parent's box.
-        return stacking_order(tree, &node.children)
-            .into_iter()
-            .rev()
-            .find_map(|c| hit_node(tree, c, point, parent_origin, page_origin, depth + 1));
-    }
-    let layout = node.layout.layout();
-    let base = if style.position == Position::Fixed {
-        page_origin
-    } else {
-        parent_origin
-    };
-    let origin = (base.0 + layout.location.x, base.1 + layout.location.y);
-    let (width, height) = (layout.size.width, layout.size.height);
-    // The painter draws this box and its subtree through its transform, so
-    // the point is taken back through the inverse (2D part) instead.
-    let point = if style.transform.is_empty() {
-        point
-    } else {
-        let pivot = (
-            origin.0 + style.transform_origin.0.resolve(width),
-            origin.1 + style.transform_origin.1.resolve(height),
-        );
-        let m = crate::paint::transform::transform_matrix(
-            &style.transform,
-            (width, height),
-            pivot,
-            1.0,
-        );
-        untransform(&m, point)?
-    };
-    let inside = |left: f32, top: f32, w: f32, h: f32| {
-        point.0 >= left && point.0 < left + w && point.1 >= top && point.1 < top + h
-    };
-    let inside_border_box = inside(origin.0, origin.1, width, height);
-    let children_reachable = if style.overflow == Overflow::Hidden {
-        let b = layout.border;
-        inside(
-            origin.0 + b.left,
-            origin.1 + b.top,
-            width - b.left - b.right,
-            height - b.top - b.bottom,
-        )
-    } else {
-        true
-    };
-    if children_reachable && node.layout.paragraph.is_none() {
-        // A scroll-view's children sit shifted by its scroll position; only
-        // those its clip shows can be hit (the painter's own culling).
-        let (dx, dy) = crate::scroll::scroll_offset(node);
-        let children_origin = (origin.0 - dx, origin.1 - dy);
-        let candidates = crate::scroll::children_in_view(node, false)
-            .unwrap_or_else(|| stacking_order(tree, &node.children));
-        let hit = candidates
-            .into_iter()
-            .rev()
-            .find_map(|c| hit_node(tree, c, point, children_origin, page_origin, depth + 1));
-        if hit.is_some() {
-            return hit;
+/// The node of the topmost region of `regions` under `point` (device px
+/// of the window, as the display list).
+pub fn hit_test(regions: &HitRegions, point: (f32, f32)) -> Option<NodeId> {
+    // Consecutive regions mostly share a transform: map the point once.
+    let mut mapped: Option<(TransformId, Option<(f32, f32)>)> = None;
+    let mut local = |transform: TransformId| {
+        if transform == TransformId::IDENTITY {
+            return Some(point);
         }
-    }
-    let targetable =
-        style.visibility == Visibility::Visible && style.pointer_events != PointerEvents::None;
-    (inside_border_box && targetable).then_some(id)
+        match mapped {
+            Some((id, p)) if id == transform => p,
+            _ => {
+                let p = regions.transform(transform).untransform(point);
+                mapped = Some((transform, p));
+                p
+            }
+        }
+    };
+    regions.regions().iter().rev().find_map(|region| {
+        let p = local(region.transform)?;
+        let r = &region.rect;
+        let inside = p.0 >= r.x && p.0 < r.right() && p.1 >= r.y && p.1 < r.bottom();
+        (inside && clips_let_through(regions, region.clip, point)).then_some(region.node)
+    })
 }
 
-/// `point` taken back through the 2D part of the column-major matrix `m`;
-/// `None` when `m` collapses the plane (nothing can be hit).
-fn untransform(m: &[f32; 16], point: (f32, f32)) -> Option<(f32, f32)> {
-    let (a, b, c, d, e, f) = (m[0], m[1], m[4], m[5], m[12], m[13]);
-    let det = a * d - b * c;
-    if det.abs() < 1e-6 {
-        return None;
-    }
-    let (x, y) = (point.0 - e, point.1 - f);
-    Some(((d * x - c * y) / det, (a * y - b * x) / det))
-}
-
-/// Children in painting order (by `z-index`, stable): the last is on top.
-/// Virtual children are replaced by their own children, as in painting.
-fn stacking_order(tree: &PageTree, children: &[NodeId]) -> Vec<NodeId> {
-    let mut flattened = Vec::with_capacity(children.len());
-    for &child in children {
-        crate::style::scopes::push_layout_child(tree, child, &mut flattened);
-    }
-    let mut ordered: Vec<(f32, NodeId)> = flattened
-        .iter()
-        .map(|&c| (tree.get(c).and_then(|n| n.style.z_index).unwrap_or(0.0), c))
-        .collect();
-    ordered.sort_by(|a, b| a.0.total_cmp(&b.0));
-    ordered.into_iter().map(|(_, c)| c).collect()
+/// Whether every clip of the chain from `innermost` holds `point` (device
+/// px of the window), each in the space of its own transform.
+fn clips_let_through(
+    regions: &HitRegions,
+    innermost: Option<crate::paint::hits::ClipId>,
+    point: (f32, f32),
+) -> bool {
+    regions.clip_chain(innermost).all(|clip| {
+        let p = match clip.transform {
+            TransformId::IDENTITY => Some(point),
+            t => regions.transform(t).untransform(point),
+        };
+        p.is_some_and(|p| clip.contains(p))
+    })
 }

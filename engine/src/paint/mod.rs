@@ -13,8 +13,17 @@
 //!
 //! Painting never changes layout: a transform/opacity/colour change costs a
 //! repaint only.
+//!
+//! The same walk records the page's hit regions ([`hits`]) when asked
+//! ([`Painter::record_hits`]): each box that can be a target, with the
+//! transform and clip chain in force, in painting order. Hit testing
+//! ([`crate::input::hit_test`]) reads only those, so a box is hit exactly
+//! where it is painted. [`Painter::regions_only`] runs the walk for the
+//! regions alone (no drawing), for a hit test asked before a frame was
+//! painted.
 
 mod background;
+pub mod hits;
 pub mod image_fit;
 mod text;
 pub use text::emit_paragraph;
@@ -26,9 +35,12 @@ use crate::images::ImageStore;
 use crate::ops::NodeId;
 use crate::package::Package;
 use background::BoxRects;
-use cirrus_layout::style::{BorderStyle, ComputedStyle, Display, Overflow, Position, Visibility};
+use cirrus_layout::style::{
+    BorderStyle, ComputedStyle, Display, Overflow, PointerEvents, Position, Visibility,
+};
 use cirrus_layout::text::TextSystem;
 use cirrus_render::{CornerRadii, DisplayItem, DisplayList, Rect};
+use hits::{ClipId, HitRegion, HitRegions, TransformId};
 use image_fit::ImageMode;
 
 /// Where a page's own files are, to resolve relative `src` and `url()`.
@@ -52,6 +64,24 @@ pub struct Painter<'a> {
     /// The part of the page the window shows (width, height in CSS px from
     /// the page's corner): page children wholly outside it are not painted.
     page_window: Option<(f32, f32)>,
+    /// The page area (CSS px of the window) the page is clipped to, when
+    /// the bars cover part of the window.
+    page_clip: Option<Rect>,
+    /// Where the walk records hit regions, if asked.
+    hits: Option<&'a mut HitRegions>,
+    /// The transform and clip in force, for the regions recorded now.
+    hit_state: HitState,
+    /// `hit_state` around each open `PushTransform` / `PushClip`.
+    hit_stack: Vec<HitState>,
+    /// Whether drawing items are written (false: [`Painter::regions_only`]).
+    draw: bool,
+}
+
+/// The transform and the innermost clip in force at a point of the walk.
+#[derive(Clone, Copy, Debug)]
+struct HitState {
+    transform: TransformId,
+    clip: Option<ClipId>,
 }
 
 impl<'a> Painter<'a> {
@@ -73,6 +103,14 @@ impl<'a> Painter<'a> {
             files,
             dpr,
             page_window: None,
+            page_clip: None,
+            hits: None,
+            hit_state: HitState {
+                transform: TransformId::IDENTITY,
+                clip: None,
+            },
+            hit_stack: Vec::new(),
+            draw: true,
         }
     }
 
@@ -84,10 +122,97 @@ impl<'a> Painter<'a> {
         self
     }
 
+    /// Clips the page to `area` (CSS px of the window): the part the
+    /// navigation and tab bars leave it.
+    pub fn clip_page_to(mut self, area: Rect) -> Self {
+        self.page_clip = Some(area);
+        self
+    }
+
+    /// Records the page's hit regions into `regions` (cleared first) while
+    /// painting: see [`hits`].
+    pub fn record_hits(mut self, regions: &'a mut HitRegions) -> Self {
+        regions.clear();
+        self.hits = Some(regions);
+        self
+    }
+
+    /// Walks without drawing: only the hit regions are recorded (pictures
+    /// and text are neither loaded nor shaped). The walk is the painting
+    /// walk itself, so the regions are those a paint would record.
+    pub fn regions_only(mut self) -> Self {
+        self.draw = false;
+        self
+    }
+
     /// Paints the page at `offset` (CSS px; the page's scroll position or
     /// the navigation bar height, negated as needed).
     pub fn paint_page(&mut self, offset: (f32, f32)) {
+        let clip = self.page_clip;
+        if let Some(area) = clip {
+            let rect = to_device(area, self.dpr);
+            self.push_clip(rect, cirrus_render::display_list::SQUARE_CORNERS);
+        }
         self.paint_node(NodeId::ROOT, offset, offset);
+        if clip.is_some() {
+            self.pop_clip();
+        }
+    }
+
+    /// `PushTransform`, and the transform the regions recorded until the
+    /// matching [`pop_transform`](Self::pop_transform) are under.
+    fn push_transform(&mut self, matrix: [f32; 16]) {
+        if let Some(hits) = self.hits.as_deref_mut() {
+            self.hit_stack.push(self.hit_state);
+            self.hit_state.transform = hits.push_transform(self.hit_state.transform, &matrix);
+        }
+        if self.draw {
+            self.list.push(DisplayItem::PushTransform { matrix });
+        }
+    }
+
+    fn pop_transform(&mut self) {
+        if self.hits.is_some() {
+            self.hit_state = self.hit_stack.pop().unwrap_or(self.hit_state);
+        }
+        if self.draw {
+            self.list.push(DisplayItem::PopTransform);
+        }
+    }
+
+    /// `PushClip`, and the clip the regions recorded until the matching
+    /// [`pop_clip`](Self::pop_clip) are inside.
+    fn push_clip(&mut self, rect: Rect, radii: CornerRadii) {
+        if let Some(hits) = self.hits.as_deref_mut() {
+            self.hit_stack.push(self.hit_state);
+            let HitState { transform, clip } = self.hit_state;
+            self.hit_state.clip = Some(hits.push_clip(rect, radii, transform, clip));
+        }
+        if self.draw {
+            self.list.push(DisplayItem::PushClip { rect, radii });
+        }
+    }
+
+    fn pop_clip(&mut self) {
+        if self.hits.is_some() {
+            self.hit_state = self.hit_stack.pop().unwrap_or(self.hit_state);
+        }
+        if self.draw {
+            self.list.push(DisplayItem::PopClip);
+        }
+    }
+
+    /// Records that a point inside `border` (device px, as painted) under
+    /// the transform and clips in force hits `node`.
+    fn record_hit(&mut self, node: NodeId, border: Rect) {
+        if let Some(hits) = self.hits.as_deref_mut() {
+            hits.push_region(HitRegion {
+                node,
+                rect: border,
+                transform: self.hit_state.transform,
+                clip: self.hit_state.clip,
+            });
+        }
     }
 
     /// `parent_origin`: the parent's border-box corner (absolute CSS px);
@@ -103,7 +228,7 @@ impl<'a> Painter<'a> {
                 parent_origin.1 + layout.location.y,
             );
             if let Some(parent) = node.parent.and_then(|p| tree.get(p)) {
-                if parent.style.visibility == Visibility::Visible {
+                if self.draw && parent.style.visibility == Visibility::Visible {
                     self.paint_paragraph(node, origin, layout.size.width);
                 }
             }
@@ -138,9 +263,9 @@ impl<'a> Painter<'a> {
                 (origin.1 + style.transform_origin.1.resolve(size.1)) * self.dpr,
             );
             let matrix = transform::transform_matrix(&style.transform, size, o, self.dpr);
-            self.list.push(DisplayItem::PushTransform { matrix });
+            self.push_transform(matrix);
         }
-        let layered = style.opacity < 1.0 || style.filter.is_some();
+        let layered = self.draw && (style.opacity < 1.0 || style.filter.is_some());
         if layered {
             self.list.push(DisplayItem::PushLayer {
                 opacity: style.opacity.clamp(0.0, 1.0),
@@ -148,20 +273,30 @@ impl<'a> Painter<'a> {
             });
         }
 
-        if style.visibility == Visibility::Visible {
+        let visible = style.visibility == Visibility::Visible;
+        // A target unless hidden or `pointer-events: none` (both inherited,
+        // and a descendant may turn them back on). A generated box is its
+        // owner's: a point over it hits the element it was generated for.
+        if visible && style.pointer_events != PointerEvents::None {
+            let target = match id.0 >= crate::document::tree::PSEUDO_ID_BASE {
+                true => node.parent,
+                false => Some(id),
+            };
+            if let Some(target) = target {
+                self.record_hit(target, to_device(rects.border, self.dpr));
+            }
+        }
+        if visible && self.draw {
             self.paint_box(node, &rects);
         }
 
         let clipped = style.overflow == Overflow::Hidden;
         if clipped {
             let radii = inner_radii(corner_radii(style, rects.border, self.dpr), style, self.dpr);
-            self.list.push(DisplayItem::PushClip {
-                rect: to_device(rects.padding, self.dpr),
-                radii,
-            });
+            self.push_clip(to_device(rects.padding, self.dpr), radii);
         }
         if node.layout.paragraph.is_some() {
-            if style.visibility == Visibility::Visible {
+            if visible && self.draw {
                 self.paint_paragraph(
                     node,
                     (rects.content.x, rects.content.y),
@@ -190,13 +325,13 @@ impl<'a> Painter<'a> {
             }
         }
         if clipped {
-            self.list.push(DisplayItem::PopClip);
+            self.pop_clip();
         }
         if layered {
             self.list.push(DisplayItem::PopLayer);
         }
         if transformed {
-            self.list.push(DisplayItem::PopTransform);
+            self.pop_transform();
         }
     }
 
@@ -294,6 +429,7 @@ impl<'a> Painter<'a> {
             || dest.y < clip.y
             || dest.right() > clip.right()
             || dest.bottom() > clip.bottom();
+        // Straight into the list: no hit region is recorded inside it.
         if needs_clip {
             self.list.push(DisplayItem::PushClip {
                 rect: to_device(clip, d),

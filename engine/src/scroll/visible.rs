@@ -235,11 +235,13 @@ impl ChildIndex {
         })
     }
 
-    /// The children to paint (or hit test), in painting order, for a
-    /// scroll-view whose layout is `node`'s and whose position is
-    /// `offset`; `with_cache_extent` widens the window by `cache-extent`
-    /// (paint does, hit testing does not). `None` when the scroll-view does
-    /// not clip: then every child is painted.
+    /// The children to paint, in painting order, for a scroll-view whose
+    /// layout is `node`'s and whose position is `offset`;
+    /// `with_cache_extent` widens the window by `cache-extent` (paint
+    /// does). Hit testing reads the regions paint recorded, so what is
+    /// culled here is not hit either (what the cache extent adds lies
+    /// outside the clip, which hit testing honours). `None` when the
+    /// scroll-view does not clip: then every child is painted.
     pub(crate) fn visible(
         &self,
         node: &Node,

@@ -16,6 +16,7 @@ use crate::document::tree::{NodeKind, PageTree};
 use crate::images::ImageStore;
 use crate::ops::{NodeId, PageId};
 use crate::package::Package;
+use crate::paint::hits::HitRegions;
 use crate::paint::Painter;
 use crate::protocol::{ToLogic, ToRender};
 use crate::style::pass::{StylePass, StyleStats};
@@ -84,6 +85,31 @@ pub struct Stage {
     /// The last lazy-load scan found `lazy-load` images not yet started:
     /// scan again each frame (scrolling moves them without a layout).
     lazy_images_waiting: bool,
+    /// The top page's hit regions, recorded by the last paint or hit test
+    /// ([`crate::paint::hits`]).
+    hits: HitRegions,
+    /// What `hits` were recorded for; `None`: never, or before a layout.
+    hits_for: Option<HitStamp>,
+    /// Counts the motion ticks that wrote styles without a restyle (a
+    /// moving transform repaints, and moves what is hit, but lays nothing
+    /// out).
+    motion_generation: u64,
+}
+
+/// Everything a page's hit regions depend on besides the tree: when it is
+/// unchanged and no op arrived since, the tree is as it was painted too
+/// (ops mark `needs_layout`, a restyle or a layout counts in
+/// `layout_generation`, scrolling in the queries' `scroll_generation`, a
+/// style written by a running animation in `motion_generation`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct HitStamp {
+    page: PageId,
+    depth: usize,
+    viewport: Viewport,
+    page_area: cirrus_render::Rect,
+    layout: u64,
+    scroll: u64,
+    motion: u64,
 }
 
 impl Stage {
@@ -116,6 +142,9 @@ impl Stage {
             motion_events: Vec::new(),
             image_events: Default::default(),
             lazy_images_waiting: false,
+            hits: HitRegions::new(),
+            hits_for: None,
+            motion_generation: 0,
         }
     }
 
@@ -448,6 +477,9 @@ impl Stage {
         let motion_started = std::time::Instant::now();
         stats.motion = page.motion.tick(&mut page.tree, self.clock);
         stats.motion_time = motion_started.elapsed();
+        if stats.motion.repainted > 0 {
+            self.motion_generation += 1;
+        }
         let mut pass = StylePass {
             package: &self.package,
             images: &mut self.images,
@@ -504,35 +536,24 @@ impl Stage {
         self.pages.last().is_some_and(|p| p.motion.is_animating())
     }
 
-    /// Paints the top page (and the error overlay) into `list`, in device px.
+    /// Paints the top page (and the error overlay) into `list`, in device
+    /// px, recording the page's hit regions on the way.
     pub fn paint(&mut self, list: &mut DisplayList) {
         list.clear();
         self.sync_scroll();
-        let dpr = self.viewport.dpr;
+        self.hits_for = self.hit_stamp();
         if let Some(page) = self.pages.last() {
             let depth = self.pages.len();
             let area = self.chrome.layout(page, depth, self.viewport).page;
-            let clipped = area.y > 0.0 || area.height < self.viewport.height.0;
-            if clipped {
-                list.push(cirrus_render::DisplayItem::PushClip {
-                    rect: crate::paint::to_device(area, dpr),
-                    radii: cirrus_render::display_list::SQUARE_CORNERS,
-                });
-            }
-            let mut painter = Painter::new(
+            page_painter(
                 list,
-                &page.tree,
-                &mut self.text,
-                &mut self.images,
-                &self.package,
-                &page.files,
-                dpr,
+                page,
+                (&mut self.text, &mut self.images, &self.package),
+                &mut self.hits,
+                area,
+                self.viewport,
             )
-            .cull_to_window(area.width, area.height);
-            painter.paint_page((area.x, area.y));
-            if clipped {
-                list.push(cirrus_render::DisplayItem::PopClip);
-            }
+            .paint_page((area.x, area.y));
             let (text, images) = (&mut self.text, &mut self.images);
             self.chrome.paint(
                 list,
@@ -543,6 +564,8 @@ impl Stage {
                 depth,
                 self.viewport,
             );
+        } else {
+            self.hits.clear();
         }
         self.dialogs.paint(list, self.viewport, &mut self.text);
         if !self.errors.is_empty() {
@@ -558,10 +581,67 @@ impl Stage {
     }
 
     /// The topmost element of the top page under `(x, y)` (CSS px from the
-    /// page's top-left corner), as of the last [`update`](Self::update).
-    /// See [`crate::input::hit_test`] for what counts.
-    pub fn hit_test(&self, x: f32, y: f32) -> Option<NodeId> {
-        crate::input::hit_test::hit_test(&self.pages.last()?.tree, x, y)
+    /// page's top-left corner), as painted: the answer comes from the hit
+    /// regions the painter recorded ([`crate::paint::hits`],
+    /// [`crate::input::hit_test`] for what counts). Asked after
+    /// [`update`](Self::update); when no frame was painted since the last
+    /// layout, scroll or moving transform, the painting walk runs again for
+    /// the regions alone first, so the answer is never stale.
+    pub fn hit_test(&mut self, x: f32, y: f32) -> Option<NodeId> {
+        self.hit_regions();
+        let area = self.page_area();
+        let dpr = self.viewport.dpr;
+        let point = ((x + area.x) * dpr, (y + area.y) * dpr);
+        crate::input::hit_test::hit_test(&self.hits, point)
+    }
+
+    /// The top page's hit regions as the page is now (device px of the
+    /// window): the last paint's, or recorded afresh by the painting walk
+    /// when something changed since.
+    pub fn hit_regions(&mut self) -> &HitRegions {
+        self.sync_scroll();
+        let stamp = self.hit_stamp();
+        if stamp.is_none() || stamp != self.hits_for {
+            self.record_hit_regions();
+            self.hits_for = stamp;
+        }
+        &self.hits
+    }
+
+    /// What hit regions recorded now would be recorded for; `None` while
+    /// ops wait for a layout (regions recorded then are never reused).
+    fn hit_stamp(&self) -> Option<HitStamp> {
+        let page = self.pages.last().filter(|_| !self.needs_layout)?;
+        Some(HitStamp {
+            page: page.id,
+            depth: self.pages.len(),
+            viewport: self.viewport,
+            page_area: self.page_area(),
+            layout: self.layout_generation,
+            scroll: self.queries.scroll_generation,
+            motion: self.motion_generation,
+        })
+    }
+
+    /// Runs the painting walk of the top page for its hit regions alone.
+    fn record_hit_regions(&mut self) {
+        let Some(page) = self.pages.last() else {
+            self.hits.clear();
+            return;
+        };
+        let area = self.page_area();
+        // Nothing is drawn into it (`regions_only`).
+        let mut unused = DisplayList::new();
+        page_painter(
+            &mut unused,
+            page,
+            (&mut self.text, &mut self.images, &self.package),
+            &mut self.hits,
+            area,
+            self.viewport,
+        )
+        .regions_only()
+        .paint_page((area.x, area.y));
     }
 
     /// The page background (`window.backgroundColor`), the clear colour.
@@ -739,6 +819,35 @@ impl Stage {
         let view = self.parked_tab_pages.remove(index);
         self.pages.push(view);
         self.needs_layout = true;
+    }
+}
+
+/// The painter of `page` as the window shows it, `area` being where (CSS
+/// px): culled to the area, clipped to it below the bars, recording the
+/// hit regions into `hits`. Paint and hit testing both set it up here.
+fn page_painter<'a>(
+    list: &'a mut DisplayList,
+    page: &'a PageView,
+    (text, images, package): (&'a mut TextSystem, &'a mut ImageStore, &'a Package),
+    hits: &'a mut HitRegions,
+    area: cirrus_render::Rect,
+    viewport: Viewport,
+) -> Painter<'a> {
+    let painter = Painter::new(
+        list,
+        &page.tree,
+        text,
+        images,
+        package,
+        &page.files,
+        viewport.dpr,
+    )
+    .cull_to_window(area.width, area.height)
+    .record_hits(hits);
+    if area.y > 0.0 || area.height < viewport.height.0 {
+        painter.clip_page_to(area)
+    } else {
+        painter
     }
 }
 
