@@ -65,8 +65,8 @@ pub fn scroll_offset(node: &Node) -> (f32, f32) {
 }
 
 /// The children of scroll-view `node` that its clip shows at its current
-/// offset (grown by `cache-extent` when `with_cache_extent`: paint does,
-/// hit testing does not), in painting order; `None` for a node that is not
+/// offset (grown by `cache-extent` when `with_cache_extent`, as paint
+/// asks: hit regions are recorded by that same walk), in painting order; `None` for a node that is not
 /// a synced, clipping scroll-view (then every child counts).
 pub fn children_in_view(node: &Node, with_cache_extent: bool) -> Option<Vec<NodeId>> {
     let state = node.scroll.as_deref()?;

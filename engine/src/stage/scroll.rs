@@ -12,8 +12,7 @@ impl Stage {
     /// layout (range, culling index, `scroll-top` / `scroll-left` /
     /// `scroll-into-view` changes, clamping). Cheap when nothing was laid
     /// out since the last call. Paint, the layout file, queries and
-    /// [`Stage::scroll_by`] call it; call it after [`Stage::update`]
-    /// before [`Stage::hit_test`] when no frame was painted since.
+    /// [`Stage::scroll_by`] and [`Stage::hit_test`] call it.
     pub fn sync_scroll(&mut self) {
         let generation = self.layout_generation;
         let viewport = self.viewport();
