@@ -347,32 +347,16 @@ pub(crate) fn at_value(file: &str, text: &str, needle: &str, message: &str) -> D
     Diagnostic::error(file, line, col, message)
 }
 
-/// Normalises a package path: `/a/b`, `./a/b` and `a\\b` become `a/b`.
+/// Normalises a package path (`a/./b/../c` -> `a/c`, no leading `/`):
+/// the workspace's one path normaliser, `cirrus_style_lang::paths`.
 pub fn normalize(path: &str) -> String {
-    let p = path.replace('\\', "/");
-    let mut out: Vec<&str> = Vec::new();
-    for c in p.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out.join("/")
+    cirrus_style_lang::paths::normalize(path)
 }
 
-/// Resolves `target` as written in `from_file` (relative or package-absolute).
+/// Resolves `target` as written in `from_file` (relative or
+/// package-absolute), with the same normaliser.
 pub fn resolve_relative(from_file: &str, target: &str) -> String {
-    if target.starts_with('/') {
-        return normalize(target);
-    }
-    let dir = match normalize(from_file).rsplit_once('/') {
-        Some((d, _)) => d.to_owned(),
-        None => String::new(),
-    };
-    normalize(&format!("{dir}/{target}"))
+    cirrus_style_lang::paths::resolve(from_file, target)
 }
 
 fn collect_text_files(

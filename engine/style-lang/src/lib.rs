@@ -15,7 +15,7 @@
 
 mod diagnostic;
 mod less;
-mod paths;
+pub mod paths;
 mod scss;
 
 pub use diagnostic::{Compiled, LangDiagnostic, Severity};

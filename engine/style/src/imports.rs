@@ -108,25 +108,7 @@ pub(crate) fn resolve_import(importer: &str, target: &str) -> Option<String> {
     if target.contains("://") || target.starts_with("//") {
         return None;
     }
-    let mut segments: Vec<&str> = Vec::new();
-    let relative = match target.strip_prefix('/') {
-        Some(absolute) => absolute,
-        None => {
-            segments.extend(importer.split('/').filter(|s| !s.is_empty() && *s != "."));
-            segments.pop(); // the importer's own file name
-            target
-        }
-    };
-    for segment in relative.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            other => segments.push(other),
-        }
-    }
-    let mut path = segments.join("/");
+    let mut path = cirrus_style_lang::paths::resolve_strict(importer, target)?;
     if path.is_empty() {
         return None;
     }

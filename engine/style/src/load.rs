@@ -50,21 +50,7 @@ fn resolve_asset(sheet_path: &str, url: &str) -> String {
     if url.contains(':') || url.starts_with("//") {
         return url.to_owned();
     }
-    if let Some(absolute) = url.strip_prefix('/') {
-        return absolute.to_owned();
-    }
-    let mut segments: Vec<&str> = sheet_path.split('/').collect();
-    segments.pop();
-    for segment in url.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            other => segments.push(other),
-        }
-    }
-    segments.join("/")
+    cirrus_style_lang::paths::resolve(sheet_path, url)
 }
 
 pub(crate) fn collect_font_faces(
