@@ -31,8 +31,8 @@ use cirrus_engine::protocol::{NavigationKind, RouteRequest, ToLogic, ToRender};
 use cirrus_engine::render::{wgpu, Renderer, RendererChoice};
 use cirrus_engine::stage::Stage;
 use cirrus_engine::EngineError;
-use cirrus_js_bridge::{Clock, ConsoleLevel, LogicHandle, LogicOptions, LogicThread};
-use crossbeam::channel::{self, Receiver};
+use cirrus_js_bridge::{Clock, ConsoleLevel, LogicHandle};
+use crossbeam::channel::Receiver;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -118,26 +118,15 @@ impl Engine {
         let (package, load_diagnostics) = Package::load(&options.app)
             .map_err(|e| EmbedError::Engine(cirrus_engine::EngineError::Package(e)))?;
         let viewport = Viewport::new(options.width, options.height, options.dpr);
-        let route = match options.page.as_deref() {
-            Some(route) => route.to_owned(),
-            None => package.home().ok_or(EmbedError::NoPage)?.to_owned(),
-        };
-        let (path, query) = route.split_once('?').unwrap_or((route.as_str(), ""));
-        let (to_render, from_logic) = channel::unbounded();
-        let (to_logic, from_host) = channel::unbounded();
-        let logic_options = LogicOptions {
+        let launched = crate::launch::start_logic(
+            &package,
+            options.page.as_deref(),
             viewport,
-            clock: Clock::Real,
-            data_dir: options.data_dir.clone(),
-            ..LogicOptions::default()
-        };
-        let logic = LogicThread::spawn(package.clone(), logic_options, to_render, from_host)?;
-        to_logic
-            .send(ToLogic::Launch {
-                route: cirrus_engine::package::normalize(path),
-                query: query.to_owned(),
-            })
-            .map_err(|_| EmbedError::LogicGone)?;
+            Clock::Real,
+            options.data_dir.clone(),
+        )?;
+        let (logic, from_logic, to_logic) =
+            (launched.logic, launched.from_logic, launched.to_logic);
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
         driver.set_renderer_choice(options.renderer);
         driver.prepare_headless_renderer();

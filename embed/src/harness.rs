@@ -19,8 +19,8 @@ use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::protocol::{ToLogic, ToRender};
 use cirrus_engine::stage::Stage;
-use cirrus_js_bridge::{Clock, ControlledClock, LogicHandle, LogicOptions, LogicThread};
-use crossbeam::channel::{self, Receiver, RecvTimeoutError};
+use cirrus_js_bridge::{Clock, ControlledClock, LogicHandle};
+use crossbeam::channel::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -55,29 +55,16 @@ impl Harness {
     /// data folder) and steps frames until it has settled.
     pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<Harness, EmbedError> {
         let viewport = Viewport::new(options.width, options.height, options.dpr);
-        let route = match options.page.as_deref() {
-            Some(route) => route.to_owned(),
-            None => package.home().ok_or(EmbedError::NoPage)?.to_owned(),
-        };
-        let (path, query) = route.split_once('?').unwrap_or((route.as_str(), ""));
         let clock = ControlledClock::new();
-        let (to_render, from_logic) = channel::unbounded();
-        let (to_logic, from_host) = channel::unbounded();
-        let logic_options = LogicOptions {
+        let launched = crate::launch::start_logic(
+            &package,
+            options.page.as_deref(),
             viewport,
-            clock: Clock::Controlled(clock.clone()),
-            data_dir: options.data_dir.clone(),
-            ..LogicOptions::default()
-        };
-        let logic = LogicThread::spawn(package.clone(), logic_options, to_render, from_host)?;
-        // `Launch` is not counted by the logic thread: sent around the
-        // driver, which counts what it sends.
-        to_logic
-            .send(ToLogic::Launch {
-                route: cirrus_engine::package::normalize(path),
-                query: query.to_owned(),
-            })
-            .map_err(|_| EmbedError::LogicGone)?;
+            Clock::Controlled(clock.clone()),
+            options.data_dir.clone(),
+        )?;
+        let (logic, from_logic, to_logic) =
+            (launched.logic, launched.from_logic, launched.to_logic);
         let mut driver = FrameDriver::new(Stage::new(package, viewport), to_logic);
         driver.set_renderer_choice(options.renderer);
         driver.prepare_headless_renderer();

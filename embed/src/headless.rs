@@ -47,18 +47,22 @@ impl Default for ShotOptions {
 /// Launches the app headless and captures the page on top of the stack once
 /// it has settled (onReady done, nothing pending) and `wait` has passed.
 pub fn shot(package: Arc<Package>, options: &ShotOptions) -> Result<Capture, EmbedError> {
-    let viewport = Viewport::new(options.width, options.height, options.dpr);
-    let session = Session::launch_with_renderer(
-        package,
-        options.page.as_deref(),
-        viewport,
-        FrameTarget::Headless,
-        options.data_dir.clone(),
-        options.renderer,
-    )?;
+    let session = headless_session(package, options)?;
     let not_before = session.started + options.wait;
     let deadline = Instant::now().max(not_before) + options.timeout;
     Ok(session.render.capture(not_before, deadline)?)
+}
+
+/// Both threads of `package`, headless, as `options` say.
+fn headless_session(package: Arc<Package>, options: &ShotOptions) -> Result<Session, EmbedError> {
+    Session::launch_with_renderer(
+        package,
+        options.page.as_deref(),
+        Viewport::new(options.width, options.height, options.dpr),
+        FrameTarget::Headless,
+        options.data_dir.clone(),
+        options.renderer,
+    )
 }
 
 /// The layout file (README, "The `cirrus` CLI") of `route` at the given viewport.
@@ -106,15 +110,7 @@ pub struct HeadlessApp {
 impl HeadlessApp {
     /// Launches the app as [`shot`] does (`options.page`, size, dpr).
     pub fn launch(package: Arc<Package>, options: &ShotOptions) -> Result<HeadlessApp, EmbedError> {
-        let viewport = Viewport::new(options.width, options.height, options.dpr);
-        let session = Session::launch_with_renderer(
-            package,
-            options.page.as_deref(),
-            viewport,
-            FrameTarget::Headless,
-            options.data_dir.clone(),
-            options.renderer,
-        )?;
+        let session = headless_session(package, options)?;
         Ok(HeadlessApp {
             session,
             timeout: options.timeout,

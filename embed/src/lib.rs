@@ -11,6 +11,7 @@
 pub mod engine;
 pub mod harness;
 pub mod headless;
+mod launch;
 pub mod script;
 pub mod session;
 

@@ -4,11 +4,9 @@
 use crate::EmbedError;
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
-use cirrus_engine::protocol::ToLogic;
 use cirrus_engine::render::RendererChoice;
 use cirrus_engine::render_thread::{FrameTarget, RenderThread};
-use cirrus_js_bridge::{Clock, LogicHandle, LogicOptions, LogicThread};
-use crossbeam::channel;
+use cirrus_js_bridge::{Clock, LogicHandle};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -64,27 +62,10 @@ impl Session {
         renderer: RendererChoice,
     ) -> Result<Session, EmbedError> {
         let started = Instant::now();
-        let route = match route {
-            Some(r) => r.to_owned(),
-            None => package.home().ok_or(EmbedError::NoPage)?.to_owned(),
-        };
-        let (path, query) = match route.split_once('?') {
-            Some((p, q)) => (p.to_owned(), q.to_owned()),
-            None => (route.clone(), String::new()),
-        };
-        let path = cirrus_engine::package::normalize(&path);
-        let (to_render, from_logic) = channel::unbounded();
-        let (to_logic, from_host) = channel::unbounded();
-        let options = LogicOptions {
-            viewport,
-            clock: Clock::Real,
-            data_dir,
-            ..LogicOptions::default()
-        };
-        let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)?;
-        to_logic
-            .send(ToLogic::Launch { route: path, query })
-            .map_err(|_| EmbedError::LogicGone)?;
+        let launched =
+            crate::launch::start_logic(&package, route, viewport, Clock::Real, data_dir)?;
+        let (logic, from_logic, to_logic) =
+            (launched.logic, launched.from_logic, launched.to_logic);
         let render =
             RenderThread::spawn_with(package, viewport, target, renderer, from_logic, to_logic)?;
         Ok(Session {
