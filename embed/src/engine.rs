@@ -50,6 +50,9 @@ pub struct EngineOptions {
     pub dpr: f32,
     /// Where the app's storage lives; `None` is the per-app default.
     pub data_dir: Option<PathBuf>,
+    /// The app's JS heap limit in bytes; `None` is the default (256 MiB).
+    /// Past it the app gets `out of memory` errors; the host is unharmed.
+    pub memory_limit_bytes: Option<usize>,
     /// Start in the dark theme.
     pub dark: bool,
     /// Which rasteriser draws: the GPU where a hardware adapter exists,
@@ -66,6 +69,7 @@ impl EngineOptions {
             height: 667.0,
             dpr: 2.0,
             data_dir: None,
+            memory_limit_bytes: None,
             dark: false,
             renderer: RendererChoice::Auto,
         }
@@ -94,6 +98,12 @@ pub enum HostEvent {
 pub type Listener = Box<dyn FnMut(&HostEvent) + Send>;
 
 /// A running mini program, driven by its host.
+///
+/// Frames are built on the host's thread (style, layout and paint walk the
+/// node tree recursively, up to the engine's depth limit): call it from a
+/// thread with at least 8 MiB of stack, as a process's main thread has
+/// (`cirrus_engine::render_thread::RENDER_STACK_BYTES` is what the engine
+/// gives its own render thread).
 pub struct Engine {
     driver: FrameDriver,
     from_logic: Receiver<ToRender>,
@@ -123,7 +133,10 @@ impl Engine {
             options.page.as_deref(),
             viewport,
             Clock::Real,
-            options.data_dir.clone(),
+            &crate::AppResources {
+                data_dir: options.data_dir.clone(),
+                memory_limit_bytes: options.memory_limit_bytes,
+            },
         )?;
         let (logic, from_logic, to_logic) =
             (launched.logic, launched.from_logic, launched.to_logic);

@@ -61,7 +61,7 @@ impl Harness {
             options.page.as_deref(),
             viewport,
             Clock::Controlled(clock.clone()),
-            options.data_dir.clone(),
+            &options.resources(),
         )?;
         let (logic, from_logic, to_logic) =
             (launched.logic, launched.from_logic, launched.to_logic);

@@ -24,9 +24,21 @@ pub struct ShotOptions {
     pub timeout: Duration,
     /// Where the app's storage lives; `None` is the per-app default folder.
     pub data_dir: Option<PathBuf>,
+    /// The app's JS heap limit in bytes; `None` is the default (256 MiB).
+    pub memory_limit_bytes: Option<usize>,
     /// Which rasteriser draws (`--renderer`): the GPU where a hardware
     /// adapter exists, else the CPU one.
     pub renderer: RendererChoice,
+}
+
+impl ShotOptions {
+    /// What the host grants the app (data folder, memory limit).
+    pub fn resources(&self) -> crate::AppResources {
+        crate::AppResources {
+            data_dir: self.data_dir.clone(),
+            memory_limit_bytes: self.memory_limit_bytes,
+        }
+    }
 }
 
 impl Default for ShotOptions {
@@ -39,6 +51,7 @@ impl Default for ShotOptions {
             wait: Duration::ZERO,
             timeout: Duration::from_secs(10),
             data_dir: None,
+            memory_limit_bytes: None,
             renderer: RendererChoice::Auto,
         }
     }
@@ -60,7 +73,7 @@ fn headless_session(package: Arc<Package>, options: &ShotOptions) -> Result<Sess
         options.page.as_deref(),
         Viewport::new(options.width, options.height, options.dpr),
         FrameTarget::Headless,
-        options.data_dir.clone(),
+        options.resources(),
         options.renderer,
     )
 }

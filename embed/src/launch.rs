@@ -10,6 +10,19 @@ use crossbeam::channel::{self, Receiver, Sender};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// What the host grants the app: where it may write, and how much memory
+/// its JavaScript may hold. A package is untrusted; these are the host's
+/// decisions, not the package's.
+#[derive(Clone, Debug, Default)]
+pub struct AppResources {
+    /// Where the app's storage and files live; `None` is the per-app
+    /// default folder.
+    pub data_dir: Option<PathBuf>,
+    /// The app's JS heap limit in bytes; `None` is the logic thread's
+    /// default (`cirrus_js_bridge::js_limits::DEFAULT_MEMORY_LIMIT_BYTES`).
+    pub memory_limit_bytes: Option<usize>,
+}
+
 /// A started logic thread and the two ends of its queues.
 pub(crate) struct Launched {
     pub logic: LogicHandle,
@@ -27,7 +40,7 @@ pub(crate) fn start_logic(
     route: Option<&str>,
     viewport: Viewport,
     clock: Clock,
-    data_dir: Option<PathBuf>,
+    resources: &AppResources,
 ) -> Result<Launched, EmbedError> {
     let route = match route {
         Some(route) => route.to_owned(),
@@ -36,11 +49,15 @@ pub(crate) fn start_logic(
     let (path, query) = route.split_once('?').unwrap_or((route.as_str(), ""));
     let (to_render, from_logic) = channel::unbounded();
     let (to_logic, from_host) = channel::unbounded();
+    let defaults = LogicOptions::default();
     let options = LogicOptions {
         viewport,
         clock,
-        data_dir,
-        ..LogicOptions::default()
+        data_dir: resources.data_dir.clone(),
+        memory_limit_bytes: resources
+            .memory_limit_bytes
+            .unwrap_or(defaults.memory_limit_bytes),
+        ..defaults
     };
     let logic = LogicThread::spawn(package.clone(), options, to_render, from_host)?;
     to_logic

@@ -12,6 +12,8 @@ pub mod engine;
 pub mod harness;
 pub mod headless;
 mod launch;
+
+pub use launch::AppResources;
 pub mod script;
 pub mod session;
 

@@ -1,7 +1,7 @@
 //! One running app: a logic thread and a render thread wired together by
 //! crossbeam channels (ARCHITECTURE.md "Threads").
 
-use crate::EmbedError;
+use crate::{AppResources, EmbedError};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
 use cirrus_engine::render::RendererChoice;
@@ -46,24 +46,27 @@ impl Session {
             route,
             viewport,
             target,
-            data_dir,
+            AppResources {
+                data_dir,
+                ..AppResources::default()
+            },
             RendererChoice::Auto,
         )
     }
 
-    /// As [`Session::launch_with_data`], drawing with the rasteriser
-    /// `renderer` picks.
+    /// As [`Session::launch_with_data`], with the data folder and memory
+    /// limit of `resources`, drawing with the rasteriser `renderer` picks.
     pub fn launch_with_renderer(
         package: Arc<Package>,
         route: Option<&str>,
         viewport: Viewport,
         target: FrameTarget,
-        data_dir: Option<PathBuf>,
+        resources: AppResources,
         renderer: RendererChoice,
     ) -> Result<Session, EmbedError> {
         let started = Instant::now();
         let launched =
-            crate::launch::start_logic(&package, route, viewport, Clock::Real, data_dir)?;
+            crate::launch::start_logic(&package, route, viewport, Clock::Real, &resources)?;
         let (logic, from_logic, to_logic) =
             (launched.logic, launched.from_logic, launched.to_logic);
         let render =

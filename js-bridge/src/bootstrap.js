@@ -9,13 +9,39 @@
 //   into a diagnostic and keeps going, so nothing here swallows user errors.
 // - `__native` is the only way out to Rust; it is removed from the global
 //   object once this file has captured it.
+// - The built-ins the engine's data handling relies on are captured below,
+//   before any app code runs, so an app that replaces `Object.keys`,
+//   `JSON.stringify` or `Array.isArray` (or pollutes a prototype) cannot
+//   change what setData applies or where. Data paths never walk through
+//   `__proto__`, `constructor` or `prototype`, nor through inherited
+//   properties (`setPath`).
 (function (global) {
   'use strict';
   const native = global.__native;
   delete global.__native;
 
+  // ---- built-ins, captured before app code runs --------------------------
+  const objectKeys = Object.keys;
+  const objectCreate = Object.create;
+  const defineProperty = Object.defineProperty;
+  const isArray = Array.isArray;
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const reflectApply = Reflect.apply;
+  const ErrorCtor = Error;
+  const RangeErrorCtor = RangeError;
+  const hasOwnProperty = Object.prototype.hasOwnProperty;
+  function hasOwn(object, key) {
+    return reflectApply(hasOwnProperty, object, [key]);
+  }
+  // Keys that would reach an object's prototype (Rust's data path parser
+  // refuses them too; this is the JS side's own guard).
+  function isPrototypeKey(key) {
+    return key === '__proto__' || key === 'constructor' || key === 'prototype';
+  }
+
   // ---- modules (CommonJS) ------------------------------------------------
-  const modules = Object.create(null);
+  const modules = objectCreate(null);
 
   function dirname(path) {
     const slash = path.lastIndexOf('/');
@@ -65,7 +91,7 @@
   // Data crosses to Rust as JSON, so JSON is also what a copy keeps.
   function copyJson(value) {
     if (value === undefined) return undefined;
-    return JSON.parse(JSON.stringify(value));
+    return jsonParse(jsonStringify(value));
   }
 
   function copyField(value) {
@@ -85,7 +111,7 @@
     if (arg === undefined) return 'undefined';
     if (typeof arg === 'object' && arg !== null) {
       try {
-        return JSON.stringify(arg);
+        return jsonStringify(arg);
       } catch (e) {
         return String(arg);
       }
@@ -167,7 +193,7 @@
     const def = definition || {};
     // Unlike Page() fields, App() fields are not copied: globalData often
     // holds live objects (stores, class instances) shared by every page.
-    for (const key of Object.keys(def)) instance[key] = def[key];
+    for (const key of objectKeys(def)) instance[key] = def[key];
     app = instance;
   }
 
@@ -181,7 +207,7 @@
   }
 
   // ---- Page --------------------------------------------------------------
-  const pageDefinitions = Object.create(null);
+  const pageDefinitions = objectCreate(null);
   let registeringRoute = null;
   const pageStack = [];
   const pagesById = new Map();
@@ -200,18 +226,98 @@
     return pageStack.slice();
   }
 
+  // Sets `value` at `segments` below `root`, creating missing objects (for
+  // a key) or arrays (for an index). Only own properties are walked and
+  // written (as data properties), so a path can neither reach a prototype
+  // nor run an inherited setter. Returns false, changing nothing, for a
+  // path with a prototype key.
   function setPath(root, segments, value) {
+    for (let i = 0; i < segments.length; i++) {
+      if (isPrototypeKey(segments[i])) return false;
+    }
     let target = root;
     for (let i = 0; i < segments.length - 1; i++) {
       const key = segments[i];
-      let next = target[key];
+      let next = hasOwn(target, key) ? target[key] : undefined;
       if (next === null || typeof next !== 'object') {
         next = typeof segments[i + 1] === 'number' ? [] : {};
-        target[key] = next;
+        setOwn(target, key, next);
       }
       target = next;
     }
-    target[segments[segments.length - 1]] = value;
+    setOwn(target, segments[segments.length - 1], value);
+    return true;
+  }
+
+  function setOwn(target, key, value) {
+    if (hasOwn(target, key) || (isArray(target) && key === 'length')) {
+      target[key] = value; // an own data property: no setter runs
+    } else {
+      defineProperty(target, key, { value: value, writable: true, enumerable: true, configurable: true });
+    }
+  }
+
+  // Reports what setData refused (`{refused, error}` from Rust) at the
+  // setData call, as a warning or an error; the other keys still apply.
+  function reportRefusal(refusal) {
+    const stack = new ErrorCtor().stack || '';
+    if (refusal.error) native.reportError(refusal.refused, stack);
+    else native.reportWarning(refusal.refused, stack);
+  }
+
+  // The JSON text of each key's value, one text per key (so a value that
+  // cannot be sent drops only its key). Returns { keys, texts, bytes }.
+  function encodeUpdates(updates) {
+    // A value of undefined is not set (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html).
+    const all = objectKeys(updates);
+    const keys = [];
+    const texts = [];
+    let bytes = 0;
+    for (let i = 0; i < all.length; i++) {
+      const key = all[i];
+      const value = updates[key];
+      if (value === undefined) continue;
+      let text;
+      try {
+        text = jsonStringify(value);
+      } catch (e) {
+        // Nested too deeply for the JS stack (RangeError), or cyclic.
+        const tooDeep = e instanceof RangeErrorCtor;
+        reportRefusal({
+          refused: 'setData: "' + key + '" ' + (tooDeep ? 'is nested too deeply to send' : 'cannot be sent as JSON') +
+            ' (' + String(e) + '); it was not applied',
+          error: true,
+        });
+        continue;
+      }
+      // Functions and symbols read as null, as inside an array.
+      if (text === undefined) text = 'null';
+      keys[keys.length] = key;
+      texts[texts.length] = text;
+      bytes += text.length;
+    }
+    return { keys: keys, texts: texts, bytes: bytes };
+  }
+
+  // Applies Rust's reply (`{paths, problems}`, see view.rs) to `data`:
+  // each key's segments, or its refusal reported. Returns the applied
+  // segments, in order.
+  function applyReply(data, reply, texts, keys) {
+    const applied = [];
+    for (let i = 0; i < keys.length; i++) {
+      const path = reply.paths[i];
+      if (isArray(path)) {
+        // One copy per key: `this.data` never aliases the caller's objects.
+        if (setPath(data, path, jsonParse(texts[i]))) applied[applied.length] = path;
+      } else if (path && typeof path.refused === 'string') {
+        reportRefusal(path);
+      } else {
+        reportRefusal({ refused: 'setData: "' + keys[i] + '" is not a valid data path', error: true });
+      }
+    }
+    const problems = reply.problems || [];
+    for (let i = 0; i < problems.length; i++) reportRefusal(problems[i]);
+    return applied;
   }
 
   const SET_DATA_WARN_BYTES = 1024 * 1024;
@@ -224,28 +330,15 @@
       if (updates === null || typeof updates !== 'object') {
         throw new TypeError('setData expects an object');
       }
-      // A value of undefined is not set (https://developers.weixin.qq.com/miniprogram/dev/reference/api/Page.html).
-      const keys = Object.keys(updates).filter(function (key) {
-        return updates[key] !== undefined;
-      });
-      const json = JSON.stringify(keys.map(function (key) {
-        return updates[key];
-      }));
-      if (json.length > SET_DATA_WARN_BYTES) {
-        console.warn('setData on ' + this.route + ' sent ' + json.length +
+      const encoded = encodeUpdates(updates);
+      if (encoded.bytes > SET_DATA_WARN_BYTES) {
+        console.warn('setData on ' + this.route + ' sent ' + encoded.bytes +
           ' bytes, over the 1024 kB limit: it is applied, but send only the changed paths');
       }
-      // One copy serves both sides: `this.data` never aliases the caller's objects.
-      const values = JSON.parse(json);
-      // Rust parses the keys (one parser for both sides) and returns their segments.
-      const paths = JSON.parse(native.setData(this.__pageId__, keys, json));
-      for (let i = 0; i < keys.length; i++) {
-        if (paths[i]) {
-          setPath(this.data, paths[i], values[i]);
-        } else {
-          native.reportError('setData: "' + keys[i] + '" is not a valid data path', new Error().stack || '');
-        }
-      }
+      // Rust parses the keys (one parser for both sides) and returns their
+      // segments; the keys travel as JSON so that any JS string arrives.
+      const reply = jsonParse(native.setData(this.__pageId__, jsonStringify(encoded.keys), encoded.texts));
+      applyReply(this.data, reply, encoded.texts, encoded.keys);
       if (hooks.afterPageSetData) hooks.afterPageSetData(this);
       if (typeof callback === 'function') queueTick(callback, this, []);
     },
@@ -271,19 +364,20 @@
   // Creates the instance and returns its initial data as JSON.
   function createPage(route, pageId, query) {
     const def = pageDefinitions[route] || {};
-    const page = Object.create(pageProto);
-    for (const key of Object.keys(def)) {
+    const page = objectCreate(pageProto);
+    for (const key of objectKeys(def)) {
       if (key === 'data') continue;
       const value = def[key];
       page[key] = typeof value === 'function' ? value : copyField(value);
     }
     page.data = copyJson(def.data) || {};
+    if (page.data === null || typeof page.data !== 'object') page.data = {};
     page.route = route;
     page.options = query;
-    Object.defineProperty(page, '__pageId__', { value: pageId, enumerable: false });
+    defineProperty(page, '__pageId__', { value: pageId, enumerable: false });
     pageStack.push(page);
     pagesById.set(pageId, page);
-    return JSON.stringify(page.data);
+    return jsonStringify(page.data);
   }
 
   function callPage(pageId, name, arg) {
@@ -354,7 +448,7 @@
       throw new Error('requirePlugin: plugin "' + name + '" is not available (plugins are not supported by Cirrus)');
     },
   };
-  for (const name of Object.keys(globals)) global[name] = globals[name];
+  for (const name of objectKeys(globals)) global[name] = globals[name];
 
   global.__cirrus = {
     // For the framework scripts evaluated after this one (component.js).
@@ -367,6 +461,11 @@
       pageStack: pageStack, // router.js keeps it equal to the page stack
       pageProto: pageProto,
       setPath: setPath,
+      encodeUpdates: encodeUpdates,
+      applyReply: applyReply,
+      reportRefusal: reportRefusal,
+      isPrototypeKey: isPrototypeKey,
+      hasOwn: hasOwn,
       copyJson: copyJson,
       console: console,
       currentRoute: function () { return registeringRoute; },

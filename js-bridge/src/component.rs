@@ -26,14 +26,15 @@
 //! borrow is held while JS runs.
 
 use crate::natives::Shared;
-use cirrus_package::package::{normalize, resolve_relative, Package};
+pub use cirrus_package::checks::resolve_component;
+use cirrus_package::package::{resolve_relative, Package};
 use cirrus_protocol::messages::ToRender;
 use cirrus_protocol::ops::{NodeId, Op, OpBatch, PageId};
 use cirrus_protocol::Diagnostic;
 use cirrus_style::{SelectorList, StyleElement};
 use cirrus_template::{
-    apply_set_data, parse_data_path, scope_attrs, ComponentEvent, DataPath, EventKind,
-    InstanceOptions, PageInstance, TemplateDiagnostic, TemplateGroup,
+    apply_set_data, scope_attrs, ComponentEvent, DataPath, EventKind, InstanceOptions,
+    PageInstance, TemplateDiagnostic, TemplateGroup,
 };
 use rquickjs::{Ctx, Function, Object};
 use serde_json::{json, Map, Value};
@@ -99,29 +100,6 @@ fn using_components(package: &Package, json_path: &str) -> HashMap<String, Strin
 
 fn read_json(package: &Package, path: &str) -> Option<Value> {
     serde_json::from_str(package.read(path)?).ok()
-}
-
-/// The component path (no extension) `target` names from `from_file`:
-/// relative or package-absolute, then (for bare names) from the package
-/// root and `miniprogram_npm/`; `/index` is optional. A path that names no
-/// file is returned as first resolved (loading it reports the problem).
-pub fn resolve_component(package: &Package, from_file: &str, target: &str) -> String {
-    let explicit = target.starts_with("./") || target.starts_with("../") || target.starts_with('/');
-    let mut bases = vec![resolve_relative(from_file, target)];
-    if !explicit {
-        bases.push(normalize(target));
-        bases.push(normalize(&format!("miniprogram_npm/{target}")));
-    }
-    let exists = |base: &str| {
-        ["js", "ts", "wxml", "json"]
-            .iter()
-            .any(|ext| package.read(&format!("{base}.{ext}")).is_some())
-    };
-    bases
-        .iter()
-        .flat_map(|base| [base.clone(), format!("{base}/index")])
-        .find(|candidate| exists(candidate))
-        .unwrap_or_else(|| bases[0].clone())
 }
 
 /// One component instance's template side.
@@ -235,8 +213,8 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
         "setData",
         Function::new(
             ctx.clone(),
-            move |page: u32, id: u32, keys: Vec<String>, values: String| -> String {
-                set_data(&s, &w, page, id, &keys, &values).to_string()
+            move |page: u32, id: u32, keys_json: String, value_texts: Vec<String>| -> String {
+                set_data(&s, &w, page, id, &keys_json, value_texts).to_string()
             },
         )?,
     )?;
@@ -464,7 +442,9 @@ fn attach(
     data_json: &str,
     options_json: &str,
 ) -> Value {
-    let data = serde_json::from_str::<Value>(data_json)
+    // Initial data too deep to read renders as empty (as unreadable data
+    // always did); its setData keys are refused with a located diagnostic.
+    let data = crate::data_json::parse(data_json, crate::data_json::MAX_SET_DATA_DEPTH)
         .ok()
         .filter(Value::is_object)
         .unwrap_or_else(|| Value::Object(Map::new()));
@@ -617,38 +597,28 @@ fn set_attr(id: NodeId, name: &str, value: Value) -> Op {
 }
 
 /// A component's setData: applies the (non-pure) updates to its mirror and
-/// template. Returns `{ "paths": [...], "work": [...] }` (paths as in
-/// `view::DataUpdate::paths`).
+/// template. Returns `{ "paths": [...], "problems": [...], "work": [...] }`
+/// (paths and problems as in `view::SetDataReply`).
 fn set_data(
     shared: &Rc<RefCell<Shared>>,
     world: &WorldRef,
     page: u32,
     id: u32,
-    keys: &[String],
-    values_json: &str,
+    keys_json: &str,
+    value_texts: Vec<String>,
 ) -> Value {
-    let values: Vec<Value> = match serde_json::from_str::<Vec<Value>>(values_json) {
-        Ok(values) if values.len() == keys.len() => values,
-        _ => return json!({ "paths": [], "work": [] }),
+    let Some(updates) = crate::view::read_updates(keys_json, value_texts) else {
+        return json!({ "paths": [], "problems": [], "work": [] });
     };
-    let mut paths = Vec::with_capacity(keys.len());
-    let mut parsed: Vec<(DataPath, Value)> = Vec::new();
-    for (key, value) in keys.iter().zip(values) {
-        match parse_data_path(key) {
-            Ok(path) => {
-                paths.push(segments_json(&path));
-                parsed.push((path, value));
-            }
-            Err(_) => paths.push(Value::Null),
-        }
-    }
+    let (mut reply, parsed) = crate::view::plan_updates(updates);
+    let mut problems = Vec::new();
     let mut diagnostics = Vec::new();
     let work = with_page(shared, world, page, |_, group, _, comps, next_id| {
         let mut work = Vec::new();
         let Some(comp) = comps.comps.get_mut(&id) else {
             return work;
         };
-        apply_set_data(&mut comp.data, &parsed);
+        problems = apply_set_data(&mut comp.data, &parsed);
         let data = comp.data.clone();
         let changed: Vec<DataPath> = parsed.iter().map(|(path, _)| path.clone()).collect();
         with_instance(comps, id, |comps, instance| {
@@ -661,19 +631,10 @@ fn set_data(
         work
     });
     report_all(shared, diagnostics);
-    json!({ "paths": paths, "work": work.unwrap_or_default() })
-}
-
-fn segments_json(path: &DataPath) -> Value {
-    Value::Array(
-        path.segments
-            .iter()
-            .map(|segment| match segment {
-                cirrus_template::PathSegment::Key(key) => Value::String(key.clone()),
-                cirrus_template::PathSegment::Index(index) => Value::from(*index),
-            })
-            .collect(),
-    )
+    reply.add_problems(problems);
+    let mut answer = reply.as_value();
+    answer["work"] = Value::Array(work.unwrap_or_default());
+    answer
 }
 
 /// Sends the page's pending component ops as one batch.

@@ -1,7 +1,7 @@
 //! cirrus-js-bridge: the logic thread (ARCHITECTURE.md, "Threads").
 //!
 //! [`LogicThread::spawn`] starts a thread named "logic" that runs the mini
-//! program's JavaScript in QuickJS (rquickjs 0.9, QuickJS-ng underneath).
+//! program's JavaScript in QuickJS (rquickjs 0.14, QuickJS-ng underneath).
 //! On `ToLogic::Launch` it evaluates `app.js`, runs App `onLaunch`/`onShow`,
 //! evaluates the page's `.js`, sends `PushPage`, the template's initial op
 //! batch, runs `onLoad`/`onShow`/`onReady` and sends `PageReady`. After every
@@ -40,7 +40,13 @@
 //! lifecycle, timer, tick or promise job becomes a `ToRender::Error`
 //! diagnostic at the innermost stack frame in a package file (and is handed
 //! to `App.onError`); a call that runs longer than
-//! [`LogicOptions::watchdog`] (default 5 s) is interrupted.
+//! [`LogicOptions::watchdog`] (default 5 s) is interrupted: handlers,
+//! timers, promise jobs (the whole job queue of a turn shares one budget,
+//! so an endless microtask chain ends too) and regular expressions
+//! (QuickJS's regex engine polls the same interrupt handler). The JS heap
+//! is limited ([`LogicOptions::memory_limit_bytes`]) and so is the JS
+//! stack ([`js_limits`]): running out is an `out of memory` or `RangeError`
+//! diagnostic at the JS line, and the app keeps running.
 //!
 //! [`check_scripts`] compiles every `.js` file without running it, for
 //! `cirrus check`.
@@ -48,7 +54,10 @@
 mod clock;
 mod component;
 mod console;
+mod data_json;
 mod events;
+mod heap_budget;
+pub mod js_limits;
 mod logic;
 mod modules;
 mod natives;
@@ -62,7 +71,7 @@ mod wxs_syntax;
 
 pub use clock::{Clock, ControlledClock};
 pub use component::resolve_component;
-pub use console::{ConsoleLevel, ConsoleLine};
+pub use console::{ConsoleLevel, ConsoleLine, MAX_CONSOLE_LINES, MAX_CONSOLE_LINE_BYTES};
 pub use logic::{LogicHandle, LogicThread};
 pub use script::check_scripts;
 pub use wxs::WxsRuntime;
@@ -91,6 +100,10 @@ pub struct LogicOptions {
     /// of `wx.env.USER_DATA_PATH`. `None`: `$XDG_DATA_HOME/cirrus/<appid or
     /// path hash>` for a package loaded from disk, memory only otherwise.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The most bytes the app's JS heap may hold; an allocation beyond it
+    /// throws `InternalError: out of memory` at the allocating line.
+    /// Default [`js_limits::DEFAULT_MEMORY_LIMIT_BYTES`] (256 MiB).
+    pub memory_limit_bytes: usize,
 }
 
 impl Default for LogicOptions {
@@ -100,6 +113,7 @@ impl Default for LogicOptions {
             clock: Clock::Real,
             watchdog: std::time::Duration::from_secs(5),
             data_dir: None,
+            memory_limit_bytes: js_limits::DEFAULT_MEMORY_LIMIT_BYTES,
         }
     }
 }

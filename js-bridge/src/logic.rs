@@ -38,14 +38,29 @@ const BOOTSTRAP_NAME: &str = "<cirrus>/bootstrap.js";
 /// [`LogicOptions::watchdog`]).
 #[cfg(test)]
 const TURN_BUDGET: Duration = Duration::from_secs(10);
-/// The logic thread's native stack. QuickJS stops JS recursion at its own
-/// 1 MiB limit; the rest is headroom for Rust and C frames between JS calls.
-const LOGIC_STACK_BYTES: usize = 16 << 20;
+/// The logic thread's native stack: 64 MiB of address space (only the
+/// pages it touches are committed). JS itself stops at
+/// [`crate::js_limits::JS_MAX_STACK_BYTES`] (4 MiB) below each entry from
+/// Rust; the rest is for Rust's own recursion over untrusted input at its
+/// depth limits: the template's walks over WXML nesting and component
+/// nesting (cirrus-template's limits, with WXS calls from their innermost
+/// frames adding their own JS stack), and parsing, comparing and dropping
+/// setData values up to [`crate::data_json::MAX_SET_DATA_DEPTH`] levels,
+/// with debug builds' large frames. Browsers' main threads have 8 MiB but
+/// a compiled, non-recursive DOM; ours walks trees recursively.
+pub(crate) const LOGIC_STACK_BYTES: usize = 64 << 20;
 /// Timers fired in one pass before the loop looks at host messages again
 /// (a zero-delay timer that re-arms itself must not starve the host).
 const MAX_TIMERS_PER_PASS: usize = 10_000;
 /// Rounds of promise jobs + ticks after a turn before yielding.
 const MAX_DRAIN_ROUNDS: usize = 1_000;
+/// Promise jobs run after a turn's watchdog budget has run out, before the
+/// rest are left for the next turn: 100,000 (a few tens of ms of trivial
+/// jobs). Past the deadline the interrupt handler stops every job at its
+/// next interrupt poll, so an endless microtask chain dies within a few
+/// thousand jobs; this cap bounds the pathological case of very many
+/// chains at once.
+const MAX_JOBS_AFTER_DEADLINE: usize = 100_000;
 /// The scene WeChat reports for a launch from the chat list.
 const LAUNCH_SCENE: u32 = 1001;
 
@@ -178,6 +193,13 @@ struct LogicLoop {
     stop: Receiver<()>,
     /// When the current call into JS must be interrupted.
     deadline: Rc<Cell<Option<Instant>>>,
+    /// While a turn's promise jobs and ticks drain: the deadline they all
+    /// share, so that no call inside the drain gets a fresh budget.
+    drain_deadline: Cell<Option<Instant>>,
+    /// The JS heap limit (for diagnostics).
+    memory_limit: usize,
+    /// The heap's allocator: whether it refused an allocation.
+    heap: Rc<crate::heap_budget::HeapBudget>,
     /// Rejected promises with no handler yet, by the promise's address.
     /// Whatever is still here once a turn's jobs have run is reported.
     unhandled_rejections: Rc<RefCell<Vec<(usize, JsFailure)>>>,
@@ -207,7 +229,11 @@ impl LogicLoop {
             from_host,
             stop,
         } = channels;
-        let runtime = Runtime::new().map_err(|e| BridgeError::QuickJs(e.to_string()))?;
+        let (runtime, heap) = crate::js_limits::limited_runtime(
+            options.memory_limit_bytes,
+            crate::js_limits::JS_MAX_STACK_BYTES,
+        )
+        .map_err(|e| BridgeError::QuickJs(e.to_string()))?;
         let context = Context::full(&runtime).map_err(|e| BridgeError::QuickJs(e.to_string()))?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let handler_deadline = deadline.clone();
@@ -280,6 +306,9 @@ impl LogicLoop {
             from_host,
             stop,
             deadline,
+            drain_deadline: Cell::new(None),
+            memory_limit: options.memory_limit_bytes,
+            heap,
             unhandled_rejections,
             turn_budget,
             launched: false,
@@ -476,7 +505,7 @@ impl LogicLoop {
                 .call::<_, String>((route, page.0, query))
         });
         let data = data_json
-            .and_then(|json| serde_json::from_str::<Value>(&json).ok())
+            .and_then(|json| self.read_initial_data(route, &json))
             .filter(Value::is_object)
             .unwrap_or_else(|| Value::Object(Map::new()));
         self.shared.borrow().send(ToRender::PushPage {
@@ -502,6 +531,28 @@ impl LogicLoop {
         // report back yet, so it follows the initial batch directly.
         self.call_page(page, "onReady", &Value::Null);
         self.shared.borrow().send(ToRender::PageReady { page });
+    }
+
+    /// A page's initial `data` (JSON from JS); data nested deeper than
+    /// [`crate::data_json::MAX_SET_DATA_DEPTH`] is reported at the page's
+    /// script, and the page starts with empty data.
+    fn read_initial_data(&self, route: &str, json: &str) -> Option<Value> {
+        match crate::data_json::parse(json, crate::data_json::MAX_SET_DATA_DEPTH) {
+            Ok(data) => Some(data),
+            Err(error) => {
+                let package = self.shared.borrow().package.clone();
+                let file = package
+                    .script_of(route)
+                    .unwrap_or_else(|| format!("{route}.js"));
+                self.report(Diagnostic::error(
+                    file.as_str(),
+                    1,
+                    1,
+                    format!("the initial data of {route} {error}; the page starts with empty data"),
+                ));
+                None
+            }
+        }
     }
 
     fn call_app(&self, hook: &str, argument: &Value) {
@@ -550,20 +601,65 @@ impl LogicLoop {
         }
     }
 
+    /// Arms the watchdog for one call: the turn budget from now, or what is
+    /// left of the drain's shared budget.
     fn arm_deadline(&self) {
-        self.deadline.set(Some(Instant::now() + self.turn_budget));
+        // A refusal the previous call caught and survived is over; its
+        // reserve is returned.
+        self.heap.take_refusal();
+        let fresh = Instant::now() + self.turn_budget;
+        let deadline = match self.drain_deadline.get() {
+            Some(shared) => shared.min(fresh),
+            None => fresh,
+        };
+        self.deadline.set(Some(deadline));
+    }
+
+    fn deadline_passed(&self) -> bool {
+        self.deadline
+            .get()
+            .is_some_and(|deadline| Instant::now() > deadline)
     }
 
     fn report_failure(&self, failure: &JsFailure) {
-        let diagnostic = failure.to_diagnostic(&self.shared.borrow().package);
+        let mut message = failure.message.clone();
+        if self.heap.take_refusal() && !crate::js_limits::is_out_of_memory(&message) {
+            // The heap ran out while the error itself was being made (QuickJS
+            // then throws `null`), or the app caught the error and threw
+            // another: say what happened first.
+            message = format!("InternalError: out of memory ({message})");
+        }
+        let failure = JsFailure {
+            message: crate::js_limits::explain(&message, self.turn_budget, self.memory_limit),
+            stack: failure.stack.clone(),
+        };
+        if crate::js_limits::is_out_of_memory(&failure.message) {
+            // What the failed call allocated is garbage now (or held by the
+            // app, which then keeps failing, each time with a diagnostic):
+            // collect cycles before App.onError and the next call run.
+            self.runtime.run_gc();
+        }
+        let mut diagnostic = failure.to_diagnostic(&self.shared.borrow().package);
+        if diagnostic.file.is_empty() {
+            // No package frame on the stack: QuickJS interrupts a promise
+            // job at its function's entry, before the frame exists, and an
+            // error it could not allocate has no stack. The script of the
+            // page on screen (else app.js) is where the app's code ran.
+            diagnostic.file = self.running_script();
+            diagnostic.line = 1;
+            diagnostic.column = 1;
+        }
         self.report(diagnostic);
         let text = if failure.stack.is_empty() {
             failure.message.clone()
         } else {
             format!("{}\n{}", failure.message, failure.stack)
         };
+        // App.onError gets a budget of its own (the failed call's may be
+        // spent), and the caller's deadline is restored after it.
+        let caller_deadline = self.deadline.get();
+        self.deadline.set(Some(Instant::now() + self.turn_budget));
         // App.onError itself throwing is reported once, not forwarded again.
-        self.arm_deadline();
         let nested = self.context.with(|ctx| {
             let result = ctx
                 .globals()
@@ -575,11 +671,22 @@ impl LogicLoop {
                 });
             result.map_err(|error| JsFailure::from_error(&ctx, error))
         });
-        self.deadline.set(None);
+        self.deadline.set(caller_deadline);
         if let Err(nested) = nested {
             let diagnostic = nested.to_diagnostic(&self.shared.borrow().package);
             self.report(diagnostic);
         }
+    }
+
+    /// The script of the page on screen, else the app's.
+    fn running_script(&self) -> String {
+        let package = self.shared.borrow().package.clone();
+        let page_script = self.router.top_route().map(|route| {
+            package
+                .script_of(route)
+                .unwrap_or_else(|| format!("{route}.js"))
+        });
+        page_script.unwrap_or_else(|| package.script_of("app").unwrap_or_else(|| "app.js".into()))
     }
 
     fn report(&self, diagnostic: Diagnostic) {
@@ -597,8 +704,25 @@ impl LogicLoop {
         }
     }
 
+    /// Promise jobs and ticks share one watchdog budget: a chain of them
+    /// that never ends is interrupted like an endless loop.
     fn run_jobs_and_ticks(&self) {
+        self.drain_deadline
+            .set(Some(Instant::now() + self.turn_budget));
+        self.run_jobs_and_ticks_within_budget();
+        self.drain_deadline.set(None);
+    }
+
+    fn run_jobs_and_ticks_within_budget(&self) {
         for _ in 0..MAX_DRAIN_ROUNDS {
+            let expired = self
+                .drain_deadline
+                .get()
+                .is_some_and(|deadline| Instant::now() > deadline);
+            if expired {
+                // What is still queued runs in a later turn, with a budget.
+                return;
+            }
             self.run_promise_jobs();
             let more_ticks = self
                 .call_js(|_, cirrus| cirrus.get::<_, Function>("hasTicks")?.call::<_, bool>(()));
@@ -612,9 +736,23 @@ impl LogicLoop {
         }
     }
 
+    /// Runs promise jobs until none is left, all under one deadline. Once
+    /// it has passed, the interrupt handler stops each job at its next
+    /// poll; the first interruption is reported, the jobs it takes down
+    /// with it are not (one endless chain, one diagnostic), and after
+    /// [`MAX_JOBS_AFTER_DEADLINE`] more jobs the rest wait for a later turn.
     fn run_promise_jobs(&self) {
         self.arm_deadline();
+        let mut jobs_after_deadline = 0;
+        let mut reported_interruption = false;
         loop {
+            let expired = self.deadline_passed();
+            if expired {
+                jobs_after_deadline += 1;
+                if jobs_after_deadline > MAX_JOBS_AFTER_DEADLINE {
+                    break;
+                }
+            }
             match self.runtime.execute_pending_job() {
                 Ok(true) => continue,
                 Ok(false) => break,
@@ -622,8 +760,10 @@ impl LogicLoop {
                     let failure = job
                         .0
                         .with(|ctx| JsFailure::from_error(&ctx, rquickjs::Error::Exception));
-                    self.report_failure(&failure);
-                    self.arm_deadline();
+                    if !(expired && reported_interruption) {
+                        reported_interruption |= self.deadline_passed();
+                        self.report_failure(&failure);
+                    }
                 }
             }
         }

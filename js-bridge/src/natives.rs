@@ -167,8 +167,8 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
         "setData",
         Function::new(
             ctx.clone(),
-            move |page: u32, keys: Vec<String>, values_json: String| -> String {
-                set_data(&s, PageId(page), &keys, &values_json)
+            move |page: u32, keys_json: String, value_texts: Vec<String>| -> String {
+                set_data(&s, PageId(page), &keys_json, value_texts)
             },
         )?,
     )?;
@@ -179,6 +179,19 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rqui
         Function::new(ctx.clone(), move |message: String, stack: String| {
             let shared = s.borrow();
             let diagnostic = JsFailure { message, stack }.to_diagnostic(&shared.package);
+            shared.report(diagnostic);
+        })?,
+    )?;
+
+    // A problem that does not stop the caller (a refused setData key),
+    // located like an error by the caller's stack.
+    let s = shared.clone();
+    native.set(
+        "reportWarning",
+        Function::new(ctx.clone(), move |message: String, stack: String| {
+            let shared = s.borrow();
+            let mut diagnostic = JsFailure { message, stack }.to_diagnostic(&shared.package);
+            diagnostic.severity = cirrus_protocol::diagnostics::Severity::Warning;
             shared.report(diagnostic);
         })?,
     )?;
@@ -246,37 +259,34 @@ fn npm_main(package: &Package, folder: &str) -> Option<String> {
 }
 
 /// The native half of `this.setData`: apply to the mirror, send one batch.
-/// `values_json` is the JSON array of the values of `keys`, in order.
-/// Returns, as JSON, each key's parsed path segments (`null` for a key that
-/// is not a data path), for JS to apply the same updates to `this.data`.
+/// `keys_json` is the JSON array of the keys (JSON, so a key holding a lone
+/// surrogate arrives intact) and `value_texts[i]` the JSON text of key
+/// `i`'s value. Returns, as JSON, a [`crate::view::SetDataReply`]: each
+/// key's parsed path segments or the reason it was refused, for JS to
+/// apply the same updates to `this.data` and report the refusals at the
+/// setData call.
 fn set_data(
     shared: &Rc<RefCell<Shared>>,
     page: PageId,
-    keys: &[String],
-    values_json: &str,
+    keys_json: &str,
+    value_texts: Vec<String>,
 ) -> String {
     let mut shared = shared.borrow_mut();
-    let values = match serde_json::from_str::<Vec<serde_json::Value>>(values_json) {
-        Ok(values) if values.len() == keys.len() => values,
-        Ok(_) | Err(_) => {
-            shared.report(Diagnostic::error(
-                "",
-                0,
-                0,
-                "setData: the payload could not be read back as JSON",
-            ));
-            return "[]".into();
-        }
+    let Some(updates) = crate::view::read_updates(keys_json, value_texts) else {
+        shared.report(Diagnostic::error(
+            "",
+            0,
+            0,
+            "setData: the payload could not be read back as JSON",
+        ));
+        return crate::view::SetDataReply::default().to_json();
     };
     // A page that has been unloaded ignores setData (its JS data still
     // changes, as in WeChat).
     let Some(record) = shared.pages.iter_mut().find(|p| p.id == page) else {
-        let paths = crate::view::parse_paths(keys)
-            .into_iter()
-            .map(|path| path.unwrap_or(serde_json::Value::Null));
-        return serde_json::Value::Array(paths.collect()).to_string();
+        return crate::view::SetDataReply::paths_only(updates).to_json();
     };
-    let update = record.view.set_data(keys, values);
+    let update = record.view.set_data(updates);
     if !update.ops.is_empty() {
         // Sent with the component updates it causes (component.js flushes).
         crate::component::queue_page_ops(&shared, page, update.ops);
@@ -284,12 +294,7 @@ fn set_data(
     for diagnostic in update.diagnostics {
         shared.report(diagnostic);
     }
-    let paths = update
-        .paths
-        .into_iter()
-        .map(|path| path.unwrap_or(serde_json::Value::Null))
-        .collect();
-    serde_json::Value::Array(paths).to_string()
+    update.reply.to_json()
 }
 
 #[cfg(test)]

@@ -121,6 +121,11 @@ impl Router {
             .is_some_and(|tabs| tabs.index_of(route).is_some())
     }
 
+    /// The route of the page on screen.
+    pub(super) fn top_route(&self) -> Option<&str> {
+        self.stack.last().map(|entry| entry.route.as_str())
+    }
+
     /// The routes of the stack, bottom first (for tests and diagnostics).
     #[cfg(test)]
     fn routes(&self) -> Vec<&str> {

@@ -20,7 +20,11 @@
 //! Errors therefore name the `.wxs` (or `.wxml`) file, line and column.
 //!
 //! Every call is bounded by a watchdog (the logic thread's budget), so an
-//! endless loop in WXS is interrupted and reported like one in a handler.
+//! endless loop in WXS (or a backtracking regular expression: QuickJS's
+//! regex engine polls the same interrupt handler) is interrupted and
+//! reported like one in a handler. The runtime has its own heap and JS
+//! stack limits ([`crate::js_limits`]), and its console keeps the last
+//! [`crate::console::MAX_CONSOLE_LINES`] lines.
 //!
 //! Syntax: a module's code is checked against WXS's ES5-only subset
 //! ([`crate::wxs_syntax`]) before it runs; a module that breaks it never
@@ -42,7 +46,7 @@ use cirrus_protocol::Diagnostic;
 use rquickjs::context::intrinsic;
 use rquickjs::{Context, Ctx, Exception, Function, Object, Runtime, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,7 +114,10 @@ struct InlineModule {
 struct Shared {
     package: Arc<Package>,
     inline: HashMap<String, InlineModule>,
-    console: Vec<String>,
+    /// The last lines printed (a ring: see [`crate::console`]).
+    console: VecDeque<String>,
+    /// Lines pushed out of `console`.
+    console_dropped: u64,
     /// Set by `compile` when a module breaks WXS's syntax; taken by
     /// `WxsRuntime::guarded` as the failed call's diagnostics.
     syntax_violations: Vec<Diagnostic>,
@@ -124,6 +131,8 @@ pub struct WxsRuntime {
     shared: Rc<RefCell<Shared>>,
     deadline: Rc<Cell<Option<Instant>>>,
     budget: Duration,
+    /// The heap's allocator: whether it refused an allocation.
+    heap: Rc<crate::heap_budget::HeapBudget>,
     /// Diagnostics of failed calls, for the logic thread to forward.
     diagnostics: Vec<Diagnostic>,
 }
@@ -132,7 +141,11 @@ impl WxsRuntime {
     /// A runtime reading `.wxs` files from `package`; each call into WXS may
     /// run for `budget` before it is interrupted.
     pub fn new(package: Arc<Package>, budget: Duration) -> Result<WxsRuntime, BridgeError> {
-        let runtime = Runtime::new().map_err(|e| BridgeError::QuickJs(e.to_string()))?;
+        let (runtime, heap) = crate::js_limits::limited_runtime(
+            crate::js_limits::WXS_MEMORY_LIMIT_BYTES,
+            crate::js_limits::WXS_MAX_STACK_BYTES,
+        )
+        .map_err(|e| BridgeError::QuickJs(e.to_string()))?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let handler_deadline = deadline.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || {
@@ -152,7 +165,8 @@ impl WxsRuntime {
         let shared = Rc::new(RefCell::new(Shared {
             package,
             inline: HashMap::new(),
-            console: Vec::new(),
+            console: VecDeque::new(),
+            console_dropped: 0,
             syntax_violations: Vec::new(),
         }));
         context.with(|ctx| -> Result<(), BridgeError> {
@@ -174,13 +188,22 @@ impl WxsRuntime {
             shared,
             deadline,
             budget,
+            heap,
             diagnostics: Vec::new(),
         })
     }
 
-    /// What WXS printed with `console.*`, oldest first.
+    /// What WXS printed with `console.*`, oldest first (the last
+    /// [`crate::console::MAX_CONSOLE_LINES`], after a marker line when
+    /// older ones were dropped).
     pub fn console_lines(&self) -> Vec<String> {
-        self.shared.borrow().console.clone()
+        let shared = self.shared.borrow();
+        let marker = (shared.console_dropped > 0)
+            .then(|| crate::console::dropped_marker(shared.console_dropped));
+        marker
+            .into_iter()
+            .chain(shared.console.iter().cloned())
+            .collect()
     }
 
     /// Diagnostics of failed calls since the last call (file:line:col of
@@ -219,12 +242,23 @@ impl WxsRuntime {
             self.diagnostics.extend(violations);
             return Err(text);
         }
+        let out_of_memory = self.heap.take_refusal();
         result.map_err(|mut diagnostic| {
+            if out_of_memory && !crate::js_limits::is_out_of_memory(&diagnostic.message) {
+                diagnostic.message =
+                    format!("InternalError: out of memory ({})", diagnostic.message);
+            }
             if diagnostic.message.contains("interrupted") {
                 diagnostic.message = format!(
                     "{} (a WXS call ran longer than {} ms)",
                     diagnostic.message,
                     self.budget.as_millis()
+                );
+            } else {
+                diagnostic.message = crate::js_limits::explain(
+                    &diagnostic.message,
+                    self.budget,
+                    crate::js_limits::WXS_MEMORY_LIMIT_BYTES,
                 );
             }
             let text = diagnostic.to_string();
@@ -253,7 +287,12 @@ fn from_js<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> rquickjs::Result<Option<se
         return Ok(None);
     }
     match ctx.json_stringify(value)? {
-        Some(text) => Ok(serde_json::from_str(&text.to_string()?).ok()),
+        // Deeper than setData accepts, or unreadable: nothing reaches the view.
+        Some(text) => Ok(crate::data_json::parse(
+            &text.to_string()?,
+            crate::data_json::MAX_SET_DATA_DEPTH,
+        )
+        .ok()),
         None => Ok(None),
     }
 }
@@ -396,7 +435,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, shared: &Rc<RefCell<Shared>>) -> rquickj
             } else {
                 format!("[{level}] {text}")
             };
-            s.borrow_mut().console.push(line);
+            let shared = &mut *s.borrow_mut();
+            crate::console::push_bounded(
+                &mut shared.console,
+                &mut shared.console_dropped,
+                crate::console::truncate_line(line),
+            );
         })?,
     )?;
     ctx.globals().set("__wxs_native", native)
@@ -415,6 +459,51 @@ mod tests {
                 .map(|(path, text)| (path.to_string(), text.to_string())),
         );
         WxsRuntime::new(package, Duration::from_millis(200)).expect("the WXS runtime starts")
+    }
+
+    #[test]
+    fn wxs_runs_within_its_limits_and_survives_them() {
+        let module = "module.exports.backtrack = function () { return getRegExp('(a+)+$').test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' + 'b'); };\n\
+            module.exports.hoard = function () { var a = []; for (;;) a.push([1, 2, 3, 4, 5, 6, 7, 8]); };\n\
+            module.exports.recurse = function r(n) { return r(n + 1) + 1; };\n\
+            module.exports.log = function (n) { for (var i = 0; i < n; i++) console.log('line ' + i); return n; };\n\
+            module.exports.ok = function () { return 'ok'; };";
+        let mut wxs = runtime(&[("m.wxs", module)]);
+        let backtrack = wxs.call("m.wxs", "backtrack", &[]);
+        assert!(
+            backtrack.as_ref().is_err_and(|e| e.contains("interrupted")),
+            "{backtrack:?}"
+        );
+        let hoard = wxs.call("m.wxs", "hoard", &[]);
+        assert!(
+            hoard.as_ref().is_err_and(|e| e.contains("out of memory")),
+            "{hoard:?}"
+        );
+        let recurse = wxs.call("m.wxs", "recurse", &[json!(0)]);
+        assert!(
+            recurse.as_ref().is_err_and(|e| e.contains("RangeError")),
+            "{recurse:?}"
+        );
+        for diagnostic in wxs.take_diagnostics() {
+            assert_eq!(diagnostic.file, "m.wxs", "{diagnostic}");
+            assert!(diagnostic.line >= 1, "{diagnostic}");
+        }
+        assert_eq!(
+            wxs.call(
+                "m.wxs",
+                "log",
+                &[json!(crate::console::MAX_CONSOLE_LINES + 2)]
+            ),
+            Ok(json!(crate::console::MAX_CONSOLE_LINES + 2))
+        );
+        let console = wxs.console_lines();
+        assert_eq!(console.len(), crate::console::MAX_CONSOLE_LINES + 1);
+        assert!(
+            console[0].contains("2 earlier line(s) dropped"),
+            "{}",
+            console[0]
+        );
+        assert_eq!(wxs.call("m.wxs", "ok", &[]), Ok(json!("ok")));
     }
 
     #[test]

@@ -27,4 +27,6 @@ pub use units::{DevicePx, Px, Rpx, Viewport};
 
 // Re-exported so every crate above uses the same versions.
 pub use cosmic_text;
+// Fast hashing for maps keyed by small integers (the engine's node store).
+pub use foldhash;
 pub use taffy;

@@ -6,4 +6,4 @@ pub mod check;
 pub mod window;
 
 // The headless and session API lives in cirrus-embed; these paths stay.
-pub use cirrus_embed::{harness, headless, script, session};
+pub use cirrus_embed::{harness, headless, script, session, AppResources};

@@ -38,6 +38,10 @@ enum Command {
         /// Close the window after presenting this many frames (for tests).
         #[arg(long)]
         exit_after_frames: Option<u64>,
+        /// The app's JS heap limit in MiB (default 256): past it the app
+        /// gets `out of memory` errors and the engine keeps running.
+        #[arg(long, value_name = "MIB")]
+        memory_limit: Option<usize>,
         /// The rasteriser: cpu, gpu, or auto (the GPU where a hardware
         /// adapter exists, else the CPU).
         #[arg(long, default_value = "auto")]
@@ -66,6 +70,9 @@ enum Command {
         /// default (a fresh folder makes the shot independent of earlier runs).
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// The app's JS heap limit in MiB (default 256).
+        #[arg(long, value_name = "MIB")]
+        memory_limit: Option<usize>,
         /// Play these input steps (JSON, README "Scripted input") on a
         /// controlled clock before the shot.
         #[arg(long)]
@@ -118,6 +125,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// MiB on the command line to bytes (saturating: a huge number is simply
+/// no practical limit).
+fn mebibytes(mib: usize) -> usize {
+    mib.saturating_mul(1 << 20)
+}
+
 fn load(
     app: &std::path::Path,
 ) -> Result<(std::sync::Arc<Package>, Vec<cirrus_engine::Diagnostic>)> {
@@ -132,13 +145,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             width,
             height,
             exit_after_frames,
+            memory_limit,
             renderer,
         } => {
             let (package, diags) = load(&app)?;
             for d in &diags {
                 eprintln!("{d}");
             }
-            window::run_window(package, page, width, height, exit_after_frames, renderer)?;
+            let resources = cirrus_shell::AppResources {
+                data_dir: None,
+                memory_limit_bytes: memory_limit.map(mebibytes),
+            };
+            window::run_window(
+                package,
+                page,
+                width,
+                height,
+                exit_after_frames,
+                renderer,
+                resources,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Shot {
@@ -151,6 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             layout,
             data_dir,
+            memory_limit,
             input,
             renderer,
         } => {
@@ -183,6 +210,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 dpr,
                 wait: Duration::from_millis(wait_ms),
                 data_dir,
+                memory_limit_bytes: memory_limit.map(mebibytes),
                 renderer,
                 ..Default::default()
             };

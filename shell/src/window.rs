@@ -9,6 +9,7 @@
 
 use crate::session::Session;
 use anyhow::{Context, Result};
+use cirrus_embed::AppResources;
 use cirrus_engine::input::{InputEvent, PointerPhase};
 use cirrus_engine::layout::Viewport;
 use cirrus_engine::package::Package;
@@ -33,6 +34,7 @@ pub fn run_window(
     height: f32,
     exit_after_frames: Option<u64>,
     renderer: RendererChoice,
+    resources: AppResources,
 ) -> Result<()> {
     let event_loop =
         EventLoop::new().context("opening the display (is DISPLAY or WAYLAND_DISPLAY set?)")?;
@@ -42,6 +44,7 @@ pub fn run_window(
         size: (width, height),
         exit_after_frames,
         renderer,
+        resources,
         state: None,
         error: None,
     };
@@ -92,6 +95,8 @@ struct WindowApp {
     size: (f32, f32),
     exit_after_frames: Option<u64>,
     renderer: RendererChoice,
+    /// The data folder and memory limit the host grants the app.
+    resources: AppResources,
     state: Option<Running>,
     error: Option<anyhow::Error>,
 }
@@ -127,7 +132,7 @@ impl WindowApp {
             self.page.as_deref(),
             viewport,
             FrameTarget::Surface(target),
-            None,
+            self.resources.clone(),
             self.renderer,
         )?;
         Ok(Running {

@@ -113,9 +113,11 @@ impl CompileCache {
         self.dir.as_ref().map(|dir| dir.join(key))
     }
 
-    /// The stored bytes of `key`, if any.
+    /// The stored bytes of `key`, if any: a regular file, at most
+    /// [`crate::sandbox::MAX_OTHER_BYTES`] (anything else is a miss).
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.path_of(key)?).ok()
+        let path = self.path_of(key)?;
+        crate::sandbox::read_regular(&path, key, crate::sandbox::MAX_OTHER_BYTES).ok()
     }
 
     /// Stores `bytes` under `key`. Failures (read-only disk, no space) are

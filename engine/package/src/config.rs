@@ -25,6 +25,7 @@
 use crate::chrome_layout::TabBarPosition;
 use crate::lenient::{from_value, invalid, Lenient, Problem, Step};
 use crate::package::{at_value, normalize, parse_json};
+use crate::text_index::TextIndex;
 use cirrus_protocol::diagnostics::Diagnostic;
 use cirrus_protocol::Severity;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -611,7 +612,8 @@ fn string_map(map: Lenient<BTreeMap<String, Lenient<String>>>) -> BTreeMap<Strin
 /// A configuration file as written, to locate its problems.
 struct Written<'a> {
     file: &'a str,
-    text: &'a str,
+    /// The text, indexed once for all the problems located in it.
+    index: TextIndex<'a>,
     /// The parsed file before theme variables were resolved.
     value: &'a Value,
 }
@@ -646,7 +648,7 @@ fn locate(problem: &Problem, written: &Written, theme: Option<&ThemeUsed>) -> Di
             return theme_problem(problem, used, name, problem.path.len());
         }
     }
-    problem.located(written.file, Some(written.text))
+    problem.located_in(written.file, &written.index)
 }
 
 /// `problem` moved to the definition of the theme variable `name`, which
@@ -734,7 +736,7 @@ pub(crate) fn read_app_config<'a>(
     }
     let written = Written {
         file: "app.json",
-        text,
+        index: TextIndex::new(text),
         value: &value,
     };
     let (file, problems) = from_value::<AppFile>(&value, &[]);
@@ -797,10 +799,13 @@ pub(crate) fn read_app_config<'a>(
             text: theme_text,
             dark: true,
         };
+        // A value not from a variable is the same in both themes: each
+        // finding once (a set, so a long `tabBar.list` stays linear).
+        let mut reported: std::collections::HashSet<String> =
+            diags.iter().map(Diagnostic::to_string).collect();
         for problem in &problems {
-            // A value not from a variable is the same in both themes.
             let d = locate(problem, &written, Some(&used));
-            if !diags.contains(&d) {
+            if reported.insert(d.to_string()) {
                 diags.push(d);
             }
         }
@@ -832,7 +837,7 @@ fn read_theme<'a>(
     let (file, problems) = from_value::<ThemeJson>(&value, &[]);
     let written = Written {
         file: &path,
-        text,
+        index: TextIndex::new(text),
         value: &value,
     };
     diags.extend(problems.iter().map(|p| locate(p, &written, None)));
@@ -867,16 +872,12 @@ pub(crate) fn read_page_config<'a>(
     };
     let written = Written {
         file: &path,
-        text,
+        index: TextIndex::new(text),
         value: &value,
     };
     if !value.is_object() {
-        let problem = Problem {
-            path: Vec::new(),
-            message: format!("{path} must be a JSON object"),
-            severity: Severity::Error,
-        };
-        diags.push(locate(&problem, &written, None));
+        // Reported when the package loads (`crate::checks`), so `check`
+        // and `shot` both see it once.
         return (cfg, diags);
     }
     // A page's json is resolved with the light theme: the page is built
@@ -949,9 +950,13 @@ pub(crate) fn read_component_config<'a>(
     };
     let written = Written {
         file: &path,
-        text,
+        index: TextIndex::new(text),
         value: &value,
     };
+    if !value.is_object() {
+        diags.push(crate::checks::not_an_object(&path, &written.index));
+        return (config, diags);
+    }
     let (file, problems) = from_value::<ComponentFile>(&value, &[]);
     diags.extend(problems.iter().map(|p| locate(p, &written, None)));
     config.component = file.component.0.unwrap_or(false);

@@ -97,6 +97,24 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// [`Problem::located`] in an indexed text: for locating many
+    /// problems in one file, each in logarithmic time.
+    pub fn located_in(&self, file: &str, text: &crate::text_index::TextIndex) -> Diagnostic {
+        let (line, column) = text
+            .offset_of_path(&self.path)
+            .map(|at| text.line_col(at))
+            .unwrap_or((1, 1));
+        Diagnostic {
+            severity: self.severity,
+            file: file.to_owned(),
+            line,
+            column,
+            message: self.message.clone(),
+        }
+    }
+}
+
 /// The byte offset of the value at `path` in the JSON `text`.
 pub fn offset_of_path(text: &str, path: &[Step]) -> Option<usize> {
     let steps: Vec<JsonStep> = path

@@ -16,6 +16,7 @@
 //! Each build replaces the `miniprogram_npm/` it writes.
 
 use crate::project::{self, ProjectConfig};
+use crate::sandbox::{read_regular, MAX_JSON_BYTES};
 use crate::Diagnostic;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -124,17 +125,41 @@ fn build_one(package_json: &Path, out_dir: &Path, build: &mut NpmBuild) {
     }
 }
 
+/// A `package.json`: a regular file within the JSON size limit (a FIFO
+/// or `/dev/zero` in `node_modules/` must not hang or exhaust the build).
 fn read_manifest(path: &Path, build: &mut NpmBuild) -> Option<Value> {
-    let text = std::fs::read_to_string(path).ok()?;
-    crate::package::parse_json(&path.display().to_string(), &text, &mut build.diagnostics)
+    let label = path.display().to_string();
+    let canonical = std::fs::canonicalize(path).ok()?;
+    let bytes = match read_regular(&canonical, &label, MAX_JSON_BYTES) {
+        Ok(bytes) => bytes,
+        Err(problem) => {
+            build.diagnostics.push(problem.diagnostic(&label));
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    crate::package::parse_json(&label, &text, &mut build.diagnostics)
 }
 
+/// The names of `dependencies`, each a valid npm name (`name` or
+/// `@scope/name`): a name that would climb (`../x`) or be absolute is
+/// not a package, and is never joined to a path.
 fn dependency_names(manifest: &Value) -> Vec<String> {
     manifest
         .get("dependencies")
         .and_then(Value::as_object)
-        .map(|deps| deps.keys().cloned().collect())
+        .map(|deps| deps.keys().filter(|n| is_npm_name(n)).cloned().collect())
         .unwrap_or_default()
+}
+
+fn is_npm_name(name: &str) -> bool {
+    let segments: Vec<&str> = name.split('/').collect();
+    let plain = |s: &&str| !s.is_empty() && *s != "." && *s != ".." && !s.contains('\\');
+    match segments.as_slice() {
+        [one] => plain(one) && !one.starts_with('@'),
+        [scope, one] => scope.starts_with('@') && plain(scope) && plain(one),
+        _ => false,
+    }
 }
 
 /// The folder a package ships for mini programs, if it has one.
@@ -146,7 +171,7 @@ fn mini_program_dist(installed: &Path, manifest: &Value) -> Option<PathBuf> {
     named
         .into_iter()
         .chain([installed.join("miniprogram_dist")])
-        .find(|dir| dir.is_dir() && dir.starts_with(installed))
+        .find(|dir| dir.is_dir() && stays_inside(dir, installed))
 }
 
 /// A plain npm package: its scripts and manifests, plus an `index.js`
@@ -178,6 +203,16 @@ fn copy_plain_package(installed: &Path, dest: &Path, manifest: &Value) -> std::i
         )?;
     }
     Ok(())
+}
+
+/// Whether `dir` lies inside `outer` once links and `..` are resolved
+/// (`miniprogram: "../../x"` would pass a comparison of the paths as
+/// written).
+fn stays_inside(dir: &Path, outer: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(outer)) {
+        (Ok(dir), Ok(outer)) => dir.starts_with(outer),
+        _ => false,
+    }
 }
 
 /// Copies `from` into `to`, files that `keep` accepts. Symbolic links are

@@ -15,11 +15,13 @@ pub use crate::config::{
 };
 use crate::lenient::{Problem, Step};
 use crate::project::{self, ProjectConfig};
+use crate::sandbox::{self, FileKind, Sandbox, MAX_JSON_BYTES};
 use crate::style_sources;
+use crate::text_index::TextIndex;
 use crate::PackageError;
 use cirrus_protocol::diagnostics::{line_col_at, Diagnostic};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,8 +37,14 @@ pub struct Package {
     /// Text files of the package by normalised package path (`pages/a/a.wxml`).
     files: BTreeMap<String, String>,
     /// Folders mounted into the package (extended libraries): package
-    /// path prefix -> folder on disk, for binary reads.
-    mounts: Vec<(String, PathBuf)>,
+    /// path prefix -> the folder's sandbox, for binary reads.
+    mounts: Vec<(String, Sandbox)>,
+    /// The package folder, for binary reads (`None` for in-memory packages).
+    sandbox: Option<Sandbox>,
+    /// Every page route (see [`Package::routes`]), computed once.
+    routes: Vec<String>,
+    /// The same routes, for [`Package::has_page`].
+    route_set: HashSet<String>,
 }
 
 /// The npm package behind an `useExtendedLib` key.
@@ -64,11 +72,6 @@ pub fn extended_lib_dist(dir: &Path, npm_name: &str) -> PathBuf {
         .join("miniprogram_dist")
 }
 
-/// The extensions that are read eagerly as text.
-const TEXT_EXTENSIONS: &[&str] = &[
-    "json", "js", "wxml", "wxss", "wxs", "ts", "less", "scss", "sass",
-];
-
 impl Package {
     /// Loads the package in `dir`: a devtools project folder (its
     /// `project.config.json` names the mini program root) or a mini program
@@ -94,14 +97,17 @@ impl Package {
         if !root.is_dir() {
             return Err(PackageError::NotAPackage(root.display().to_string()));
         }
-        let mut files = BTreeMap::new();
-        collect_text_files(&root, &root, &mut files, &mut diags);
+        let sandbox = Sandbox::package(&root)?;
+        let files = collect_text_files(&sandbox, &mut diags);
         let mut pkg = Package {
             root,
             project: located.project,
             app: AppConfig::default(),
             files,
             mounts: Vec::new(),
+            sandbox: Some(sandbox),
+            routes: Vec::new(),
+            route_set: HashSet::new(),
         };
         pkg.finish_loading(cache, &mut diags);
         Ok((Arc::new(pkg), diags))
@@ -121,6 +127,9 @@ impl Package {
             app: AppConfig::default(),
             files,
             mounts: Vec::new(),
+            sandbox: None,
+            routes: Vec::new(),
+            route_set: HashSet::new(),
         };
         pkg.finish_loading(&CompileCache::disabled(), &mut diags);
         (Arc::new(pkg), diags)
@@ -130,8 +139,10 @@ impl Package {
         let compiled = style_sources::compile_all(&self.project, &self.files, cache, diags);
         self.files.extend(compiled);
         self.app = config::read_app_config(&|path| self.read(path), diags);
+        self.routes = all_routes(&self.app);
+        self.route_set = self.routes.iter().cloned().collect();
         self.mount_extended_libs(diags);
-        self.check_pages(diags);
+        crate::checks::check_package(self, diags);
     }
 
     /// `useExtendedLib`: the devtools make an extended library (WeUI)
@@ -172,13 +183,17 @@ impl Package {
                 diags.push(d);
                 continue;
             }
-            let mut lib_files = BTreeMap::new();
-            collect_text_files(&dist, &dist, &mut lib_files, &mut Vec::new());
+            let Ok(lib) = Sandbox::package(&dist) else {
+                continue;
+            };
+            // The library is the host's install, not the mini program's:
+            // its own problems are not the author's to fix.
+            let lib_files = collect_text_files(&lib, &mut Vec::new());
             let prefix = format!("miniprogram_npm/{npm_name}");
             for (path, text) in lib_files {
                 self.files.entry(format!("{prefix}/{path}")).or_insert(text);
             }
-            self.mounts.push((prefix, dist));
+            self.mounts.push((prefix, lib));
         }
     }
 
@@ -205,39 +220,75 @@ impl Package {
         self.files.get(&normalize(path)).map(String::as_str)
     }
 
+    /// The text file at `path`, which must already be normalised (a
+    /// lookup without [`normalize`], for checks that make many).
+    pub(crate) fn file(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// Whether the normalised `path` is a text file of the package.
+    pub(crate) fn has_file(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Whether any text file lies under the folder `folder` (a package path).
+    pub fn has_files_under(&self, folder: &str) -> bool {
+        let prefix = format!("{}/", normalize(folder));
+        self.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(path, _)| path.starts_with(&prefix))
+    }
+
     /// Every text file path of the package.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
 
-    /// Reads a binary file (an image, a font) by package path.
+    /// Reads a binary file (an image, a font) by package path; `None`
+    /// when it is missing or refused (see [`Package::read_binary_checked`]
+    /// for why).
     pub fn read_binary(&self, path: &str) -> Option<Vec<u8>> {
+        self.read_binary_checked(path).ok()
+    }
+
+    /// Reads a binary file by package path through the package's
+    /// [`Sandbox`]: inside the package after links, a regular file, within
+    /// its kind's size limit. The error says why not, naming `path`.
+    pub fn read_binary_checked(&self, path: &str) -> Result<Vec<u8>, PackageError> {
         let rel = normalize(path);
-        if rel.split('/').any(|c| c == "..") {
-            return None;
-        }
-        for (prefix, dir) in &self.mounts {
+        let kind = FileKind::of(&rel);
+        for (prefix, lib) in &self.mounts {
             if let Some(inner) = rel
                 .strip_prefix(prefix.as_str())
                 .and_then(|r| r.strip_prefix('/'))
             {
-                if let Ok(bytes) = std::fs::read(dir.join(inner)) {
-                    return Some(bytes);
+                if let Ok(bytes) = lib.read(inner, kind) {
+                    return Ok(bytes);
                 }
             }
         }
-        std::fs::read(self.root.join(rel)).ok()
+        let Some(sandbox) = &self.sandbox else {
+            return Err(PackageError::Io(
+                rel,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "not in the package"),
+            ));
+        };
+        sandbox.read(&rel, kind).map_err(|e| match e {
+            // Name the file as the mini program wrote it.
+            PackageError::Io(_, io) => PackageError::Io(path.to_owned(), io),
+            other => other,
+        })
     }
 
     /// Every page route: the main package's, then each subpackage's.
     pub fn routes(&self) -> Vec<String> {
-        let mut r = self.app.pages.clone();
-        for sp in &self.app.subpackages {
-            for p in &sp.pages {
-                r.push(format!("{}/{}", sp.root.trim_end_matches('/'), p));
-            }
-        }
-        r
+        self.routes.clone()
+    }
+
+    /// [`Package::routes`], borrowed.
+    pub fn routes_ref(&self) -> &[String] {
+        &self.routes
     }
 
     /// The home page route.
@@ -247,8 +298,7 @@ impl Package {
 
     /// Whether `route` (no extension, no query) names a page of the package.
     pub fn has_page(&self, route: &str) -> bool {
-        let route = normalize(route);
-        self.routes().contains(&route)
+        self.route_set.contains(&normalize(route))
     }
 
     /// The effective configuration of a page: app.json's, with the page's
@@ -262,41 +312,46 @@ impl Package {
     pub fn component_config(&self, stem: &str) -> (ComponentConfig, Vec<Diagnostic>) {
         config::read_component_config(stem, &|path| self.read(path))
     }
+}
 
-    /// Every page must have its `.js` and `.wxml`; `.json`/`.wxss` are optional.
-    fn check_pages(&self, diags: &mut Vec<Diagnostic>) {
-        let text = self.read("app.json").unwrap_or_default();
-        for route in self.routes() {
-            for ext in ["wxml", "js"] {
-                let path = format!("{route}.{ext}");
-                if self.read(&path).is_none()
-                    && !(ext == "js" && self.read(&format!("{route}.ts")).is_some())
-                {
-                    let mut d = at_value(
-                        "app.json",
-                        text,
-                        &route,
-                        &format!("page `{route}` has no {path}"),
-                    );
-                    d.message =
-                        format!("page `{route}` is listed in app.json but {path} is missing");
-                    diags.push(d);
-                }
-            }
-        }
-        if self.read("app.js").is_none()
-            && self.read("app.ts").is_none()
-            && self.read("app.json").is_some()
-        {
-            diags.push(Diagnostic::error("app.js", 0, 0, "app.js is missing"));
+/// Every page route of `app`: the main package's, then each subpackage's.
+fn all_routes(app: &AppConfig) -> Vec<String> {
+    let mut routes = app.pages.clone();
+    for sp in &app.subpackages {
+        for p in &sp.pages {
+            routes.push(format!("{}/{}", sp.root.trim_end_matches('/'), p));
         }
     }
+    routes
 }
 
 /// Parses JSON, turning a syntax error into a diagnostic at its line and column.
+///
+/// A text over [`MAX_JSON_BYTES`] is refused (files from disk never get
+/// here that large; in-memory packages can). Nesting deeper than
+/// serde_json's limit (128 levels; WeChat's configuration nests 4 deep)
+/// is reported where the limit is passed.
 pub fn parse_json(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Value> {
+    if text.len() as u64 > MAX_JSON_BYTES {
+        let too_large = PackageError::TooLarge {
+            path: file.to_owned(),
+            size: text.len() as u64,
+            limit: MAX_JSON_BYTES,
+        };
+        diags.push(too_large.diagnostic(file));
+        return None;
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(v) => Some(v),
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            diags.push(Diagnostic::error(
+                file,
+                e.line() as u32,
+                e.column() as u32,
+                format!("invalid JSON: nested too deeply (more than {JSON_MAX_DEPTH} levels of arrays and objects)"),
+            ));
+            None
+        }
         Err(e) => {
             let (mut line, mut col) = (e.line() as u32, e.column() as u32);
             if e.to_string().contains("trailing comma") {
@@ -318,6 +373,11 @@ pub fn parse_json(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option
     }
 }
 
+/// How deep serde_json lets arrays and objects nest (its fixed
+/// recursion limit): 128 levels, where WeChat's own configuration files
+/// nest at most 4.
+pub const JSON_MAX_DEPTH: usize = 128;
+
 /// The byte offset of a 1-based line and column (in characters).
 fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
     let start = if line <= 1 {
@@ -338,11 +398,12 @@ fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
 }
 
 /// A diagnostic at the first occurrence of the string literal `"needle"`.
+/// (One lookup; many go through one [`TextIndex`], as in [`crate::checks`].)
 pub(crate) fn at_value(file: &str, text: &str, needle: &str, message: &str) -> Diagnostic {
-    let quoted = format!("\"{needle}\"");
-    let (line, col) = text
-        .find(&quoted)
-        .map(|i| line_col_at(text, i))
+    let index = TextIndex::new(text);
+    let (line, col) = index
+        .first_literal(needle)
+        .map(|i| index.line_col(i))
         .unwrap_or((1, 1));
     Diagnostic::error(file, line, col, message)
 }
@@ -359,57 +420,23 @@ pub fn resolve_relative(from_file: &str, target: &str) -> String {
     cirrus_style_lang::paths::resolve(from_file, target)
 }
 
-fn collect_text_files(
-    root: &Path,
-    dir: &Path,
-    out: &mut BTreeMap<String, String>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            collect_text_files(root, &path, out, diags);
-            continue;
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        if !TEXT_EXTENSIONS.contains(&ext) {
-            continue;
-        }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => {
-                    out.insert(rel, s);
-                }
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        &rel,
-                        0,
-                        0,
-                        format!("not valid UTF-8: {e}"),
-                    ));
-                    out.insert(rel, String::from_utf8_lossy(e.as_bytes()).into_owned());
-                }
-            },
-            Err(e) => diags.push(Diagnostic::error(&rel, 0, 0, format!("cannot read: {e}"))),
-        }
-    }
+/// Every text file of the package in `sandbox` (see
+/// [`sandbox::walk_package`]), each problem a diagnostic at its file.
+fn collect_text_files(sandbox: &Sandbox, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let walked = sandbox::walk_package(sandbox);
+    diags.extend(
+        walked
+            .problems
+            .iter()
+            .map(|(file, problem)| problem.diagnostic(file)),
+    );
+    diags.extend(
+        walked
+            .limits
+            .into_iter()
+            .map(|(file, message)| Diagnostic::error(file, 0, 0, message)),
+    );
+    walked.texts
 }
 
 #[cfg(test)]
@@ -488,6 +515,7 @@ mod tests {
             ("app.js", "App({})"),
             ("pages/a/a.wxml", "<view/>"),
             ("pages/a/a.js", "Page({})"),
+            ("c/c.js", "Component({})"),
         ]);
         assert_eq!(p.app.window.background_color, "#eeeeee");
         assert_eq!(p.app.window.navigation_bar_title_text, "");

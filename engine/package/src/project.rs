@@ -23,6 +23,8 @@
 
 use crate::lenient::{from_value, invalid, Lenient, Problem, Step};
 use crate::package::parse_json;
+use crate::sandbox::{FileKind, Sandbox};
+use crate::PackageError;
 use cirrus_protocol::diagnostics::Diagnostic;
 use cirrus_protocol::Severity;
 use serde::{Deserialize, Deserializer};
@@ -281,11 +283,12 @@ pub struct Located {
 pub fn locate(dir: &Path, diags: &mut Vec<Diagnostic>) -> Located {
     if dir.join(PROJECT_CONFIG).is_file() {
         let project = ProjectConfig::read(dir, diags);
-        let root = if project.miniprogram_root.is_empty() {
-            dir.to_path_buf()
-        } else {
-            dir.join(&project.miniprogram_root)
-        };
+        let root =
+            if project.miniprogram_root.is_empty() || !root_stays_inside(dir, &project, diags) {
+                dir.to_path_buf()
+            } else {
+                dir.join(&project.miniprogram_root)
+            };
         return Located { root, project };
     }
     // A mini program root opened directly: its project may be one level up.
@@ -308,6 +311,25 @@ pub fn locate(dir: &Path, diags: &mut Vec<Diagnostic>) -> Located {
     }
 }
 
+/// Whether `miniprogramRoot` stays inside the project folder once links
+/// are followed (`..` is refused when the file is read); a root that
+/// links out or loops is reported, and the project folder is used.
+fn root_stays_inside(dir: &Path, project: &ProjectConfig, diags: &mut Vec<Diagnostic>) -> bool {
+    let Ok(sandbox) = Sandbox::package(dir) else {
+        return true;
+    };
+    match sandbox.resolve(&project.miniprogram_root) {
+        Err(problem @ (PackageError::Outside { .. } | PackageError::LinkLoop(_))) => {
+            let mut d = problem.diagnostic(PROJECT_CONFIG);
+            d.message = format!("`miniprogramRoot`: {}", d.message);
+            diags.push(d);
+            false
+        }
+        // A missing root is reported by the loader ("not a mini program folder").
+        _ => true,
+    }
+}
+
 fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -321,7 +343,24 @@ fn read_object(
     name: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(String, Map<String, Value>)> {
-    let text = std::fs::read_to_string(dir.join(name)).ok()?;
+    // The project folder is as untrusted as the package in it: the file
+    // is read through a sandbox (no link out, no FIFO, a size limit).
+    let read = Sandbox::package(dir).and_then(|sandbox| sandbox.read(name, FileKind::Json));
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(PackageError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(problem) => {
+            diags.push(problem.diagnostic(name));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.push(PackageError::NotUtf8(name.to_owned(), e).diagnostic(name));
+            return None;
+        }
+    };
     match parse_json(name, &text, diags)? {
         Value::Object(object) => Some((text, object)),
         _ => {

@@ -11,6 +11,7 @@
 
 pub mod cpu;
 pub mod display_list;
+pub mod glyph_size;
 mod rasterizer;
 mod renderer;
 

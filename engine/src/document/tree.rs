@@ -1,9 +1,20 @@
 //! The render thread's node tree of one page.
 //!
-//! Nodes are addressed by the [`NodeId`]s the logic thread chose; the store is
-//! a dense vector indexed by id (ids are allocated upward and never reused
-//! within a page). The tree applies [`Op`]s and records what each change
-//! invalidates:
+//! Nodes are addressed by the [`NodeId`]s the logic thread chose. The logic
+//! thread allocates ids upward and never reuses one within a page, so a
+//! store indexed by id (what this was) grew for as long as a page toggled
+//! `wx:if` subtrees; the store is a hash map instead, whose size follows the
+//! live nodes: a removed node's entry is freed, and the map shrinks when it
+//! is mostly empty. Generated `::before`/`::after` boxes have ids the render
+//! thread picks, so they live in a vector whose freed slots are reused.
+//!
+//! Depth is bounded: an insert that would put a node more than
+//! [`MAX_TREE_DEPTH`] levels below the top of its tree is refused
+//! ([`TreeError::NestedTooDeeply`]), so the walks over the tree that recurse
+//! (the style pass, taffy's layout, paint) have a known worst case that the
+//! render thread's stack is sized for (see `crate::frame::render_thread`).
+//!
+//! The tree applies [`Op`]s and records what each change invalidates:
 //! - restyle flags (`restyle`, `restyle_self`, `restyle_children`,
 //!   `content_changed`, see [`Node`]): the narrowest recomputation each
 //!   change needs: an inline style change restyles one node, a class change
@@ -16,10 +27,24 @@
 //! subtree are gone from the store.
 
 use crate::ops::{NodeId, Op};
+use cirrus_layout::foldhash::HashMap;
 use cirrus_layout::tree::LayoutBox;
 use cirrus_layout::ComputedStyle;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The deepest a node may be nested below its tree's top (the page element
+/// is depth 0, its children depth 1). 1,024 is twice the deepest nesting
+/// the logic side lets a page's WXML produce and five times a real deep page
+/// (200 levels must render); Chromium renders ~512+ deep DOM trees and its
+/// own layout limit is deeper, but its stacks grow on demand and this one's
+/// is fixed. The recursive walks over the tree use stack per level, and
+/// `crate::frame::render_thread::RENDER_STACK_BYTES` is sized for this depth.
+pub const MAX_TREE_DEPTH: usize = 1024;
+
+/// A node map holding at least this many slots is shrunk when under a
+/// quarter full (below it, shrinking saves too little to be worth a rehash).
+const MIN_SHRINK_CAPACITY: usize = 1024;
 
 /// What a node is.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +188,15 @@ pub enum TreeError {
     Cycle { parent: NodeId, child: NodeId },
     #[error("{0:?} is not a child of {1:?}")]
     NotAChild(NodeId, NodeId),
+    #[error(
+        "inserting {child:?} under {parent:?} would nest a node {depth} levels deep: \
+         nested too deeply (at most {MAX_TREE_DEPTH} levels render)"
+    )]
+    NestedTooDeeply {
+        parent: NodeId,
+        child: NodeId,
+        depth: usize,
+    },
 }
 
 /// Ids at and above this are the render thread's own generated boxes
@@ -172,9 +206,12 @@ pub const PSEUDO_ID_BASE: u32 = 0x8000_0000;
 /// One page's node tree.
 #[derive(Debug)]
 pub struct PageTree {
-    nodes: Vec<Option<Node>>,
+    /// The logic thread's nodes, by id (see the module docs for why a map).
+    nodes: HashMap<NodeId, Node>,
     /// Generated boxes, by `id - PSEUDO_ID_BASE`; freed slots are reused.
     pseudo_nodes: Vec<Option<Node>>,
+    /// Free slots of `pseudo_nodes`, reused first.
+    free_pseudo_slots: Vec<usize>,
     /// Set when any op changed the tree since the last frame.
     pub changed: bool,
     /// A `wx:` attribute (component scopes, see [`crate::style::scopes`]) changed
@@ -195,8 +232,9 @@ impl PageTree {
     /// A tree holding only the page element (`NodeId::ROOT`, tag `page`).
     pub fn new() -> Self {
         let mut tree = PageTree {
-            nodes: Vec::new(),
+            nodes: HashMap::default(),
             pseudo_nodes: Vec::new(),
+            free_pseudo_slots: Vec::new(),
             changed: true,
             scope_attributes_changed: false,
             fixed: Default::default(),
@@ -211,11 +249,33 @@ impl PageTree {
     }
 
     fn put(&mut self, id: NodeId, node: Node) {
-        let i = id.0 as usize;
-        if self.nodes.len() <= i {
-            self.nodes.resize_with(i + 1, || None);
+        self.nodes.insert(id, node);
+    }
+
+    /// Slots the store holds (live or free, generated boxes included):
+    /// bounded by the peak number of live nodes, not by how many nodes the
+    /// page ever created.
+    pub fn slot_count(&self) -> usize {
+        self.nodes.capacity() + self.pseudo_nodes.len()
+    }
+
+    /// Gives memory back after a mass removal (a large `wx:if` subtree
+    /// gone): amortised O(1) per removed node.
+    fn shrink_if_sparse(&mut self) {
+        let capacity = self.nodes.capacity();
+        if capacity >= MIN_SHRINK_CAPACITY && self.nodes.len() * 4 < capacity {
+            self.nodes.shrink_to(self.nodes.len() * 2);
         }
-        self.nodes[i] = Some(node);
+    }
+
+    /// Frees a generated box's slot for reuse.
+    fn free_pseudo(&mut self, id: NodeId) {
+        let slot = (id.0 - PSEUDO_ID_BASE) as usize;
+        if let Some(entry) = self.pseudo_nodes.get_mut(slot) {
+            if entry.take().is_some() {
+                self.free_pseudo_slots.push(slot);
+            }
+        }
     }
 
     pub fn get(&self, id: NodeId) -> Option<&Node> {
@@ -225,7 +285,7 @@ impl PageTree {
                 .get((id.0 - PSEUDO_ID_BASE) as usize)
                 .and_then(Option::as_ref);
         }
-        self.nodes.get(id.0 as usize).and_then(Option::as_ref)
+        self.nodes.get(&id)
     }
 
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
@@ -235,7 +295,7 @@ impl PageTree {
                 .get_mut((id.0 - PSEUDO_ID_BASE) as usize)
                 .and_then(Option::as_mut);
         }
-        self.nodes.get_mut(id.0 as usize).and_then(Option::as_mut)
+        self.nodes.get_mut(&id)
     }
 
     /// Creates a generated box (`::before` = 0, `::after` = 1) for `owner`,
@@ -245,9 +305,8 @@ impl PageTree {
             return id;
         }
         let slot = self
-            .pseudo_nodes
-            .iter()
-            .position(Option::is_none)
+            .free_pseudo_slots
+            .pop()
             .unwrap_or(self.pseudo_nodes.len());
         let id = NodeId(PSEUDO_ID_BASE + slot as u32);
         let tag = if which == 0 { "::before" } else { "::after" };
@@ -270,9 +329,7 @@ impl PageTree {
         let Some(id) = self.get_mut(owner).and_then(|n| n.pseudo[which].take()) else {
             return;
         };
-        if let Some(slot) = self.pseudo_nodes.get_mut((id.0 - PSEUDO_ID_BASE) as usize) {
-            *slot = None;
-        }
+        self.free_pseudo(id);
     }
 
     pub fn root(&self) -> &Node {
@@ -282,7 +339,7 @@ impl PageTree {
 
     /// Number of live nodes (generated boxes not counted).
     pub fn len(&self) -> usize {
-        self.nodes.iter().filter(|n| n.is_some()).count()
+        self.nodes.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -336,13 +393,36 @@ impl PageTree {
         if self.get(child).is_none() {
             return Err(TreeError::NoSuchNode(child));
         }
-        // A node may not be moved into its own subtree.
-        let mut cursor = Some(parent);
+        // A node may not be moved into its own subtree; on the way up, count
+        // the parent's depth below the top of its tree.
+        let mut parent_depth = 0;
+        let mut cursor = self.get(parent).and_then(|n| n.parent);
+        if parent == child {
+            return Err(TreeError::Cycle { parent, child });
+        }
         while let Some(c) = cursor {
             if c == child {
                 return Err(TreeError::Cycle { parent, child });
             }
+            parent_depth += 1;
             cursor = self.get(c).and_then(|n| n.parent);
+        }
+        // The child's subtree moves with it: its deepest node must still be
+        // within the limit. (A subtree built before it is attached is
+        // checked here, when it is.)
+        let child_depth = parent_depth + 1;
+        let too_deep = match MAX_TREE_DEPTH.checked_sub(child_depth) {
+            None => Some(child_depth),
+            Some(budget) => self
+                .height_beyond(child, budget)
+                .map(|height| child_depth + height),
+        };
+        if let Some(depth) = too_deep {
+            return Err(TreeError::NestedTooDeeply {
+                parent,
+                child,
+                depth,
+            });
         }
         if let Some(b) = before {
             if self.get(b).and_then(|n| n.parent) != Some(parent) {
@@ -379,7 +459,11 @@ impl PageTree {
             return;
         };
         if let Some(p) = self.get_mut(parent) {
-            p.children.retain(|&c| c != id);
+            // From the end: the last child is the likeliest to go (a list
+            // shrinking, a `wx:if` at the end of its parent).
+            if let Some(index) = p.children.iter().rposition(|&c| c == id) {
+                p.children.remove(index);
+            }
         }
         self.mark_siblings_changed(parent);
         if let Some(n) = self.get_mut(id) {
@@ -395,16 +479,42 @@ impl PageTree {
         self.detach(id);
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {
-            if let Some(node) = self.nodes.get_mut(n.0 as usize).and_then(Option::take) {
+            if let Some(node) = self.nodes.remove(&n) {
                 for p in node.pseudo.into_iter().flatten() {
-                    if let Some(slot) = self.pseudo_nodes.get_mut((p.0 - PSEUDO_ID_BASE) as usize) {
-                        *slot = None;
-                    }
+                    self.free_pseudo(p);
                 }
                 stack.extend(node.children);
             }
         }
+        self.shrink_if_sparse();
         Ok(())
+    }
+
+    /// The height of the subtree at `id` (0 for a leaf) if it is more than
+    /// `budget`, else `None`. Iterative; stops at the first node past the
+    /// budget.
+    fn height_beyond(&self, id: NodeId, budget: usize) -> Option<usize> {
+        let mut stack = vec![(id, 0usize)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > budget {
+                return Some(depth);
+            }
+            if let Some(node) = self.get(n) {
+                stack.extend(node.children.iter().map(|&c| (c, depth + 1)));
+            }
+        }
+        None
+    }
+
+    /// How many ancestors `id` has (0 for the top of a tree).
+    pub fn depth(&self, id: NodeId) -> usize {
+        let mut depth = 0;
+        let mut cursor = self.get(id).and_then(|n| n.parent);
+        while let Some(c) = cursor {
+            depth += 1;
+            cursor = self.get(c).and_then(|n| n.parent);
+        }
+        depth
     }
 
     fn set_attribute(
@@ -682,6 +792,83 @@ mod tests {
             t.apply(Op::Remove { id: NodeId::ROOT }),
             Err(TreeError::NoSuchNode(NodeId::ROOT))
         );
+    }
+
+    /// A page toggling `wx:if` subtrees: the logic thread gives every new
+    /// node a fresh id, yet the store only ever holds the live ones.
+    #[test]
+    fn slots_of_removed_nodes_are_reused() {
+        let mut t = PageTree::new();
+        let mut next = 1u32;
+        let mut peak = 0;
+        for round in 0..100 {
+            let mut roots = Vec::new();
+            for _ in 0..10_000 {
+                let root = next;
+                next += 1;
+                t.apply(el(root, "view")).unwrap();
+                t.apply(ins(0, root, None)).unwrap();
+                roots.push(root);
+            }
+            if round == 0 {
+                peak = t.slot_count();
+            }
+            for root in roots.into_iter().rev() {
+                t.apply(Op::Remove { id: NodeId(root) }).unwrap();
+            }
+            assert!(t.slot_count() <= peak, "round {round}: {}", t.slot_count());
+        }
+        assert_eq!(t.len(), 1);
+        assert!(peak < 4 * 10_001, "{peak} slots for 10,001 live nodes");
+        assert!(next > 1_000_000, "ids were never reused");
+    }
+
+    #[test]
+    fn pseudo_box_slots_are_reused() {
+        let mut t = PageTree::new();
+        t.apply(el(1, "view")).unwrap();
+        for _ in 0..1000 {
+            let a = t.ensure_pseudo(NodeId(1), 0);
+            let b = t.ensure_pseudo(NodeId(1), 1);
+            assert_ne!(a, b);
+            t.remove_pseudo(NodeId(1), 0);
+            t.remove_pseudo(NodeId(1), 1);
+        }
+        assert_eq!(t.pseudo_nodes.len(), 2);
+    }
+
+    #[test]
+    fn depth_is_capped_at_insert() {
+        let mut t = PageTree::new();
+        let limit = MAX_TREE_DEPTH as u32;
+        for id in 1..=limit {
+            t.apply(el(id, "view")).unwrap();
+            t.apply(ins(id - 1, id, None)).unwrap();
+        }
+        assert_eq!(t.depth(NodeId(limit)), MAX_TREE_DEPTH);
+        t.apply(el(limit + 1, "view")).unwrap();
+        assert_eq!(
+            t.apply(ins(limit, limit + 1, None)),
+            Err(TreeError::NestedTooDeeply {
+                parent: NodeId(limit),
+                child: NodeId(limit + 1),
+                depth: MAX_TREE_DEPTH + 1,
+            })
+        );
+        assert!(t.get(NodeId(limit + 1)).unwrap().parent.is_none());
+        // A subtree built apart is checked when it is attached: a 10-deep
+        // chain fits under depth MAX - 10, not one level lower.
+        let base = limit + 100;
+        for i in 0..10 {
+            t.apply(el(base + i, "view")).unwrap();
+            if i > 0 {
+                t.apply(ins(base + i - 1, base + i, None)).unwrap();
+            }
+        }
+        let err = t.apply(ins(limit - 9, base, None)).unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+        t.apply(ins(limit - 10, base, None)).unwrap();
+        assert_eq!(t.depth(NodeId(base + 9)), MAX_TREE_DEPTH);
     }
 
     #[test]

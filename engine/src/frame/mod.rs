@@ -373,6 +373,19 @@ impl FrameDriver {
 
     /// Uploads the images that arrived since the last frame.
     fn upload_images(&mut self) -> Result<(), EngineError> {
+        // Pixels the store dropped (least recently used, over its budget,
+        // or an SVG rasterised again larger) take their textures with them.
+        let dropped = self.stage.images_mut().end_frame();
+        if !dropped.is_empty() {
+            if let RendererSlot::Ready(renderer) = &mut self.renderer {
+                for key in &dropped {
+                    renderer.unregister_image(*key);
+                }
+            }
+            for key in &dropped {
+                self.uploaded.remove(key);
+            }
+        }
         let fresh: Vec<_> = (self.stage.images().loaded())
             .filter(|img| !self.uploaded.contains(&img.key))
             .map(|img| (img.key, img.pixels.clone()))

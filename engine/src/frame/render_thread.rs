@@ -17,6 +17,19 @@ use std::time::{Duration, Instant};
 
 pub use crate::frame::Capture;
 
+/// The render thread's stack. The style pass, taffy's layout (a flex or
+/// block container lays out each child through a nested call) and paint
+/// recurse once per level of the node tree, whose depth the tree caps at
+/// [`crate::tree::MAX_TREE_DEPTH`] (1,024) levels. Measured in a debug build
+/// (the worst case; release frames are smaller) by
+/// `engine/tests/deep_tree.rs`: about 4.8 KiB per level for style, layout,
+/// paint, hit testing and the layout file together, 4.9 MiB for a whole
+/// frame at the maximum depth. 32 MiB is six times that, for walks and
+/// styles the test does not exercise; it is address space reserved, not
+/// memory used: only the pages a walk touches are ever committed. (A
+/// thread's default 2 MiB holds about 300 levels in a debug build.)
+pub const RENDER_STACK_BYTES: usize = 32 << 20;
+
 /// Commands from the host (shell, tests, embedders) to the render thread.
 pub enum HostCommand {
     /// The window or requested size changed.
@@ -102,6 +115,7 @@ impl RenderThread {
         let (commands, command_rx) = channel::unbounded();
         let handle = std::thread::Builder::new()
             .name("render".into())
+            .stack_size(RENDER_STACK_BYTES)
             .spawn(move || {
                 let mut worker = Worker::new(
                     package, viewport, target, renderer, from_logic, to_logic, command_rx,

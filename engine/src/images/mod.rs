@@ -15,6 +15,13 @@
 //! source and the referring file) so it is not retried every frame.
 //! [`events`] turns outcomes into `<image>` `load` / `error` events and
 //! [`lazy`] decides when a `lazy-load` image is near enough to start.
+//!
+//! Decoded pixels are bounded by [`DEFAULT_DECODED_BUDGET_BYTES`]: once per
+//! frame ([`ImageStore::end_frame`]) the least recently used pictures not
+//! drawn in that frame are dropped until the store is back under budget; a
+//! dropped picture keeps its natural size (so its `load` event, layout and
+//! status stay as they were) and is decoded again when next drawn. The keys
+//! of dropped pixels go to the frame driver, which drops their textures.
 
 pub mod decode;
 pub mod disk_cache;
@@ -32,10 +39,17 @@ use cirrus_render::{ImageKey, Rect};
 use decode::Decoded;
 use disk_cache::DiskCache;
 use fetch::Fetcher;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use svg::SvgPicture;
+
+/// How many bytes of decoded pixels the store keeps past the pictures drawn
+/// in the current frame: 256 MiB, 64 full-screen pictures at 750x1334 (a
+/// long image feed), a quarter of a low-end phone's memory budget for an
+/// app. Pictures drawn in the frame are always kept, whatever their size.
+pub const DEFAULT_DECODED_BUDGET_BYTES: usize = 256 << 20;
 
 /// Where network images are cached, and how much.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +93,8 @@ pub struct LoadedImage {
     natural: (f32, f32),
     /// Kept to rasterise again at a larger size.
     svg: Option<SvgPicture>,
+    /// The store's frame count when this was last asked for (LRU).
+    last_used: Cell<u64>,
 }
 
 impl LoadedImage {
@@ -110,6 +126,11 @@ enum Entry {
     Ready(LoadedImage),
     /// The `errMsg` of `binderror`.
     Failed(String),
+    /// Loaded once, pixels dropped to stay within budget: decoded again on
+    /// the next use, and meanwhile still loaded as far as status goes.
+    Evicted {
+        natural: (f32, f32),
+    },
 }
 
 pub struct ImageStore {
@@ -127,6 +148,14 @@ pub struct ImageStore {
     fetches_started: u64,
     /// Device pixel ratio: SVG is rasterised at natural size x this.
     dpr: f32,
+    /// Bytes of decoded pixels held by `Ready` entries.
+    decoded_bytes: usize,
+    /// [`DEFAULT_DECODED_BUDGET_BYTES`] unless a test sets another.
+    budget_bytes: usize,
+    /// Frames ended so far: the clock of `LoadedImage::last_used`.
+    frame: u64,
+    /// Keys whose pixels were dropped since the last `end_frame`.
+    dropped_keys: Vec<ImageKey>,
 }
 
 impl Default for ImageStore {
@@ -156,7 +185,51 @@ impl ImageStore {
             pending: 0,
             fetches_started: 0,
             dpr: 1.0,
+            decoded_bytes: 0,
+            budget_bytes: DEFAULT_DECODED_BUDGET_BYTES,
+            frame: 0,
+            dropped_keys: Vec::new(),
         }
+    }
+
+    /// Sets the decoded-pixel budget (see [`DEFAULT_DECODED_BUDGET_BYTES`]).
+    pub fn set_budget_bytes(&mut self, bytes: usize) {
+        self.budget_bytes = bytes;
+    }
+
+    /// Bytes of decoded pixels held now.
+    pub fn decoded_bytes(&self) -> usize {
+        self.decoded_bytes
+    }
+
+    /// Ends a frame: drops the least recently used pictures not used in it
+    /// while the store is over budget, and returns every key whose pixels
+    /// were dropped since the last call (their textures can go).
+    pub fn end_frame(&mut self) -> Vec<ImageKey> {
+        if self.decoded_bytes > self.budget_bytes {
+            let mut idle: Vec<(u64, String)> = (self.entries.iter())
+                .filter_map(|(source, entry)| match entry {
+                    Entry::Ready(image) if image.last_used.get() < self.frame => {
+                        Some((image.last_used.get(), source.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            idle.sort_unstable();
+            for (_, source) in idle {
+                if self.decoded_bytes <= self.budget_bytes {
+                    break;
+                }
+                if let Some(Entry::Ready(image)) = self.entries.remove(&source) {
+                    self.decoded_bytes = self.decoded_bytes.saturating_sub(image.pixels.len());
+                    self.dropped_keys.push(image.key);
+                    let natural = image.natural;
+                    self.entries.insert(source, Entry::Evicted { natural });
+                }
+            }
+        }
+        self.frame += 1;
+        std::mem::take(&mut self.dropped_keys)
     }
 
     pub fn options(&self) -> &ImageOptions {
@@ -177,8 +250,16 @@ impl ImageStore {
     pub fn get(&mut self, package: &Package, from_file: &str, src: &str) -> Option<&LoadedImage> {
         let source = ImageSource::parse(from_file, src)?;
         self.ensure(package, from_file, &source);
-        match self.entries.get(source.key()) {
-            Some(Entry::Ready(image)) => Some(image),
+        self.ready(source.key())
+    }
+
+    /// The decoded picture of a source key, marked as used this frame.
+    fn ready(&self, key: &str) -> Option<&LoadedImage> {
+        match self.entries.get(key) {
+            Some(Entry::Ready(image)) => {
+                image.last_used.set(self.frame);
+                Some(image)
+            }
             _ => None,
         }
     }
@@ -210,25 +291,23 @@ impl ImageStore {
                 if let Some(svg) = &img.svg {
                     let (pw, ph) = img.pixel_size();
                     let pixels = svg.rasterize(want.0.max(pw) as u32, want.1.max(ph) as u32);
+                    self.decoded_bytes =
+                        (self.decoded_bytes + pixels.len()).saturating_sub(img.pixels.len());
                     img.pixels = Arc::new(pixels);
+                    // The smaller rasterisation's texture is no longer drawn.
+                    self.dropped_keys.push(img.key);
                     img.key = key;
                 }
             }
         }
-        match self.entries.get(source.key()) {
-            Some(Entry::Ready(image)) => Some(image),
-            _ => None,
-        }
+        self.ready(source.key())
     }
 
     /// The picture if it is already decoded; never starts loading (for
     /// `lazy-load` images not yet near the view).
     pub fn peek(&self, from_file: &str, src: &str) -> Option<&LoadedImage> {
         let source = ImageSource::parse(from_file, src)?;
-        match self.entries.get(source.key()) {
-            Some(Entry::Ready(image)) => Some(image),
-            _ => None,
-        }
+        self.ready(source.key())
     }
 
     /// Where `src` (as written in `from_file`) stands.
@@ -244,6 +323,12 @@ impl ImageStore {
                 ImageStatus::Loaded { width, height }
             }
             Some(Entry::Failed(message)) => ImageStatus::Failed(message.clone()),
+            Some(Entry::Evicted {
+                natural: (width, height),
+            }) => ImageStatus::Loaded {
+                width: *width,
+                height: *height,
+            },
         }
     }
 
@@ -302,7 +387,11 @@ impl ImageStore {
 
     /// Loads `source` unless it is known already.
     fn ensure(&mut self, package: &Package, from_file: &str, source: &ImageSource) {
-        if self.entries.contains_key(source.key()) {
+        if self
+            .entries
+            .get(source.key())
+            .is_some_and(|entry| !matches!(entry, Entry::Evicted { .. }))
+        {
             return;
         }
         let entry = match source {
@@ -376,12 +465,13 @@ impl ImageStore {
     fn make_loaded(&mut self, decoded: Decoded) -> LoadedImage {
         self.next_key += 1;
         let key = ImageKey(self.next_key);
-        match decoded {
+        let loaded = match decoded {
             Decoded::Raster(pixels) => LoadedImage {
                 key,
                 natural: (pixels.width() as f32, pixels.height() as f32),
                 pixels: Arc::new(pixels),
                 svg: None,
+                last_used: Cell::new(self.frame),
             },
             Decoded::Svg(svg) => {
                 let natural = svg.natural_size();
@@ -394,9 +484,12 @@ impl ImageStore {
                     natural,
                     pixels: Arc::new(pixels),
                     svg: Some(svg),
+                    last_used: Cell::new(self.frame),
                 }
             }
-        }
+        };
+        self.decoded_bytes += loaded.pixels.len();
+        loaded
     }
 }
 

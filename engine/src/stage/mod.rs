@@ -11,6 +11,12 @@ mod query;
 mod scroll;
 
 use crate::diagnostics::Diagnostic;
+
+/// The most diagnostics the stage keeps (errors included): a page that
+/// sends a million bad ops, or an image feed of broken pictures, must not
+/// grow its host's memory for ever. 1,000 is far more than anyone reads,
+/// and the first ones are kept.
+pub const MAX_KEPT_DIAGNOSTICS: usize = 1_000;
 use crate::document::page::PageView;
 use crate::document::tree::{NodeKind, PageTree};
 use crate::images::ImageStore;
@@ -239,6 +245,10 @@ impl Stage {
         &self.images
     }
 
+    pub fn images_mut(&mut self) -> &mut ImageStore {
+        &mut self.images
+    }
+
     /// The page on top of the stack.
     pub fn top_page(&self) -> Option<&PageView> {
         self.pages.last()
@@ -300,12 +310,19 @@ impl Stage {
                 for op in batch.ops {
                     self.last_frame.ops_applied += 1;
                     if let Err(e) = page.tree.apply(op) {
-                        problems.push(Diagnostic::warning(
+                        // Content that is missing from the page is an error
+                        // (the overlay shows it); the logic side reports the
+                        // same limit at the WXML's location.
+                        let mut problem = Diagnostic::warning(
                             page.files.wxml.clone(),
                             0,
                             0,
                             format!("op skipped: {e}"),
-                        ));
+                        );
+                        if matches!(e, crate::tree::TreeError::NestedTooDeeply { .. }) {
+                            problem.severity = crate::diagnostics::Severity::Error;
+                        }
+                        problems.push(problem);
                     }
                 }
                 self.needs_layout = true;
@@ -364,6 +381,21 @@ impl Stage {
     }
 
     fn report(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() >= MAX_KEPT_DIAGNOSTICS {
+            // Say once that more were dropped; the first ones are kept (the
+            // first problem is the one to fix).
+            if self.diagnostics.len() == MAX_KEPT_DIAGNOSTICS {
+                self.diagnostics.push(Diagnostic::warning(
+                    d.file.clone(),
+                    d.line,
+                    d.column,
+                    format!(
+                        "too many problems: only the first {MAX_KEPT_DIAGNOSTICS} are reported"
+                    ),
+                ));
+            }
+            return;
+        }
         if d.is_error() {
             self.errors.push(d.clone());
         }

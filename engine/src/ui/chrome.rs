@@ -101,8 +101,13 @@ impl Chrome {
     /// Records a `setNavigationBar*` change (fields left `None` keep theirs).
     pub fn update_navigation_bar(&mut self, page: PageId, update: NavigationBarUpdate) {
         let entry = self.bar_updates.entry(page).or_default();
-        if update.title.is_some() {
-            entry.title = update.title;
+        if let Some(mut title) = update.title {
+            // Bounded before it is ever shaped (see crate::ui::truncate).
+            crate::ui::truncate::truncate_chars(
+                &mut title,
+                crate::ui::truncate::MAX_NAVIGATION_TITLE_CHARS,
+            );
+            entry.title = Some(title);
         }
         if update.front_color.is_some() {
             entry.front_color = update.front_color;
@@ -127,9 +132,14 @@ impl Chrome {
             return None;
         }
         let update = self.bar_updates.get(&page.id);
-        let title = update
-            .and_then(|u| u.title.clone())
-            .unwrap_or_else(|| window.navigation_bar_title_text.clone());
+        let title = update.and_then(|u| u.title.clone()).unwrap_or_else(|| {
+            let mut title = window.navigation_bar_title_text.clone();
+            crate::ui::truncate::truncate_chars(
+                &mut title,
+                crate::ui::truncate::MAX_NAVIGATION_TITLE_CHARS,
+            );
+            title
+        });
         let background = update
             .and_then(|u| u.background_color.as_deref())
             .and_then(Color::from_hex)

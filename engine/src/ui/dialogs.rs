@@ -14,6 +14,10 @@
 //! - Painting is in device px, after the page and before the error overlay.
 
 use crate::paint::{emit_paragraph, paint_plain_text};
+use crate::ui::truncate::{
+    truncate_chars, MAX_LABEL_CHARS, MAX_MODAL_CONTENT_CHARS, MAX_MODAL_TITLE_CHARS,
+    MAX_TOAST_TITLE_CHARS,
+};
 use cirrus_layout::style::{Color, ComputedStyle, TextAlign};
 use cirrus_layout::text::{Paragraph, TextSystem};
 use cirrus_layout::Viewport;
@@ -58,12 +62,29 @@ impl Dialogs {
     }
 
     /// Applies a command at the current time.
+    /// Strings are cut to the caps of [`crate::ui::truncate`] first, so
+    /// that measuring and painting them is bounded.
     pub fn apply(&mut self, command: DialogCommand) {
         match command {
-            DialogCommand::ShowToast(toast) => self.toast = Some((toast, self.now)),
+            DialogCommand::ShowToast(mut toast) => {
+                truncate_chars(&mut toast.title, MAX_TOAST_TITLE_CHARS);
+                self.toast = Some((toast, self.now));
+            }
             DialogCommand::HideToast => self.toast = None,
-            DialogCommand::ShowModal(modal) => self.modal = Some(modal),
-            DialogCommand::ShowActionSheet(sheet) => self.sheet = Some(sheet),
+            DialogCommand::ShowModal(mut modal) => {
+                truncate_chars(&mut modal.title, MAX_MODAL_TITLE_CHARS);
+                truncate_chars(&mut modal.content, MAX_MODAL_CONTENT_CHARS);
+                truncate_chars(&mut modal.cancel_text, MAX_LABEL_CHARS);
+                truncate_chars(&mut modal.confirm_text, MAX_LABEL_CHARS);
+                self.modal = Some(modal);
+            }
+            DialogCommand::ShowActionSheet(mut sheet) => {
+                truncate_chars(&mut sheet.alert_text, MAX_MODAL_TITLE_CHARS);
+                for item in &mut sheet.items {
+                    truncate_chars(item, MAX_LABEL_CHARS);
+                }
+                self.sheet = Some(sheet);
+            }
         }
     }
 

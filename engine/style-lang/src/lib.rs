@@ -15,9 +15,12 @@
 
 mod diagnostic;
 mod less;
+mod nesting;
 pub mod paths;
 mod scss;
+mod scss_limits;
 
 pub use diagnostic::{Compiled, LangDiagnostic, Severity};
 pub use less::compile_less;
+pub use nesting::MAX_NESTING;
 pub use scss::compile_scss;

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Compiled, LangDiagnostic, Severity};
 use crate::paths;
+use crate::scss_limits::{recursion_message, CallGraph};
 
 /// Compiles a `.scss` (or, by extension, indented `.sass`) package file.
 pub fn compile_scss(path: &str, source: &str, read: &dyn Fn(&str) -> Option<String>) -> Compiled {
@@ -20,18 +21,52 @@ pub fn compile_scss(path: &str, source: &str, read: &dyn Fn(&str) -> Option<Stri
     let fs = PackageFs {
         read,
         cache: RefCell::new(HashMap::new()),
+        graph: RefCell::new(CallGraph::default()),
+        refusal: RefCell::new(None),
     };
+    // Checked before grass runs: a refused entry is never handed to it.
+    if let Some(refusal) = fs.refusal_for(&entry, source) {
+        return Compiled {
+            css: String::new(),
+            diagnostics: vec![refusal],
+        };
+    }
     fs.cache
         .borrow_mut()
-        .insert(entry.clone(), Some(wxss_imports_to_url(source)));
+        .insert(entry.clone(), Some(prepare(&entry, source)));
     let logger = CollectingLogger::default();
     let options = grass::Options::default()
         .fs(&fs)
         .logger(&logger)
         .style(grass::OutputStyle::Expanded)
         .quiet(false);
-    let result = grass::from_path(&entry, &options);
+    // grass is third-party code over untrusted input: a panic inside it
+    // must not cross into the engine (the pre-scans above rule out the
+    // stack overflows a panic guard cannot catch).
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        grass::from_path(&entry, &options)
+    }));
+    let Ok(result) = result else {
+        let mut diagnostics = logger.diagnostics.into_inner();
+        diagnostics.push(whole_file_error(
+            &entry,
+            "the SCSS compiler failed on this file; it is not compiled".to_string(),
+        ));
+        return Compiled {
+            css: String::new(),
+            diagnostics,
+        };
+    };
     let mut diagnostics = logger.diagnostics.into_inner();
+    // An import refused by the pre-scan shows up in grass as a missing
+    // file; the refusal is the real reason.
+    if let Some(refusal) = fs.refusal.into_inner() {
+        diagnostics.push(refusal);
+        return Compiled {
+            css: String::new(),
+            diagnostics,
+        };
+    }
     let css = match result {
         Ok(css) => url_wxss_imports_to_plain(&css),
         Err(error) => {
@@ -57,6 +92,16 @@ fn error_to_diagnostic(entry: &str, error: grass::Error) -> LangDiagnostic {
     }
 }
 
+fn refusal(file: &str, line: u32, column: u32, message: String) -> LangDiagnostic {
+    LangDiagnostic {
+        file: file.to_string(),
+        line,
+        column,
+        severity: Severity::Error,
+        message,
+    }
+}
+
 fn whole_file_error(entry: &str, message: String) -> LangDiagnostic {
     LangDiagnostic {
         file: entry.to_string(),
@@ -76,6 +121,10 @@ struct PackageFs<'a> {
     read: &'a dyn Fn(&str) -> Option<String>,
     /// Every path asked for, read once (grass asks `is_file` then `read`).
     cache: RefCell<HashMap<String, Option<String>>>,
+    /// The `@mixin`/`@function` references of every file read so far.
+    graph: RefCell<CallGraph>,
+    /// Why a file was withheld from grass (the first reason found).
+    refusal: RefCell<Option<LangDiagnostic>>,
 }
 
 impl fmt::Debug for PackageFs<'_> {
@@ -85,12 +134,40 @@ impl fmt::Debug for PackageFs<'_> {
 }
 
 impl PackageFs<'_> {
+    /// Why `text` (the file `path`) must not reach grass: nesting deeper
+    /// than its recursion can take, or a recursive mixin or function.
+    fn refusal_for(&self, path: &str, text: &str) -> Option<LangDiagnostic> {
+        let (offset, message) = if let Some(at) = crate::nesting::too_deep_at(text) {
+            (at, crate::nesting::too_deep_message())
+        } else {
+            let (name, site) = self.graph.borrow_mut().add_file(path, text)?;
+            if site.file != path {
+                // The cycle closes in an earlier file: report it there.
+                let earlier = self.cache.borrow().get(&site.file).cloned().flatten();
+                let (line, column) = crate::nesting::line_column(
+                    earlier.as_deref().unwrap_or_default(),
+                    site.offset,
+                );
+                return Some(refusal(&site.file, line, column, recursion_message(&name)));
+            }
+            (site.offset, recursion_message(&name))
+        };
+        let (line, column) = crate::nesting::line_column(text, offset);
+        Some(refusal(path, line, column, message))
+    }
+
     fn contents(&self, path: &Path) -> Option<String> {
         let key = paths::normalize(&path.to_string_lossy());
         if let Some(cached) = self.cache.borrow().get(&key) {
             return cached.clone();
         }
-        let loaded = (self.read)(&key).map(|text| wxss_imports_to_url(&text));
+        let loaded = (self.read)(&key).and_then(|text| {
+            if let Some(diagnostic) = self.refusal_for(&key, &text) {
+                self.refusal.borrow_mut().get_or_insert(diagnostic);
+                return None;
+            }
+            Some(prepare(&key, &text))
+        });
         self.cache.borrow_mut().insert(key, loaded.clone());
         loaded
     }
@@ -137,6 +214,16 @@ impl grass::Logger for CollectingLogger {
             message: message.to_string(),
         });
     }
+}
+
+/// What grass is given for a file: `.wxss` imports as CSS imports and, in
+/// SCSS syntax (not the indented one), loops bounded.
+fn prepare(path: &str, text: &str) -> String {
+    let text = wxss_imports_to_url(text);
+    if path.to_ascii_lowercase().ends_with(".sass") {
+        return text;
+    }
+    crate::scss_limits::bound_loops(&text).into_owned()
 }
 
 /// Rewrites `@import "x.wxss";` to `@import url("x.wxss");` (same length

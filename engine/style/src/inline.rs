@@ -33,24 +33,28 @@ impl InlineStyle {
 /// Parses an inline style. Never fails: invalid declarations are dropped
 /// and reported (line and column within the attribute text).
 pub fn parse_inline_style(text: &str) -> (InlineStyle, Vec<StyleDiagnostic>) {
-    let prepared = preprocess(text);
+    let limited = crate::guard::guard(INLINE_STYLE_FILE, text);
+    let prepared = preprocess(&limited.text);
     let parsed = guarded(|| {
         float_pigment_css::parser::parse_inline_style(&prepared, StyleParsingDebugMode::None)
     });
+    let mut diagnostics = limited.diagnostics;
     let Some((declarations, warnings)) = parsed else {
         let empty = InlineStyle {
             declarations: Vec::new(),
             declares_custom_properties: false,
         };
-        return (empty, vec![parser_crash(INLINE_STYLE_FILE)]);
+        diagnostics.push(parser_crash(INLINE_STYLE_FILE));
+        return (empty, diagnostics);
     };
     let declares_custom_properties = declarations
         .iter()
         .any(|pm| pm.iter().any(|p| matches!(p, Property::CustomProperty(_))));
-    let diagnostics = warnings
-        .iter()
-        .map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w, None))
-        .collect();
+    diagnostics.extend(
+        warnings
+            .iter()
+            .map(|w| diagnostic_from_warning(INLINE_STYLE_FILE, w, None)),
+    );
     (
         InlineStyle {
             declarations,

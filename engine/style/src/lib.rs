@@ -35,6 +35,7 @@ mod apply;
 mod balance;
 mod binary;
 mod element;
+mod guard;
 mod imports;
 mod inline;
 mod keyframes;
@@ -45,6 +46,7 @@ mod name_hash;
 mod selector;
 mod sheets;
 mod values;
+mod var_budget;
 mod vars;
 
 use cirrus_layout::style::{BoxSizing, ComputedStyle, Display, FlexDirection};

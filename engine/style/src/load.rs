@@ -327,19 +327,26 @@ pub(crate) struct ParsedFile {
 /// Parses one file's own rules (its imports are not followed). Import
 /// problems are not reported here: the loader reports them with positions.
 pub(crate) fn parse_file(path: &str, text: &str) -> ParsedFile {
-    let prepared = preprocess(text);
+    let limited = crate::guard::guard(path, text);
+    let prepared = preprocess(&limited.text);
     let Some((sheet, warnings)) = guarded(|| LinkedStyleSheet::parse(&prepared, None)) else {
+        let mut diagnostics = limited.diagnostics;
+        diagnostics.push(parser_crash(path));
         return ParsedFile {
             sheet: None,
-            diagnostics: vec![parser_crash(path)],
+            diagnostics,
         };
     };
-    let mut diagnostics: Vec<StyleDiagnostic> = warnings
-        .iter()
-        .filter(|w| !is_import_warning(w))
-        .map(|w| diagnostic_from_warning(path, w, Some(&prepared)))
-        .collect();
-    for (line, column) in crate::balance::unclosed_blocks(text) {
+    let mut diagnostics = limited.diagnostics;
+    diagnostics.extend(
+        warnings
+            .iter()
+            .filter(|w| !is_import_warning(w))
+            .map(|w| diagnostic_from_warning(path, w, Some(&prepared))),
+    );
+    diagnostics.extend(crate::var_budget::check(path, &limited.text));
+    // Blocks the guard dropped are reported by it, not again here.
+    for (line, column) in crate::balance::unclosed_blocks(&limited.text) {
         diagnostics.push(StyleDiagnostic {
             file: path.to_owned(),
             line,

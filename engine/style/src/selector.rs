@@ -120,6 +120,39 @@ impl ComplexSelector {
         &self.parts[0]
     }
 
+    /// Compounds in this selector and in its pseudo-class arguments (the
+    /// matcher's recursion depth is bounded by it).
+    pub(crate) fn compound_count(&self) -> usize {
+        self.parts.len()
+            + self
+                .nested_lists()
+                .flatten()
+                .map(ComplexSelector::compound_count)
+                .sum::<usize>()
+    }
+
+    /// How deeply pseudo-class arguments nest (0 without any).
+    pub(crate) fn nesting_depth(&self) -> usize {
+        self.nested_lists()
+            .flatten()
+            .map(|s| 1 + s.nesting_depth())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The selector lists of the pseudo-class arguments of every compound.
+    fn nested_lists(&self) -> impl Iterator<Item = &[ComplexSelector]> {
+        self.parts
+            .iter()
+            .flat_map(|part| &part.pseudo_classes)
+            .filter_map(|pc| match pc {
+                PseudoClass::Not(list) | PseudoClass::NthChild { of: Some(list), .. } => {
+                    Some(list.as_slice())
+                }
+                _ => None,
+            })
+    }
+
     pub(crate) fn specificity(&self) -> Specificity {
         let (mut ids, mut classes, mut tags) = (0, 0, 0);
         for part in &self.parts {
@@ -161,46 +194,73 @@ impl ComplexSelector {
     /// Whether the element matches, with the subject compound ignoring its
     /// pseudo-element (the caller decides which pseudo-element it asks for).
     pub(crate) fn matches<E: StyleElement>(&self, element: &E) -> bool {
-        self.match_from(0, element)
+        self.match_from(0, element) == MatchOutcome::Matched
     }
 
-    fn match_from<E: StyleElement>(&self, index: usize, element: &E) -> bool {
+    /// Matches `parts[index..]` with `element` as the element for
+    /// `parts[index]`. Recursion depth is the number of compounds (bounded
+    /// by [`MAX_SELECTOR_COMPOUNDS`]); the outcome says how far a failure
+    /// reaches, so a descendant or sibling combinator does not retry
+    /// candidates that cannot help, which keeps matching linear in the
+    /// tree depth per compound instead of exponential in the compounds
+    /// (`.a .a .a .a .b` over a deep chain of `.a`s).
+    fn match_from<E: StyleElement>(&self, index: usize, element: &E) -> MatchOutcome {
         if !self.parts[index].matches(element) {
-            return false;
+            return MatchOutcome::RestartFromClosestLaterSibling;
         }
-        let Some(combinator) = self.combinators.get(index) else {
-            return true;
+        let Some(&combinator) = self.combinators.get(index) else {
+            return MatchOutcome::Matched;
         };
         let next = index + 1;
-        match combinator {
-            Combinator::Child => element
-                .parent_element()
-                .is_some_and(|p| self.match_from(next, &p)),
-            Combinator::NextSibling => element
-                .previous_sibling_element()
-                .is_some_and(|s| self.match_from(next, &s)),
-            Combinator::Descendant => {
-                let mut cursor = element.parent_element();
-                while let Some(ancestor) = cursor {
-                    if self.match_from(next, &ancestor) {
-                        return true;
-                    }
-                    cursor = ancestor.parent_element();
-                }
-                false
+        // No candidate left for this combinator: for an ancestor
+        // combinator no other starting point can do better; for a sibling
+        // one, a later ancestor combinator may still find another element.
+        let exhausted = match combinator {
+            Combinator::Child | Combinator::Descendant => MatchOutcome::NotMatchedGlobally,
+            Combinator::NextSibling | Combinator::SubsequentSibling => {
+                MatchOutcome::RestartFromClosestDescendant
             }
-            Combinator::SubsequentSibling => {
-                let mut cursor = element.previous_sibling_element();
-                while let Some(sibling) = cursor {
-                    if self.match_from(next, &sibling) {
-                        return true;
-                    }
-                    cursor = sibling.previous_sibling_element();
+        };
+        let step = |e: &E| match combinator {
+            Combinator::Child | Combinator::Descendant => e.parent_element(),
+            Combinator::NextSibling | Combinator::SubsequentSibling => e.previous_sibling_element(),
+        };
+        let mut candidate = step(element);
+        loop {
+            let Some(current) = candidate else {
+                return exhausted;
+            };
+            let outcome = self.match_from(next, &current);
+            match (outcome, combinator) {
+                (MatchOutcome::Matched, _)
+                | (MatchOutcome::NotMatchedGlobally, _)
+                | (_, Combinator::NextSibling) => return outcome,
+                (_, Combinator::Child) => return MatchOutcome::RestartFromClosestDescendant,
+                (MatchOutcome::RestartFromClosestDescendant, Combinator::SubsequentSibling) => {
+                    return outcome
                 }
-                false
+                // Descendant: try the next ancestor; subsequent sibling
+                // after a compound mismatch: try the next sibling.
+                _ => {}
             }
+            candidate = step(&current);
         }
     }
+}
+
+/// How a failed match constrains the candidates still worth trying (the
+/// scheme browsers use, e.g. Servo's `SelectorMatchingResult`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MatchOutcome {
+    Matched,
+    /// A compound did not match this element: the closest `~` to the
+    /// right may try its next sibling.
+    RestartFromClosestLaterSibling,
+    /// Only the closest descendant combinator to the right may try
+    /// another (higher) ancestor.
+    RestartFromClosestDescendant,
+    /// No element further up can match either: stop.
+    NotMatchedGlobally,
 }
 
 /// What an ancestor key names.
@@ -463,15 +523,75 @@ pub(crate) fn parse_selector_list(text: &str) -> Vec<ComplexSelector> {
     parse_list(text, Source::Sheet)
 }
 
+/// How deeply selector arguments (`:not()`, `:nth-child(... of ...)`) may
+/// nest: 32, the same as `guard::MAX_NESTING` for style sheets (whose
+/// selectors never get here deeper). A deeper selector matches nothing.
+pub(crate) const MAX_SELECTOR_NESTING: usize = 32;
+
+/// How many compounds one selector of a list may have, those in its
+/// `:not()` arguments included: `guard::MAX_SELECTOR_COMPOUNDS` (256),
+/// which the matcher's recursion depth is bounded by. A longer selector
+/// matches nothing.
+pub(crate) const MAX_SELECTOR_COMPOUNDS: usize = crate::guard::MAX_SELECTOR_COMPOUNDS;
+
+/// What one top-level selector may still spend while being parsed.
+struct Budget {
+    compounds: usize,
+    depth: usize,
+    exceeded: bool,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            compounds: 0,
+            depth: 0,
+            exceeded: false,
+        }
+    }
+
+    fn add_compound(&mut self) {
+        self.compounds += 1;
+        if self.compounds > MAX_SELECTOR_COMPOUNDS {
+            self.exceeded = true;
+        }
+    }
+}
+
 fn parse_list(text: &str, source: Source) -> Vec<ComplexSelector> {
     split_top_level(text, ',')
         .into_iter()
-        .map(|item| match source {
-            Source::Sheet => parse_complex(item, source),
-            Source::Query if item.trim().is_empty() => never_matching(),
-            Source::Query => parse_complex(item.trim(), source),
+        .map(|item| {
+            let mut budget = Budget::new();
+            let selector = parse_item(item, source, &mut budget);
+            if budget.exceeded {
+                never_matching()
+            } else {
+                selector
+            }
         })
         .collect()
+}
+
+/// A selector list inside a pseudo-class argument: its items spend the
+/// enclosing selector's budget.
+fn parse_nested_list(text: &str, source: Source, budget: &mut Budget) -> Vec<ComplexSelector> {
+    let mut list = Vec::new();
+    for item in split_top_level(text, ',') {
+        if budget.exceeded {
+            break;
+        }
+        list.push(parse_item(item, source, budget));
+    }
+    list
+}
+
+fn parse_item(item: &str, source: Source, budget: &mut Budget) -> ComplexSelector {
+    match source {
+        Source::Sheet => parse_complex(item, source, budget),
+        Source::Query if item.trim().is_empty() => never_matching(),
+        Source::Query => parse_complex(item.trim(), source, budget),
+    }
 }
 
 /// A selector that matches nothing.
@@ -511,7 +631,7 @@ fn split_top_level(text: &str, separator: char) -> Vec<&str> {
 
 const NAME_STOPS: &[char] = &['#', '.', ':', '[', '>', '+', '~', ',', '(', ')', ']'];
 
-fn parse_complex(text: &str, source: Source) -> ComplexSelector {
+fn parse_complex(text: &str, source: Source, budget: &mut Budget) -> ComplexSelector {
     let mut compounds: Vec<Compound> = Vec::new();
     let mut combinators: Vec<Combinator> = Vec::new();
     let mut current = Compound::default();
@@ -553,12 +673,13 @@ fn parse_complex(text: &str, source: Source) -> ComplexSelector {
                 if current_started {
                     compounds.push(std::mem::take(&mut current));
                     combinators.push(c);
+                    budget.add_compound();
                 }
             }
             current_started = true;
         };
     }
-    while i < chars.len() {
+    while i < chars.len() && !budget.exceeded {
         let c = chars[i];
         if c.is_whitespace() {
             if current_started && pending.is_none() {
@@ -632,9 +753,16 @@ fn parse_complex(text: &str, source: Source) -> ComplexSelector {
                 } else {
                     None
                 };
-                current
-                    .pseudo_classes
-                    .push(parse_pseudo_class(&name, argument.as_deref(), source));
+                let pseudo_class = if argument.is_some() && budget.depth >= MAX_SELECTOR_NESTING {
+                    budget.exceeded = true;
+                    PseudoClass::NeverMatches
+                } else {
+                    budget.depth += 1;
+                    let parsed = parse_pseudo_class(&name, argument.as_deref(), source, budget);
+                    budget.depth -= 1;
+                    parsed
+                };
+                current.pseudo_classes.push(pseudo_class);
             }
             _ => {
                 begin_compound!();
@@ -657,8 +785,10 @@ fn parse_complex(text: &str, source: Source) -> ComplexSelector {
         // A trailing combinator: float-pigment prints `a > *` as `a > `.
         compounds.push(std::mem::take(&mut current));
         combinators.push(c);
+        budget.add_compound();
     }
     compounds.push(current);
+    budget.add_compound();
     compounds.reverse();
     combinators.reverse();
     ComplexSelector {
@@ -667,7 +797,12 @@ fn parse_complex(text: &str, source: Source) -> ComplexSelector {
     }
 }
 
-fn parse_pseudo_class(name: &str, argument: Option<&str>, source: Source) -> PseudoClass {
+fn parse_pseudo_class(
+    name: &str,
+    argument: Option<&str>,
+    source: Source,
+    budget: &mut Budget,
+) -> PseudoClass {
     match (name, argument) {
         ("host", None) => PseudoClass::Host,
         ("active", None) => PseudoClass::Active,
@@ -683,10 +818,13 @@ fn parse_pseudo_class(name: &str, argument: Option<&str>, source: Source) -> Pse
         ("last-child", None) => PseudoClass::LastChild,
         ("only-child", None) => PseudoClass::OnlyChild,
         ("empty", None) => PseudoClass::Empty,
-        ("not", Some(arg)) => PseudoClass::Not(parse_list(arg, source)),
+        ("not", Some(arg)) => PseudoClass::Not(parse_nested_list(arg, source, budget)),
         ("nth-child", Some(arg)) => {
             let (formula, of) = match arg.find(" of ") {
-                Some(pos) => (&arg[..pos], Some(parse_list(&arg[pos + 4..], source))),
+                Some(pos) => (
+                    &arg[..pos],
+                    Some(parse_nested_list(&arg[pos + 4..], source, budget)),
+                ),
                 None => (arg, None),
             };
             match parse_nth(formula) {

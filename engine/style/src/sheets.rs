@@ -588,8 +588,11 @@ impl StyleSheets {
         if let Some(found) = self.reparse_cache.borrow().get(&key) {
             return (**found).clone();
         }
+        // A substituted value is new text: it gets the same nesting limits
+        // as a sheet (its diagnostics were reported where it was declared).
+        let limited = crate::guard::guard(crate::INLINE_STYLE_FILE, value);
         let (metas, _) =
-            guarded(|| float_pigment_css::parser::parse_property_value_string(name, value))
+            guarded(|| float_pigment_css::parser::parse_property_value_string(name, &limited.text))
                 .unwrap_or_default();
         let properties: Vec<Property> = metas.iter().flat_map(|pm| pm.iter().cloned()).collect();
         let mut cache = self.reparse_cache.borrow_mut();

@@ -404,22 +404,27 @@
 
   // Applies updates (already validated) to a component: data, render,
   // observers, property observers, then the work Rust reported.
-  function applyUpdates(inst, keys, values, callback) {
+  // `texts`: the values' JSON texts when the caller has them (setData).
+  function applyUpdates(inst, keys, values, callback, texts) {
     const cls = inst.__class__;
     const old = {};
     for (const name of Object.keys(cls.properties)) old[name] = inst.data[name];
     const renderKeys = [];
-    const renderValues = [];
+    const renderTexts = [];
     for (let i = 0; i < keys.length; i++) {
       if (!isPure(cls, keys[i])) {
         renderKeys.push(keys[i]);
-        renderValues.push(values[i]);
+        const text = texts ? texts[i] : JSON.stringify(values[i]);
+        renderTexts.push(text === undefined ? 'null' : text);
       }
     }
-    let result = { paths: [], work: [] };
+    let result = { paths: [], problems: [], work: [] };
     if (inst.__built__ && !inst.__detached__ && renderKeys.length) {
-      result = JSON.parse(native.setData(inst.__page__, inst.__id__, renderKeys, JSON.stringify(renderValues)));
+      // Keys travel as JSON so that any JS string arrives (view.rs).
+      result = JSON.parse(native.setData(inst.__page__, inst.__id__, JSON.stringify(renderKeys), renderTexts));
     }
+    const problems = result.problems || [];
+    for (let i = 0; i < problems.length; i++) I.reportRefusal(problems[i]);
     const changedPaths = [];
     let r = 0;
     for (let i = 0; i < keys.length; i++) {
@@ -429,11 +434,21 @@
       } else {
         segments = parsePath(keys[i]);
       }
-      if (!segments) {
-        I.reportError(new Error('setData: "' + keys[i] + '" is not a valid data path'));
+      if (segments && !Array.isArray(segments) && typeof segments.refused === 'string') {
+        I.reportRefusal(segments);
         continue;
       }
-      I.setPath(inst.data, segments, values[i]);
+      if (!segments) {
+        I.reportRefusal({ refused: 'setData: "' + keys[i] + '" is not a valid data path', error: true });
+        continue;
+      }
+      if (!I.setPath(inst.data, segments, values[i])) {
+        I.reportRefusal({
+          refused: 'setData: "' + keys[i] + '" was refused: a data path cannot name an object\'s prototype',
+          error: false,
+        });
+        continue;
+      }
       changedPaths.push(segments);
     }
     runObservers(inst, cls, changedPaths, old);
@@ -472,9 +487,10 @@
         throw new TypeError('setData expects an object');
       }
       const self = this;
-      const keys = Object.keys(updates).filter(function (key) { return updates[key] !== undefined; });
-      const values = JSON.parse(JSON.stringify(keys.map(function (key) { return updates[key]; })));
-      batch(this.__page__, function () { applyUpdates(self, keys, values, callback); });
+      // One JSON text per key: a value that cannot be sent drops only its key.
+      const encoded = I.encodeUpdates(updates);
+      const values = encoded.texts.map(function (text) { return JSON.parse(text); });
+      batch(this.__page__, function () { applyUpdates(self, encoded.keys, values, callback, encoded.texts); });
     },
     groupSetData: function (fn) {
       const self = this;

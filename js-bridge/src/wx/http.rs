@@ -13,10 +13,11 @@
 //!   failures (refused, timeout, bad URL) are a `fail`.
 
 use super::Completion;
+use cirrus_package::sandbox::Sandbox;
 use crossbeam::channel::{unbounded, Receiver, Sender};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,10 +43,12 @@ pub enum JobKind {
     /// `wx.request`: the body comes back as text (`responseType: 'text'`,
     /// parsed as JSON by the JS side when `dataType` is json) or bytes.
     Request { binary: bool },
-    /// `wx.downloadFile`: the body is written to `path`, reported as
-    /// `virtual_path`.
+    /// `wx.downloadFile`: the body is written to `relative` inside the
+    /// data folder `root` (through its sandbox: never through a link out
+    /// of it), reported as `virtual_path`.
     Download {
-        path: PathBuf,
+        root: PathBuf,
+        relative: String,
         virtual_path: String,
         api: &'static str,
     },
@@ -143,6 +146,17 @@ fn fail(id: u64, api: &str, reason: impl std::fmt::Display) -> Completion {
     Completion::once(id, json!({ "errMsg": format!("{api}:fail {reason}") }))
 }
 
+/// Writes a downloaded file into the data folder `root` (created if it is
+/// not there yet: the folder is the host's) through its sandbox.
+fn write_in_data_folder(root: &Path, relative: &str, bytes: &[u8]) -> Result<(), String> {
+    std::fs::create_dir_all(root).map_err(|e| e.to_string())?;
+    let sandbox = Sandbox::data_folder(root).map_err(|e| e.to_string())?;
+    sandbox
+        .write(relative, bytes)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 fn describe(error: &ureq::Error) -> String {
     match error {
         ureq::Error::Timeout(_) => "timeout".into(),
@@ -213,22 +227,17 @@ fn run(agent: &ureq::Agent, job: HttpJob) -> Completion {
             )
         }
         JobKind::Download {
-            path,
+            root,
+            relative,
             virtual_path,
             api,
-        } => {
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, &bytes));
-            match written {
-                Ok(()) => Completion::once(
-                    job.id,
-                    json!({ "errMsg": format!("{api}:ok"), "statusCode": status, "header": header, "tempFilePath": virtual_path, "filePath": virtual_path }),
-                ),
-                Err(error) => fail(job.id, api, format!("cannot write the file: {error}")),
-            }
-        }
+        } => match write_in_data_folder(&root, &relative, &bytes) {
+            Ok(()) => Completion::once(
+                job.id,
+                json!({ "errMsg": format!("{api}:ok"), "statusCode": status, "header": header, "tempFilePath": virtual_path, "filePath": virtual_path }),
+            ),
+            Err(error) => fail(job.id, api, format!("cannot write the file: {error}")),
+        },
         JobKind::ImageInfo { src } if (200..300).contains(&status) => {
             Completion::once(job.id, super::image_info::describe(&bytes, &src))
         }

@@ -160,9 +160,12 @@ impl WxHost {
             None => (Storage::in_memory(), None),
         };
         if let Some(problem) = problem {
-            shared
-                .borrow()
-                .report(Diagnostic::warning("", 0, 0, format!("storage: {problem}")));
+            shared.borrow().report(Diagnostic::warning(
+                "storage.json",
+                0,
+                0,
+                format!("storage: {problem}"),
+            ));
         }
         let files_root = dir
             .unwrap_or_else(|| std::env::temp_dir().join(format!("cirrus-{}", std::process::id())));
@@ -257,9 +260,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// `wxfile://usr/a/b.png` -> `<root>/usr/a/b.png`; `None` outside the
-/// sandbox (other schemes, `..`).
-fn sandbox_path(root: &Path, virtual_path: &str) -> Option<PathBuf> {
+/// `wxfile://usr/a/b.png` -> `usr/a/b.png`, the path inside the data
+/// folder; `None` for other schemes, `..`, or a first folder other than
+/// `usr` (USER_DATA_PATH) and `tmp`.
+fn sandbox_relative(virtual_path: &str) -> Option<&str> {
     let rest = virtual_path.strip_prefix("wxfile://")?;
     let relative = Path::new(rest);
     let inside = relative
@@ -267,7 +271,20 @@ fn sandbox_path(root: &Path, virtual_path: &str) -> Option<PathBuf> {
         .all(|c| matches!(c, Component::Normal(_)));
     let first = relative.components().next()?;
     let allowed = matches!(first, Component::Normal(name) if name == "usr" || name == "tmp");
-    (inside && allowed).then(|| root.join(relative))
+    (inside && allowed).then_some(rest)
+}
+
+/// `wxfile://usr/a/b.png` -> `<root>/usr/a/b.png`; `None` outside the
+/// sandbox: other schemes, `..`, and, once the data folder exists, a path
+/// whose links lead out of it or loop, or that names a FIFO, socket or
+/// device (`cirrus_package::sandbox::Sandbox::locate`).
+fn sandbox_path(root: &Path, virtual_path: &str) -> Option<PathBuf> {
+    let relative = sandbox_relative(virtual_path)?;
+    match cirrus_package::sandbox::Sandbox::data_folder(root) {
+        Ok(sandbox) => sandbox.locate(relative).ok(),
+        // No data folder yet: nothing in it can be a link.
+        Err(_) => Some(root.join(relative)),
+    }
 }
 
 fn headers_of(json: &str) -> Vec<(String, String)> {
@@ -372,7 +389,10 @@ fn install_natives<'js>(
                 let body = if let Some(text) = body.as_string() {
                     Some(text.to_string()?.into_bytes())
                 } else if let Some(buffer) = ArrayBuffer::from_value(body.clone()) {
-                    buffer.as_bytes().map(<[u8]>::to_vec)
+                    // SAFETY: the bytes are copied out at once; no JS runs
+                    // (and so nothing can detach or resize the buffer) while
+                    // the slice is borrowed.
+                    unsafe { buffer.as_bytes() }.map(<[u8]>::to_vec)
                 } else {
                     None
                 };
@@ -417,9 +437,10 @@ fn install_natives<'js>(
                 // User files must live under USER_DATA_PATH (<https://developers.weixin.qq.com/miniprogram/dev/api/>).
                 let writable = virtual_path.starts_with(&format!("{USER_DATA_PATH}/"))
                     || virtual_path.starts_with(&format!("{TEMP_PREFIX}/"));
-                let Some(path) =
-                    sandbox_path(&state.files_root, &virtual_path).filter(|_| writable)
-                else {
+                let relative = sandbox_relative(&virtual_path).map(str::to_owned);
+                let Some(relative) = relative.filter(|_| {
+                    writable && sandbox_path(&state.files_root, &virtual_path).is_some()
+                }) else {
                     return format!("permission denied, open \"{virtual_path}\"");
                 };
                 let timeout = timeout_of(timeout_ms, state.download_timeout);
@@ -432,7 +453,8 @@ fn install_natives<'js>(
                     body: None,
                     timeout,
                     kind: JobKind::Download {
-                        path,
+                        root: state.files_root.clone(),
+                        relative,
                         virtual_path,
                         api: "downloadFile",
                     },
@@ -472,7 +494,10 @@ fn install_natives<'js>(
         "imageInfo",
         Function::new(ctx.clone(), move |src: String, page_route: String| {
             let bytes = if src.starts_with("wxfile://") {
-                sandbox_path(&st.borrow().files_root, &src).and_then(|p| std::fs::read(p).ok())
+                sandbox_path(&st.borrow().files_root, &src).and_then(|p| {
+                    let limit = cirrus_package::sandbox::MAX_IMAGE_BYTES;
+                    cirrus_package::sandbox::read_regular(&p, &src, limit).ok()
+                })
             } else {
                 let path = cirrus_package::package::resolve_relative(&page_route, &src);
                 s.borrow().package.read_binary(&path)
@@ -542,7 +567,8 @@ fn install_natives<'js>(
         Function::new(ctx.clone(), |buffer: JsValue<'js>| {
             use base64::Engine;
             let bytes = ArrayBuffer::from_value(buffer)
-                .and_then(|b| b.as_bytes().map(<[u8]>::to_vec))
+                // SAFETY: copied out at once, with no JS running meanwhile.
+                .and_then(|b| unsafe { b.as_bytes() }.map(<[u8]>::to_vec))
                 .unwrap_or_default();
             base64::engine::general_purpose::STANDARD.encode(bytes)
         })?,
@@ -809,6 +835,22 @@ mod tests {
         assert_eq!(sandbox_path(root, "wxfile://usr/../../etc/passwd"), None);
         assert_eq!(sandbox_path(root, "wxfile://etc/passwd"), None);
         assert_eq!(sandbox_path(root, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn sandbox_paths_do_not_follow_links_out() {
+        let root = std::env::temp_dir().join(format!("cirrus-wx-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("data/usr")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        let data = root.join("data");
+        std::os::unix::fs::symlink(root.join("outside"), data.join("usr/out")).unwrap();
+        std::os::unix::fs::symlink("loop", data.join("usr/loop")).unwrap();
+        assert_eq!(sandbox_path(&data, "wxfile://usr/out/x.png"), None);
+        assert_eq!(sandbox_path(&data, "wxfile://usr/loop"), None);
+        let inside = sandbox_path(&data, "wxfile://usr/new/x.png").unwrap();
+        assert!(inside.ends_with("data/usr/new/x.png"), "{inside:?}");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

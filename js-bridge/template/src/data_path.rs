@@ -4,9 +4,20 @@
 //! and indices compare by their decimal text (`list.0` and `list[0]` name the
 //! same place), which is how JS property access behaves too.
 
+use crate::data_depth::{clone_bounded, MAX_DATA_DEPTH};
 use crate::TemplateError;
 use serde_json::{Map, Value};
 use std::fmt;
+
+/// Keys that name an object's prototype machinery in JS. The logic thread
+/// applies the same paths to JS objects, where such a segment would reach
+/// (and let a page pollute) `Object.prototype`; the mirror refuses them the
+/// same way so both sides agree on what a path means.
+pub const FORBIDDEN_PATH_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+
+/// The most segments a data path may have: [`MAX_DATA_DEPTH`], as no
+/// deeper place can hold data.
+pub const MAX_PATH_SEGMENTS: usize = MAX_DATA_DEPTH;
 
 /// One step of a data path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -131,7 +142,39 @@ impl fmt::Display for DataPath {
 
 /// Parses a setData key: `a.b[2].c`, `list[0]`, `['a.b']` (a quoted key
 /// inside brackets), with `\` escaping `.`, `[` and `]` in plain keys.
+/// Linear in the key's length; refuses a path of more than
+/// [`MAX_PATH_SEGMENTS`] segments or with a key of
+/// [`FORBIDDEN_PATH_KEYS`].
 pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
+    let path = parse_segments(s)?;
+    check_path(s, &path)?;
+    Ok(path)
+}
+
+/// The limits every stored path keeps (see [`parse_data_path`]).
+fn check_path(text: &str, path: &DataPath) -> Result<(), TemplateError> {
+    let err = |reason: String| TemplateError::InvalidDataPath {
+        path: text.to_owned(),
+        reason,
+    };
+    if path.segments.len() > MAX_PATH_SEGMENTS {
+        return Err(err(format!(
+            "more than {MAX_PATH_SEGMENTS} segments (nested too deeply)"
+        )));
+    }
+    for segment in &path.segments {
+        if let PathSegment::Key(key) = segment {
+            if FORBIDDEN_PATH_KEYS.contains(&key.as_str()) {
+                return Err(err(format!(
+                    "`{key}` cannot be a data path segment (it names an object's prototype)"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_segments(s: &str) -> Result<DataPath, TemplateError> {
     let err = |reason: &str| TemplateError::InvalidDataPath {
         path: s.to_owned(),
         reason: reason.to_owned(),
@@ -243,37 +286,53 @@ pub fn parse_data_path(s: &str) -> Result<DataPath, TemplateError> {
 /// Applies setData updates in order, creating missing intermediate objects
 /// (for a key) or arrays (for an index) the way WeChat does. Writing an index
 /// past an array's end pads it with `null` (JS holes serialize as null).
-pub fn apply_set_data(data: &mut Value, updates: &[(DataPath, Value)]) {
+///
+/// Returns what was refused or cut, for the caller to report at its setData
+/// call: a path breaking [`parse_data_path`]'s limits is skipped, and a value
+/// that would nest deeper than [`MAX_DATA_DEPTH`] is stored with its deeper
+/// part as `null`.
+pub fn apply_set_data(data: &mut Value, updates: &[(DataPath, Value)]) -> Vec<TemplateError> {
+    let mut problems = Vec::new();
     for (path, value) in updates {
-        set_path(data, &path.segments, value.clone());
+        if let Err(e) = check_path(&path.to_string(), path) {
+            problems.push(e);
+            continue;
+        }
+        let room = MAX_DATA_DEPTH - path.segments.len();
+        let (value, cut) = clone_bounded(value, room);
+        if cut {
+            problems.push(TemplateError::DataTooDeep {
+                path: path.to_string(),
+            });
+        }
+        set_path(data, &path.segments, value);
     }
+    problems
 }
 
 /// The most `null` holes one write may add to an array; a larger index is
 /// almost surely a bug and would otherwise exhaust memory.
 const MAX_ARRAY_PADDING: usize = 1 << 20;
 
+/// Writes `value` at `segments` below `target` (iterative: paths may be
+/// long).
 fn set_path(target: &mut Value, segments: &[PathSegment], value: Value) {
-    let Some((first, rest)) = segments.split_first() else {
-        *target = value;
-        return;
-    };
-    let slot = match slot_for(target, first) {
-        Some(slot) => slot,
-        None => return,
-    };
-    if rest.is_empty() {
-        *slot = value;
-        return;
-    }
-    let child_is_container = matches!(slot, Value::Object(_) | Value::Array(_));
-    if !child_is_container {
-        *slot = match rest[0] {
-            PathSegment::Index(_) => Value::Array(Vec::new()),
-            PathSegment::Key(_) => Value::Object(Map::new()),
+    let mut cur = target;
+    for (i, seg) in segments.iter().enumerate() {
+        let Some(slot) = slot_for(cur, seg) else {
+            return;
         };
+        if let Some(next) = segments.get(i + 1) {
+            if !matches!(slot, Value::Object(_) | Value::Array(_)) {
+                *slot = match next {
+                    PathSegment::Index(_) => Value::Array(Vec::new()),
+                    PathSegment::Key(_) => Value::Object(Map::new()),
+                };
+            }
+        }
+        cur = slot;
     }
-    set_path(slot, rest, value);
+    *cur = value;
 }
 
 /// The place `seg` names inside `target`, made to exist. A non-container
@@ -383,11 +442,72 @@ mod tests {
     #[test]
     fn apply_refuses_absurd_padding() {
         let mut data = json!({"list": []});
-        apply_set_data(
+        let problems = apply_set_data(
             &mut data,
             &[(parse_data_path("list[4000000000]").unwrap(), json!(1))],
         );
+        assert!(problems.is_empty());
         assert_eq!(data, json!({"list": []}));
+    }
+
+    #[test]
+    fn prototype_keys_are_refused_in_every_spelling() {
+        for bad in [
+            "__proto__",
+            "__proto__.polluted",
+            "a.constructor.prototype",
+            "a['__proto__']",
+            "a[\"prototype\"].x",
+            r"a.\_\_proto\_\_",
+            "list[0].constructor",
+        ] {
+            let err = parse_data_path(bad).unwrap_err();
+            assert!(err.to_string().contains("prototype"), "{bad:?}: {err}");
+        }
+        // Only whole segments: similar names are ordinary keys.
+        assert!(parse_data_path("proto.constructors.__proto").is_ok());
+    }
+
+    #[test]
+    fn long_paths_are_bounded_and_parsed_in_linear_time() {
+        let ok = vec!["a"; MAX_PATH_SEGMENTS].join(".");
+        assert_eq!(
+            parse_data_path(&ok).unwrap().segments.len(),
+            MAX_PATH_SEGMENTS
+        );
+        let started = std::time::Instant::now();
+        let long = vec!["a"; 100_000].join(".");
+        let err = parse_data_path(&long).unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+        let brackets = "a".to_owned() + &"[0]".repeat(100_000);
+        assert!(parse_data_path(&brackets).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn apply_refuses_unsafe_paths_and_cuts_deep_values() {
+        // The logic thread's stack: values 2,048 deep are cloned and
+        // dropped recursively (by design: that is within the limit).
+        let run = || {
+            let mut data = json!({});
+            let sneaky = DataPath::new(vec![key("__proto__"), key("x")]);
+            let mut deep = json!(1);
+            for _ in 0..MAX_DATA_DEPTH + 10 {
+                deep = Value::Object([("d".to_owned(), deep)].into_iter().collect());
+            }
+            let updates = vec![(sneaky, json!(1)), (parse_data_path("a.b").unwrap(), deep)];
+            let problems = apply_set_data(&mut data, &updates);
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            assert!(matches!(problems[1], TemplateError::DataTooDeep { .. }));
+            assert!(data.get("__proto__").is_none());
+            assert!(!crate::data_depth::deeper_than(&data, MAX_DATA_DEPTH));
+            for (_, value) in updates {
+                crate::drop_iteratively(value);
+            }
+            crate::drop_iteratively(data);
+        };
+        let thread = std::thread::Builder::new().stack_size(16 << 20).spawn(run);
+        assert!(thread.expect("spawn").join().is_ok());
     }
 
     #[test]

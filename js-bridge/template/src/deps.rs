@@ -39,12 +39,23 @@ impl TrieNode {
         self.deep.is_empty() && self.shallow.is_empty() && self.children.is_empty()
     }
 
+    /// Every binding at or under this node (iterative: paths may be long).
     fn collect_all(&self, out: &mut Vec<BindingId>) {
-        out.extend(self.deep.iter().copied());
-        out.extend(self.shallow.iter().copied());
-        for child in self.children.values() {
-            child.collect_all(out);
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            out.extend(node.deep.iter().copied());
+            out.extend(node.shallow.iter().copied());
+            stack.extend(node.children.values());
         }
+    }
+}
+
+/// Drops a trie branch without recursing (a branch is as deep as the
+/// longest path read).
+fn drop_trie(node: TrieNode) {
+    let mut stack = vec![node];
+    while let Some(mut node) = stack.pop() {
+        stack.extend(node.children.drain().map(|(_, child)| child));
     }
 }
 
@@ -66,30 +77,56 @@ impl DepIndex {
     }
 
     pub(crate) fn remove(&mut self, path: &DataPath, kind: DepKind, binding: BindingId) {
-        fn walk(node: &mut TrieNode, keys: &[String], kind: DepKind, binding: BindingId) {
-            match keys.split_first() {
-                None => {
-                    match kind {
-                        DepKind::Deep => node.deep.remove(&binding),
-                        DepKind::Shallow => node.shallow.remove(&binding),
-                    };
-                }
-                Some((first, rest)) => {
-                    if let Some(child) = node.children.get_mut(first) {
-                        walk(child, rest, kind, binding);
-                        if child.is_empty() {
-                            node.children.remove(first);
-                        }
-                    }
-                }
-            }
-        }
         let keys: Vec<String> = path
             .segments
             .iter()
             .map(|s| s.as_key().into_owned())
             .collect();
-        walk(&mut self.root, &keys, kind, binding);
+        // Find the node, then prune empty nodes bottom-up: the deepest
+        // empty node's topmost empty ancestor is cut off in one removal.
+        let mut node = &mut self.root;
+        for key in &keys {
+            match node.children.get_mut(key) {
+                Some(child) => node = child,
+                None => return,
+            }
+        }
+        match kind {
+            DepKind::Deep => node.deep.remove(&binding),
+            DepKind::Shallow => node.shallow.remove(&binding),
+        };
+        if !node.is_empty() {
+            return;
+        }
+        // The shortest prefix from which everything below is empty but a
+        // single chain ending at the emptied node.
+        let mut cut: Option<usize> = None;
+        let mut node = &self.root;
+        for (i, key) in keys.iter().enumerate() {
+            let Some(child) = node.children.get(key) else {
+                return;
+            };
+            let only_chain =
+                child.deep.is_empty() && child.shallow.is_empty() && child.children.len() <= 1;
+            match (cut, only_chain) {
+                (None, true) => cut = Some(i),
+                (Some(_), false) => cut = None,
+                _ => {}
+            }
+            node = child;
+        }
+        if let Some(at) = cut {
+            let mut node = &mut self.root;
+            for key in &keys[..at] {
+                match node.children.get_mut(key) {
+                    Some(child) => node = child,
+                    None => return,
+                }
+            }
+            if let Some(removed) = node.children.remove(&keys[at]) {
+                drop_trie(removed);
+            }
+        }
     }
 
     /// Appends the bindings a change at `changed` affects (may repeat ids).

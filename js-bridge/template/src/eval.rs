@@ -11,7 +11,7 @@
 use crate::data_path::{lookup_segment, parse_array_index, DataPath, PathSegment};
 use crate::deps::DepKind;
 use crate::diagnostic::TemplateDiagnostic;
-use crate::ir::{ArrayField, BinaryOp, Expr, IrValue, KeySpec, ObjectField, UnaryOp};
+use crate::ir::{ArrayField, BinaryOp, Expr, IrFor, IrValue, KeySpec, ObjectField, UnaryOp};
 use crate::value::{
     less_than, loose_equals, spread_into_array, spread_into_object, strict_equals, to_int32, JsVal,
 };
@@ -49,8 +49,12 @@ pub(crate) struct ListItem {
     pub key: Option<String>,
 }
 
-/// The most items a number or string may expand to in `wx:for`.
-const MAX_GENERATED_ITEMS: usize = 100_000;
+/// The most items one `wx:for` renders: 10,000. A list that long is
+/// already far past what a phone scrolls smoothly (WeChat's own guidance
+/// is to page long lists), and each item costs nodes, bindings and
+/// memory; a longer list (or number, or string) renders its first 10,000
+/// items, with a diagnostic at the `wx:for`.
+pub const MAX_LIST_ITEMS: usize = 10_000;
 
 struct Ev<'a> {
     val: JsVal<'a>,
@@ -70,6 +74,9 @@ pub(crate) struct Evaluator<'a, 'f> {
     file: &'f str,
     pub deps: Vec<(DataPath, DepKind)>,
     pub diags: Vec<TemplateDiagnostic>,
+    /// The length of the last `wx:for` list when it was cut to
+    /// [`MAX_LIST_ITEMS`].
+    pub list_truncated_from: Option<usize>,
 }
 
 impl<'a, 'f> Evaluator<'a, 'f> {
@@ -86,6 +93,7 @@ impl<'a, 'f> Evaluator<'a, 'f> {
             file,
             deps: Vec::new(),
             diags: Vec::new(),
+            list_truncated_from: None,
         }
     }
 
@@ -393,16 +401,19 @@ impl<'a, 'f> Evaluator<'a, 'f> {
         }
     }
 
-    /// Evaluates a `wx:for` list into items with their sources and keys.
-    pub(crate) fn list(&mut self, list: &IrValue, key: &KeySpec) -> Vec<ListItem> {
-        let ev = match list {
+    /// Evaluates a `wx:for` list into items with their sources and keys
+    /// (at most [`MAX_LIST_ITEMS`]; see [`Self::list_truncated_from`]).
+    pub(crate) fn list(&mut self, ir: &IrFor) -> Vec<ListItem> {
+        let ev = match &ir.list {
             IrValue::Static(s) => Ev::computed(JsVal::str(s.clone())),
             IrValue::Dynamic(e) => self.eval(e),
         };
         if let Some(path) = &ev.origin {
             self.deps.push((path.clone(), DepKind::Shallow));
         }
+        // Never sized from the data: a list may claim any length.
         let mut items = Vec::new();
+        let mut total = 0usize;
         let value_item = |v: Value, index: Value| ListItem {
             source: Source::Value(v),
             index,
@@ -410,7 +421,8 @@ impl<'a, 'f> Evaluator<'a, 'f> {
         };
         match (ev.val.json(), &ev.origin) {
             (Some(Value::Array(values)), Some(path)) => {
-                for i in 0..values.len() {
+                total = values.len();
+                for i in 0..values.len().min(MAX_LIST_ITEMS) {
                     let source = Source::Path(path.child(PathSegment::Index(i)));
                     items.push(ListItem {
                         source,
@@ -420,15 +432,18 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 }
             }
             (Some(Value::Array(values)), None) => {
+                total = values.len();
                 items.extend(
                     values
                         .iter()
+                        .take(MAX_LIST_ITEMS)
                         .enumerate()
                         .map(|(i, v)| value_item(v.clone(), Value::from(i))),
                 );
             }
             (Some(Value::Object(map)), origin) => {
-                for (k, v) in map {
+                total = map.len();
+                for (k, v) in map.iter().take(MAX_LIST_ITEMS) {
                     let source = match origin {
                         Some(path) => Source::Path(path.child(PathSegment::Key(k.clone()))),
                         None => Source::Value(v.clone()),
@@ -441,23 +456,26 @@ impl<'a, 'f> Evaluator<'a, 'f> {
                 }
             }
             (Some(Value::String(s)), _) => {
-                for (i, c) in s.chars().take(MAX_GENERATED_ITEMS).enumerate() {
+                total = s.chars().count();
+                for (i, c) in s.chars().take(MAX_LIST_ITEMS).enumerate() {
                     items.push(value_item(Value::String(c.to_string()), Value::from(i)));
                 }
             }
             _ => {
                 let n = ev.val.to_number();
                 if n.is_finite() && n >= 1.0 && matches!(ev.val.type_of(), "number") {
-                    let count = (n as usize).min(MAX_GENERATED_ITEMS);
-                    for i in 0..count {
+                    // Saturating cast: 1e300 is "very many", not UB.
+                    total = n as usize;
+                    for i in 0..total.min(MAX_LIST_ITEMS) {
                         items.push(value_item(Value::from(i), Value::from(i)));
                     }
                 }
             }
         }
-        if *key != KeySpec::None {
+        self.list_truncated_from = (total > MAX_LIST_ITEMS).then_some(total);
+        if ir.key != KeySpec::None {
             for item in &mut items {
-                item.key = self.item_key(&item.source, key);
+                item.key = self.item_key(&item.source, &ir.key);
             }
         }
         items

@@ -24,11 +24,16 @@ impl TemplateGroup {
     /// yields whatever glass-easel could recover.
     pub fn add_file(&mut self, path: &str, source: &str) -> Vec<TemplateDiagnostic> {
         let key = wxml_key(path);
-        let (template, state) = glass_easel_template_compiler::parse::parse(&key, source);
-        let mut diags: Vec<TemplateDiagnostic> = state
-            .warnings()
-            .filter_map(|w| TemplateDiagnostic::from_parse_error(&key, w))
-            .collect();
+        // glass-easel parses recursively: nesting beyond the limits is
+        // blanked out before it sees the text.
+        let guarded = crate::nesting_guard::guard_source(&key, source);
+        let (template, state) = glass_easel_template_compiler::parse::parse(&key, &guarded.source);
+        let mut diags = guarded.diags;
+        diags.extend(
+            state
+                .warnings()
+                .filter_map(|w| TemplateDiagnostic::from_parse_error(&key, w)),
+        );
         let compiled = lower_template(&key, &template, &mut diags);
         self.files.insert(key, Arc::new(compiled));
         diags

@@ -154,6 +154,8 @@ pub(crate) struct IrEvent {
 #[derive(Debug)]
 pub(crate) struct IrElement {
     pub tag: String,
+    /// Where the tag is written (its `<`).
+    pub pos: Pos,
     pub attrs: Vec<IrAttr>,
     pub events: Vec<IrEvent>,
     /// `generic:name="tag"` attributes of a custom component tag: the
@@ -182,6 +184,8 @@ pub(crate) enum KeySpec {
 
 #[derive(Debug)]
 pub(crate) struct IrFor {
+    /// Where the `wx:for` attribute is written.
+    pub pos: Pos,
     pub list: IrValue,
     pub key: KeySpec,
     pub children: Vec<IrNode>,

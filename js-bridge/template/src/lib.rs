@@ -20,6 +20,7 @@
 //! - node ids are allocated upward from `first_id` and never reused;
 //! - every diagnostic carries a 1-based file:line:column.
 
+mod data_depth;
 mod data_path;
 mod deps;
 mod diagnostic;
@@ -29,15 +30,22 @@ mod group;
 mod instance;
 mod ir;
 mod lower;
+mod nesting_guard;
 pub mod scope_attrs;
 mod value;
 mod wxs_call;
 
+pub use data_depth::{drop_iteratively, limit_data_depth, MAX_DATA_DEPTH};
 pub use data_path::{apply_set_data, parse_data_path, DataPath, PathSegment};
 pub use diagnostic::TemplateDiagnostic;
+pub use eval::MAX_LIST_ITEMS;
 pub use events::{EventBinding, EventKind};
 pub use group::TemplateGroup;
-pub use instance::{ComponentEvent, InstanceOptions, NodeIdSource, PageInstance};
+pub use instance::{
+    ComponentEvent, InstanceOptions, NodeIdSource, PageInstance, MAX_COMPONENT_DEPTH,
+    MAX_FRAGMENTS, MAX_INSTANCE_DEPTH, MAX_PAGE_NODES, MAX_TEMPLATE_NESTING,
+};
+pub use nesting_guard::{MAX_ELEMENT_DEPTH, MAX_EXPRESSION_DEPTH, MAX_INTERPOLATIONS_PER_VALUE};
 pub use wxs_call::{set_thread_wxs_host, WxsHost};
 
 /// Errors of this crate's API (user content problems are
@@ -47,4 +55,8 @@ pub enum TemplateError {
     /// A setData key that is not a valid data path (`a.b[2].c`).
     #[error("invalid data path `{path}`: {reason}")]
     InvalidDataPath { path: String, reason: String },
+    /// setData data nested deeper than [`MAX_DATA_DEPTH`]: the deeper part
+    /// was stored as `null`.
+    #[error("data set at `{path}` is nested more than {MAX_DATA_DEPTH} levels deep: the deeper part is null")]
+    DataTooDeep { path: String },
 }

@@ -287,6 +287,7 @@ impl Lowerer<'_> {
                 let children = self.nodes(children);
                 out.push(IrNode::Element(Arc::new(IrElement {
                     tag: tag_name.name.to_string(),
+                    pos: at,
                     attrs,
                     events,
                     generics: generics
@@ -337,9 +338,11 @@ impl Lowerer<'_> {
                         }
                     }
                 };
+                let for_pos = pos(list.0.start);
                 let list = self.value(&list.1);
                 let children = self.nodes(children);
                 out.push(IrNode::For(Arc::new(IrFor {
+                    pos: for_pos,
                     list,
                     key,
                     children,
@@ -403,6 +406,7 @@ impl Lowerer<'_> {
                 }
                 out.push(IrNode::Element(Arc::new(IrElement {
                     tag: "slot".into(),
+                    pos: at,
                     attrs,
                     events: Vec::new(),
                     generics: Vec::new(),

@@ -112,10 +112,25 @@ fn with_host<T>(
 
 /// `m.function(args)`.
 pub(crate) fn call(module: &WxsModuleRef, function: &str, args: &[Value]) -> Result<Value, String> {
-    with_host(module, |host| host.call(&module.path, function, args))
+    with_host(module, |host| host.call(&module.path, function, args)).and_then(within_data_depth)
 }
 
 /// `m.name` (not called).
 pub(crate) fn export(module: &WxsModuleRef, name: &str) -> Result<Option<Value>, String> {
-    with_host(module, |host| host.export(&module.path, name))
+    with_host(module, |host| host.export(&module.path, name))?
+        .map(within_data_depth)
+        .transpose()
+}
+
+/// A WXS result is data like any other: refused (and dropped without
+/// recursing) when it nests deeper than [`crate::MAX_DATA_DEPTH`].
+fn within_data_depth(value: Value) -> Result<Value, String> {
+    if crate::data_depth::deeper_than(&value, crate::MAX_DATA_DEPTH) {
+        crate::drop_iteratively(value);
+        return Err(format!(
+            "the WXS result is nested more than {} levels deep (nested too deeply): it reads as undefined",
+            crate::MAX_DATA_DEPTH
+        ));
+    }
+    Ok(value)
 }

@@ -43,7 +43,24 @@ impl Harness {
         Self::start_with_clock(files, Some(Clock::Real))
     }
 
+    /// Starts the logic thread on the controlled clock with options
+    /// changed by `configure` (a short watchdog, a small heap).
+    pub fn start_configured(
+        files: Vec<(String, String)>,
+        configure: impl FnOnce(&mut LogicOptions),
+    ) -> Harness {
+        Self::start_full(files, None, configure)
+    }
+
     fn start_with_clock(files: Vec<(String, String)>, real: Option<Clock>) -> Harness {
+        Self::start_full(files, real, |_| {})
+    }
+
+    fn start_full(
+        files: Vec<(String, String)>,
+        real: Option<Clock>,
+        configure: impl FnOnce(&mut LogicOptions),
+    ) -> Harness {
         let (package, diagnostics) = Package::from_files(files);
         assert!(
             diagnostics.is_empty(),
@@ -52,10 +69,11 @@ impl Harness {
         let clock = ControlledClock::new();
         let (to_logic, from_host) = unbounded();
         let (to_render, from_logic) = unbounded();
-        let options = LogicOptions {
+        let mut options = LogicOptions {
             clock: real.unwrap_or_else(|| Clock::Controlled(clock.clone())),
             ..LogicOptions::default()
         };
+        configure(&mut options);
         let handle = LogicThread::spawn(package, options, to_render, from_host)
             .expect("the logic thread starts");
         Harness {

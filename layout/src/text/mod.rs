@@ -31,7 +31,8 @@ mod prepared;
 mod shaped;
 mod span_font;
 
-pub use paragraph::{Paragraph, TextSpan, TextStyle};
+pub use paragraph::{Paragraph, TextSpan, TextStyle, MAX_FONT_SIZE_PX};
+pub use prepared::MAX_SHAPED_CHARS;
 pub use shaped::{DecorationKind, DecorationSegment, ShapedLine, ShapedParagraph, SpanFragment};
 
 use crate::error::LayoutError;
@@ -58,7 +59,6 @@ pub fn families_in_font(data: &[u8]) -> Vec<String> {
 }
 use lines::{build_shaped, line_boxes};
 use prepared::{fill_buffer, joined_char_boundaries, prepare, Prepared};
-use std::collections::HashMap;
 use std::sync::Arc;
 use taffy::geometry::Size;
 use taffy::style::AvailableSpace;
@@ -120,7 +120,7 @@ pub struct TextSystem {
     catalog: FontCatalog,
     prepared: frame_cache::FrameCache<u64, Prepared>,
     /// Keys are already hashes: a fast hasher suffices.
-    measures: HashMap<(u64, (u8, u32)), Measured, foldhash::fast::FixedState>,
+    measures: frame_cache::FrameCache<(u64, (u8, u32)), Measured>,
     shaped: frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
     stats: TextStats,
     /// First span text of every measure call that reached the text system.
@@ -147,7 +147,7 @@ impl TextSystem {
             font_system,
             catalog,
             prepared: frame_cache::FrameCache::new(MAX_PREPARED),
-            measures: HashMap::default(),
+            measures: frame_cache::FrameCache::new(MAX_MEASURES),
             shaped: frame_cache::FrameCache::new(MAX_SHAPED),
             stats: TextStats::default(),
             #[cfg(test)]
@@ -207,10 +207,14 @@ impl TextSystem {
         Ok(families)
     }
 
-    /// Ends a frame: prepared and shaped paragraphs that neither this frame
-    /// nor the previous one used are freed. The engine calls this after each
-    /// paint; without it the caches are bounded by hard caps only.
+    /// Ends a frame: measurements, prepared and shaped paragraphs that
+    /// neither this frame nor the previous one used are freed (a page whose
+    /// text keeps changing, a clock or a ticker, would otherwise fill them
+    /// to their caps). The engine calls this after each paint; without it
+    /// the caches are bounded by hard caps only. Text that did not change
+    /// is not measured again anyway: taffy keeps its own layout cache.
     pub fn end_frame(&mut self) {
+        self.measures.end_frame();
         self.prepared.end_frame();
         self.shaped.end_frame();
     }
@@ -275,14 +279,11 @@ impl TextSystem {
     fn measured(&mut self, paragraph: &Paragraph, constraint: WidthConstraint) -> Measured {
         let hash = paragraph.layout_hash();
         let key = (hash, constraint.key());
-        if let Some(measured) = self.measures.get(&key) {
+        if let Some(measured) = self.measures.get_mut(&key) {
             return *measured;
         }
         self.stats.measure_misses += 1;
         let measured = self.measure_uncached(paragraph, hash, constraint);
-        if self.measures.len() >= MAX_MEASURES {
-            self.measures.clear();
-        }
         self.measures.insert(key, measured);
         measured
     }

@@ -16,6 +16,13 @@ use crate::style::{
 };
 use std::hash::{Hash, Hasher};
 
+/// The largest font size text is laid out and drawn at, in CSS px: larger
+/// sizes are clamped to it. Chromium clamps computed font sizes to the same
+/// 10,000 px (`FontDescription`'s maximum allowed size); a glyph that size is
+/// still drawn in bounded time because the rasterisers scale glyphs past
+/// their own raster cap (see `cirrus_render::glyph_size`).
+pub const MAX_FONT_SIZE_PX: f32 = 10_000.0;
+
 /// The style of one run of text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextStyle {
@@ -53,10 +60,11 @@ impl TextStyle {
     }
 
     /// The font size layout uses: positive and finite (a zero or broken size
-    /// would make cosmic-text divide by zero).
+    /// would make cosmic-text divide by zero), and at most
+    /// [`MAX_FONT_SIZE_PX`].
     pub(crate) fn used_font_size(&self) -> f32 {
         if self.font_size.is_finite() && self.font_size > 0.0 {
-            self.font_size
+            self.font_size.min(MAX_FONT_SIZE_PX)
         } else {
             0.01
         }

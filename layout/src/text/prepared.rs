@@ -51,6 +51,29 @@ pub(super) fn joined_char_boundaries(pieces: &[Piece], cut: usize) -> Vec<usize>
     boundaries
 }
 
+/// The most characters of one paragraph that are shaped and drawn; the rest
+/// is left out. 32,768 chars is about 80 screens of body text on a phone
+/// (far more than any real text node shows), and shaping that many stays
+/// within a frame's budget in a release build (about 30 ms), while a hostile
+/// 1,000,000-char text node would otherwise take seconds per layout. Browsers
+/// have no such cap; WeChat's `<text>` shows what its native view can hold.
+pub const MAX_SHAPED_CHARS: usize = 32_768;
+
+/// The span texts, cut so that together they hold at most
+/// [`MAX_SHAPED_CHARS`] chars (a span past the cap becomes empty).
+fn shaped_prefixes<'a>(texts: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
+    let mut left = MAX_SHAPED_CHARS;
+    texts.map(move |text| {
+        let end = text
+            .char_indices()
+            .nth(left)
+            .map_or(text.len(), |(index, _)| index);
+        let kept = &text[..end];
+        left -= kept.chars().count().min(left);
+        kept
+    })
+}
+
 /// Returns the prepared paragraph for `hash`, building it on a miss; `None`
 /// for a paragraph without text.
 pub(super) fn prepare<'p>(
@@ -63,7 +86,7 @@ pub(super) fn prepare<'p>(
 ) -> Option<&'p mut Prepared> {
     if !prepared.contains_key(&hash) {
         let pieces = collapse(
-            paragraph.spans.iter().map(|s| s.text.as_str()),
+            shaped_prefixes(paragraph.spans.iter().map(|s| s.text.as_str())),
             paragraph.white_space,
         );
         if pieces.is_empty() {

@@ -44,6 +44,7 @@ fn main() {
             dpr: 2.0,
             data_dir: std::ptr::null(),
             dark: false,
+            memory_limit_mib: 0,
         };
         let mut engine: *mut CirrusEngine = std::ptr::null_mut();
         // SAFETY: valid options and out pointer; the engine is freed below.

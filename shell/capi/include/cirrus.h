@@ -143,6 +143,11 @@ typedef struct {
    * Start in the dark theme.
    */
   bool dark;
+  /**
+   * The app's JS heap limit in MiB, or 0 for the default (256 MiB).
+   * Past it the app gets `out of memory` errors; the host is unharmed.
+   */
+  uint32_t memory_limit_mib;
 } CirrusOptions;
 
 /**

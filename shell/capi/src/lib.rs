@@ -88,6 +88,9 @@ pub struct CirrusOptions {
     pub data_dir: *const c_char,
     /// Start in the dark theme.
     pub dark: bool,
+    /// The app's JS heap limit in MiB, or 0 for the default (256 MiB).
+    /// Past it the app gets `out of memory` errors; the host is unharmed.
+    pub memory_limit_mib: u32,
 }
 
 /// A running mini program (opaque).
@@ -194,6 +197,8 @@ pub unsafe extern "C" fn cirrus_engine_new(
         engine_options.height = size(options.height, "height")?;
         engine_options.dpr = size(options.dpr, "dpr")?;
         engine_options.dark = options.dark;
+        engine_options.memory_limit_bytes = (options.memory_limit_mib > 0)
+            .then(|| (options.memory_limit_mib as usize).saturating_mul(1 << 20));
         let engine =
             Engine::new(engine_options).map_err(|e| (CirrusStatus::Load, e.to_string()))?;
         let handle = Box::into_raw(Box::new(CirrusEngine { engine }));

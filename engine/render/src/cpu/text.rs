@@ -2,7 +2,8 @@
 //! swash's placement (left, top), as the GPU atlas places it. Mask glyphs
 //! are tinted with the run's colour (alpha-mask tint: colour x coverage);
 //! colour glyphs keep their colours and take only the colour's alpha. Under
-//! an integer translation vello copies the glyph's pixels unchanged.
+//! an integer translation vello copies the glyph's pixels unchanged; a glyph
+//! past the raster cap (`crate::glyph_size`) is its capped raster scaled.
 
 use vello_cpu::kurbo::Affine;
 use vello_cpu::peniko::{Extend, Fill, ImageQuality, ImageSampler};
@@ -11,6 +12,7 @@ use vello_cpu::{Image, ImageSource, Tint, TintMode};
 use super::frame::{Frame, Shape};
 use super::paint::{css_color_with_alpha, Paint};
 use crate::display_list::{Color, GlyphInstance, Rect};
+use crate::glyph_size::{raster_key, scaled_placement};
 
 impl Frame<'_> {
     pub(super) fn glyphs(&mut self, glyphs: &[GlyphInstance], color: Color) {
@@ -20,17 +22,17 @@ impl Frame<'_> {
             return;
         }
         for glyph in glyphs {
-            let (image, miss) = self.cx.glyphs.get(self.cx.fonts, glyph.key);
+            // A glyph past the raster cap is drawn from a smaller raster,
+            // scaled (see crate::glyph_size).
+            let (raster, scale) = raster_key(glyph.key);
+            let (image, miss) = self.cx.glyphs.get(self.cx.fonts, raster);
             if miss {
                 self.stats.glyph_atlas_misses += 1;
             }
             let Some(image) = image else { continue };
-            let rect = Rect::new(
-                (glyph.x as i64 + image.left as i64) as f32,
-                (glyph.y as i64 - image.top as i64) as f32,
-                image.width as f32,
-                image.height as f32,
-            );
+            let [left, top, width, height] =
+                scaled_placement(image.left, image.top, image.width, image.height, scale);
+            let rect = Rect::new(glyph.x as f32 + left, glyph.y as f32 - top, width, height);
             let (tint, sampler_alpha) = if image.is_color {
                 (None, alpha)
             } else {
@@ -52,7 +54,8 @@ impl Frame<'_> {
                         alpha: sampler_alpha,
                     },
                 },
-                transform: Affine::translate((rect.x as f64, rect.y as f64)),
+                transform: Affine::translate((rect.x as f64, rect.y as f64))
+                    * Affine::scale(scale as f64),
                 tint,
             };
             self.fill(Shape::Rect(rect), &rect, Fill::NonZero, paint);

@@ -908,20 +908,25 @@ impl Builder<'_, '_> {
         }
         let page_size = self.cx.atlas.page_size() as f32;
         for glyph in glyphs {
+            // A glyph past the raster cap is drawn from a smaller atlas
+            // entry, scaled (see crate::glyph_size).
+            let (raster, scale) = crate::glyph_size::raster_key(glyph.key);
             let (entry, miss) =
                 self.cx
                     .atlas
-                    .lookup(self.cx.binder, self.cx.queue, self.cx.fonts, glyph.key);
+                    .lookup(self.cx.binder, self.cx.queue, self.cx.fonts, raster);
             if miss {
                 self.plan.glyph_atlas_misses += 1;
             }
             let Some(entry) = entry else { continue };
-            let shape = Rect::new(
-                (glyph.x + entry.left) as f32,
-                (glyph.y - entry.top) as f32,
-                entry.width as f32,
-                entry.height as f32,
+            let [left, top, width, height] = crate::glyph_size::scaled_placement(
+                entry.left,
+                entry.top,
+                entry.width,
+                entry.height,
+                scale,
             );
+            let shape = Rect::new(glyph.x as f32 + left, glyph.y as f32 - top, width, height);
             let instance = Instance {
                 bounds: rect_array(&shape),
                 shape: rect_array(&shape),

@@ -2,7 +2,7 @@
 //! last definition wins), selector nesting, mixin calls and guards,
 //! operations, functions, and `@media` bubbling out of rules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::{Condition, Expr, Guard, MixinArg, MixinParam, Stmt};
@@ -15,8 +15,19 @@ use super::source::Pos;
 use super::value::{Separator, Value};
 use crate::diagnostic::LangDiagnostic;
 
-/// Mixin calls nested deeper than this are reported as recursion.
+/// Mixin calls nested deeper than this are reported as recursion: 64
+/// (lessc has no limit and overflows its stack instead). Also bounds how
+/// deeply lazily evaluated variables may refer to each other.
 const MAX_DEPTH: usize = 64;
+
+/// The most evaluation steps (statements, values, scopes searched,
+/// selectors and copied values) one LESS compilation may take: 1,000,000,
+/// about a second in a debug build. A large real file takes well under
+/// 100,000; without a bound, a mixin that
+/// calls itself twice per level (2^64 calls under [`MAX_DEPTH`]) or a
+/// "billion laughs" of variables that each repeat the previous one would
+/// run for ever and exhaust memory.
+const MAX_STEPS: usize = 1_000_000;
 
 /// One scope: the variables and mixins a body defines.
 struct Frame<'s> {
@@ -54,24 +65,30 @@ impl<'s> Frame<'s> {
     }
 
     /// The scopes to search, innermost first: the definition chain, then
-    /// the callers' chains.
+    /// the callers' chains (each caller's in turn, depth first), each
+    /// scope once. Iterative, with a set of the scopes seen, so a deep
+    /// mixin recursion costs one step per distinct scope, not a new list
+    /// per level and a linear search per scope.
     fn chain(self: &Rc<Self>) -> Vec<Rc<Frame<'s>>> {
         let mut frames = Vec::new();
-        let mut callers = Vec::new();
-        let mut current = Some(self.clone());
-        while let Some(frame) = current {
-            if let Some(caller) = &frame.caller {
-                callers.push(caller.clone());
-            }
-            current = frame.parent.clone();
-            frames.push(frame);
-        }
-        for caller in callers {
-            for frame in caller.chain() {
-                if !frames.iter().any(|known| Rc::ptr_eq(known, &frame)) {
-                    frames.push(frame);
+        let mut seen: HashSet<*const Frame<'s>> = HashSet::new();
+        let mut pending = vec![self.clone()];
+        while let Some(start) = pending.pop() {
+            let mut callers = Vec::new();
+            let mut current = Some(start);
+            while let Some(frame) = current {
+                // A scope seen before was walked to the root then, with
+                // its callers queued.
+                if !seen.insert(Rc::as_ptr(&frame)) {
+                    break;
                 }
+                if let Some(caller) = &frame.caller {
+                    callers.push(caller.clone());
+                }
+                current = frame.parent.clone();
+                frames.push(frame);
             }
+            pending.extend(callers.into_iter().rev());
         }
         frames
     }
@@ -95,6 +112,13 @@ pub struct Evaluator<'d> {
     diagnostics: &'d mut Vec<LangDiagnostic>,
     /// Variables being evaluated, to report `@a: @a` instead of looping.
     evaluating: Vec<String>,
+    /// Steps taken so far (see [`MAX_STEPS`]).
+    steps: usize,
+    /// The budget ran out (reported once); evaluation then produces nothing.
+    exhausted: bool,
+    /// The last position with a file (some values carry none), where the
+    /// budget diagnostic goes.
+    last_located: Option<Pos>,
 }
 
 impl<'d> Evaluator<'d> {
@@ -102,7 +126,40 @@ impl<'d> Evaluator<'d> {
         Evaluator {
             diagnostics,
             evaluating: Vec::new(),
+            steps: 0,
+            exhausted: false,
+            last_located: None,
         }
+    }
+
+    /// Spends `cost` steps; false (with one diagnostic at `pos`) once the
+    /// budget is gone.
+    fn charge(&mut self, cost: usize, pos: &Pos) -> bool {
+        if self.exhausted {
+            return false;
+        }
+        if !pos.file.is_empty() {
+            self.last_located = Some(pos.clone());
+        }
+        self.steps = self.steps.saturating_add(cost);
+        if self.steps > MAX_STEPS {
+            self.exhausted = true;
+            let at = self.last_located.clone().unwrap_or_else(|| pos.clone());
+            self.diagnostics.push(error_at(
+                at,
+                format!(
+                    "evaluation needs more than {MAX_STEPS} steps (a mixin or variable that \
+                     expands without bound); the output stops here"
+                ),
+            ));
+            return false;
+        }
+        true
+    }
+
+    /// Steps left before the budget runs out.
+    fn steps_left(&self) -> usize {
+        MAX_STEPS.saturating_sub(self.steps)
     }
 
     pub fn evaluate(&mut self, root: &[Stmt], file_pos: Pos) -> Vec<CssNode> {
@@ -149,6 +206,10 @@ impl<'d> Evaluator<'d> {
         items: &mut Vec<Item>,
         out: &mut Vec<CssNode>,
     ) {
+        // Each statement copies the enclosing selectors into its context.
+        if !self.charge(1 + context.selectors.len(), &context.pos) {
+            return;
+        }
         match stmt {
             Stmt::Comment(text) => {
                 if context.in_block {
@@ -199,7 +260,14 @@ impl<'d> Evaluator<'d> {
                     }
                 }
                 let own = selector::split(&self.interpolate(selector, &context));
-                let selectors = selector::nest(&context.selectors, &own);
+                let Some(selectors) = selector::nest(&context.selectors, &own, self.steps_left())
+                else {
+                    self.charge(self.steps_left().saturating_add(1), pos);
+                    return;
+                };
+                if !self.charge(selectors.len(), pos) {
+                    return;
+                }
                 let inner = Context {
                     selectors: selectors.clone(),
                     frame: Frame::for_body(body, Some(context.frame.clone())),
@@ -325,7 +393,11 @@ impl<'d> Evaluator<'d> {
             );
             return;
         }
-        let candidates = find_mixins(&context.frame, path);
+        let chain = context.frame.chain();
+        if !self.charge(chain.len(), &pos) {
+            return;
+        }
+        let candidates = find_mixins(&chain, path);
         if candidates.is_empty() {
             self.error(&pos, &pos, format!("mixin `{call_name}` is undefined"));
             return;
@@ -488,10 +560,31 @@ impl<'d> Evaluator<'d> {
     }
 
     fn lookup<'s>(&mut self, name: &str, context: &Context<'s>, pos: &Pos) -> Value {
-        for frame in context.frame.chain() {
+        // Searching costs a step per scope (deep mixin calls have long chains).
+        let chain = context.frame.chain();
+        if !self.charge(chain.len(), pos) {
+            return Value::Raw(String::new());
+        }
+        for frame in chain {
             match frame.variables.get(name) {
-                Some(Binding::Ready(value)) => return value.clone(),
+                Some(Binding::Ready(value)) => {
+                    // A copy costs its size: a mixin argument may be huge.
+                    if !self.charge(value_size(value), pos) {
+                        return Value::Raw(String::new());
+                    }
+                    return value.clone();
+                }
                 Some(Binding::Lazy(expr)) => {
+                    if self.evaluating.len() >= MAX_DEPTH {
+                        self.error(
+                            pos,
+                            &context.pos,
+                            format!(
+                                "variables refer to each other more than {MAX_DEPTH} levels deep at @{name}"
+                            ),
+                        );
+                        return Value::Raw(String::new());
+                    }
                     if self.evaluating.iter().any(|n| n == name) {
                         self.error(
                             pos,
@@ -517,6 +610,9 @@ impl<'d> Evaluator<'d> {
     }
 
     fn value(&mut self, expr: &Expr, context: &Context<'_>) -> Value {
+        if !self.charge(1, &context.pos) {
+            return Value::Raw(String::new());
+        }
         match expr {
             Expr::Number(number, unit) => Value::Number(*number, unit.clone()),
             Expr::Color(text) => {
@@ -649,14 +745,25 @@ impl<'d> Evaluator<'d> {
     }
 }
 
+/// The cost of copying `value`: one step per value and per 16 bytes of
+/// text. Lists nest only as deeply as the expression they came from,
+/// which the pre-scan bounds.
+fn value_size(value: &Value) -> usize {
+    match value {
+        Value::List(items, _) => 1 + items.iter().map(value_size).sum::<usize>(),
+        Value::Quoted { text, .. } | Value::Keyword(text) | Value::Raw(text) => 1 + text.len() / 16,
+        Value::Number(..) | Value::Color(_) => 1,
+    }
+}
+
 /// Mixins (and plain rulesets) named by `path`, with the scope each was
 /// defined in. Searches scopes innermost first and stops at the first
 /// scope that has any.
-fn find_mixins<'s>(frame: &Rc<Frame<'s>>, path: &[String]) -> Vec<(&'s Stmt, Rc<Frame<'s>>)> {
+fn find_mixins<'s>(chain: &[Rc<Frame<'s>>], path: &[String]) -> Vec<(&'s Stmt, Rc<Frame<'s>>)> {
     let Some((first, rest)) = path.split_first() else {
         return Vec::new();
     };
-    for scope in frame.chain() {
+    for scope in chain {
         let mut found = Vec::new();
         for stmt in &scope.mixins {
             if mixin_name(stmt) != Some(first.as_str()) {

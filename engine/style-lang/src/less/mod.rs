@@ -34,20 +34,35 @@ pub fn compile_less(path: &str, source: &str, read: &dyn Fn(&str) -> Option<Stri
     let mut diagnostics = Vec::new();
     let mut loaded = HashSet::from([path.clone()]);
     let file = SourceFile::new(&path, source);
-    let statements = load(&file, read, &mut loaded, &mut diagnostics);
+    let statements = load(&file, read, &mut loaded, 0, &mut diagnostics);
     let nodes = eval::Evaluator::new(&mut diagnostics).evaluate(&statements, file.pos(0));
     let css = output::print(&output::hoist_media(nodes));
     Compiled { css, diagnostics }
 }
 
+/// How deeply `@import`s may chain (a imports b imports c...): 64. Each
+/// file is loaded once, so this only bounds the loader's recursion over a
+/// long chain of distinct files; real projects chain 2 or 3.
+const MAX_IMPORT_DEPTH: usize = 64;
+
 /// Parses a file and replaces its `@import`s with the imported statements
-/// (each file once), or with plain CSS imports for `.wxss`/`.css`.
+/// (each file once, so cycles end), or with plain CSS imports for
+/// `.wxss`/`.css`. A file nested deeper than [`crate::MAX_NESTING`] is
+/// reported and contributes nothing (the parser recurses per level).
 fn load(
     file: &SourceFile,
     read: &dyn Fn(&str) -> Option<String>,
     loaded: &mut HashSet<String>,
+    import_depth: usize,
     diagnostics: &mut Vec<LangDiagnostic>,
 ) -> Vec<Stmt> {
+    if let Some(at) = crate::nesting::too_deep_at(&file.text) {
+        diagnostics.push(parser::error_at(
+            file.pos(at),
+            crate::nesting::too_deep_message(),
+        ));
+        return Vec::new();
+    }
     let statements = parser::parse(file, diagnostics);
     let mut out = Vec::new();
     for statement in statements {
@@ -89,10 +104,20 @@ fn load(
         if !loaded.insert(import_path.clone()) {
             continue;
         }
+        if import_depth >= MAX_IMPORT_DEPTH {
+            diagnostics.push(parser::error_at(
+                pos,
+                format!(
+                    "`@import`s chain more than {MAX_IMPORT_DEPTH} files deep; `{target}` is not imported"
+                ),
+            ));
+            continue;
+        }
         let imported = load(
             &SourceFile::new(&import_path, &text),
             read,
             loaded,
+            import_depth + 1,
             diagnostics,
         );
         if options.iter().any(|o| o == "reference") {

@@ -18,12 +18,15 @@ pub fn split(text: &str) -> Vec<String> {
 /// Joins a rule's own selectors with its parents': each `&` stands for a
 /// parent (every combination when there are several), otherwise the parent
 /// is a descendant prefix. Children vary slowest, as lessc orders them.
-pub fn nest(parents: &[String], own: &[String]) -> Vec<String> {
+/// `None` when the result would have more than `limit` selectors (the
+/// combinations grow as parents^ampersands).
+pub fn nest(parents: &[String], own: &[String], limit: usize) -> Option<Vec<String>> {
     if parents.is_empty() {
-        return own
-            .iter()
-            .map(|s| s.replace('&', "").trim().to_string())
-            .collect();
+        return (own.len() <= limit).then(|| {
+            own.iter()
+                .map(|s| s.replace('&', "").trim().to_string())
+                .collect()
+        });
     }
     let mut result = Vec::new();
     for child in own {
@@ -31,6 +34,9 @@ pub fn nest(parents: &[String], own: &[String]) -> Vec<String> {
             let pieces: Vec<&str> = child.split('&').collect();
             let mut partial = vec![pieces[0].to_string()];
             for piece in &pieces[1..] {
+                if partial.len().saturating_mul(parents.len()) > limit {
+                    return None;
+                }
                 partial = partial
                     .iter()
                     .flat_map(|prefix| {
@@ -44,8 +50,11 @@ pub fn nest(parents: &[String], own: &[String]) -> Vec<String> {
         } else {
             result.extend(parents.iter().map(|parent| format!("{parent} {child}")));
         }
+        if result.len() > limit {
+            return None;
+        }
     }
-    result
+    Some(result)
 }
 
 /// Collapses whitespace and puts single spaces around `>`, `+`, `~`
@@ -105,10 +114,19 @@ mod tests {
     #[test]
     fn nests_with_ampersand_and_descendants() {
         let parents = vec![".a".to_string(), ".b".to_string()];
+        let nest = |parents: &[String], own: &[String]| nest(parents, own, 100).unwrap_or_default();
         assert_eq!(nest(&parents, &[".c".into()]), vec![".a .c", ".b .c"]);
         assert_eq!(nest(&parents, &["&-x".into()]), vec![".a-x", ".b-x"]);
         assert_eq!(nest(&[".t".into()], &["& + &".into()]), vec![".t + .t"]);
         assert_eq!(normalize(".a>.b   .c"), ".a > .b .c");
         assert_eq!(normalize("> .child"), "> .child");
+    }
+
+    #[test]
+    fn ampersand_combinations_are_bounded() {
+        let parents: Vec<String> = vec![".a".into(), ".b".into()];
+        let own = vec!["&".repeat(64)];
+        assert_eq!(nest(&parents, &own, 1_000_000), None);
+        assert_eq!(nest(&parents, &["& &".into()], 4).map(|v| v.len()), Some(4));
     }
 }

@@ -11,9 +11,18 @@
 use float_pigment_css::property::StrRef;
 use float_pigment_css::sheet::borrow::Array;
 
-/// Nesting (boxes and sequences within each other) a binary may use; real
-/// sheets stay far below it (a `calc()` nests a few levels).
+/// Nesting (boxes and sequences within each other) a binary may use: 128.
+/// Real sheets stay far below it (a `calc()` nests a few levels, a
+/// `:not()` costs 3), and the WXSS compiler never writes deeper values
+/// (`guard::MAX_NESTING`); the cap bounds the decoder's recursion.
 const MAX_DEPTH: u32 = 128;
+
+/// The most items a sequence reserves room for before any is decoded:
+/// 4,096. A length is only checked against the bytes left, and nested
+/// sequences (`:not()` inside `:not()`) could each reserve
+/// `bytes left x item size` before failing; beyond this the vector grows
+/// as items actually decode, so memory follows the data, not the claims.
+const MAX_PREALLOCATED_ITEMS: usize = 4096;
 
 /// Why bytes could not be decoded, with the offset where it was noticed.
 /// Boxed: every decode step returns a `Result`, which stays pointer-sized
@@ -83,6 +92,11 @@ impl<'a> Reader<'a> {
             offset: self.pos,
             message: message.into(),
         }))
+    }
+
+    /// Bytes not yet read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
     }
 
     pub(crate) fn is_at_end(&self) -> bool {
@@ -269,7 +283,7 @@ impl<T: Codec> Codec for Vec<T> {
         r.nested(|r| {
             // Exact capacity: collecting through `Result` would grow the
             // vector step by step, a large part of the decoding time.
-            let mut items = Vec::with_capacity(len);
+            let mut items = Vec::with_capacity(len.min(MAX_PREALLOCATED_ITEMS));
             for _ in 0..len {
                 items.push(T::decode(r)?);
             }

@@ -17,6 +17,8 @@
 
 pub(crate) mod codec;
 mod fp_codec;
+#[cfg(test)]
+mod fuzz_tests;
 mod selector_codec;
 
 use std::rc::Rc;
@@ -130,9 +132,12 @@ fn decode_rules(r: &mut Reader<'_>) -> Result<DecodedRules, DecodeError> {
     let selector_total = r.len()?;
     let declaration_total = r.len()?;
     let rule_count = r.len()?;
-    let mut selectors = Vec::with_capacity(selector_total);
-    let mut declarations = Vec::with_capacity(declaration_total);
-    let mut shapes = Vec::with_capacity(rule_count);
+    // Exact capacities (one allocation each for a real sheet), but never
+    // more items than the bytes left could hold at their smallest encoding
+    // (a selector or declaration takes at least 2 bytes, a rule 3).
+    let mut selectors = Vec::with_capacity(selector_total.min(r.remaining() / 2));
+    let mut declarations = Vec::with_capacity(declaration_total.min(r.remaining() / 2));
+    let mut shapes = Vec::with_capacity(rule_count.min(r.remaining() / 3));
     for _ in 0..rule_count {
         let media = Vec::<String>::decode(r)?;
         let selector_count = r.len()?;

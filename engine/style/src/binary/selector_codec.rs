@@ -3,6 +3,7 @@
 
 use super::codec::{codec_enum, codec_struct, Codec, DecodeError, Reader, Writer};
 use crate::selector::{AttrOp, AttrSelector, Combinator, ComplexSelector, Compound, PseudoClass};
+use crate::selector::{MAX_SELECTOR_COMPOUNDS, MAX_SELECTOR_NESTING};
 use crate::Pseudo;
 
 codec_enum!(Combinator {
@@ -63,14 +64,22 @@ impl Codec for ComplexSelector {
         self.combinators.encode(w);
     }
 
-    /// Checks the invariant matching relies on: a subject, and one
-    /// combinator between each pair of compounds.
+    /// Checks the invariants matching relies on: a subject, one
+    /// combinator between each pair of compounds, and the limits the
+    /// selector parser keeps (the matcher recurses once per compound).
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let parts = Vec::<Compound>::decode(r)?;
         let combinators = Vec::<Combinator>::decode(r)?;
         if parts.is_empty() || combinators.len() + 1 != parts.len() {
             return Err(r.error("malformed selector"));
         }
-        Ok(ComplexSelector { parts, combinators })
+        let selector = ComplexSelector { parts, combinators };
+        if selector.compound_count() > MAX_SELECTOR_COMPOUNDS {
+            return Err(r.error("selector has too many compounds"));
+        }
+        if selector.nesting_depth() > MAX_SELECTOR_NESTING {
+            return Err(r.error("selector arguments nest too deeply"));
+        }
+        Ok(selector)
     }
 }

@@ -6,11 +6,16 @@
 //! attributes and children, then inserted, so the render thread attaches a
 //! complete subtree at once.
 
-use super::{Cx, ElementState, InstId, InstKind, Outcome, PageInstance, Target, MAX_NESTING};
+use super::component::Nesting;
+use super::{
+    Cx, ElementState, InstId, InstKind, Outcome, PageInstance, Target, MAX_COMPONENT_DEPTH,
+    MAX_FRAGMENTS, MAX_INSTANCE_DEPTH, MAX_PAGE_NODES, MAX_TEMPLATE_NESTING,
+};
 use crate::diagnostic::TemplateDiagnostic;
 use crate::eval::{DataRoot, Evaluator, ListItem, TemplateData};
 use crate::events::EventBinding;
 use crate::ir::{IrFor, IrNode, IrValue};
+use crate::MAX_ELEMENT_DEPTH;
 use cirrus_protocol::ops::{NodeId, Op};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -29,7 +34,84 @@ impl PageInstance {
         }
     }
 
+    /// Whether building may go one level deeper here; reports when not.
+    fn within_instance_depth(&mut self, cx: &Cx) -> bool {
+        if cx.instances < MAX_INSTANCE_DEPTH {
+            return true;
+        }
+        self.report_limit(
+            &cx.file,
+            cx.at,
+            "instances",
+            format!(
+                "content nested too deeply (more than {MAX_INSTANCE_DEPTH} levels of elements, \
+                 wx:if, wx:for and templates): it is not rendered"
+            ),
+        );
+        false
+    }
+
+    /// Whether the page may hold another node; reports at `at` when not.
+    fn within_node_budget(&mut self, cx: &Cx, at: crate::ir::Pos) -> bool {
+        if self.ids.live_nodes() < MAX_PAGE_NODES {
+            return true;
+        }
+        // Once per instance: everything after the first refusal is
+        // refused for the same reason.
+        if !self.node_budget_reported {
+            self.node_budget_reported = true;
+            self.diags.push(TemplateDiagnostic::error(
+                &cx.file,
+                at,
+                format!(
+                    "the page has more than {MAX_PAGE_NODES} nodes: the content from here on \
+                     is not rendered"
+                ),
+            ));
+        }
+        false
+    }
+
+    /// Whether this instance may hold another fragment; reports once when
+    /// not.
+    fn within_fragment_budget(&mut self, cx: &Cx) -> bool {
+        if self.fragment_count < MAX_FRAGMENTS {
+            return true;
+        }
+        if !self.fragment_budget_reported {
+            self.fragment_budget_reported = true;
+            self.diags.push(TemplateDiagnostic::error(
+                &cx.file,
+                cx.at,
+                format!(
+                    "more than {MAX_FRAGMENTS} wx:if, wx:for, template and include instances \
+                     (a template that uses itself more than once?): the content from here on \
+                     is not rendered"
+                ),
+            ));
+        }
+        false
+    }
+
+    /// The context of content one fragment level below `cx`.
+    fn fragment_cx<'g>(cx: &Cx<'g>) -> Cx<'g> {
+        Cx {
+            instances: cx.instances + 1,
+            ..cx.clone()
+        }
+    }
+
     fn build_node(&mut self, cx: &Cx, node: &IrNode, parent: InstId, place: Place) {
+        if !self.within_instance_depth(cx) {
+            return;
+        }
+        if matches!(node, IrNode::Text(_)) && !self.within_node_budget(cx, cx.at) {
+            return;
+        }
+        let is_fragment = !matches!(node, IrNode::Text(_) | IrNode::Element(_));
+        if is_fragment && !self.within_fragment_budget(cx) {
+            return;
+        }
         match node {
             IrNode::Text(IrValue::Static(text)) => {
                 let node = self.alloc_node();
@@ -66,6 +148,43 @@ impl PageInstance {
                 self.insert(place, node);
             }
             IrNode::Element(ir) => {
+                if cx.elements >= MAX_ELEMENT_DEPTH {
+                    self.report_limit(
+                        &cx.file,
+                        ir.pos,
+                        "elements",
+                        format!(
+                            "<{}> nested too deeply (more than {MAX_ELEMENT_DEPTH} levels of \
+                             elements, templates and components included): it is not rendered",
+                            ir.tag
+                        ),
+                    );
+                    return;
+                }
+                let is_component = self.components.contains_key(&ir.tag);
+                if is_component && self.nesting.components >= MAX_COMPONENT_DEPTH {
+                    self.report_limit(
+                        &cx.file,
+                        ir.pos,
+                        "components",
+                        format!(
+                            "component <{}> nested too deeply (more than {MAX_COMPONENT_DEPTH} \
+                             components inside each other: does it render itself?): it is not \
+                             rendered",
+                            ir.tag
+                        ),
+                    );
+                    return;
+                }
+                if !self.within_node_budget(cx, ir.pos) {
+                    return;
+                }
+                let inner = Cx {
+                    elements: cx.elements + 1,
+                    instances: cx.instances + 1,
+                    at: ir.pos,
+                    ..cx.clone()
+                };
                 let node = self.alloc_node();
                 let state = ElementState {
                     node,
@@ -127,6 +246,13 @@ impl PageInstance {
                     }
                 }
                 if let Some(path) = &component {
+                    self.ids.register_host(
+                        node,
+                        Nesting {
+                            components: self.nesting.components + 1,
+                            elements: inner.elements,
+                        },
+                    );
                     // Pre-order: a host is reported before the components
                     // among its light children.
                     self.component_events.push(super::ComponentEvent::Created {
@@ -150,7 +276,7 @@ impl PageInstance {
                     }
                 }
                 self.build_nodes(
-                    cx,
+                    &inner,
                     &ir.children,
                     inst,
                     Place {
@@ -169,14 +295,18 @@ impl PageInstance {
                     },
                 );
                 if let Outcome::Branch(branch) = self.add_binding(cx, inst, Target::If) {
-                    self.build_branch(cx, inst, branch, place);
+                    self.build_branch(&Self::fragment_cx(cx), inst, branch, place);
                 }
             }
             IrNode::For(ir) => {
                 let inst = self.add_child_inst(parent, InstKind::For { ir: ir.clone() });
+                let inner = Cx {
+                    at: ir.pos,
+                    ..Self::fragment_cx(cx)
+                };
                 if let Outcome::List(items) = self.add_binding(cx, inst, Target::For) {
                     for item in items {
-                        let item_inst = self.build_item(cx, ir, inst, item, place);
+                        let item_inst = self.build_item(&inner, ir, inst, item, place);
                         self.inst_mut(inst).children.push(item_inst);
                     }
                 }
@@ -197,25 +327,35 @@ impl PageInstance {
                         *n = name;
                         *d = data;
                     }
-                    self.build_template_content(cx, inst, place);
+                    let inner = Cx {
+                        templates: cx.templates + 1,
+                        at: ir.pos,
+                        ..Self::fragment_cx(cx)
+                    };
+                    self.build_template_content(&inner, inst, place);
                 }
             }
             IrNode::Include(ir) => {
                 let inst = self.add_child_inst(parent, InstKind::Include);
-                if cx.depth >= MAX_NESTING {
-                    self.diags.push(TemplateDiagnostic::error(
+                if cx.templates >= MAX_TEMPLATE_NESTING {
+                    self.report_limit(
                         &cx.file,
                         ir.pos,
-                        "<include> nested too deeply (a cycle?)",
-                    ));
+                        "templates",
+                        format!(
+                            "<include> nested too deeply (more than {MAX_TEMPLATE_NESTING} \
+                             templates and includes inside each other: an include cycle?)"
+                        ),
+                    );
                     return;
                 }
                 match cx.group.file(&ir.path) {
                     Some(file) => {
                         let inner = Cx {
                             file: file.path.clone(),
-                            depth: cx.depth + 1,
-                            ..cx.clone()
+                            templates: cx.templates + 1,
+                            at: ir.pos,
+                            ..Self::fragment_cx(cx)
                         };
                         let content = file.content.clone();
                         self.build_nodes(&inner, &content, inst, place);
@@ -250,7 +390,11 @@ impl PageInstance {
             key: item.key,
         };
         let inst = self.alloc_inst(Some(for_inst), kind);
-        self.build_nodes(cx, &ir.children, inst, place);
+        // A full page builds no more items' content (lists inside lists
+        // would otherwise still multiply their fragments).
+        if self.within_node_budget(cx, ir.pos) && self.within_fragment_budget(cx) {
+            self.build_nodes(&Self::fragment_cx(cx), &ir.children, inst, place);
+        }
         inst
     }
 
@@ -278,19 +422,22 @@ impl PageInstance {
         };
         let (ir, name) = (ir.clone(), name.clone());
         let Some(name) = name else { return };
-        if cx.depth >= MAX_NESTING {
-            self.diags.push(TemplateDiagnostic::error(
-                &cx.file,
+        if cx.templates > MAX_TEMPLATE_NESTING {
+            self.report_limit(
+                &ir.file,
                 ir.pos,
-                "templates nested too deeply (a recursive template?)",
-            ));
+                "templates",
+                format!(
+                    "templates nested too deeply (more than {MAX_TEMPLATE_NESTING} templates and \
+                     includes inside each other: a recursive template?)"
+                ),
+            );
             return;
         }
         match cx.group.find_template(&ir.file, &name) {
             Some(def) => {
                 let inner = Cx {
                     file: def.file.clone(),
-                    depth: cx.depth + 1,
                     ..cx.clone()
                 };
                 self.build_nodes(&inner, &def.content, inst, place);

@@ -23,22 +23,86 @@ use crate::ir::{AttrRole, IrAttr};
 use cirrus_protocol::ops::{NodeId, Op};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-/// Hands out the node ids of one page: its own template and the templates
-/// of every component on it share one source.
+/// The state one page's instances share: its node ids, how many nodes are
+/// alive, and how deep each component host sits. The page's own template
+/// and the templates of every component on it share one source (the logic
+/// thread hands [`PageInstance::node_ids`] to each component instance), so
+/// ids never collide, the node budget is per page, and a component's
+/// instance finds its own nesting from its host.
 #[derive(Clone, Debug)]
-pub struct NodeIdSource(Arc<AtomicU32>);
+pub struct NodeIdSource(Arc<PageShared>);
+
+#[derive(Debug)]
+struct PageShared {
+    next: AtomicU32,
+    live: AtomicUsize,
+    /// Component hosts alive on the page -> the nesting of their shadow
+    /// trees.
+    hosts: Mutex<HashMap<NodeId, Nesting>>,
+}
+
+/// Where an instance's tree sits in the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Nesting {
+    /// How many component shadow trees enclose it (0: the page).
+    pub components: usize,
+    /// How many elements are above its root's children (0: the page).
+    pub elements: usize,
+}
 
 impl NodeIdSource {
     /// Ids start at `first` (at least 1: 0 is the page element).
     pub fn new(first: u32) -> Self {
-        NodeIdSource(Arc::new(AtomicU32::new(first.max(1))))
+        NodeIdSource(Arc::new(PageShared {
+            next: AtomicU32::new(first.max(1)),
+            live: AtomicUsize::new(0),
+            hosts: Mutex::new(HashMap::new()),
+        }))
     }
 
     pub fn next(&self) -> NodeId {
-        NodeId(self.0.fetch_add(1, Ordering::Relaxed))
+        NodeId(self.0.next.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// How many nodes the page's instances hold now.
+    pub fn live_nodes(&self) -> usize {
+        self.0.live.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn node_created(&self) {
+        self.0.live.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn nodes_dropped(&self, count: usize) {
+        // Saturating: a miscount must never wrap into "full".
+        let _ = self
+            .0
+            .live
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(count))
+            });
+    }
+
+    fn hosts(&self) -> std::sync::MutexGuard<'_, HashMap<NodeId, Nesting>> {
+        // A poisoned map only means another thread panicked mid-insert;
+        // the map itself is still usable.
+        self.0.hosts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn register_host(&self, host: NodeId, nesting: Nesting) {
+        self.hosts().insert(host, nesting);
+    }
+
+    pub(super) fn forget_host(&self, host: NodeId) {
+        self.hosts().remove(&host);
+    }
+
+    /// The nesting of the tree built under `root` (a page: zero).
+    pub(super) fn nesting_of(&self, root: NodeId) -> Nesting {
+        self.hosts().get(&root).copied().unwrap_or_default()
     }
 }
 
@@ -279,6 +343,7 @@ impl PageInstance {
             return holder;
         }
         let holder = self.ids.next();
+        self.count_node();
         self.ops.push(Op::CreateElement {
             id: holder,
             tag: "slot".into(),

@@ -21,13 +21,13 @@ mod component;
 mod reconcile;
 mod tree;
 
-use component::SlotTargets;
 pub use component::{ComponentEvent, InstanceOptions, NodeIdSource};
+use component::{Nesting, SlotTargets};
 
 use crate::data_path::DataPath;
 use crate::deps::{BindingId, DepIndex, DepKind};
 use crate::diagnostic::TemplateDiagnostic;
-use crate::eval::{DataRoot, Evaluator, Frame, ListItem, Source, TemplateData};
+use crate::eval::{DataRoot, Evaluator, Frame, ListItem, Source, TemplateData, MAX_LIST_ITEMS};
 use crate::events::EventBinding;
 use crate::group::TemplateGroup;
 use crate::ir::{
@@ -41,8 +41,37 @@ use std::sync::Arc;
 
 pub(crate) type InstId = usize;
 
-/// How deep `<template is>` and `<include>` may nest (guards recursion).
-const MAX_NESTING: usize = 64;
+/// How deep `<template is>` and `<include>` may nest: 64. Each level is a
+/// stack frame chain while building, and a template that uses itself (or
+/// an include cycle) would otherwise never end; real pages nest a few.
+pub const MAX_TEMPLATE_NESTING: usize = 64;
+
+/// How many custom components may nest inside each other on a page: 64.
+/// A component that renders itself, or two that render each other, stop
+/// here instead of recursing until the stack or memory runs out; real
+/// component trees are a dozen deep at most.
+pub const MAX_COMPONENT_DEPTH: usize = 64;
+
+/// How deep the instance tree (elements plus the `wx:if`, `wx:for`,
+/// item, template and include fragments around them) may be while
+/// building: four levels per element level, the most one tag can produce
+/// (`wx:for` + item + `wx:if` + element). Building recurses once per
+/// level, so this bounds its stack use; it matters only for fragments
+/// chained through templates without elements between them.
+pub const MAX_INSTANCE_DEPTH: usize = 4 * crate::MAX_ELEMENT_DEPTH;
+
+/// How many nodes (elements and text) one page may hold, its components'
+/// included: 100,000. A page far below this is already too slow to lay
+/// out at 60 Hz (Chrome's Lighthouse flags 1,500 DOM nodes); above it,
+/// nodes are not created and the page shows what fits.
+pub const MAX_PAGE_NODES: usize = 100_000;
+
+/// How many fragments (`wx:if`, `wx:for`, list items, templates and
+/// includes, which create no node) one template instance may hold:
+/// 200,000, two per node of [`MAX_PAGE_NODES`]. Without it, a template
+/// that uses itself twice with no element in between, or lists nested in
+/// lists around nothing, would multiply fragments exponentially.
+pub const MAX_FRAGMENTS: usize = 2 * MAX_PAGE_NODES;
 
 struct Inst {
     parent: Option<InstId>,
@@ -127,14 +156,21 @@ enum Outcome {
     Template(Option<String>, TemplateData),
 }
 
-/// Where a context's content is being built: the file it is written in, and
-/// how many templates/includes enclose it.
+/// Where a context's content is being built: the file it is written in,
+/// and how deep in the page it is.
 #[derive(Clone)]
 struct Cx<'g> {
     group: &'g TemplateGroup,
     data: &'g Value,
     file: Arc<str>,
-    depth: usize,
+    /// How many templates/includes enclose it.
+    templates: usize,
+    /// How many elements enclose it in the page (components included).
+    elements: usize,
+    /// How deep the instance tree is here.
+    instances: usize,
+    /// The innermost tag being built (where limit diagnostics point).
+    at: crate::ir::Pos,
 }
 
 /// One page's template instance. See the module docs.
@@ -165,6 +201,31 @@ pub struct PageInstance {
     visits: usize,
     ops: Vec<Op>,
     diags: Vec<TemplateDiagnostic>,
+    /// Where this tree sits in the page (see [`Nesting`]).
+    nesting: Nesting,
+    /// The WXML file this instance renders.
+    file: Arc<str>,
+    /// Nodes this instance created and still holds (its share of the
+    /// page's [`MAX_PAGE_NODES`]).
+    node_count: usize,
+    /// Whether running out of [`MAX_PAGE_NODES`] was reported.
+    node_budget_reported: bool,
+    /// Fragments this instance holds (see [`MAX_FRAGMENTS`]).
+    fragment_count: usize,
+    /// Whether running out of [`MAX_FRAGMENTS`] was reported.
+    fragment_budget_reported: bool,
+    /// Limit diagnostics already reported (file, position, limit), so a
+    /// list of 10,000 items over a limit reports it once.
+    limits_reported: HashSet<(Arc<str>, crate::ir::Pos, &'static str)>,
+}
+
+impl Drop for PageInstance {
+    fn drop(&mut self) {
+        self.ids.nodes_dropped(self.node_count);
+        for element in self.elements.keys() {
+            self.ids.forget_host(*element);
+        }
+    }
 }
 
 impl PageInstance {
@@ -193,7 +254,15 @@ impl PageInstance {
         data: &Value,
         options: InstanceOptions,
     ) -> (PageInstance, Vec<Op>, Vec<TemplateDiagnostic>) {
+        let nesting = options.ids.nesting_of(options.root);
         let mut instance = PageInstance {
+            nesting,
+            file: Arc::from(crate::lower::wxml_key(wxml_path).as_str()),
+            node_count: 0,
+            node_budget_reported: false,
+            fragment_count: 0,
+            fragment_budget_reported: false,
+            limits_reported: HashSet::new(),
             insts: Vec::new(),
             free_insts: Vec::new(),
             root: 0,
@@ -220,7 +289,10 @@ impl PageInstance {
                     group,
                     data,
                     file: file.path.clone(),
-                    depth: 0,
+                    templates: 0,
+                    elements: nesting.elements,
+                    instances: 0,
+                    at: (1, 1),
                 };
                 let content = file.content.clone();
                 let root = instance.root;
@@ -286,9 +358,19 @@ impl PageInstance {
         data: &mut Value,
         updates: &[(DataPath, Value)],
     ) -> (Vec<Op>, Vec<TemplateDiagnostic>) {
-        crate::data_path::apply_set_data(data, updates);
+        let problems = crate::data_path::apply_set_data(data, updates);
         let changed: Vec<DataPath> = updates.iter().map(|(path, _)| path.clone()).collect();
-        self.update(group, data, &changed)
+        let (ops, mut diags) = self.update(group, data, &changed);
+        // No WXML position is to blame: the page's file is named (the logic
+        // thread calls `apply_set_data` itself and reports at the setData).
+        for problem in problems {
+            diags.push(TemplateDiagnostic::error(
+                &self.file,
+                (1, 1),
+                problem.to_string(),
+            ));
+        }
+        (ops, diags)
     }
 
     /// How many bindings the last [`Self::update`] evaluated.
@@ -357,7 +439,28 @@ impl PageInstance {
     }
 
     fn alloc_node(&mut self) -> NodeId {
+        self.count_node();
         self.ids.next()
+    }
+
+    fn count_node(&mut self) {
+        self.node_count += 1;
+        self.ids.node_created();
+    }
+
+    /// Reports that a limit stopped building at `pos` of `file`, once per
+    /// place and limit.
+    fn report_limit(
+        &mut self,
+        file: &Arc<str>,
+        pos: crate::ir::Pos,
+        limit: &'static str,
+        message: String,
+    ) {
+        if self.limits_reported.insert((file.clone(), pos, limit)) {
+            self.diags
+                .push(TemplateDiagnostic::error(file, pos, message));
+        }
     }
 
     /// The build context for re-running binding `id` of an existing tree.
@@ -371,11 +474,15 @@ impl PageInstance {
             Some(b) => (b.file.clone(), b.owner),
             None => (Arc::from(""), self.root),
         };
+        let depth = self.depth_of(owner);
         Cx {
             group,
             data,
             file,
-            depth: self.nesting_depth(owner),
+            templates: depth.templates,
+            elements: self.nesting.elements + depth.elements,
+            instances: depth.instances,
+            at: self.position_of(owner),
         }
     }
 
@@ -408,9 +515,13 @@ impl PageInstance {
         let outcome = self.evaluate_target(&mut ev, binding);
         let new_deps = std::mem::take(&mut ev.deps);
         let diags = std::mem::take(&mut ev.diags);
+        let truncated_from = ev.list_truncated_from;
         drop(ev);
         drop(frames);
         self.diags.extend(diags);
+        if let Some(total) = truncated_from {
+            self.report_truncated_list(id, total);
+        }
         let pass = self.pass;
         if let Some(binding) = self.bindings.get_mut(&id) {
             binding.stamp = pass;
@@ -420,6 +531,27 @@ impl PageInstance {
             }
         }
         outcome
+    }
+
+    /// Reports (once per list) that binding `id`'s `wx:for` showed only its
+    /// first [`MAX_LIST_ITEMS`] of `total` items.
+    fn report_truncated_list(&mut self, id: BindingId, total: usize) {
+        let Some(binding) = self.bindings.get(&id) else {
+            return;
+        };
+        let InstKind::For { ir } = &self.inst(binding.owner).kind else {
+            return;
+        };
+        let (file, pos) = (binding.file.clone(), ir.pos);
+        self.report_limit(
+            &file,
+            pos,
+            "list",
+            format!(
+                "wx:for over {total} items: only the first {MAX_LIST_ITEMS} are rendered \
+                 (page long lists)"
+            ),
+        );
     }
 
     /// Moves binding `id`'s entries in the dependency index from `old` to
@@ -465,7 +597,7 @@ impl PageInstance {
                     .position(|(cond, _)| ev.value(cond).truthy());
                 Outcome::Branch(branch.or(ir.else_branch.as_ref().map(|_| ir.branches.len())))
             }
-            (Target::For, InstKind::For { ir }) => Outcome::List(ev.list(&ir.list, &ir.key)),
+            (Target::For, InstKind::For { ir }) => Outcome::List(ev.list(ir)),
             (Target::Template, InstKind::Template { ir, .. }) => {
                 let name = ev.value(&ir.target).to_display_string();
                 let data = ir
@@ -477,6 +609,22 @@ impl PageInstance {
             }
             _ => Outcome::Text(String::new()),
         }
+    }
+
+    /// The innermost written position at or above `inst`.
+    fn position_of(&self, inst: InstId) -> crate::ir::Pos {
+        let mut cur = Some(inst);
+        while let Some(i) = cur {
+            let node = self.inst(i);
+            match &node.kind {
+                InstKind::Element(element) => return element.ir.pos,
+                InstKind::For { ir } => return ir.pos,
+                InstKind::Template { ir, .. } => return ir.pos,
+                _ => {}
+            }
+            cur = node.parent;
+        }
+        (1, 1)
     }
 
     /// The `wx:for` frames and data root visible to bindings of `owner`.
@@ -573,17 +721,23 @@ impl PageInstance {
     /// Re-evaluates every binding in `inst`'s subtree not yet evaluated in
     /// this pass (after its scope changed: a moved item, new template data).
     fn refresh(&mut self, group: &TemplateGroup, data: &Value, inst: InstId) {
-        let bindings = self.inst(inst).bindings.clone();
-        for id in bindings {
-            let stale = self.bindings.get(&id).is_some_and(|b| b.stamp != self.pass);
-            if stale {
-                let cx = self.cx_for_binding(group, data, id);
-                self.rerun(&cx, id);
+        // Iterative, parent before children: a parent's rerun may rebuild
+        // (and free) the children queued after it, which are then skipped.
+        let mut stack = vec![inst];
+        while let Some(inst) = stack.pop() {
+            if !self.insts.get(inst).is_some_and(Option::is_some) {
+                continue;
             }
-        }
-        if self.insts.get(inst).is_some_and(Option::is_some) {
-            for child in self.inst(inst).children.clone() {
-                self.refresh(group, data, child);
+            let bindings = self.inst(inst).bindings.clone();
+            for id in bindings {
+                let stale = self.bindings.get(&id).is_some_and(|b| b.stamp != self.pass);
+                if stale {
+                    let cx = self.cx_for_binding(group, data, id);
+                    self.rerun(&cx, id);
+                }
+            }
+            if self.insts.get(inst).is_some_and(Option::is_some) {
+                stack.extend(self.inst(inst).children.iter().rev().copied());
             }
         }
     }

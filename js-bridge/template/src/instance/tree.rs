@@ -7,6 +7,9 @@ use cirrus_protocol::ops::{NodeId, Op};
 
 impl PageInstance {
     pub(super) fn alloc_inst(&mut self, parent: Option<InstId>, kind: InstKind) -> InstId {
+        if is_fragment(&kind) {
+            self.fragment_count += 1;
+        }
         let inst = Inst {
             parent,
             children: Vec::new(),
@@ -48,15 +51,21 @@ impl PageInstance {
         }
     }
 
-    /// How many templates and includes enclose `id`.
-    pub(super) fn nesting_depth(&self, id: InstId) -> usize {
-        let mut depth = 0;
+    /// How deep the content of `id` is: templates and includes, elements,
+    /// and instance levels from the root down to `id` itself (walking up,
+    /// so any depth is fine).
+    pub(super) fn depth_of(&self, id: InstId) -> Depth {
+        let mut depth = Depth::default();
         let mut cur = Some(id);
         while let Some(i) = cur {
             let inst = self.inst(i);
-            if matches!(inst.kind, InstKind::Template { .. } | InstKind::Include) {
-                depth += 1;
+            match inst.kind {
+                InstKind::Template { .. } | InstKind::Include => depth.templates += 1,
+                InstKind::Element(_) => depth.elements += 1,
+                InstKind::Root => break,
+                _ => {}
             }
+            depth.instances += 1;
             cur = inst.parent;
         }
         depth
@@ -74,23 +83,23 @@ impl PageInstance {
 
     /// The first DOM node `id` contributes to its DOM parent.
     pub(super) fn first_dom_node(&self, id: InstId) -> Option<NodeId> {
-        if let Some(node) = self.own_node(id) {
-            return Some(node);
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            if let Some(node) = self.own_node(id) {
+                return Some(node);
+            }
+            stack.extend(self.inst(id).children.iter().rev().copied());
         }
-        self.inst(id)
-            .children
-            .iter()
-            .find_map(|&child| self.first_dom_node(child))
+        None
     }
 
     /// Every DOM node `id` contributes to its DOM parent, in order.
     pub(super) fn top_dom_nodes(&self, id: InstId, out: &mut Vec<NodeId>) {
-        match self.own_node(id) {
-            Some(node) => out.push(node),
-            None => {
-                for &child in &self.inst(id).children {
-                    self.top_dom_nodes(child, out);
-                }
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            match self.own_node(id) {
+                Some(node) => out.push(node),
+                None => stack.extend(self.inst(id).children.iter().rev().copied()),
             }
         }
     }
@@ -148,30 +157,63 @@ impl PageInstance {
 
     /// Drops `id` and its descendants with their bindings and deps (no ops).
     fn free_subtree(&mut self, id: InstId) {
-        let Some(inst) = self.insts.get_mut(id).and_then(Option::take) else {
-            return;
-        };
-        for binding_id in inst.bindings {
-            if let Some(binding) = self.bindings.remove(&binding_id) {
-                for (path, kind) in &binding.deps {
-                    self.deps.remove(path, *kind, binding_id);
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            let Some(inst) = self.insts.get_mut(id).and_then(Option::take) else {
+                continue;
+            };
+            for binding_id in inst.bindings {
+                if let Some(binding) = self.bindings.remove(&binding_id) {
+                    for (path, kind) in &binding.deps {
+                        self.deps.remove(path, *kind, binding_id);
+                    }
                 }
             }
-        }
-        if let InstKind::Element(element) = &inst.kind {
-            self.elements.remove(&element.node);
-            if element.component.is_some() {
-                self.slot_targets.remove(&element.node);
-                self.component_events
-                    .push(super::ComponentEvent::Removed { host: element.node });
+            match &inst.kind {
+                InstKind::Element(element) => {
+                    self.uncount_node();
+                    self.elements.remove(&element.node);
+                    if element.component.is_some() {
+                        self.slot_targets.remove(&element.node);
+                        self.ids.forget_host(element.node);
+                        self.component_events
+                            .push(super::ComponentEvent::Removed { host: element.node });
+                    }
+                    if self.slots.values().any(|&slot| slot == element.node) {
+                        self.slots.retain(|_, slot| *slot != element.node);
+                    }
+                }
+                InstKind::Text { .. } => self.uncount_node(),
+                kind => {
+                    if is_fragment(kind) {
+                        self.fragment_count = self.fragment_count.saturating_sub(1);
+                    }
+                }
             }
-            if self.slots.values().any(|&slot| slot == element.node) {
-                self.slots.retain(|_, slot| *slot != element.node);
-            }
+            // Reverse, so that hosts are reported in tree order.
+            stack.extend(inst.children.into_iter().rev());
+            self.free_insts.push(id);
         }
-        for child in inst.children {
-            self.free_subtree(child);
-        }
-        self.free_insts.push(id);
     }
+
+    fn uncount_node(&mut self) {
+        self.node_count = self.node_count.saturating_sub(1);
+        self.ids.nodes_dropped(1);
+    }
+}
+
+/// Whether an instance of this kind renders no node of its own.
+fn is_fragment(kind: &InstKind) -> bool {
+    !matches!(
+        kind,
+        InstKind::Root | InstKind::Element(_) | InstKind::Text { .. }
+    )
+}
+
+/// See [`PageInstance::depth_of`].
+#[derive(Default, Clone, Copy)]
+pub(super) struct Depth {
+    pub templates: usize,
+    pub elements: usize,
+    pub instances: usize,
 }
