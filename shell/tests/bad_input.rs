@@ -11,44 +11,8 @@ use cirrus_engine::diagnostics::Diagnostic;
 use cirrus_engine::package::Package;
 use cirrus_shell::check::check_package;
 use cirrus_shell::headless::{shot, ShotOptions};
+use common::{parse_expect, Expected};
 use std::time::Duration;
-
-struct Expected {
-    file: String,
-    line: u32,
-    column: Option<u32>,
-    contains: Option<String>,
-}
-
-fn parse_expect(text: &str) -> Vec<Expected> {
-    let mut out = Vec::new();
-    let mut any_column = false;
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            continue;
-        }
-        if line.starts_with('#') {
-            any_column |= line.contains("any-column");
-            continue;
-        }
-        let (loc, contains) = match line.split_once(" ~ ") {
-            Some((l, c)) => (l.trim(), Some(c.trim().to_owned())),
-            None => (line, None),
-        };
-        let mut parts = loc.rsplitn(3, ':');
-        let col: u32 = parts.next().and_then(|c| c.parse().ok()).expect("column");
-        let ln: u32 = parts.next().and_then(|c| c.parse().ok()).expect("line");
-        let file = parts.next().expect("file").to_owned();
-        out.push(Expected {
-            file,
-            line: ln,
-            column: if any_column { None } else { Some(col) },
-            contains,
-        });
-        any_column = false;
-    }
-    out
-}
 
 fn matches(d: &Diagnostic, e: &Expected) -> bool {
     d.file == e.file

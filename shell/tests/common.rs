@@ -64,3 +64,43 @@ impl Drop for TempPackage {
         let _ = std::fs::remove_dir_all(&self.root);
     }
 }
+
+/// One diagnostic an `expect.txt` entry asks for (the bad-input and
+/// hostile corpora): `FILE:LINE:COL`, optionally ` ~ TEXT` the message
+/// contains; `# any-column` before an entry checks only file and line.
+pub struct Expected {
+    pub file: String,
+    pub line: u32,
+    pub column: Option<u32>,
+    pub contains: Option<String>,
+}
+
+pub fn parse_expect(text: &str) -> Vec<Expected> {
+    let mut out = Vec::new();
+    let mut any_column = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('#') {
+            any_column |= line.contains("any-column");
+            continue;
+        }
+        let (loc, contains) = match line.split_once(" ~ ") {
+            Some((l, c)) => (l.trim(), Some(c.trim().to_owned())),
+            None => (line, None),
+        };
+        let mut parts = loc.rsplitn(3, ':');
+        let col: u32 = parts.next().and_then(|c| c.parse().ok()).expect("column");
+        let ln: u32 = parts.next().and_then(|c| c.parse().ok()).expect("line");
+        let file = parts.next().expect("file").to_owned();
+        out.push(Expected {
+            file,
+            line: ln,
+            column: if any_column { None } else { Some(col) },
+            contains,
+        });
+        any_column = false;
+    }
+    out
+}

@@ -37,6 +37,7 @@
 
 mod common;
 
+use common::{parse_expect, Expected};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -60,43 +61,6 @@ struct Case {
     hides: Vec<String>,
     layout_depth: Option<usize>,
     expect: Vec<Expected>,
-}
-
-struct Expected {
-    file: String,
-    line: u32,
-    column: Option<u32>,
-    contains: Option<String>,
-}
-
-fn parse_expect(text: &str) -> Vec<Expected> {
-    let mut out = Vec::new();
-    let mut any_column = false;
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            continue;
-        }
-        if line.starts_with('#') {
-            any_column |= line.contains("any-column");
-            continue;
-        }
-        let (loc, contains) = match line.split_once(" ~ ") {
-            Some((l, c)) => (l.trim(), Some(c.trim().to_lowercase())),
-            None => (line, None),
-        };
-        let mut parts = loc.rsplitn(3, ':');
-        let col: u32 = parts.next().and_then(|c| c.parse().ok()).expect("column");
-        let ln: u32 = parts.next().and_then(|c| c.parse().ok()).expect("line");
-        let file = parts.next().expect("file").to_owned();
-        out.push(Expected {
-            file,
-            line: ln,
-            column: (!any_column).then_some(col),
-            contains,
-        });
-        any_column = false;
-    }
-    out
 }
 
 fn load_case(dir: &Path) -> Case {
@@ -402,7 +366,7 @@ fn printed(output: &str, e: &Expected) -> bool {
             && e.column.is_none_or(|c| col.parse() == Ok(c))
             && e.contains
                 .as_ref()
-                .is_none_or(|t| line.to_lowercase().contains(t))
+                .is_none_or(|t| line.to_lowercase().contains(&t.to_lowercase()))
     })
 }
 
