@@ -484,10 +484,7 @@ impl LogicLoop {
                 .call::<_, bool>((route,))
         });
         if registered == Some(false) {
-            let package = self.shared.borrow().package.clone();
-            let file = package
-                .script_of(route)
-                .unwrap_or_else(|| format!("{route}.js"));
+            let file = self.page_script(route);
             self.report(Diagnostic::error(
                 file.as_str(),
                 0,
@@ -533,6 +530,15 @@ impl LogicLoop {
         self.shared.borrow().send(ToRender::PageReady { page });
     }
 
+    /// The script file of the page at `route` (`.js`, else `.ts`), for
+    /// diagnostics about the page as a whole.
+    fn page_script(&self, route: &str) -> String {
+        let package = self.shared.borrow().package.clone();
+        package
+            .script_of(route)
+            .unwrap_or_else(|| format!("{route}.js"))
+    }
+
     /// A page's initial `data` (JSON from JS); data nested deeper than
     /// [`crate::data_json::MAX_SET_DATA_DEPTH`] is reported at the page's
     /// script, and the page starts with empty data.
@@ -540,10 +546,7 @@ impl LogicLoop {
         match crate::data_json::parse(json, crate::data_json::MAX_SET_DATA_DEPTH) {
             Ok(data) => Some(data),
             Err(error) => {
-                let package = self.shared.borrow().package.clone();
-                let file = package
-                    .script_of(route)
-                    .unwrap_or_else(|| format!("{route}.js"));
+                let file = self.page_script(route);
                 self.report(Diagnostic::error(
                     file.as_str(),
                     1,

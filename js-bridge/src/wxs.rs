@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn wxs_runs_within_its_limits_and_survives_them() {
         let module = "module.exports.backtrack = function () { return getRegExp('(a+)+$').test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' + 'b'); };\n\
-            module.exports.hoard = function () { var a = []; for (;;) a.push([1, 2, 3, 4, 5, 6, 7, 8]); };\n\
+            module.exports.hoard = function () { var a = []; for (;;) a.push(new Array(65536).fill(a.length)); };\n\
             module.exports.recurse = function r(n) { return r(n + 1) + 1; };\n\
             module.exports.log = function (n) { for (var i = 0; i < n; i++) console.log('line ' + i); return n; };\n\
             module.exports.ok = function () { return 'ok'; };";
