@@ -10,6 +10,7 @@
 
 pub mod calc;
 pub mod error;
+pub mod frame_cache;
 pub mod geometry;
 pub mod style;
 pub mod taffy_style;

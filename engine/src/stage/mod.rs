@@ -608,8 +608,12 @@ impl Stage {
                 &mut self.text,
             );
         }
-        // Text that no frame painted lately is freed.
+        // Text that no frame painted lately is freed, and so are inline
+        // styles no style pass used lately.
         self.text.end_frame();
+        for page in self.pages.iter_mut().chain(&mut self.parked_tab_pages) {
+            page.sheets.end_frame();
+        }
     }
 
     /// The topmost element of the top page under `(x, y)` (CSS px from the

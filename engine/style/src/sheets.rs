@@ -36,9 +36,13 @@ use crate::name_hash::NameMap;
 use crate::selector::{parse_selector_list, AncestorFilter, ComplexSelector, Specificity};
 use crate::vars::{compute_custom_properties, CustomProperties};
 use crate::{initial_style, FontFaceRule, NodeStyle, Pseudo, StyleDiagnostic, StyleOptions};
+use cirrus_layout::frame_cache::FrameCache;
 
-/// How many distinct inline style strings are cached before the cache is
-/// flushed (setData can produce unbounded variety, e.g. animated widths).
+/// Parsed inline styles and re-parsed `var()` values are kept while the last
+/// two frames use them ([`StyleSheets::end_frame`]): setData can produce
+/// them without end (an animated width), so a page that keeps changing
+/// holds its working set, not its history. The caps bound callers that
+/// never end frames.
 const INLINE_CACHE_LIMIT: usize = 4096;
 const REPARSE_CACHE_LIMIT: usize = 4096;
 
@@ -241,8 +245,8 @@ pub struct StyleSheets {
     declares_custom_properties: bool,
     /// Shared empty map, so nodes without variables allocate nothing.
     no_custom_properties: CustomProperties,
-    inline_cache: RefCell<HashMap<String, Rc<InlineStyle>>>,
-    reparse_cache: RefCell<HashMap<String, Rc<Vec<Property>>>>,
+    inline_cache: RefCell<FrameCache<String, Rc<InlineStyle>>>,
+    reparse_cache: RefCell<FrameCache<String, Rc<Vec<Property>>>>,
     scratch: RefCell<Vec<Matched>>,
 }
 
@@ -454,8 +458,8 @@ impl StyleSheets {
             buckets: Default::default(),
             declares_custom_properties: false,
             no_custom_properties: Arc::new(HashMap::new()),
-            inline_cache: RefCell::new(HashMap::new()),
-            reparse_cache: RefCell::new(HashMap::new()),
+            inline_cache: RefCell::new(FrameCache::new(INLINE_CACHE_LIMIT)),
+            reparse_cache: RefCell::new(FrameCache::new(REPARSE_CACHE_LIMIT)),
             scratch: RefCell::new(Vec::new()),
         };
         sheets.append_loaded(loaded, |index| {
@@ -474,6 +478,13 @@ impl StyleSheets {
     }
 
     /// Number of rules that survived media filtering.
+    /// Ends a frame: parsed inline styles and `var()` values that neither
+    /// this frame's style pass nor the last one used are freed.
+    pub fn end_frame(&mut self) {
+        self.inline_cache.get_mut().end_frame();
+        self.reparse_cache.get_mut().end_frame();
+    }
+
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
@@ -571,21 +582,17 @@ impl StyleSheets {
 
     /// Parses (and caches) an inline `style` attribute.
     fn inline(&self, text: &str) -> Rc<InlineStyle> {
-        if let Some(found) = self.inline_cache.borrow().get(text) {
+        if let Some(found) = self.inline_cache.borrow_mut().get_mut(text) {
             return found.clone();
         }
         let parsed = Rc::new(crate::inline::parse_inline_style(text).0);
-        let mut cache = self.inline_cache.borrow_mut();
-        if cache.len() >= INLINE_CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(text.to_owned(), parsed.clone());
+        (self.inline_cache.borrow_mut()).insert(text.to_owned(), parsed.clone());
         parsed
     }
 
     fn reparse(&self, name: &str, value: &str) -> Vec<Property> {
         let key = format!("{name}\u{0}{value}");
-        if let Some(found) = self.reparse_cache.borrow().get(&key) {
+        if let Some(found) = self.reparse_cache.borrow_mut().get_mut(&key) {
             return (**found).clone();
         }
         // A substituted value is new text: it gets the same nesting limits
@@ -595,11 +602,7 @@ impl StyleSheets {
             guarded(|| float_pigment_css::parser::parse_property_value_string(name, &limited.text))
                 .unwrap_or_default();
         let properties: Vec<Property> = metas.iter().flat_map(|pm| pm.iter().cloned()).collect();
-        let mut cache = self.reparse_cache.borrow_mut();
-        if cache.len() >= REPARSE_CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(key, Rc::new(properties.clone()));
+        (self.reparse_cache.borrow_mut()).insert(key, Rc::new(properties.clone()));
         properties
     }
 

@@ -24,7 +24,6 @@
 
 mod collapse;
 mod fonts;
-mod frame_cache;
 mod lines;
 mod paragraph;
 mod prepared;
@@ -118,10 +117,10 @@ struct Measured {
 pub struct TextSystem {
     font_system: FontSystem,
     catalog: FontCatalog,
-    prepared: frame_cache::FrameCache<u64, Prepared>,
+    prepared: crate::frame_cache::FrameCache<u64, Prepared>,
     /// Keys are already hashes: a fast hasher suffices.
-    measures: frame_cache::FrameCache<(u64, (u8, u32)), Measured>,
-    shaped: frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
+    measures: crate::frame_cache::FrameCache<(u64, (u8, u32)), Measured>,
+    shaped: crate::frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
     stats: TextStats,
     /// First span text of every measure call that reached the text system.
     #[cfg(test)]
@@ -146,9 +145,9 @@ impl TextSystem {
         TextSystem {
             font_system,
             catalog,
-            prepared: frame_cache::FrameCache::new(MAX_PREPARED),
-            measures: frame_cache::FrameCache::new(MAX_MEASURES),
-            shaped: frame_cache::FrameCache::new(MAX_SHAPED),
+            prepared: crate::frame_cache::FrameCache::new(MAX_PREPARED),
+            measures: crate::frame_cache::FrameCache::new(MAX_MEASURES),
+            shaped: crate::frame_cache::FrameCache::new(MAX_SHAPED),
             stats: TextStats::default(),
             #[cfg(test)]
             measured_log: Vec::new(),

@@ -79,7 +79,7 @@ fn shaped_prefixes<'a>(texts: impl Iterator<Item = &'a str>) -> impl Iterator<It
 pub(super) fn prepare<'p>(
     font_system: &mut FontSystem,
     catalog: &mut FontCatalog,
-    prepared: &'p mut super::frame_cache::FrameCache<u64, Prepared>,
+    prepared: &'p mut crate::frame_cache::FrameCache<u64, Prepared>,
     stats: &mut TextStats,
     paragraph: &Paragraph,
     hash: u64,

@@ -7,18 +7,23 @@
 //! of paragraphs) is never reshaped every frame, while text that left the
 //! page is freed after a frame. A hard cap bounds memory for callers that
 //! never end frames (tools, tests): past it the cache starts over.
+//!
+//! Used by the text system (paragraphs, measures, shapes) and by the style
+//! sheets (parsed inline styles, re-parsed `var()` values): caches whose
+//! keys setData can vary without end (a ticker's text, an animated width).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-pub(super) struct FrameCache<K, V> {
+pub struct FrameCache<K, V> {
     current: HashMap<K, V, foldhash::fast::FixedState>,
     previous: HashMap<K, V, foldhash::fast::FixedState>,
     hard_cap: usize,
 }
 
-impl<K: Eq + Hash + Copy, V> FrameCache<K, V> {
-    pub(super) fn new(hard_cap: usize) -> Self {
+impl<K: Eq + Hash, V> FrameCache<K, V> {
+    pub fn new(hard_cap: usize) -> Self {
         FrameCache {
             current: HashMap::default(),
             previous: HashMap::default(),
@@ -27,19 +32,27 @@ impl<K: Eq + Hash + Copy, V> FrameCache<K, V> {
     }
 
     /// The entry for `key`, marking it used this frame.
-    pub(super) fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if !self.current.contains_key(key) {
-            let value = self.previous.remove(key)?;
-            self.current.insert(*key, value);
+            let (key, value) = self.previous.remove_entry(key)?;
+            self.current.insert(key, value);
         }
         self.current.get_mut(key)
     }
 
-    pub(super) fn contains_key(&mut self, key: &K) -> bool {
+    pub fn contains_key<Q>(&mut self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         self.get_mut(key).is_some()
     }
 
-    pub(super) fn insert(&mut self, key: K, value: V) {
+    pub fn insert(&mut self, key: K, value: V) {
         if self.current.len() + self.previous.len() >= self.hard_cap {
             self.clear();
         }
@@ -47,17 +60,17 @@ impl<K: Eq + Hash + Copy, V> FrameCache<K, V> {
     }
 
     /// Forgets what neither this frame nor the last one used.
-    pub(super) fn end_frame(&mut self) {
+    pub fn end_frame(&mut self) {
         self.previous = std::mem::take(&mut self.current);
     }
 
-    pub(super) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.current.clear();
         self.previous.clear();
     }
 
-    #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
+    /// Entries held, both generations.
+    pub fn len(&self) -> usize {
         self.current.len() + self.previous.len()
     }
 }
