@@ -181,41 +181,7 @@ impl Sandbox {
     /// rest joined as written. A file that exists must be a regular file
     /// (or a folder).
     pub fn locate(&self, relative: &str) -> Result<PathBuf, PackageError> {
-        self.join(relative)?;
-        let mut current = self.root.clone();
-        let mut shown = String::new();
-        let mut components = Path::new(relative).components().peekable();
-        while let Some(component) = components.next() {
-            let Component::Normal(name) = component else {
-                continue;
-            };
-            if !shown.is_empty() {
-                shown.push('/');
-            }
-            shown.push_str(&name.to_string_lossy());
-            let next = current.join(name);
-            match std::fs::symlink_metadata(&next) {
-                Ok(meta) if meta.file_type().is_symlink() => {
-                    current = self.contain(&next, &shown)?;
-                }
-                Ok(meta) if meta.is_dir() || meta.is_file() => current = next,
-                Ok(meta) => return Err(not_regular(&shown, &meta, "a file")),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    current = next;
-                    for rest in components.by_ref() {
-                        current.push(rest);
-                    }
-                    return Ok(current);
-                }
-                Err(e) => return Err(PackageError::Io(shown.clone(), e)),
-            }
-        }
-        if let Ok(meta) = std::fs::metadata(&current) {
-            if !meta.is_dir() && !meta.is_file() {
-                return Err(not_regular(relative, &meta, "a file"));
-            }
-        }
-        Ok(current)
+        self.walk(relative, AtMissing::JoinTheRest)
     }
 
     /// `relative` joined to the root, refused when it climbs (`..`) or is
@@ -253,10 +219,20 @@ impl Sandbox {
     /// one level at a time, following only links that stay inside. Returns
     /// its canonical path.
     pub fn create_folders(&self, relative: &str) -> Result<PathBuf, PackageError> {
+        self.walk(relative, AtMissing::CreateFolder)
+    }
+
+    /// Walks `relative` from the root one name at a time, following only
+    /// links that stay inside (each checked as it is met, so a link
+    /// planted anywhere on the way cannot lead out). What happens at the
+    /// first name that does not exist is `at_missing`'s.
+    fn walk(&self, relative: &str, at_missing: AtMissing) -> Result<PathBuf, PackageError> {
         self.join(relative)?;
+        let creating = at_missing == AtMissing::CreateFolder;
         let mut current = self.root.clone();
         let mut shown = String::new();
-        for component in Path::new(relative).components() {
+        let mut components = Path::new(relative).components();
+        while let Some(component) = components.next() {
             let Component::Normal(name) = component else {
                 continue;
             };
@@ -269,21 +245,38 @@ impl Sandbox {
                 Ok(meta) if meta.file_type().is_symlink() => {
                     current = self.contain(&next, &shown)?;
                 }
-                Ok(meta) if meta.is_dir() => current = next,
-                Ok(meta) => return Err(not_regular(&shown, &meta, "a folder")),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    // `create_dir` never follows a link at `next`: if one
-                    // appeared meanwhile it fails with "already exists".
-                    std::fs::create_dir(&next).map_err(|e| PackageError::Io(shown.clone(), e))?;
-                    current = next;
+                Ok(meta) if meta.is_dir() || (!creating && meta.is_file()) => current = next,
+                Ok(meta) => {
+                    let wanted = if creating { "a folder" } else { "a file" };
+                    return Err(not_regular(&shown, &meta, wanted));
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => match at_missing {
+                    AtMissing::JoinTheRest => {
+                        current = next;
+                        current.extend(components);
+                        return Ok(current);
+                    }
+                    AtMissing::CreateFolder => {
+                        // `create_dir` never follows a link at `next`: if
+                        // one appeared meanwhile it fails with "already
+                        // exists".
+                        std::fs::create_dir(&next)
+                            .map_err(|e| PackageError::Io(shown.clone(), e))?;
+                        current = next;
+                    }
+                },
                 Err(e) => return Err(PackageError::Io(shown.clone(), e)),
             }
-            if !current.is_dir() {
+            if creating && !current.is_dir() {
                 return Err(PackageError::Io(
                     shown.clone(),
                     std::io::Error::other("not a folder"),
                 ));
+            }
+        }
+        if let Ok(meta) = std::fs::metadata(&current) {
+            if !meta.is_dir() && !meta.is_file() {
+                return Err(not_regular(relative, &meta, "a file"));
             }
         }
         Ok(current)
@@ -376,6 +369,15 @@ fn kind_of(meta: &Metadata) -> &'static str {
         }
     }
     "not a file"
+}
+
+/// What [`Sandbox::walk`] does at the first name that does not exist.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AtMissing {
+    /// Joins the rest of the path as written ([`Sandbox::locate`]).
+    JoinTheRest,
+    /// Creates the folder and walks on ([`Sandbox::create_folders`]).
+    CreateFolder,
 }
 
 fn not_regular(shown: &str, meta: &Metadata, expected: &'static str) -> PackageError {
