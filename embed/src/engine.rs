@@ -347,6 +347,14 @@ impl Engine {
         self.driver.set_dark_mode(dark);
     }
 
+    /// The host is short of memory (a phone's memory warning): the engine
+    /// frees what it can rebuild (decoded pictures off screen, JS garbage)
+    /// and the app's `wx.onMemoryWarning` listeners run with `{level}`
+    /// (Android's trim levels: 5, 10, 15).
+    pub fn memory_warning(&mut self, level: u32) {
+        self.driver.memory_warning(level);
+    }
+
     /// Opens `url` (package-absolute) as the `wx` route API `kind` would.
     pub fn navigate(&mut self, kind: NavigationKind, url: &str) {
         self.driver.send(ToLogic::Route(RouteRequest::Open {

@@ -189,6 +189,13 @@ impl Harness {
         self.catch_up()
     }
 
+    /// A memory warning from the host (see `Engine::memory_warning`), and
+    /// waits until the logic thread has collected and told the app.
+    pub fn memory_warning(&mut self, level: u32) -> Result<(), EmbedError> {
+        self.driver.memory_warning(level);
+        self.catch_up()
+    }
+
     /// A tap: down, one frame, up (CSS px from the window's corner).
     pub fn tap(&mut self, x: f32, y: f32) -> Result<(), EmbedError> {
         self.input(InputEvent::down(0, x, y))?;

@@ -143,3 +143,40 @@ fn decoded_pictures_past_the_budget_are_evicted_and_come_back() {
         .expect("decoded again");
     assert!(!dropped.contains(&again.key));
 }
+
+#[test]
+fn a_memory_warning_drops_every_picture_the_last_frame_did_not_draw() {
+    let (package, _) = Package::from_files(vec![(
+        "app.json".to_string(),
+        r#"{"pages":["pages/index/index"]}"#.to_string(),
+    )]);
+    let mut store = ImageStore::default();
+    let url = |i: u32| {
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png(50, 50 + i))
+        )
+    };
+    // Three pictures drawn in earlier frames, one in the last frame.
+    for i in 0..3 {
+        assert!(store
+            .get(&package, "pages/index/index.wxml", &url(i))
+            .is_some());
+        store.end_frame();
+    }
+    let on_screen = store
+        .get(&package, "pages/index/index.wxml", &url(3))
+        .expect("decoded")
+        .key;
+    store.end_frame();
+    // Well under budget: nothing was evicted so far.
+    assert_eq!(
+        store.decoded_bytes(),
+        4 * 50 * 4 * 50 + 4 * 50 * (1 + 2 + 3)
+    );
+    store.trim();
+    assert_eq!(store.decoded_bytes(), 4 * 50 * 53);
+    let dropped = store.end_frame();
+    assert_eq!(dropped.len(), 3);
+    assert!(!dropped.contains(&on_screen));
+}

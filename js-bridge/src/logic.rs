@@ -416,6 +416,21 @@ impl LogicLoop {
                         .call::<_, ()>(("onThemeChange", arg))
                 });
             }
+            ToLogic::MemoryWarning { level } => {
+                // Garbage first (cycles wait for QuickJS's collector, which
+                // otherwise runs when the heap has grown by half), then the
+                // app's listeners (wx_app.js), which may free more.
+                self.runtime.run_gc();
+                self.call_js(|ctx, cirrus| {
+                    match cirrus.get::<_, Option<Function>>("memoryWarning")? {
+                        Some(warn) => {
+                            let arg = ctx.json_parse(format!("{{\"level\":{level}}}"))?;
+                            warn.call::<_, ()>((arg,))
+                        }
+                        None => Ok(()),
+                    }
+                });
+            }
             // Counted above; the timers it waits for run after it.
             ToLogic::Sync | ToLogic::Shutdown => {}
             // The render thread's answers to wx.* calls (queries, dialogs).

@@ -73,6 +73,10 @@ impl<K: Eq + Hash, V> FrameCache<K, V> {
     pub fn len(&self) -> usize {
         self.current.len() + self.previous.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.current.is_empty() && self.previous.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,13 @@ pub enum ToLogic {
     ThemeChanged {
         dark: bool,
     },
+    /// The host is short of memory (a phone's memory warning; Android's
+    /// trim level, `5` moderate, `10` low, `15` critical): the logic thread
+    /// collects its garbage and the `wx.onMemoryWarning` listeners run
+    /// with `{level}`.
+    MemoryWarning {
+        level: u32,
+    },
     /// Nothing to do but to report `Idle` once handled: a host on a
     /// controlled clock sends it after advancing the clock, so the `Idle`
     /// that answers it proves the timers that became due have run.

@@ -236,6 +236,15 @@ impl FrameDriver {
         self.dirty = true;
     }
 
+    /// The host is short of memory: decoded pictures the last frame did not
+    /// draw are dropped (they decode again when next drawn), and the logic
+    /// thread collects its garbage and tells the app
+    /// (`wx.onMemoryWarning`, `level` as in [`ToLogic::MemoryWarning`]).
+    pub fn memory_warning(&mut self, level: u32) {
+        self.stage.images_mut().trim();
+        self.send(ToLogic::MemoryWarning { level });
+    }
+
     /// Routes one input event (window CSS px) at the current time.
     pub fn input(&mut self, event: InputEvent) {
         let now = self.now;

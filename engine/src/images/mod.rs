@@ -207,29 +207,42 @@ impl ImageStore {
     /// were dropped since the last call (their textures can go).
     pub fn end_frame(&mut self) -> Vec<ImageKey> {
         if self.decoded_bytes > self.budget_bytes {
-            let mut idle: Vec<(u64, String)> = (self.entries.iter())
-                .filter_map(|(source, entry)| match entry {
-                    Entry::Ready(image) if image.last_used.get() < self.frame => {
-                        Some((image.last_used.get(), source.clone()))
-                    }
-                    _ => None,
-                })
-                .collect();
-            idle.sort_unstable();
-            for (_, source) in idle {
-                if self.decoded_bytes <= self.budget_bytes {
-                    break;
-                }
-                if let Some(Entry::Ready(image)) = self.entries.remove(&source) {
-                    self.decoded_bytes = self.decoded_bytes.saturating_sub(image.pixels.len());
-                    self.dropped_keys.push(image.key);
-                    let natural = image.natural;
-                    self.entries.insert(source, Entry::Evicted { natural });
-                }
-            }
+            self.drop_idle(self.frame, self.budget_bytes);
         }
         self.frame += 1;
         std::mem::take(&mut self.dropped_keys)
+    }
+
+    /// The host is short of memory: drops the pixels of every picture the
+    /// last frame did not draw (they decode again on their next use). The
+    /// keys come back from the next [`end_frame`](Self::end_frame).
+    pub fn trim(&mut self) {
+        self.drop_idle(self.frame.saturating_sub(1), 0);
+    }
+
+    /// Drops pictures last used before frame `used_before`, least recently
+    /// used first, until at most `keep_bytes` of pixels are held.
+    fn drop_idle(&mut self, used_before: u64, keep_bytes: usize) {
+        let mut idle: Vec<(u64, String)> = (self.entries.iter())
+            .filter_map(|(source, entry)| match entry {
+                Entry::Ready(image) if image.last_used.get() < used_before => {
+                    Some((image.last_used.get(), source.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        idle.sort_unstable();
+        for (_, source) in idle {
+            if self.decoded_bytes <= keep_bytes {
+                break;
+            }
+            if let Some(Entry::Ready(image)) = self.entries.remove(&source) {
+                self.decoded_bytes = self.decoded_bytes.saturating_sub(image.pixels.len());
+                self.dropped_keys.push(image.key);
+                let natural = image.natural;
+                self.entries.insert(source, Entry::Evicted { natural });
+            }
+        }
     }
 
     pub fn options(&self) -> &ImageOptions {

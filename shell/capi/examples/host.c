@@ -212,6 +212,10 @@ static int survive(const char *app, long frames) {
     for (; done < frames; done++) {
         uint64_t before = now_us();
         if (!check(cirrus_engine_frame(engine, before, NULL), "frame")) break;
+        /* Half way, the system warns of low memory (as a phone would). */
+        if (done == frames / 2 &&
+            !check(cirrus_engine_memory_warning(engine, 10), "memory_warning"))
+            break;
         uint64_t took = now_us() - before;
         if (took > slowest) slowest = took;
         sleep_ms(16);

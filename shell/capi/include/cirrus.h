@@ -233,6 +233,13 @@ CirrusStatus cirrus_engine_resize(CirrusEngine *engine, float width, float heigh
 CirrusStatus cirrus_engine_set_dark_mode(CirrusEngine *engine, bool dark);
 
 /**
+ * The host is short of memory (a phone's memory warning): the engine frees
+ * what it can rebuild and the app's `wx.onMemoryWarning` listeners run with
+ * `{level}` (Android's trim levels: 5 moderate, 10 low, 15 critical).
+ */
+CirrusStatus cirrus_engine_memory_warning(CirrusEngine *engine, uint32_t level);
+
+/**
  * Opens `url` (package-absolute, with a query) as the route API `kind`.
  */
 CirrusStatus cirrus_engine_navigate(CirrusEngine *engine, CirrusNavigation kind, const char *url);

@@ -406,6 +406,20 @@ pub unsafe extern "C" fn cirrus_engine_set_dark_mode(
     })
 }
 
+/// The host is short of memory (a phone's memory warning): the engine frees
+/// what it can rebuild and the app's `wx.onMemoryWarning` listeners run with
+/// `{level}` (Android's trim levels: 5 moderate, 10 low, 15 critical).
+#[no_mangle]
+pub unsafe extern "C" fn cirrus_engine_memory_warning(
+    engine: *mut CirrusEngine,
+    level: u32,
+) -> CirrusStatus {
+    guarded(|| {
+        unsafe { self::engine(engine) }?.memory_warning(level);
+        Ok(())
+    })
+}
+
 /// Opens `url` (package-absolute, with a query) as the route API `kind`.
 #[no_mangle]
 pub unsafe extern "C" fn cirrus_engine_navigate(
