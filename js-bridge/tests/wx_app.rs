@@ -312,3 +312,36 @@ fn load_font_face_checks_the_font_and_hands_it_to_the_render_thread() {
     app.shutdown();
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[test]
+fn a_memory_warning_reaches_the_listeners_until_they_are_removed() {
+    let app = App::start(
+        owned(&[
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            ("pages/index/index.wxml", "<view/>"),
+            (
+                "pages/index/index.js",
+                r#"Page({ onLoad() {
+                    const first = (res) => console.log('first', res.level);
+                    wx.onMemoryWarning(first);
+                    wx.onMemoryWarning((res) => {
+                        console.log('second', res.level);
+                        wx.offMemoryWarning(first);
+                    });
+                } })"#,
+            ),
+        ]),
+        None,
+    );
+    let messages = app.launch();
+    assert_eq!(App::errors(&messages), Vec::<String>::new());
+    for level in [10, 15] {
+        app.to_logic
+            .send(cirrus_engine::protocol::ToLogic::MemoryWarning { level })
+            .unwrap();
+        app.until_idle();
+    }
+    assert_eq!(app.console(), vec!["first 10", "second 10", "second 15"]);
+    app.shutdown();
+}

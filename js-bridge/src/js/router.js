@@ -11,6 +11,7 @@
 //   `hide` and `show` as it unloads, hides and re-shows pages.
 // - A request with none of success/fail/complete returns a Promise that
 //   resolves with the success result or rejects with `{ errMsg }`.
+// - Built-ins only through bootstrap.js's primordials (see its header).
 (function (global) {
   'use strict';
   const native = global.__cirrusRouterNative;
@@ -18,15 +19,21 @@
   const internals = global.__cirrus.internals;
   const pagesById = internals.pagesById;
   const pageStack = internals.pageStack;
+  const {
+    ReflectApply, ObjectKeys, ObjectCreate, ObjectDefineProperty, ObjectPrototypeToString,
+    ArrayPrototypeIndexOf, arrayFilter, arrayRemoveAt, StringCtor, NumberCtor, StringPrototypeSlice,
+    StringPrototypeToLowerCase, MathFloor, PromiseCtor, queueMicrotask, SafeMap,
+  } = internals.primordials;
 
   // ---- EventChannel ------------------------------------------------------
   // One channel joins an opener and the page it opened: either side's emit
   // calls the listeners registered (by either side) for that event name.
   function EventChannel(events) {
-    Object.defineProperty(this, '__listeners', { value: Object.create(null) });
+    ObjectDefineProperty(this, '__listeners', { __proto__: null, value: ObjectCreate(null) });
     if (events && typeof events === 'object') {
-      for (const name of Object.keys(events)) {
-        if (typeof events[name] === 'function') this.on(name, events[name]);
+      const names = ObjectKeys(events);
+      for (let i = 0; i < names.length; i++) {
+        if (typeof events[names[i]] === 'function') addListener(this, StringCtor(names[i]), events[names[i]], false);
       }
     }
   }
@@ -34,38 +41,37 @@
   function addListener(channel, name, fn, once) {
     if (typeof fn !== 'function') return;
     const list = channel.__listeners[name] || (channel.__listeners[name] = []);
-    list.push({ fn: fn, once: once });
+    list[list.length] = { fn: fn, once: once };
   }
 
   EventChannel.prototype.on = function (name, fn) {
-    addListener(this, String(name), fn, false);
+    addListener(this, StringCtor(name), fn, false);
   };
   EventChannel.prototype.once = function (name, fn) {
-    addListener(this, String(name), fn, true);
+    addListener(this, StringCtor(name), fn, true);
   };
   // Without `fn`, removes every listener of `name`.
   EventChannel.prototype.off = function (name, fn) {
-    const key = String(name);
+    const key = StringCtor(name);
     const list = this.__listeners[key];
     if (!list) return;
     if (typeof fn !== 'function') {
       delete this.__listeners[key];
       return;
     }
-    this.__listeners[key] = list.filter(function (listener) {
+    this.__listeners[key] = arrayFilter(list, function (listener) {
       return listener.fn !== fn;
     });
   };
-  EventChannel.prototype.emit = function (name) {
-    const key = String(name);
+  EventChannel.prototype.emit = function (name, ...args) {
+    const key = StringCtor(name);
     const list = this.__listeners[key];
     if (!list || list.length === 0) return;
-    const args = Array.prototype.slice.call(arguments, 1);
     // Once-listeners go before running, so one that emits again is not re-run.
-    this.__listeners[key] = list.filter(function (listener) {
+    this.__listeners[key] = arrayFilter(list, function (listener) {
       return !listener.once;
     });
-    for (const listener of list) listener.fn.apply(undefined, args);
+    for (let i = 0; i < list.length; i++) ReflectApply(list[i].fn, undefined, args);
   };
 
   // ---- callbacks and promises ---------------------------------------------
@@ -83,18 +89,18 @@
     if (failMessage === null || failMessage === undefined) {
       if (request.resolve) return request.resolve(result);
       try {
-        if (typeof options.success === 'function') options.success(result);
+        if (typeof options.success === 'function') ReflectApply(options.success, options, [result]);
       } finally {
-        if (typeof options.complete === 'function') options.complete(result);
+        if (typeof options.complete === 'function') ReflectApply(options.complete, options, [result]);
       }
       return undefined;
     }
     const error = { errMsg: failMessage };
     if (request.reject) return request.reject(error);
     try {
-      if (typeof options.fail === 'function') options.fail(error);
+      if (typeof options.fail === 'function') ReflectApply(options.fail, options, [error]);
     } finally {
-      if (typeof options.complete === 'function') options.complete(error);
+      if (typeof options.complete === 'function') ReflectApply(options.complete, options, [error]);
     }
     return undefined;
   }
@@ -105,12 +111,12 @@
     const request = { api: api, options: options };
     let promise;
     if (wantsPromise(options)) {
-      promise = new Promise(function (resolve, reject) {
+      promise = new PromiseCtor(function (resolve, reject) {
         request.resolve = resolve;
         request.reject = reject;
       });
     }
-    Promise.resolve().then(function () {
+    queueMicrotask(function () {
       finish(request, failMessage, result);
     });
     return promise;
@@ -119,12 +125,11 @@
   function typeName(value) {
     if (value === null) return 'Null';
     if (value === undefined) return 'Undefined';
-    const name = Object.prototype.toString.call(value).slice(8, -1);
-    return name;
+    return StringPrototypeSlice(ObjectPrototypeToString(value), 8, -1);
   }
 
   // ---- routes -------------------------------------------------------------
-  const requests = new Map();
+  const requests = new SafeMap();
   let lastRequestId = 0;
 
   function route(api, options, needsUrl) {
@@ -141,7 +146,7 @@
     const request = { api: api, options: options, channel: null };
     let promise;
     if (wantsPromise(options)) {
-      promise = new Promise(function (resolve, reject) {
+      promise = new PromiseCtor(function (resolve, reject) {
         request.resolve = resolve;
         request.reject = reject;
       });
@@ -150,7 +155,7 @@
     requests.set(id, request);
     let delta = 1;
     if (api === 'navigateBack' && options.delta !== undefined) {
-      delta = Math.floor(Number(options.delta));
+      delta = MathFloor(NumberCtor(options.delta));
       if (!(delta >= 1)) delta = 1;
     }
     native.route(id, api, needsUrl ? options.url : '', delta);
@@ -183,13 +188,16 @@
   // and tab bar take their share of the window (engine/src/chrome.rs).
   const screenWindowInfo = wx.getWindowInfo;
   wx.getWindowInfo = function () {
-    const info = screenWindowInfo.apply(this, arguments);
+    const info = ReflectApply(screenWindowInfo, this, arguments);
     const page = topPage();
     if (page && info && typeof info === 'object') {
       info.windowHeight = native.windowHeight(page.route);
     }
     return info;
   };
+  // What the page on top sees, whatever the app does to wx.getWindowInfo
+  // (component.js's onResize).
+  internals.pageWindowInfo = wx.getWindowInfo;
 
   wx.setNavigationBarTitle = function (options) {
     options = options && typeof options === 'object' ? options : {};
@@ -209,8 +217,8 @@
   wx.setNavigationBarColor = function (options) {
     options = options && typeof options === 'object' ? options : {};
     const api = 'setNavigationBarColor';
-    const front = typeof options.frontColor === 'string' ? options.frontColor.toLowerCase() : null;
-    if (FRONT_COLORS.indexOf(front) < 0) {
+    const front = typeof options.frontColor === 'string' ? StringPrototypeToLowerCase(options.frontColor) : null;
+    if (ArrayPrototypeIndexOf(FRONT_COLORS, front) < 0) {
       return settleSoon(api, options, api + ':fail invalid frontColor "' + options.frontColor +
         '": only #ffffff and #000000 are supported');
     }
@@ -227,8 +235,8 @@
 
   // ---- entry points for router.rs -----------------------------------------
   function removeFromStack(page) {
-    const index = pageStack.indexOf(page);
-    if (index >= 0) pageStack.splice(index, 1);
+    const index = ArrayPrototypeIndexOf(pageStack, page);
+    if (index >= 0) arrayRemoveAt(pageStack, index);
   }
 
   global.__cirrus.router = {
@@ -239,7 +247,8 @@
       if (!page) return;
       const request = requests.get(requestId);
       const channel = (request && request.channel) || new EventChannel();
-      Object.defineProperty(page, 'getOpenerEventChannel', {
+      ObjectDefineProperty(page, 'getOpenerEventChannel', {
+        __proto__: null,
         value: function () {
           return channel;
         },
@@ -271,7 +280,7 @@
     // A hidden tab page is the top of the stack again.
     show: function (pageId) {
       const page = pagesById.get(pageId);
-      if (page && pageStack.indexOf(page) < 0) pageStack.push(page);
+      if (page && ArrayPrototypeIndexOf(pageStack, page) < 0) pageStack[pageStack.length] = page;
     },
   };
 })(globalThis);

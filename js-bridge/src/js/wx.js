@@ -11,18 +11,27 @@
 //   return a Promise; request and downloadFile always return their task.
 // - Every id handed to Rust comes from `nextId`; a completion whose id is no
 //   longer pending (aborted) is ignored.
+// - Built-ins only through bootstrap.js's primordials (see its header).
 (function (global) {
   'use strict';
   const native = global.__wxNative;
   delete global.__wxNative;
   const wx = global.wx;
   const cirrus = global.__cirrus;
-  const internals = cirrus.internals || {};
+  const internals = cirrus.internals;
   // The wx_*.js files evaluated after this one reach Rust through it too.
   internals.wxNative = native;
-  const queueTick = internals.queueTick || function (fn, thisArg, args) {
-    Promise.resolve().then(function () { fn.apply(thisArg, args || []); });
-  };
+  const queueTick = internals.queueTick;
+  const hasOwn = internals.hasOwn;
+  const pageStack = internals.pageStack;
+  const {
+    ReflectApply, ObjectKeys, ObjectAssign, ArrayIsArray, ArrayPrototypeIndexOf, ArrayPrototypeJoin,
+    arraySlice, arrayMap, arrayFilter, arrayRemove, StringCtor, NumberCtor, StringPrototypeIndexOf,
+    StringPrototypeToLowerCase, StringPrototypeToUpperCase, stringSplit, endsWith,
+    RegExpPrototypeExec, regExpTest, JSONParse, JSONStringify, MathMax, DateCtor, DatePrototypeGetTime,
+    EncodeURIComponent, ArrayBufferCtor, ArrayBufferIsView, ArrayBufferPrototypeSlice, ErrorCtor,
+    TypeErrorCtor, PromiseCtor, SafeMap,
+  } = internals.primordials;
 
   let lastId = 0;
   function nextId() {
@@ -30,13 +39,13 @@
     return lastId;
   }
   // id -> function (result, bytes), called once.
-  const pending = new Map();
+  const pending = new SafeMap();
   // id -> function (entry), called on every notification.
-  const observers = new Map();
+  const observers = new SafeMap();
 
   // ---- call conventions ----------------------------------------------------
   function isOk(result) {
-    return typeof result.errMsg === 'string' && /:ok$/.test(result.errMsg);
+    return typeof result.errMsg === 'string' && endsWith(result.errMsg, ':ok');
   }
 
   function hasCallbacks(options) {
@@ -52,14 +61,14 @@
       start(function (result) {
         try {
           const callback = isOk(result) ? opts.success : opts.fail;
-          if (typeof callback === 'function') callback.call(opts, result);
+          if (typeof callback === 'function') ReflectApply(callback, opts, [result]);
         } finally {
-          if (typeof opts.complete === 'function') opts.complete.call(opts, result);
+          if (typeof opts.complete === 'function') ReflectApply(opts.complete, opts, [result]);
         }
       }, opts);
       return undefined;
     }
-    return new Promise(function (resolve, reject) {
+    return new PromiseCtor(function (resolve, reject) {
       start(function (result) {
         if (isOk(result)) resolve(result);
         else reject(result);
@@ -120,11 +129,11 @@
   }
 
   function systemInfo() {
-    const info = Object.assign({}, deviceInfo(), appBaseInfo(), windowInfo(), systemSetting());
+    const info = ObjectAssign({}, deviceInfo(), appBaseInfo(), windowInfo(), systemSetting());
     const flags = ['albumAuthorized', 'cameraAuthorized', 'locationAuthorized', 'microphoneAuthorized',
       'notificationAuthorized', 'notificationAlertAuthorized', 'notificationBadgeAuthorized',
       'notificationSoundAuthorized', 'phoneCalendarAuthorized', 'bluetoothAuthorized'];
-    for (const flag of flags) info[flag] = false;
+    for (let i = 0; i < flags.length; i++) info[flags[i]] = false;
     info.locationReducedAccuracy = false;
     return info;
   }
@@ -181,22 +190,22 @@
 
   function hasPath(value, parts) {
     let cursor = value;
-    for (const part of parts) {
-      if (cursor === null || typeof cursor !== 'object' || !(part in cursor)) return false;
-      cursor = cursor[part];
+    for (let i = 0; i < parts.length; i++) {
+      if (cursor === null || typeof cursor !== 'object' || !(parts[i] in cursor)) return false;
+      cursor = cursor[parts[i]];
     }
     return true;
   }
 
   function canIUse(schema) {
     if (typeof schema !== 'string' || schema === '') return false;
-    const parts = schema.split('.');
+    const parts = stringSplit(schema, '.');
     const name = parts[0];
-    if (Object.prototype.hasOwnProperty.call(CAPABILITIES.components, name)) {
+    if (hasOwn(CAPABILITIES.components, name)) {
       if (parts.length === 1) return true;
-      return CAPABILITIES.components[name].indexOf(parts[1]) >= 0 && parts.length <= 3;
+      return ArrayPrototypeIndexOf(CAPABILITIES.components[name], parts[1]) >= 0 && parts.length <= 3;
     }
-    if (!Object.prototype.hasOwnProperty.call(CAPABILITIES.apis, name)) {
+    if (!hasOwn(CAPABILITIES.apis, name)) {
       // Not described parameter by parameter: the manifest's claim decides
       // (wx_manifest.js), for the API and anything under it.
       const works = internals.wxApiWorks;
@@ -205,18 +214,18 @@
     if (!(name in wx)) return false;
     if (parts.length === 1) return true;
     const method = parts[1];
-    const rest = parts.slice(2);
+    const rest = arraySlice(parts, 2);
     if (method === 'return' || method === 'success') {
-      const answer = CAPABILITIES.answers[name];
+      const answer = hasOwn(CAPABILITIES.answers, name) ? CAPABILITIES.answers[name] : undefined;
       return answer ? hasPath(answer(), rest) : true;
     }
     if (method === 'object') {
       const params = CAPABILITIES.apis[name];
       if (params === null || rest.length === 0) return true;
-      if (Array.isArray(params)) return rest.length === 1 && params.indexOf(rest[0]) >= 0;
-      if (!Object.prototype.hasOwnProperty.call(params, rest[0])) return false;
+      if (ArrayIsArray(params)) return rest.length === 1 && ArrayPrototypeIndexOf(params, rest[0]) >= 0;
+      if (!hasOwn(params, rest[0])) return false;
       const options = params[rest[0]];
-      return rest.length === 1 || (options !== null && options.indexOf(rest[1]) >= 0);
+      return rest.length === 1 || (options !== null && ArrayPrototypeIndexOf(options, rest[1]) >= 0);
     }
     return method === 'callback';
   }
@@ -226,17 +235,17 @@
   // (no JSON text starts with "u" or "D"): undefined and a top-level Date.
   function encodeStorage(data) {
     if (data === undefined) return 'undefined';
-    if (data instanceof Date) return 'Date(' + data.getTime() + ')';
-    const json = JSON.stringify(data);
-    if (json === undefined) throw new TypeError('data is not JSON-serialisable');
+    if (data instanceof DateCtor) return 'Date(' + DatePrototypeGetTime(data) + ')';
+    const json = JSONStringify(data);
+    if (json === undefined) throw new TypeErrorCtor('data is not JSON-serialisable');
     return json;
   }
 
   function decodeStorage(text) {
     if (text === 'undefined') return undefined;
-    const date = /^Date\((-?\d+)\)$/.exec(text);
-    if (date) return new Date(Number(date[1]));
-    return JSON.parse(text);
+    const date = RegExpPrototypeExec(/^Date\((-?\d+)\)$/, text);
+    if (date) return new DateCtor(NumberCtor(date[1]));
+    return JSONParse(text);
   }
 
   function checkKey(name, key) {
@@ -281,37 +290,41 @@
   }
 
   function storageInfo(name) {
-    const info = JSON.parse(native.storageInfo());
+    const info = JSONParse(native.storageInfo());
     info.errMsg = name + ':ok';
     return info;
   }
 
   function throwIfFailed(result) {
-    if (!isOk(result)) throw new Error(result.errMsg);
+    if (!isOk(result)) throw new ErrorCtor(result.errMsg);
     return result;
   }
 
   // ---- network ----------------------------------------------------------------
   function headerValue(header, name) {
-    for (const key of Object.keys(header)) {
-      if (key.toLowerCase() === name) return String(header[key]);
+    const keys = ObjectKeys(header);
+    for (let i = 0; i < keys.length; i++) {
+      if (StringPrototypeToLowerCase(keys[i]) === name) return StringCtor(header[keys[i]]);
     }
     return undefined;
   }
 
   function encodeQuery(data) {
-    return Object.keys(data).filter(function (key) {
+    const keys = arrayFilter(ObjectKeys(data), function (key) {
       return data[key] !== undefined;
-    }).map(function (key) {
+    });
+    return ArrayPrototypeJoin(arrayMap(keys, function (key) {
       const value = data[key];
-      const text = value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
-      return encodeURIComponent(key) + '=' + encodeURIComponent(text);
-    }).join('&');
+      const text = value !== null && typeof value === 'object' ? JSONStringify(value) : StringCtor(value);
+      return EncodeURIComponent(key) + '=' + EncodeURIComponent(text);
+    }), '&');
   }
 
   function bufferOf(data) {
-    if (data instanceof ArrayBuffer) return data;
-    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    if (data instanceof ArrayBufferCtor) return data;
+    if (ArrayBufferIsView(data)) {
+      return ArrayBufferPrototypeSlice(data.buffer, data.byteOffset, data.byteOffset + data.byteLength);
+    }
     return null;
   }
 
@@ -326,11 +339,10 @@
         queueTick(callback, undefined, [failure(name, 'abort')]);
       },
       onHeadersReceived: function (listener) {
-        if (typeof listener === 'function') headerListeners.push(listener);
+        if (typeof listener === 'function') headerListeners[headerListeners.length] = listener;
       },
       offHeadersReceived: function (listener) {
-        const at = headerListeners.indexOf(listener);
-        if (at >= 0) headerListeners.splice(at, 1);
+        arrayRemove(headerListeners, listener);
       },
       // Bodies arrive whole; chunk and progress events are accepted, and a
       // download reports its 100 % at the end.
@@ -351,15 +363,15 @@
     const id = nextId();
     const task = makeTask(id, 'request');
     let settle;
-    asyncCall(hasCallbacks(opts) ? opts : Object.assign({}, opts, { complete: function () {} }),
+    asyncCall(hasCallbacks(opts) ? opts : ObjectAssign({}, opts, { complete: function () {} }),
       function (done) { settle = done; });
-    const url = String(opts.url === undefined ? '' : opts.url);
-    if (!/^https?:\/\//i.test(url)) {
+    const url = StringCtor(opts.url === undefined ? '' : opts.url);
+    if (!regExpTest(/^https?:\/\//i, url)) {
       queueTick(settle, undefined, [failure('request', 'invalid url "' + url + '"')]);
       return task;
     }
-    const method = String(opts.method || 'GET').toUpperCase();
-    const header = Object.assign({}, opts.header || {});
+    const method = StringPrototypeToUpperCase(StringCtor(opts.method || 'GET'));
+    const header = ObjectAssign({}, opts.header || {});
     if (headerValue(header, 'content-type') === undefined) header['content-type'] = 'application/json';
     const dataType = opts.dataType === undefined ? 'json' : opts.dataType;
     const binary = opts.responseType === 'arraybuffer';
@@ -369,15 +381,15 @@
     if (data !== undefined && data !== null) {
       const buffer = bufferOf(data);
       if (method === 'GET') {
-        const query = typeof data === 'object' && !buffer ? encodeQuery(data) : String(data);
-        if (query) target += (target.indexOf('?') >= 0 ? '&' : '?') + query;
+        const query = typeof data === 'object' && !buffer ? encodeQuery(data) : StringCtor(data);
+        if (query) target += (StringPrototypeIndexOf(target, '?') >= 0 ? '&' : '?') + query;
       } else if (buffer) {
         body = buffer;
       } else if (typeof data === 'object') {
-        const form = /application\/x-www-form-urlencoded/i.test(headerValue(header, 'content-type'));
-        body = form ? encodeQuery(data) : JSON.stringify(data);
+        const form = regExpTest(/application\/x-www-form-urlencoded/i, headerValue(header, 'content-type'));
+        body = form ? encodeQuery(data) : JSONStringify(data);
       } else {
-        body = String(data);
+        body = StringCtor(data);
       }
     }
     pending.set(id, function (result, bytes) {
@@ -386,17 +398,21 @@
           result.data = bytes;
         } else if (dataType === 'json' && typeof result.data === 'string') {
           try {
-            result.data = JSON.parse(result.data);
+            result.data = JSONParse(result.data);
           } catch (e) {
             // Not JSON: WeChat hands over the text.
           }
         }
         result.cookies = [];
-        for (const listener of task.__headerListeners) listener({ header: result.header, statusCode: result.statusCode });
+        const listeners = task.__headerListeners;
+        for (let i = 0; i < listeners.length; i++) {
+          const listener = listeners[i];
+          listener({ header: result.header, statusCode: result.statusCode });
+        }
       }
       settle(result);
     });
-    native.request(id, method, target, JSON.stringify(header), body, Number(opts.timeout) || 0, binary);
+    native.request(id, method, target, JSONStringify(header), body, NumberCtor(opts.timeout) || 0, binary);
     return task;
   }
 
@@ -405,10 +421,10 @@
     const id = nextId();
     const task = makeTask(id, 'downloadFile');
     let settle;
-    asyncCall(hasCallbacks(opts) ? opts : Object.assign({}, opts, { complete: function () {} }),
+    asyncCall(hasCallbacks(opts) ? opts : ObjectAssign({}, opts, { complete: function () {} }),
       function (done) { settle = done; });
-    const url = String(opts.url === undefined ? '' : opts.url);
-    if (!/^https?:\/\//i.test(url)) {
+    const url = StringCtor(opts.url === undefined ? '' : opts.url);
+    if (!regExpTest(/^https?:\/\//i, url)) {
       queueTick(settle, undefined, [failure('downloadFile', 'invalid url "' + url + '"')]);
       return task;
     }
@@ -418,13 +434,13 @@
         if (filePath) delete result.tempFilePath;
         else delete result.filePath;
         if (task.__progress) {
-          task.__progress({ progress: 100, totalBytesWritten: 0, totalBytesExpectedToWrite: 0 });
+          ReflectApply(task.__progress, task, [{ progress: 100, totalBytesWritten: 0, totalBytesExpectedToWrite: 0 }]);
         }
       }
       settle(result);
     });
-    const problem = native.download(id, url, JSON.stringify(opts.header || {}),
-      Number(opts.timeout) || 0, filePath);
+    const problem = native.download(id, url, JSONStringify(opts.header || {}),
+      NumberCtor(opts.timeout) || 0, filePath);
     if (problem) {
       pending.delete(id);
       queueTick(settle, undefined, [failure('downloadFile', problem)]);
@@ -438,8 +454,7 @@
     if (owner && owner.__pageId__ !== undefined) return owner.__pageId__;
     // A component instance carries its page's id (component.js).
     if (owner && typeof owner.__page__ === 'number') return owner.__page__;
-    const pages = typeof global.getCurrentPages === 'function' ? global.getCurrentPages() : [];
-    const top = pages[pages.length - 1];
+    const top = pageStack[pageStack.length - 1];
     return top && top.__pageId__ !== undefined ? top.__pageId__ : 0;
   }
 
@@ -461,19 +476,21 @@
     return this;
   };
   SelectorQuery.prototype.select = function (selector) {
-    return new NodesRef(this, 'first', String(selector));
+    return new NodesRef(this, 'first', StringCtor(selector));
   };
   SelectorQuery.prototype.selectAll = function (selector) {
-    return new NodesRef(this, 'all', String(selector));
+    return new NodesRef(this, 'all', StringCtor(selector));
   };
   SelectorQuery.prototype.selectViewport = function () {
     return new NodesRef(this, 'viewport', '');
   };
   SelectorQuery.prototype._push = function (ref, fields, callback) {
-    this._requests.push({
+    const requests = this._requests;
+    requests[requests.length] = {
       target: ref._target, selector: ref._selector, fields: fields, scope: scopeOf(this._owner),
-    });
-    this._callbacks.push(typeof callback === 'function' ? callback : null);
+    };
+    const callbacks = this._callbacks;
+    callbacks[callbacks.length] = typeof callback === 'function' ? callback : null;
     return this;
   };
   SelectorQuery.prototype.exec = function (callback) {
@@ -481,13 +498,13 @@
     const callbacks = this._callbacks;
     const query = this;
     pending.set(id, function (results) {
-      const list = Array.isArray(results) ? results : [];
+      const list = ArrayIsArray(results) ? results : [];
       for (let i = 0; i < callbacks.length; i++) {
-        if (callbacks[i]) callbacks[i].call(query, list[i] === undefined ? null : list[i]);
+        if (callbacks[i]) ReflectApply(callbacks[i], query, [list[i] === undefined ? null : list[i]]);
       }
-      if (typeof callback === 'function') callback.call(query, list);
+      if (typeof callback === 'function') ReflectApply(callback, query, [list]);
     });
-    native.query(id, pageIdOf(this._owner), JSON.stringify(this._requests));
+    native.query(id, pageIdOf(this._owner), JSONStringify(this._requests));
     return query;
   };
 
@@ -511,8 +528,8 @@
       rect: !!f.rect,
       size: !!f.size,
       scrollOffset: !!f.scrollOffset,
-      properties: Array.isArray(f.properties) ? f.properties.map(String) : [],
-      computedStyle: Array.isArray(f.computedStyle) ? f.computedStyle.map(String) : [],
+      properties: ArrayIsArray(f.properties) ? arrayMap(f.properties, StringCtor) : [],
+      computedStyle: ArrayIsArray(f.computedStyle) ? arrayMap(f.computedStyle, StringCtor) : [],
     }, callback);
   };
 
@@ -520,32 +537,35 @@
     const o = options || {};
     this._page = pageIdOf(owner);
     this._scope = scopeOf(owner);
-    this._thresholds = Array.isArray(o.thresholds) ? o.thresholds.map(Number) : [0];
-    this._initialRatio = Number(o.initialRatio) || 0;
+    this._thresholds = ArrayIsArray(o.thresholds) ? arrayMap(o.thresholds, NumberCtor) : [0];
+    this._initialRatio = NumberCtor(o.initialRatio) || 0;
     this._observeAll = !!o.observeAll;
     this._relativeTo = [];
     this._ids = [];
   }
 
   IntersectionObserver.prototype.relativeTo = function (selector, margins) {
-    this._relativeTo.push({ selector: String(selector), margins: margins || {} });
+    const relativeTo = this._relativeTo;
+    relativeTo[relativeTo.length] = { selector: StringCtor(selector), margins: margins || {} };
     return this;
   };
   IntersectionObserver.prototype.relativeToViewport = function (margins) {
-    this._relativeTo.push({ margins: margins || {} });
+    const relativeTo = this._relativeTo;
+    relativeTo[relativeTo.length] = { margins: margins || {} };
     return this;
   };
   IntersectionObserver.prototype.observe = function (selector, callback) {
     const id = nextId();
     const observer = this;
     observers.set(id, function (entry) {
-      if (typeof callback === 'function') callback.call(observer, entry);
+      if (typeof callback === 'function') ReflectApply(callback, observer, [entry]);
     });
-    this._ids.push(id);
-    native.observe(JSON.stringify({
+    const ids = this._ids;
+    ids[ids.length] = id;
+    native.observe(JSONStringify({
       id: id,
       page: this._page,
-      target: String(selector),
+      target: StringCtor(selector),
       observeAll: this._observeAll,
       relativeTo: this._relativeTo,
       thresholds: this._thresholds,
@@ -554,21 +574,25 @@
     }));
   };
   IntersectionObserver.prototype.disconnect = function () {
-    for (const id of this._ids) {
-      observers.delete(id);
-      native.disconnect(id);
+    const ids = this._ids;
+    for (let i = 0; i < ids.length; i++) {
+      observers.delete(ids[i]);
+      native.disconnect(ids[i]);
     }
     this._ids = [];
   };
 
   // ---- dialogs ----------------------------------------------------------------
+  const TOAST_ICONS = ['success', 'error', 'loading', 'none'];
+  const MODAL_FIELDS = ['title', 'content', 'cancelText', 'cancelColor', 'confirmText', 'confirmColor'];
+
   function showToast(options) {
     return localCall(options, function (o) {
-      native.showDialog(JSON.stringify({
+      native.showDialog(JSONStringify({
         kind: 'toast',
-        title: String(o.title === undefined ? '' : o.title),
-        icon: ['success', 'error', 'loading', 'none'].indexOf(o.icon) >= 0 ? o.icon : 'success',
-        duration: o.duration === undefined ? 1500 : Math.max(0, Number(o.duration) || 0),
+        title: StringCtor(o.title === undefined ? '' : o.title),
+        icon: ArrayPrototypeIndexOf(TOAST_ICONS, o.icon) >= 0 ? o.icon : 'success',
+        duration: o.duration === undefined ? 1500 : MathMax(0, NumberCtor(o.duration) || 0),
         mask: !!o.mask,
       }));
       return { errMsg: 'showToast:ok' };
@@ -577,9 +601,9 @@
 
   function showLoading(options) {
     return localCall(options, function (o) {
-      native.showDialog(JSON.stringify({
+      native.showDialog(JSONStringify({
         kind: 'toast',
-        title: String(o.title === undefined ? '' : o.title),
+        title: StringCtor(o.title === undefined ? '' : o.title),
         icon: 'loading',
         duration: -1,
         mask: !!o.mask,
@@ -591,7 +615,7 @@
   function hider(name) {
     return function (options) {
       return localCall(options, function () {
-        native.showDialog(JSON.stringify({ kind: 'hideToast' }));
+        native.showDialog(JSONStringify({ kind: 'hideToast' }));
         return { errMsg: name + ':ok' };
       });
     };
@@ -602,18 +626,19 @@
       const id = nextId();
       pending.set(id, done);
       const spec = { kind: 'modal', id: id };
-      for (const key of ['title', 'content', 'cancelText', 'cancelColor', 'confirmText', 'confirmColor']) {
-        if (o[key] !== undefined) spec[key] = String(o[key]);
+      for (let i = 0; i < MODAL_FIELDS.length; i++) {
+        const key = MODAL_FIELDS[i];
+        if (o[key] !== undefined) spec[key] = StringCtor(o[key]);
       }
       spec.showCancel = o.showCancel === undefined ? true : !!o.showCancel;
-      native.showDialog(JSON.stringify(spec));
+      native.showDialog(JSONStringify(spec));
     });
   }
 
   function showActionSheet(options) {
     return asyncCall(options, function (done, o) {
       const items = o.itemList;
-      if (!Array.isArray(items) || items.length === 0) {
+      if (!ArrayIsArray(items) || items.length === 0) {
         queueTick(done, undefined, [failure('showActionSheet', 'parameter error: parameter.itemList should be Array')]);
         return;
       }
@@ -623,12 +648,12 @@
       }
       const id = nextId();
       pending.set(id, done);
-      native.showDialog(JSON.stringify({
+      native.showDialog(JSONStringify({
         kind: 'actionSheet',
         id: id,
-        alertText: o.alertText === undefined ? '' : String(o.alertText),
-        itemList: items.map(String),
-        itemColor: o.itemColor === undefined ? '#000000' : String(o.itemColor),
+        alertText: o.alertText === undefined ? '' : StringCtor(o.alertText),
+        itemList: arrayMap(items, StringCtor),
+        itemColor: o.itemColor === undefined ? '#000000' : StringCtor(o.itemColor),
       }));
     });
   }
@@ -638,12 +663,12 @@
     getSystemInfoSync: systemInfo,
     getSystemInfo: function (options) {
       return localCall(options, function () {
-        return Object.assign(systemInfo(), { errMsg: 'getSystemInfo:ok' });
+        return ObjectAssign(systemInfo(), { errMsg: 'getSystemInfo:ok' });
       });
     },
     getSystemInfoAsync: function (options) {
       return localCall(options, function () {
-        return Object.assign(systemInfo(), { errMsg: 'getSystemInfoAsync:ok' });
+        return ObjectAssign(systemInfo(), { errMsg: 'getSystemInfoAsync:ok' });
       });
     },
     getDeviceInfo: deviceInfo,
@@ -652,13 +677,13 @@
     getSkylineInfoSync: skylineInfo,
     getSkylineInfo: function (options) {
       return localCall(options, function () {
-        return Object.assign(skylineInfo(), { errMsg: 'getSkylineInfo:ok' });
+        return ObjectAssign(skylineInfo(), { errMsg: 'getSkylineInfo:ok' });
       });
     },
     canIUse: canIUse,
     env: { USER_DATA_PATH: 'wxfile://usr' },
     base64ToArrayBuffer: function (text) {
-      return native.base64ToArrayBuffer(String(text));
+      return native.base64ToArrayBuffer(StringCtor(text));
     },
     arrayBufferToBase64: function (buffer) {
       return native.arrayBufferToBase64(bufferOf(buffer) || buffer);
@@ -669,7 +694,7 @@
     },
     getStorageSync: function (key) {
       const bad = checkKey('getStorageSync', key);
-      if (bad) throw new Error(bad.errMsg);
+      if (bad) throw new ErrorCtor(bad.errMsg);
       const result = storageGet('getStorageSync', key);
       // A missing key reads as an empty string, as in WeChat.
       return isOk(result) ? result.data : '';
@@ -728,7 +753,8 @@
     showModal: showModal,
     showActionSheet: showActionSheet,
   };
-  for (const name of Object.keys(api)) wx[name] = api[name];
+  const apiNames = ObjectKeys(api);
+  for (let i = 0; i < apiNames.length; i++) wx[apiNames[i]] = api[apiNames[i]];
 
   // Pages (and components, where their prototype is exposed) query their own tree.
   const ownerMethods = {
@@ -739,10 +765,12 @@
       return new IntersectionObserver(this, options);
     },
   };
-  for (const proto of [internals.pageProto, internals.componentProto]) {
-    if (!proto) continue;
-    for (const name of Object.keys(ownerMethods)) {
-      if (!(name in proto)) proto[name] = ownerMethods[name];
+  const protos = [internals.pageProto, internals.componentProto];
+  const ownerNames = ObjectKeys(ownerMethods);
+  for (let p = 0; p < protos.length; p++) {
+    if (!protos[p]) continue;
+    for (let i = 0; i < ownerNames.length; i++) {
+      if (!(ownerNames[i] in protos[p])) protos[p][ownerNames[i]] = ownerMethods[ownerNames[i]];
     }
   }
 

@@ -10,22 +10,29 @@
 // value]}. As in WeChat, each action lists every transform and style set
 // so far (later calls of a type replace earlier ones), so a step holds the
 // element's whole animated state.
+//
+// Built-ins only through bootstrap.js's primordials (see its header).
 (function (global) {
   'use strict';
   const wx = global.wx;
+  const internals = global.__cirrus.internals;
+  const {
+    ReflectApply, ObjectKeys, ArrayIsArray, ArrayPrototypeIndexOf, arraySlice, arrayMap, arrayFilter,
+    StringCtor, NumberCtor, MathMin, MathMax, globalIsFinite, JSONStringify, SafeMap,
+  } = internals.primordials;
 
   const TIMING_FUNCTIONS = ['linear', 'ease', 'ease-in', 'ease-in-out', 'ease-out', 'step-start', 'step-end'];
 
   function stepOption(defaults, options) {
     const o = options !== null && typeof options === 'object' ? options : {};
-    const duration = o.duration === undefined ? defaults.duration : Number(o.duration);
-    const delay = o.delay === undefined ? defaults.delay : Number(o.delay);
-    const timing = TIMING_FUNCTIONS.indexOf(o.timingFunction) >= 0 ? o.timingFunction : defaults.timingFunction;
+    const duration = o.duration === undefined ? defaults.duration : NumberCtor(o.duration);
+    const delay = o.delay === undefined ? defaults.delay : NumberCtor(o.delay);
+    const timing = ArrayPrototypeIndexOf(TIMING_FUNCTIONS, o.timingFunction) >= 0 ? o.timingFunction : defaults.timingFunction;
     return {
       transition: {
-        duration: isFinite(duration) && duration >= 0 ? duration : 400,
+        duration: globalIsFinite(duration) && duration >= 0 ? duration : 400,
         timingFunction: timing,
-        delay: isFinite(delay) ? delay : 0,
+        delay: globalIsFinite(delay) ? delay : 0,
       },
       transformOrigin: typeof o.transformOrigin === 'string' ? o.transformOrigin : defaults.transformOrigin,
     };
@@ -33,7 +40,7 @@
 
   // Numbers are px, as WeChat's Animation turns them into lengths.
   function length(value) {
-    return typeof value === 'number' ? value + 'px' : String(value);
+    return typeof value === 'number' ? value + 'px' : StringCtor(value);
   }
 
   function Animation(options) {
@@ -50,27 +57,30 @@
     this._actions = [];
     this._pending = [];
     // key (type, or 'style.<name>') -> animate, in first-set order.
-    this._state = new Map();
+    this._state = new SafeMap();
   }
 
   Animation.prototype._push = function (type, args) {
-    this._pending.push({ type: type, args: args });
+    const pending = this._pending;
+    pending[pending.length] = { type: type, args: args };
     return this;
   };
 
   Animation.prototype.step = function (options) {
-    for (const animate of this._pending) {
+    const pending = this._pending;
+    for (let i = 0; i < pending.length; i++) {
+      const animate = pending[i];
       const key = animate.type === 'style' ? 'style.' + animate.args[0] : animate.type;
       this._state.delete(key); // a re-set moves to the end: the latest order applies
       this._state.set(key, animate);
     }
     this._pending = [];
-    this._actions.push({
-      animates: Array.from(this._state.values()).map(function (a) {
-        return { type: a.type, args: a.args.slice() };
-      }),
-      option: stepOption(this._defaults, options),
+    const animates = [];
+    this._state.forEach(function (a) {
+      animates[animates.length] = { type: a.type, args: arraySlice(a.args, 0) };
     });
+    const actions = this._actions;
+    actions[actions.length] = { animates: animates, option: stepOption(this._defaults, options) };
     return this;
   };
 
@@ -85,8 +95,8 @@
   proto.matrix = function (a, b, c, d, tx, ty) {
     return this._push('matrix', [a, b, c, d, tx, ty]);
   };
-  proto.matrix3d = function () {
-    return this._push('matrix3d', Array.prototype.slice.call(arguments, 0, 16));
+  proto.matrix3d = function (...values) {
+    return this._push('matrix3d', arraySlice(values, 0, MathMin(values.length, 16)));
   };
   proto.rotate = function (angle) {
     return this._push('rotate', [angle]);
@@ -96,7 +106,7 @@
     if (y === undefined) return this._push('rotate3d', [0, 0, 1, x]);
     return this._push('rotate3d', [x, y, z, angle]);
   };
-  for (const axis of ['X', 'Y', 'Z']) {
+  function defineAxis(axis) {
     proto['rotate' + axis] = function (angle) {
       return this._push('rotate' + axis, [angle]);
     };
@@ -107,6 +117,9 @@
       return this._push('translate' + axis, [t === undefined ? 0 : t]);
     };
   }
+  defineAxis('X');
+  defineAxis('Y');
+  defineAxis('Z');
   proto.scale = function (sx, sy) {
     return this._push('scale', [sx, sy === undefined ? sx : sy]);
   };
@@ -136,11 +149,13 @@
   proto.backgroundColor = function (value) {
     return this._push('style', ['background-color', value]);
   };
-  for (const name of ['width', 'height', 'top', 'left', 'right', 'bottom']) {
+  function defineLength(name) {
     proto[name] = function (value) {
       return this._push('style', [name, length(value)]);
     };
   }
+  const LENGTHS = ['width', 'height', 'top', 'left', 'right', 'bottom'];
+  for (let i = 0; i < LENGTHS.length; i++) defineLength(LENGTHS[i]);
 
   wx.createAnimation = function (options) {
     return new Animation(options);
@@ -152,54 +167,59 @@
   // of the keyframe it leaves (linear by default); the first is reached at
   // once. The render thread sets them on every node `selector` matches
   // (ToRender::Animate) and plays them like a bound `animation`.
-  const internals = global.__cirrus.internals;
   const native = internals.wxNative;
+  const setTimeout = internals.setTimeout;
+  const queueTick = internals.queueTick;
   const TRANSFORM_KEYS = ['matrix', 'matrix3d', 'rotate', 'rotate3d', 'rotateX', 'rotateY', 'rotateZ',
     'scale', 'scale3d', 'scaleX', 'scaleY', 'scaleZ', 'skew', 'skewX', 'skewY',
     'translate', 'translate3d', 'translateX', 'translateY', 'translateZ'];
   const STYLE_KEYS = { opacity: 'opacity', backgroundColor: 'background-color', width: 'width',
     height: 'height', top: 'top', left: 'left', right: 'right', bottom: 'bottom' };
+  const STYLE_NAMES = ObjectKeys(STYLE_KEYS);
 
   function keyframeActions(keyframes, duration) {
-    const frames = (Array.isArray(keyframes) ? keyframes : []).filter(function (k) {
+    const frames = arrayFilter(ArrayIsArray(keyframes) ? keyframes : [], function (k) {
       return k !== null && typeof k === 'object';
     });
-    const total = Math.max(0, Number(duration) || 0);
+    const total = MathMax(0, NumberCtor(duration) || 0);
     const last = frames.length - 1;
-    const offsets = frames.map(function (k, i) {
-      const offset = Number(k.offset);
-      if (k.offset !== undefined && isFinite(offset)) return Math.min(1, Math.max(0, offset));
+    const offsets = arrayMap(frames, function (k, i) {
+      const offset = NumberCtor(k.offset);
+      if (k.offset !== undefined && globalIsFinite(offset)) return MathMin(1, MathMax(0, offset));
       return last <= 0 ? 1 : i / last;
     });
     const animation = new Animation({ duration: 0, timingFunction: 'linear' });
     let transform = [];
-    frames.forEach(function (frame, i) {
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i];
       const own = [];
-      for (const key of TRANSFORM_KEYS) {
+      for (let k = 0; k < TRANSFORM_KEYS.length; k++) {
+        const key = TRANSFORM_KEYS[k];
         if (frame[key] === undefined) continue;
-        const args = Array.isArray(frame[key]) ? frame[key].slice() : [frame[key]];
-        if (key === 'scale' && args.length === 1) args.push(args[0]);
-        if ((key === 'translate' || key === 'skew') && args.length === 1) args.push(0);
-        own.push({ type: key, args: args });
+        const args = ArrayIsArray(frame[key]) ? arraySlice(frame[key], 0) : [frame[key]];
+        if (key === 'scale' && args.length === 1) args[1] = args[0];
+        if ((key === 'translate' || key === 'skew') && args.length === 1) args[1] = 0;
+        own[own.length] = { type: key, args: args };
       }
       // A keyframe without transforms keeps the previous one's.
       if (own.length > 0) {
-        for (const t of transform) animation._state.delete(t.type);
+        for (let t = 0; t < transform.length; t++) animation._state.delete(transform[t].type);
         transform = own;
       }
-      for (const t of transform) animation._push(t.type, t.args);
-      for (const key of Object.keys(STYLE_KEYS)) {
+      for (let t = 0; t < transform.length; t++) animation._push(transform[t].type, transform[t].args);
+      for (let k = 0; k < STYLE_NAMES.length; k++) {
+        const key = STYLE_NAMES[k];
         if (frame[key] === undefined) continue;
         const value = key === 'opacity' || key === 'backgroundColor' ? frame[key] : length(frame[key]);
         animation._push('style', [STYLE_KEYS[key], value]);
       }
       const previous = i > 0 ? frames[i - 1] : null;
       animation.step({
-        duration: i === 0 ? 0 : Math.max(0, offsets[i] - offsets[i - 1]) * total,
+        duration: i === 0 ? 0 : MathMax(0, offsets[i] - offsets[i - 1]) * total,
         timingFunction: previous && typeof previous.ease === 'string' ? previous.ease : 'linear',
         transformOrigin: typeof frame.transformOrigin === 'string' ? frame.transformOrigin : undefined,
       });
-    });
+    }
     return animation.export();
   }
 
@@ -218,27 +238,29 @@
     // form (a fifth argument) plays on time instead of on scrolling.
     animate: function (selector, keyframes, duration, callback) {
       const exported = keyframeActions(keyframes, duration);
-      native.animate(pageOf(this), scopeOf(this), String(selector), JSON.stringify(exported));
+      native.animate(pageOf(this), scopeOf(this), StringCtor(selector), JSONStringify(exported));
       if (typeof callback === 'function') {
         const owner = this;
-        global.setTimeout(function () { callback.call(owner); }, Math.max(0, Number(duration) || 0));
+        setTimeout(function () { ReflectApply(callback, owner, []); }, MathMax(0, NumberCtor(duration) || 0));
       }
     },
     // Clears every property the animations of `selector` set (the
     // `options` naming some of them is accepted and treated as all).
     clearAnimation: function (selector, options, callback) {
       const done = typeof options === 'function' ? options : callback;
-      native.animate(pageOf(this), scopeOf(this), String(selector), JSON.stringify({ actions: [] }));
+      native.animate(pageOf(this), scopeOf(this), StringCtor(selector), JSONStringify({ actions: [] }));
       if (typeof done === 'function') {
         const owner = this;
-        internals.queueTick(function () { done.call(owner); });
+        queueTick(function () { ReflectApply(done, owner, []); });
       }
     },
   };
-  for (const proto of [internals.pageProto, internals.componentProto]) {
-    if (!proto) continue;
-    for (const name of Object.keys(ownerMethods)) {
-      if (!(name in proto)) proto[name] = ownerMethods[name];
+  const protos = [internals.pageProto, internals.componentProto];
+  const ownerNames = ObjectKeys(ownerMethods);
+  for (let p = 0; p < protos.length; p++) {
+    if (!protos[p]) continue;
+    for (let i = 0; i < ownerNames.length; i++) {
+      if (!(ownerNames[i] in protos[p])) protos[p][ownerNames[i]] = ownerMethods[ownerNames[i]];
     }
   }
   internals.keyframeActions = keyframeActions;

@@ -9,6 +9,7 @@
 //   entry points the logic loop (logic.rs) already calls: a wx listener
 //   fires right after the App's own hook of the same event.
 // - Async results arrive in a later tick, never inside the call.
+// - Built-ins only through bootstrap.js's primordials (see its header).
 (function (global) {
   'use strict';
   const wx = global.wx;
@@ -16,9 +17,20 @@
   const internals = cirrus.internals;
   const native = internals.wxNative;
   const queueTick = internals.queueTick;
+  const reportError = internals.reportError;
+  const wxPending = internals.wxPending;
+  const pageStack = internals.pageStack;
+  const {
+    ReflectApply, ObjectKeys, ObjectAssign, ArrayIsArray, arraySlice, arrayMap, arrayRemove,
+    StringCtor, StringPrototypeIndexOf, StringPrototypeSlice, stringSplit, startsWith, endsWith,
+    RegExpPrototypeExec, regExpTest, JSONParse, JSONStringify, ErrorCtor, PromiseCtor,
+  } = internals.primordials;
+  // wx.js's storage, as it was when the engine booted.
+  const setStorageSync = wx.setStorageSync;
+  const getStorageSync = wx.getStorageSync;
 
   function isOk(result) {
-    return typeof result.errMsg === 'string' && /:ok$/.test(result.errMsg);
+    return typeof result.errMsg === 'string' && endsWith(result.errMsg, ':ok');
   }
 
   // success/fail then complete in a later tick, or a Promise without callbacks.
@@ -27,58 +39,64 @@
     const callbacks = typeof o.success === 'function' || typeof o.fail === 'function' ||
       typeof o.complete === 'function';
     if (!callbacks) {
-      return new Promise(function (resolve, reject) {
+      return new PromiseCtor(function (resolve, reject) {
         queueTick(isOk(result) ? resolve : reject, undefined, [result]);
       });
     }
     queueTick(function () {
       try {
         const callback = isOk(result) ? o.success : o.fail;
-        if (typeof callback === 'function') callback.call(o, result);
+        if (typeof callback === 'function') ReflectApply(callback, o, [result]);
       } finally {
-        if (typeof o.complete === 'function') o.complete.call(o, result);
+        if (typeof o.complete === 'function') ReflectApply(o.complete, o, [result]);
       }
     });
     return undefined;
   }
 
   function copy(value) {
-    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+    return value === undefined ? undefined : JSONParse(JSONStringify(value));
   }
 
   // ---- app events --------------------------------------------------------------
   const listeners = {
+    __proto__: null,
     AppShow: [], AppHide: [], Error: [], UnhandledRejection: [], ThemeChange: [], PageNotFound: [],
+    MemoryWarning: [],
   };
 
   function emit(event, arg) {
-    for (const listener of listeners[event].slice()) {
+    const list = arraySlice(listeners[event], 0);
+    for (let i = 0; i < list.length; i++) {
+      const listener = list[i];
       try {
         listener(arg);
       } catch (e) {
-        internals.reportError(e);
+        reportError(e);
       }
     }
   }
 
-  for (const event of Object.keys(listeners)) {
+  function addAppEvent(event) {
+    const list = listeners[event];
     wx['on' + event] = function (listener) {
-      if (typeof listener === 'function') listeners[event].push(listener);
+      if (typeof listener === 'function') list[list.length] = listener;
     };
     // Without a listener, removes them all (as WeChat does).
     wx['off' + event] = function (listener) {
       if (typeof listener !== 'function') {
-        listeners[event].length = 0;
+        list.length = 0;
         return;
       }
-      const at = listeners[event].indexOf(listener);
-      if (at >= 0) listeners[event].splice(at, 1);
+      arrayRemove(list, listener);
     };
   }
+  const appEvents = ObjectKeys(listeners);
+  for (let i = 0; i < appEvents.length; i++) addAppEvent(appEvents[i]);
 
   let launchOptions = null;
   let enterOptions = null;
-  const APP_EVENTS = { onShow: 'AppShow', onHide: 'AppHide', onPageNotFound: 'PageNotFound', onThemeChange: 'ThemeChange' };
+  const APP_EVENTS = { __proto__: null, onShow: 'AppShow', onHide: 'AppHide', onPageNotFound: 'PageNotFound', onThemeChange: 'ThemeChange' };
   const callApp = cirrus.callApp;
   cirrus.callApp = function (hook, arg) {
     if (hook === 'onLaunch') launchOptions = copy(arg);
@@ -87,15 +105,20 @@
     if (APP_EVENTS[hook]) emit(APP_EVENTS[hook], copy(arg));
   };
 
+  // The host is short of memory (logic.rs, after collecting garbage).
+  cirrus.memoryWarning = function (arg) {
+    emit('MemoryWarning', copy(arg));
+  };
+
   // logic.rs reports unhandled rejections with this prefix (drain_jobs_and_ticks).
   const REJECTION_PREFIX = 'Unhandled promise rejection: ';
   const appError = cirrus.appError;
   cirrus.appError = function (message) {
     appError(message);
-    const text = String(message);
-    if (text.indexOf(REJECTION_PREFIX) === 0) {
+    const text = StringCtor(message);
+    if (startsWith(text, REJECTION_PREFIX)) {
       // The reason reaches JS as text: the promise itself is gone by now.
-      const reason = text.slice(REJECTION_PREFIX.length).split('\n')[0];
+      const reason = stringSplit(StringPrototypeSlice(text, REJECTION_PREFIX.length), '\n')[0];
       emit('UnhandledRejection', { reason: reason, promise: undefined });
     } else {
       emit('Error', text);
@@ -139,7 +162,7 @@
   // The capsule's rectangle comes from Rust, next to the navigation bar's
   // own geometry (src/wx/mod.rs `menu_button_rect`).
   wx.getMenuButtonBoundingClientRect = function () {
-    const r = JSON.parse(native.menuButton());
+    const r = JSONParse(native.menuButton());
     return { width: r.width, height: r.height, top: r.top, right: r.right, bottom: r.bottom, left: r.left };
   };
 
@@ -184,21 +207,29 @@
 
   // ---- batch storage, on top of wx.js's storage ------------------------------
   function failed(name, error) {
-    const message = error && error.message ? String(error.message) : String(error);
-    return { errMsg: message.indexOf(':fail') >= 0 ? message.replace(/^\w+:/, name + ':') : name + ':fail ' + message };
+    const message = error && error.message ? StringCtor(error.message) : StringCtor(error);
+    if (StringPrototypeIndexOf(message, ':fail') < 0) return { errMsg: name + ':fail ' + message };
+    // "otherName:fail ..." -> "name:fail ...".
+    const api = RegExpPrototypeExec(/^\w+:/, message);
+    return { errMsg: api ? name + ':' + StringPrototypeSlice(message, api[0].length) : message };
   }
   wx.batchSetStorageSync = function (kvList) {
-    if (!Array.isArray(kvList)) throw new Error('batchSetStorageSync:fail parameter error: kvList should be Array');
-    for (const item of kvList) wx.setStorageSync(item && item.key, item && item.value);
+    if (!ArrayIsArray(kvList)) throw new ErrorCtor('batchSetStorageSync:fail parameter error: kvList should be Array');
+    for (let i = 0; i < kvList.length; i++) {
+      const item = kvList[i];
+      setStorageSync(item && item.key, item && item.value);
+    }
   };
   wx.batchGetStorageSync = function (keyList) {
-    if (!Array.isArray(keyList)) throw new Error('batchGetStorageSync:fail parameter error: keyList should be Array');
-    return keyList.map(function (key) { return wx.getStorageSync(key); });
+    if (!ArrayIsArray(keyList)) throw new ErrorCtor('batchGetStorageSync:fail parameter error: keyList should be Array');
+    return arrayMap(keyList, function (key) { return getStorageSync(key); });
   };
+  const batchSetStorageSync = wx.batchSetStorageSync;
+  const batchGetStorageSync = wx.batchGetStorageSync;
   wx.batchSetStorage = function (options) {
     const o = options !== null && typeof options === 'object' ? options : {};
     try {
-      wx.batchSetStorageSync(o.kvList);
+      batchSetStorageSync(o.kvList);
     } catch (e) {
       return settle(options, failed('batchSetStorage', e));
     }
@@ -208,7 +239,7 @@
     const o = options !== null && typeof options === 'object' ? options : {};
     let dataList;
     try {
-      dataList = wx.batchGetStorageSync(o.keyList);
+      dataList = batchGetStorageSync(o.keyList);
     } catch (e) {
       return settle(options, failed('batchGetStorage', e));
     }
@@ -219,11 +250,13 @@
   // Kept (Skyline draws no background outside the page yet).
   const background = { backgroundColor: '', backgroundColorTop: '', backgroundColorBottom: '', textStyle: 'dark' };
   internals.backgroundSettings = function () {
-    return Object.assign({}, background);
+    return ObjectAssign({}, background);
   };
+  const BACKGROUND_COLORS = ['backgroundColor', 'backgroundColorTop', 'backgroundColorBottom'];
   wx.setBackgroundColor = function (options) {
     const o = options !== null && typeof options === 'object' ? options : {};
-    for (const key of ['backgroundColor', 'backgroundColorTop', 'backgroundColorBottom']) {
+    for (let i = 0; i < BACKGROUND_COLORS.length; i++) {
+      const key = BACKGROUND_COLORS[i];
       if (typeof o[key] === 'string') background[key] = o[key];
     }
     return settle(options, { errMsg: 'setBackgroundColor:ok' });
@@ -245,17 +278,17 @@
       typeof o.complete === 'function';
     let resolve;
     let reject;
-    const promise = callbacks ? undefined : new Promise(function (yes, no) {
+    const promise = callbacks ? undefined : new PromiseCtor(function (yes, no) {
       resolve = yes;
       reject = no;
     });
-    internals.wxPending(function (result) {
+    wxPending(function (result) {
       if (!callbacks) return isOk(result) ? resolve(result) : reject(result);
       try {
         const callback = isOk(result) ? o.success : o.fail;
-        if (typeof callback === 'function') callback.call(o, result);
+        if (typeof callback === 'function') ReflectApply(callback, o, [result]);
       } finally {
-        if (typeof o.complete === 'function') o.complete.call(o, result);
+        if (typeof o.complete === 'function') ReflectApply(o.complete, o, [result]);
       }
       return undefined;
     }, start);
@@ -269,14 +302,15 @@
   wx.getImageInfo = function (options) {
     const o = options !== null && typeof options === 'object' ? options : {};
     const src = typeof o.src === 'string' ? o.src : '';
-    if (/^https?:\/\//i.test(src)) {
+    if (regExpTest(/^https?:\/\//i, src)) {
       return pendingCall(o, function (id) {
         native.imageInfoRemote(id, src);
       });
     }
-    return settle(options, JSON.parse(native.imageInfo(src, currentRoute())));
+    return settle(options, JSONParse(native.imageInfo(src, currentRoute())));
   };
 
+  const wxDeliver = cirrus.wxDeliver;
   // ---- fonts -------------------------------------------------------------------------
   // A package font is checked and sent to the render thread now; an
   // http(s) one is downloaded by the HTTP workers first. Either way the
@@ -288,16 +322,15 @@
     return pendingCall(o, function (id) {
       const now = native.loadFontFace(id, family, source, currentRoute());
       if (now !== null && now !== undefined) {
-        const result = JSON.parse(now);
-        queueTick(function () { cirrus.wxDeliver(id, result); });
+        const result = JSONParse(now);
+        queueTick(function () { wxDeliver(id, result); });
       }
     });
   };
 
   // The route of the page on top: relative image paths resolve against it.
   function currentRoute() {
-    const pages = typeof global.getCurrentPages === 'function' ? global.getCurrentPages() : [];
-    const top = pages[pages.length - 1];
+    const top = pageStack[pageStack.length - 1];
     return top && typeof top.route === 'string' ? top.route : '';
   }
 })(globalThis);

@@ -12,36 +12,44 @@
 //   `{errMsg: "<name>:fail not supported"}`, or rejects its Promise.
 // - `wx.canIUse` answers true only for a name marked `works` (wx.js asks
 //   `internals.wxApiWorks`); the test wx_manifest.rs checks every claim.
+// - Built-ins only through bootstrap.js's primordials (see its header).
 (function (global) {
   'use strict';
   const wx = global.wx;
   const internals = global.__cirrus.internals;
   const native = internals.wxNative;
   const queueTick = internals.queueTick;
+  const {
+    ReflectApply, ObjectKeys, ObjectCreate, ObjectDefineProperty, ObjectAssign, ArrayPrototypeIndexOf,
+    arrayRemove, StringCtor, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeTrim,
+    stringSplit, startsWith, endsWith, regExpTest, ErrorCtor, ProxyCtor, SymbolCtor, PromiseReject, SafeMap,
+  } = internals.primordials;
 
   // name -> 'works' | 'unsupported'
-  const manifest = Object.create(null);
-  for (const line of String(native.apiManifest()).split('\n')) {
-    if (line === '' || line.charAt(0) === '#') continue;
-    const tab = line.indexOf('\t');
-    if (tab > 0) manifest[line.slice(0, tab)] = line.slice(tab + 1).trim();
+  const manifest = ObjectCreate(null);
+  const lines = stringSplit(StringCtor(native.apiManifest()), '\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '' || line[0] === '#') continue;
+    const tab = StringPrototypeIndexOf(line, '\t');
+    if (tab > 0) manifest[StringPrototypeSlice(line, 0, tab)] = StringPrototypeTrim(StringPrototypeSlice(line, tab + 1));
   }
 
   internals.wxApiWorks = function (name) {
     return manifest[name] === 'works';
   };
   internals.wxApiManifest = function () {
-    return Object.assign({}, manifest);
+    return ObjectAssign({}, manifest);
   };
 
-  const UNSUPPORTED = typeof Symbol === 'function' ? Symbol('cirrus.unsupported') : '__unsupported';
+  const UNSUPPORTED = SymbolCtor('cirrus.unsupported');
 
   function notSupported(name) {
     return { errMsg: name + ':fail not supported' };
   }
 
   function mark(value) {
-    Object.defineProperty(value, UNSUPPORTED, { value: true });
+    ObjectDefineProperty(value, UNSUPPORTED, { __proto__: null, value: true });
     return value;
   }
 
@@ -52,12 +60,12 @@
       const o = options !== null && typeof options === 'object' ? options : null;
       const wantsCallbacks = o && (typeof o.success === 'function' || typeof o.fail === 'function' ||
         typeof o.complete === 'function');
-      if (!wantsCallbacks) return Promise.reject(result);
+      if (!wantsCallbacks) return PromiseReject(result);
       queueTick(function () {
         try {
-          if (typeof o.fail === 'function') o.fail.call(o, result);
+          if (typeof o.fail === 'function') ReflectApply(o.fail, o, [result]);
         } finally {
-          if (typeof o.complete === 'function') o.complete.call(o, result);
+          if (typeof o.complete === 'function') ReflectApply(o.complete, o, [result]);
         }
       });
       return undefined;
@@ -66,24 +74,23 @@
 
   function throwingCall(name) {
     return mark(function () {
-      const error = new Error(name + ':fail not supported');
+      const error = new ErrorCtor(name + ':fail not supported');
       error.errMsg = error.message;
       throw error;
     });
   }
 
   // Listeners are kept (so off* finds them) but the event never happens.
-  const silentListeners = new Map();
+  const silentListeners = new SafeMap();
   function listenerCall(name) {
-    const event = name.replace(/^(on|off)/, '');
-    const adding = name.slice(0, 2) === 'on';
+    const adding = startsWith(name, 'on');
+    const event = StringPrototypeSlice(name, adding ? 2 : 3);
     return mark(function (listener) {
       const list = silentListeners.get(event) || [];
       if (adding) {
-        if (typeof listener === 'function') list.push(listener);
+        if (typeof listener === 'function') list[list.length] = listener;
       } else if (typeof listener === 'function') {
-        const at = list.indexOf(listener);
-        if (at >= 0) list.splice(at, 1);
+        arrayRemove(list, listener);
       } else {
         list.length = 0;
       }
@@ -95,8 +102,8 @@
   // "<factory>.<method>" (on*/off* accept listeners silently). It is not
   // a thenable and serialises to {}.
   function unsupportedObject(name) {
-    const methods = Object.create(null);
-    return mark(new Proxy({}, {
+    const methods = ObjectCreate(null);
+    return mark(new ProxyCtor({}, {
       get: function (target, key) {
         if (key === UNSUPPORTED) return true;
         if (typeof key !== 'string' || key === 'then' || key === 'toJSON' || key === 'constructor') {
@@ -119,18 +126,20 @@
 
   function stubFor(name, key) {
     const last = key || name;
-    if (/Sync$/.test(last)) return throwingCall(name);
-    if (/^(on|off)[A-Z]/.test(last)) return listenerCall(last);
-    if (/^create[A-Z]/.test(last) || /^get\w*(Manager|Context|Adapter)$/.test(last) ||
+    if (endsWith(last, 'Sync')) return throwingCall(name);
+    if (regExpTest(/^(on|off)[A-Z]/, last)) return listenerCall(last);
+    if (regExpTest(/^create[A-Z]/, last) || regExpTest(/^get\w*(Manager|Context|Adapter)$/, last) ||
         last === 'getPerformance') {
       return factoryCall(name);
     }
     return failingCall(name);
   }
 
-  for (const name of Object.keys(manifest)) {
+  const names = ObjectKeys(manifest);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     if (name in wx) continue;
-    wx[name] = OBJECT_NAMES.indexOf(name) >= 0 ? unsupportedObject(name) : stubFor(name);
+    wx[name] = ArrayPrototypeIndexOf(OBJECT_NAMES, name) >= 0 ? unsupportedObject(name) : stubFor(name);
   }
 
   // For tests and tools: whether `value` is one of the stubs above.
