@@ -20,6 +20,7 @@ pub mod scroll;
 pub mod stage;
 pub mod style;
 pub mod ui;
+pub mod worklet;
 
 // The paths hosts and tests have used.
 pub use document::{page, tree};
