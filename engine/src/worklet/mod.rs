@@ -28,7 +28,12 @@
 //! `src/animations/decay.js`. `animations.js` says at each place where and
 //! why it departs from them.
 //!
-//! Shared values across threads, `runOnUI`/`runOnJS` and
-//! `applyAnimatedStyle` are built on top of this elsewhere.
+//! [`runtime`] is the context itself: shared values (the UI side), worklets
+//! rebuilt from what the logic thread sends, mappers (the updaters of
+//! animated styles and `derived` values, re-run when a shared value they
+//! read changes), UI timers and `runOnJS`, all under a per-call budget.
+//! Wiring it to the frame driver, the protocol and the logic thread's
+//! `wx.worklet` comes on top of it.
 
 pub mod animations;
+pub mod runtime;
