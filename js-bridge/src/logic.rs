@@ -431,6 +431,21 @@ impl LogicLoop {
                     }
                 });
             }
+            // The UI thread's side of worklets (wx_worklet.js).
+            ToLogic::WorkletShared { values } => {
+                let payload = serde_json::Value::from(
+                    values
+                        .into_iter()
+                        .map(|(id, value)| serde_json::json!([id, value]))
+                        .collect::<Vec<_>>(),
+                )
+                .to_string();
+                self.call_worklet_hook("sharedFromUi", payload);
+            }
+            ToLogic::RunOnJs { id, args } => {
+                let payload = serde_json::json!([id, args]).to_string();
+                self.call_worklet_hook("runOnJs", payload);
+            }
             // Counted above; the timers it waits for run after it.
             ToLogic::Sync | ToLogic::Shutdown => {}
             // The render thread's answers to wx.* calls (queries, dialogs).
@@ -631,6 +646,23 @@ impl LogicLoop {
             None => fresh,
         };
         self.deadline.set(Some(deadline));
+    }
+
+    /// Calls `__cirrus.worklet[name](JSON.parse(payload))`, when the
+    /// worklet API is installed.
+    fn call_worklet_hook(&mut self, name: &'static str, payload: String) {
+        self.call_js(|ctx, cirrus| {
+            let Some(worklet) = cirrus.get::<_, Option<rquickjs::Object>>("worklet")? else {
+                return Ok(());
+            };
+            match worklet.get::<_, Option<Function>>(name)? {
+                Some(hook) => {
+                    let arg = ctx.json_parse(payload)?;
+                    hook.call::<_, ()>((arg,))
+                }
+                None => Ok(()),
+            }
+        });
     }
 
     fn deadline_passed(&self) -> bool {

@@ -56,6 +56,33 @@ pub enum ToRender {
         selector: String,
         animation: Value,
     },
+    /// Shared values the logic thread created or set (`wx.worklet.shared`,
+    /// `sv.value = ...` on the JS thread): JSON with worklet markers (see
+    /// `cirrus_engine::worklet::runtime`), an animation among them.
+    WorkletShared { values: Vec<(u64, Value)> },
+    /// `wx.worklet.runOnUI(worklet)(...args)`: runs in the next frame.
+    RunOnUi { worklet: Value, args: Value },
+    /// `wx.worklet.derived(updater)`: shared value `target` follows what
+    /// `updater` returns, re-run when a shared value it read changes.
+    Derived { target: u64, updater: Value },
+    /// `this.applyAnimatedStyle(selector, updater, config)` of a page or
+    /// component: the nodes `selector` matches (below `scope`, a
+    /// component's host, when given) take the style object `updater`
+    /// returns, re-run when a shared value it read changes. `id` names the
+    /// binding for [`ToRender::ClearAnimatedStyle`].
+    ApplyAnimatedStyle {
+        page: PageId,
+        scope: Option<crate::ops::NodeId>,
+        selector: String,
+        id: u64,
+        updater: Value,
+        /// Apply the first style at once (`immediate`, default true); else
+        /// only after an input changes.
+        immediate: bool,
+    },
+    /// `this.clearAnimatedStyle(...)`: the binding `id` ends and its nodes
+    /// lose the animated style.
+    ClearAnimatedStyle { page: PageId, id: u64 },
     /// `wx.loadFontFace`: a font (already checked to be one) that CSS
     /// naming `family` uses from the next frame on.
     LoadFont {
@@ -122,6 +149,17 @@ pub enum ToLogic {
     /// with `{level}`.
     MemoryWarning {
         level: u32,
+    },
+    /// Shared values written on the UI thread (by worklets or animations),
+    /// for the logic thread's mirror.
+    WorkletShared {
+        values: Vec<(u64, Value)>,
+    },
+    /// A worklet called `runOnJS(f)(...args)`: `id` names `f` in the
+    /// logic thread's table of functions worklets captured.
+    RunOnJs {
+        id: u64,
+        args: Value,
     },
     /// Nothing to do but to report `Idle` once handled: a host on a
     /// controlled clock sends it after advancing the clock, so the `Idle`

@@ -58,13 +58,56 @@ pub enum NodeKind {
 pub struct Attributes {
     pub id: String,
     pub classes: Vec<String>,
-    /// The inline `style` attribute as written.
+    /// The inline `style` attribute as written. Written through
+    /// [`Attributes::set_style`], which keeps [`Attributes::cascaded_style`]
+    /// in step.
     pub style: String,
     pub hidden: bool,
     pub other: BTreeMap<String, Value>,
+    /// Declarations an `applyAnimatedStyle` updater produced (render thread
+    /// only), cascaded after `style`.
+    animated_style: String,
+    /// `style` then `animated_style`, when there is an animated style.
+    combined_style: String,
 }
 
 impl Attributes {
+    /// Sets the inline `style`.
+    pub fn set_style(&mut self, style: String) {
+        self.style = style;
+        self.combine_styles();
+    }
+
+    /// Sets the animated style (declarations, `opacity:0.5;transform:...`).
+    /// Returns whether it changed.
+    pub fn set_animated_style(&mut self, declarations: String) -> bool {
+        if self.animated_style == declarations {
+            return false;
+        }
+        self.animated_style = declarations;
+        self.combine_styles();
+        true
+    }
+
+    /// What the cascade reads as the inline style: `style`, followed by the
+    /// animated style when there is one (it wins, being later).
+    pub fn cascaded_style(&self) -> &str {
+        if self.animated_style.is_empty() {
+            &self.style
+        } else {
+            &self.combined_style
+        }
+    }
+
+    fn combine_styles(&mut self) {
+        self.combined_style.clear();
+        if !self.animated_style.is_empty() {
+            self.combined_style.push_str(&self.style);
+            self.combined_style.push(';');
+            self.combined_style.push_str(&self.animated_style);
+        }
+    }
+
     /// An attribute's value as a string (`src`, `mode`...), if set.
     pub fn get_str(&self, name: &str) -> Option<&str> {
         self.other.get(name).and_then(Value::as_str)
@@ -539,7 +582,7 @@ impl PageTree {
                     .map(str::to_owned)
                     .collect()
             }
-            "style" => node.attrs.style = as_string(&value),
+            "style" => node.attrs.set_style(as_string(&value)),
             "hidden" => node.attrs.hidden = value.as_ref().map(truthy).unwrap_or(false),
             _ => {
                 match value {
@@ -570,6 +613,24 @@ impl PageTree {
         }
         self.mark_visit(id);
         Ok(())
+    }
+
+    /// Sets `id`'s animated style (what an `applyAnimatedStyle` updater
+    /// returned, as declarations) and restyles the node alone: a change of
+    /// transform, opacity or colour then repaints without relayout (the
+    /// style pass clears a layout cache only when the layout style
+    /// changed). False when unchanged or `id` is gone.
+    pub fn set_animated_style(&mut self, id: NodeId, declarations: String) -> bool {
+        let Some(node) = self.get_mut(id) else {
+            return false;
+        };
+        if !node.attrs.set_animated_style(declarations) {
+            return false;
+        }
+        node.restyle_self = true;
+        self.mark_visit(id);
+        self.changed = true;
+        true
     }
 
     /// Changes `id`'s pressed state and restyles it with its subtree (a

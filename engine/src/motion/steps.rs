@@ -102,7 +102,7 @@ impl StepPlayer {
         if attrs.style == style {
             return false;
         }
-        attrs.style = style;
+        attrs.set_style(style);
         true
     }
 
@@ -320,10 +320,8 @@ mod tests {
     #[test]
     fn the_inline_style_gets_the_started_step_and_keeps_its_base() {
         let mut player = StepPlayer::default();
-        let mut attrs = Attributes {
-            style: "color: red".into(),
-            ..Attributes::default()
-        };
+        let mut attrs = Attributes::default();
+        attrs.set_style("color: red".into());
         attrs.other.insert(
             "animation".into(),
             json!({"actions": [
@@ -340,7 +338,7 @@ mod tests {
         assert_eq!(player.due(ms(99)), Vec::<NodeId>::new());
         assert_eq!(player.due(ms(100)), vec![NodeId(1)]);
         // setData replaces the style: the running step is appended again.
-        attrs.style = "color: blue".into();
+        attrs.set_style("color: blue".into());
         assert!(player.prepare(NodeId(1), &mut attrs, ms(100)));
         assert!(attrs.style.starts_with("color: blue;"));
         assert!(attrs.style.ends_with("transform:scale(3,3);"));

@@ -17,7 +17,8 @@ impl Stage {
     pub fn set_time(&mut self, now: Duration) -> bool {
         self.clock = self.clock.max(now);
         let expired = self.dialogs.set_time(now);
-        expired || self.is_animating()
+        let restyled = self.tick_worklets();
+        expired || restyled || self.is_animating()
     }
 
     /// A tap at `point` (CSS px) as the dialogs see it: `Some` with the

@@ -9,6 +9,7 @@
 mod dialogs;
 mod query;
 mod scroll;
+mod worklets;
 
 use crate::diagnostics::Diagnostic;
 
@@ -100,6 +101,8 @@ pub struct Stage {
     /// moving transform repaints, and moves what is hit, but lays nothing
     /// out).
     motion_generation: u64,
+    /// The UI runtime for worklets and the nodes animated styles bind.
+    worklets: worklets::WorkletHost,
 }
 
 /// Everything a page's hit regions depend on besides the tree: when it is
@@ -151,6 +154,7 @@ impl Stage {
             hits: HitRegions::new(),
             hits_for: None,
             motion_generation: 0,
+            worklets: Default::default(),
         }
     }
 
@@ -373,6 +377,18 @@ impl Stage {
                     }
                 }
             }
+            ToRender::WorkletShared { values } => self.worklet_shared(values),
+            ToRender::RunOnUi { worklet, args } => self.run_on_ui(worklet, args),
+            ToRender::Derived { target, updater } => self.derived(target, updater),
+            ToRender::ApplyAnimatedStyle {
+                page,
+                scope,
+                selector,
+                id,
+                updater,
+                immediate,
+            } => self.apply_animated_style(page, scope, &selector, id, updater, immediate),
+            ToRender::ClearAnimatedStyle { page, id } => self.clear_animated_style(page, id),
             ToRender::LoadFont { family, data } => self.load_font(&family, data.to_vec()),
             ToRender::Error(d) => self.report(d),
             ToRender::Idle { handled } => self.logic_idle = handled >= self.sent_to_logic,
@@ -533,7 +549,17 @@ impl Stage {
                 .into_iter()
                 .map(|e| ToLogic::Event(UiEvent::new(page_id, e.node, e.name, e.detail))),
         );
-        if restyled || self.needs_layout {
+        // A restyle that cleared no layout cache (transform, opacity and
+        // colour changes: the style pass clears a box's cache, and with it
+        // every ancestor's, only when its layout inputs changed) leaves the
+        // root's cache whole: no layout pass, only a repaint.
+        let layout_dirty = (page.tree.get(NodeId::ROOT)).is_some_and(|root| root.layout.is_dirty());
+        if restyled && !layout_dirty && !self.needs_layout {
+            // What is hit moves with a transform: hit regions are recorded
+            // anew (see `HitStamp`).
+            self.motion_generation += 1;
+        }
+        if layout_dirty || self.needs_layout {
             let layout_started = std::time::Instant::now();
             cirrus_layout::tree::compute_layout(
                 &mut page.tree,
@@ -565,7 +591,7 @@ impl Stage {
     /// Whether a transition or animation on the top page is moving: the
     /// host keeps drawing frames while it is.
     pub fn is_animating(&self) -> bool {
-        self.pages.last().is_some_and(|p| p.motion.is_animating())
+        self.pages.last().is_some_and(|p| p.motion.is_animating()) || self.worklets.is_busy()
     }
 
     /// Paints the top page (and the error overlay) into `list`, in device

@@ -67,7 +67,7 @@ impl cirrus_style::StyleElement for ElementRef<'_> {
     }
 
     fn inline_style(&self) -> Option<&str> {
-        Some(self.node().attrs.style.as_str()).filter(|s| !s.is_empty())
+        Some(self.node().attrs.cascaded_style()).filter(|s| !s.is_empty())
     }
 
     fn attribute(&self, name: &str) -> Option<&str> {

@@ -166,8 +166,8 @@ impl StylePass<'_> {
             let node = tree.get_mut(id).expect("visited node exists");
             node.styled = true;
             if node.style != style {
-                inherited_changed =
-                    inherited_differ(&node.style, &style) || node.attrs.style.contains("--");
+                inherited_changed = inherited_differ(&node.style, &style)
+                    || node.attrs.cascaded_style().contains("--");
                 node.style = style;
                 changed = true;
             }

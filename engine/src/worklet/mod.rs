@@ -37,3 +37,4 @@
 
 pub mod animations;
 pub mod runtime;
+pub mod style;

@@ -1,0 +1,200 @@
+//! The stage's side of worklets: the UI runtime
+//! ([`crate::worklet::runtime`]), created when a page first uses it, fed by
+//! the logic thread's messages and ticked by the frame clock; the nodes
+//! each `applyAnimatedStyle` binding styles.
+//!
+//! Invariants: the runtime runs only on this thread and only within a
+//! frame's budget; its style outputs are written as the nodes' animated
+//! style (restyle of those nodes alone, so transform, opacity and colour
+//! never relayout); what it produces for the logic thread leaves with the
+//! frame's other events.
+
+use super::Stage;
+use crate::ops::{NodeId, PageId};
+use crate::protocol::ToLogic;
+use crate::worklet::runtime::WorkletRuntime;
+use crate::Diagnostic;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Mapper ids of `derived` values: apart from animated-style bindings
+/// (whose ids the logic thread numbers from 1).
+const DERIVED_MAPPER_BASE: u64 = 1 << 62;
+
+#[derive(Default)]
+pub(crate) struct WorkletHost {
+    runtime: Option<WorkletRuntime>,
+    /// The runtime could not be created (reported once).
+    failed: bool,
+    /// Animated-style bindings: id -> the nodes they style.
+    bindings: HashMap<u64, StyleBinding>,
+    /// An animation or a UI timer ran at the last frame.
+    busy: bool,
+}
+
+struct StyleBinding {
+    page: PageId,
+    nodes: Vec<NodeId>,
+    /// `immediate: false`: the first output is skipped.
+    skip_first: bool,
+}
+
+impl WorkletHost {
+    fn runtime(&mut self, errors: &mut Vec<Diagnostic>) -> Option<&mut WorkletRuntime> {
+        if self.runtime.is_none() && !self.failed {
+            match WorkletRuntime::new() {
+                Ok(runtime) => self.runtime = Some(runtime),
+                Err(message) => {
+                    self.failed = true;
+                    errors.push(Diagnostic::error(
+                        "",
+                        0,
+                        0,
+                        format!("the worklet runtime could not start: {message}"),
+                    ));
+                }
+            }
+        }
+        self.runtime.as_mut()
+    }
+
+    /// Whether an animation or a UI timer was running at the last frame.
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+}
+
+impl Stage {
+    fn now_ms(&self) -> f64 {
+        self.clock.as_secs_f64() * 1000.0
+    }
+
+    pub(crate) fn worklet_shared(&mut self, values: Vec<(u64, Value)>) {
+        let now = self.now_ms();
+        let mut errors = Vec::new();
+        if let Some(runtime) = self.worklets.runtime(&mut errors) {
+            for (id, value) in values {
+                runtime.set_shared(id, &value, now);
+            }
+            self.worklets.busy = true;
+        }
+        self.report_all(errors);
+    }
+
+    pub(crate) fn run_on_ui(&mut self, worklet: Value, args: Value) {
+        let now = self.now_ms();
+        let mut errors = Vec::new();
+        if let Some(runtime) = self.worklets.runtime(&mut errors) {
+            runtime.run(&worklet, &args, now);
+            self.worklets.busy = true;
+        }
+        self.report_all(errors);
+    }
+
+    pub(crate) fn derived(&mut self, target: u64, updater: Value) {
+        let now = self.now_ms();
+        let mut errors = Vec::new();
+        if let Some(runtime) = self.worklets.runtime(&mut errors) {
+            runtime.add_mapper(DERIVED_MAPPER_BASE + target, &updater, Some(target), now);
+            self.worklets.busy = true;
+        }
+        self.report_all(errors);
+    }
+
+    pub(crate) fn apply_animated_style(
+        &mut self,
+        page: PageId,
+        scope: Option<NodeId>,
+        selector: &str,
+        id: u64,
+        updater: Value,
+        immediate: bool,
+    ) {
+        let Some(view) = (self.pages.iter())
+            .chain(self.parked_tab_pages.iter())
+            .find(|p| p.id == page)
+        else {
+            return;
+        };
+        let nodes = crate::query::select_scoped(&view.tree, scope, selector);
+        let now = self.now_ms();
+        let mut errors = Vec::new();
+        if let Some(runtime) = self.worklets.runtime(&mut errors) {
+            runtime.add_mapper(id, &updater, None, now);
+            self.worklets.bindings.insert(
+                id,
+                StyleBinding {
+                    page,
+                    nodes,
+                    skip_first: !immediate,
+                },
+            );
+            self.worklets.busy = true;
+        }
+        self.report_all(errors);
+    }
+
+    pub(crate) fn clear_animated_style(&mut self, page: PageId, id: u64) {
+        let Some(binding) = self.worklets.bindings.remove(&id) else {
+            return;
+        };
+        if let Some(runtime) = self.worklets.runtime.as_mut() {
+            runtime.remove_mapper(id);
+        }
+        if binding.page != page {
+            return;
+        }
+        if let Some(view) = (self.pages.iter_mut())
+            .chain(self.parked_tab_pages.iter_mut())
+            .find(|p| p.id == page)
+        {
+            for node in binding.nodes {
+                view.tree.set_animated_style(node, String::new());
+            }
+        }
+    }
+
+    /// One frame of the UI runtime at the stage's clock: animations and
+    /// timers move, changed animated styles are written to their nodes, and
+    /// what the logic thread must hear is queued. True when a style changed.
+    pub(crate) fn tick_worklets(&mut self) -> bool {
+        if !self.worklets.busy {
+            return false;
+        }
+        let now = self.now_ms();
+        let Some(runtime) = self.worklets.runtime.as_mut() else {
+            return false;
+        };
+        let frame = runtime.frame(now);
+        self.worklets.busy = runtime.is_busy();
+        let mut restyled = false;
+        for (id, style) in frame.outputs {
+            let Some(binding) = self.worklets.bindings.get_mut(&id) else {
+                continue;
+            };
+            if std::mem::take(&mut binding.skip_first) {
+                continue;
+            }
+            let declarations = crate::worklet::style::declarations(&style);
+            let page = binding.page;
+            if let Some(view) = (self.pages.iter_mut())
+                .chain(self.parked_tab_pages.iter_mut())
+                .find(|p| p.id == page)
+            {
+                for &node in &binding.nodes {
+                    restyled |= view.tree.set_animated_style(node, declarations.clone());
+                }
+            }
+        }
+        if !frame.shared.is_empty() {
+            self.motion_events.push(ToLogic::WorkletShared {
+                values: frame.shared,
+            });
+        }
+        for (id, args) in frame.js_calls {
+            self.motion_events.push(ToLogic::RunOnJs { id, args });
+        }
+        self.report_all(frame.errors);
+        restyled
+    }
+}
