@@ -19,6 +19,7 @@
 use crate::edits::{apply, Edit};
 use crate::source_map::MapStep;
 use crate::text::{js_string, member};
+use crate::worklet;
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{
     Declaration, ExportDefaultDeclarationKind, ModuleDeclaration, ModuleExportName, Statement,
@@ -31,9 +32,11 @@ use oxc::span::{GetSpan, SourceType};
 use std::collections::HashMap;
 
 pub(crate) enum Lowered {
-    /// No module syntax: run the file as it is.
-    Unchanged,
-    Rewritten(String, MapStep),
+    /// No module syntax and no worklet: run the file as it is (with the
+    /// worklet transform's warnings, if any).
+    Unchanged(worklet::Found),
+    /// The new text and its map; the worklets found (their edits applied).
+    Rewritten(String, MapStep, worklet::Found),
     Failed(Vec<OxcDiagnostic>),
 }
 
@@ -111,9 +114,10 @@ impl Lowering {
     }
 }
 
-/// Lowers `source` when it has module syntax or `import()`. `extra_header`
-/// (helpers the TypeScript step's output calls) forces a rewrite.
-pub(crate) fn lower(source: &str, extra_header: &str) -> Lowered {
+/// Lowers `source` when it has module syntax, `import()` or worklets
+/// ([`crate::worklet`], sharing this parse). `extra_header` (helpers the
+/// TypeScript step's output calls) forces a rewrite.
+pub(crate) fn lower(source: &str, extra_header: &str, context: &worklet::Context<'_>) -> Lowered {
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, source, SourceType::unambiguous()).parse();
     let is_module = parsed.module_record.has_module_syntax;
@@ -122,7 +126,7 @@ pub(crate) fn lower(source: &str, extra_header: &str) -> Lowered {
         return if is_module {
             Lowered::Failed(parsed.diagnostics.into_vec())
         } else {
-            Lowered::Unchanged
+            Lowered::Unchanged(worklet::Found::default())
         };
     }
     let program = parsed.program;
@@ -154,14 +158,32 @@ pub(crate) fn lower(source: &str, extra_header: &str) -> Lowered {
             dynamic_imports = true;
         }
     }
-    if !is_module && !dynamic_imports && extra_header.is_empty() {
-        return Lowered::Unchanged;
+    let mut worklets = worklet::collect(
+        source,
+        &program,
+        &semantic,
+        &|symbol| {
+            let (index, import) = lowering.imports.get(&symbol)?;
+            Some(lowering.access(*index, import))
+        },
+        context,
+    );
+    if !is_module && !dynamic_imports && extra_header.is_empty() && worklets.edits.is_empty() {
+        return Lowered::Unchanged(worklets);
     }
     rewrite_references(&mut lowering, &semantic);
-    let header = header(&lowering, is_module, extra_header);
-    lowering.edits.push(Edit::replace(0, 0, header));
-    let (code, step) = apply(source, std::mem::take(&mut lowering.edits));
-    Lowered::Rewritten(code, step)
+    // At equal offsets edits apply in this order: the header (its "use
+    // strict" must come first), the worklets' (a worklet's closing before
+    // the `;` ending an anonymous default export), then the module's.
+    let mut edits = vec![Edit::replace(
+        0,
+        0,
+        header(&lowering, is_module, extra_header),
+    )];
+    edits.append(&mut worklets.edits);
+    edits.append(&mut lowering.edits);
+    let (code, step) = apply(source, edits);
+    Lowered::Rewritten(code, step, worklets)
 }
 
 fn export_name(name: &ModuleExportName<'_>) -> String {

@@ -5,8 +5,11 @@
 //! - ES modules become CommonJS bodies for the logic thread's module
 //!   wrapper ([`esm`]), keeping every line where it was;
 //! - TypeScript is compiled by oxc first ([`typescript`]), with a map;
-//! - files with neither pass through untouched (no parse at all when the
-//!   text does not even contain `import`/`export`).
+//! - worklets (functions starting with `'worklet'`) gain what the UI
+//!   thread needs to run them ([`worklet`], whose doc is the contract
+//!   with the runtime), in the same pass and keeping lines too;
+//! - files with none of these pass through untouched (no parse at all when
+//!   the text does not even contain `import`, `export` or `worklet`).
 //!
 //! [`transform`] never fails: a syntax error yields diagnostics at
 //! file:line:column and code that throws a `SyntaxError` naming them.
@@ -19,15 +22,17 @@ mod esm;
 mod source_map;
 mod text;
 mod typescript;
+mod worklet;
 
 pub use source_map::{Anchor, MapStep, SourceMapData};
+pub use worklet::{WorkletInfo, MAX_NESTING as MAX_WORKLET_NESTING};
 
 use oxc::diagnostics::OxcDiagnostic;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Changes whenever the output for a given input may change: part of every
 /// cache key, with the engine's version.
-pub const TRANSFORM_VERSION: &str = "cirrus-transform 1";
+pub const TRANSFORM_VERSION: &str = "cirrus-transform 2";
 
 /// How one file is transformed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -131,73 +136,126 @@ pub fn is_declaration_file(path: &str) -> bool {
 }
 
 /// Whether `transform` could change `source` at all: TypeScript, or text
-/// mentioning `import`/`export` (a cheap test; the parse decides).
+/// mentioning `import`/`export`/`worklet` (a cheap test; the parse
+/// decides).
 pub fn may_need_transform(path: &str, source: &str, options: &TransformOptions) -> bool {
     (options.typescript && !is_declaration_file(path))
         || source.contains("import")
         || source.contains("export")
+        || source.contains("worklet")
 }
 
 /// Transforms one file. Never panics on any input: a panic inside oxc is
 /// caught and reported as a diagnostic at 1:1.
 pub fn transform(path: &str, source: &str, options: &TransformOptions) -> Transformed {
+    guarded(path, source, options).0
+}
+
+/// The worklets [`transform`] finds in a file and what each captures (for
+/// checks and tests; the transform itself needs no call to this).
+pub fn worklets(path: &str, source: &str, options: &TransformOptions) -> Vec<WorkletInfo> {
+    guarded(path, source, options).1
+}
+
+fn guarded(
+    path: &str,
+    source: &str,
+    options: &TransformOptions,
+) -> (Transformed, Vec<WorkletInfo>) {
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         transform_unguarded(path, source, options)
     }));
     attempt.unwrap_or_else(|_| {
         let mut failed = syntax_failure(path, source, &[]);
         failed.diagnostics[0].message = "the JavaScript transform failed on this file".into();
-        failed
+        (failed, Vec::new())
     })
 }
 
-fn transform_unguarded(path: &str, source: &str, options: &TransformOptions) -> Transformed {
+fn transform_unguarded(
+    path: &str,
+    source: &str,
+    options: &TransformOptions,
+) -> (Transformed, Vec<WorkletInfo>) {
     if is_declaration_file(path) {
-        return Transformed {
+        let empty = Transformed {
             code: String::new(),
             source_map: None,
             diagnostics: Vec::new(),
         };
+        return (empty, Vec::new());
     }
     if !may_need_transform(path, source, options) {
-        return Transformed::unchanged(source);
+        return (Transformed::unchanged(source), Vec::new());
     }
     TRANSFORMS_RUN.fetch_add(1, Ordering::Relaxed);
     if !options.typescript {
-        return match esm::lower(source, "") {
-            esm::Lowered::Unchanged => Transformed::unchanged(source),
-            esm::Lowered::Rewritten(code, step) => Transformed {
-                code,
-                source_map: Some(SourceMapData { steps: vec![step] }),
-                diagnostics: Vec::new(),
-            },
-            esm::Lowered::Failed(errors) => syntax_failure(path, source, &errors),
+        let locate = |offset: u32| text::line_column(source, offset);
+        let context = worklet::Context {
+            path,
+            locate: &locate,
+        };
+        return match esm::lower(source, "", &context) {
+            esm::Lowered::Unchanged(worklets) => {
+                let mut unchanged = Transformed::unchanged(source);
+                unchanged.diagnostics = worklets.diagnostics;
+                (unchanged, worklets.infos)
+            }
+            esm::Lowered::Rewritten(code, step, worklets) => (
+                Transformed {
+                    code,
+                    source_map: Some(SourceMapData { steps: vec![step] }),
+                    diagnostics: worklets.diagnostics,
+                },
+                worklets.infos,
+            ),
+            esm::Lowered::Failed(errors) => (syntax_failure(path, source, &errors), Vec::new()),
         };
     }
     let (javascript, type_step) = match typescript::strip_types(path, source) {
         Ok(stripped) => stripped,
-        Err(errors) => return syntax_failure(path, source, &errors),
+        Err(errors) => return (syntax_failure(path, source, &errors), Vec::new()),
     };
     let helpers = if javascript.contains("babelHelpers.") {
         typescript::HELPERS
     } else {
         ""
     };
-    match esm::lower(&javascript, helpers) {
-        esm::Lowered::Unchanged => Transformed {
-            code: javascript,
-            source_map: Some(SourceMapData {
-                steps: vec![type_step],
-            }),
-            diagnostics: Vec::new(),
-        },
-        esm::Lowered::Rewritten(code, module_step) => Transformed {
-            code,
-            source_map: Some(SourceMapData {
-                steps: vec![type_step, module_step],
-            }),
-            diagnostics: Vec::new(),
-        },
+    // Worklet locations name the .ts file: through the type step's map.
+    let type_map = SourceMapData {
+        steps: vec![type_step.clone()],
+    };
+    let locate = |offset: u32| {
+        let (line, column) = text::line_column(&javascript, offset);
+        type_map
+            .original_position(line, column)
+            .unwrap_or((line, column))
+    };
+    let context = worklet::Context {
+        path,
+        locate: &locate,
+    };
+    match esm::lower(&javascript, helpers, &context) {
+        esm::Lowered::Unchanged(worklets) => (
+            Transformed {
+                code: javascript.clone(),
+                source_map: Some(SourceMapData {
+                    steps: vec![type_step],
+                }),
+                diagnostics: worklets.diagnostics,
+            },
+            worklets.infos,
+        ),
+        esm::Lowered::Rewritten(code, module_step, worklets) => (
+            Transformed {
+                code,
+                source_map: Some(SourceMapData {
+                    steps: vec![type_step, module_step],
+                }),
+                diagnostics: worklets.diagnostics,
+            },
+            worklets.infos,
+        ),
         // oxc printed something it cannot parse back: report it at 1:1.
         esm::Lowered::Failed(errors) => {
             let mut failed = syntax_failure(path, &javascript, &errors);
@@ -208,7 +266,7 @@ fn transform_unguarded(path: &str, source: &str, options: &TransformOptions) -> 
             failed.source_map = Some(SourceMapData {
                 steps: vec![throw_step(1, 1)],
             });
-            failed
+            (failed, Vec::new())
         }
     }
 }

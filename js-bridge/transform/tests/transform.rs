@@ -161,3 +161,83 @@ fn serialized_form_round_trips_and_rejects_garbage() {
     }
     assert_eq!(Transformed::deserialize(b"not a cache entry\n"), None);
 }
+
+#[test]
+fn scripts_with_worklets_are_parsed_and_keep_their_lines() {
+    let source = "var offset = wx.worklet.shared(0);\nfunction onPan(e) {\n  'worklet';\n  offset.value += e.deltaY;\n}\nvar style = () => { 'worklet'; return { top: offset.value + missing } };\n";
+    assert!(cirrus_transform::may_need_transform(
+        "a.js",
+        source,
+        &TransformOptions::default()
+    ));
+    let out = js(source);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(
+        out.code.lines().count(),
+        source.lines().count(),
+        "{}",
+        out.code
+    );
+    assert!(out.code.contains("_cirrus$worklet(onPan, "), "{}", out.code);
+    // A position after the inserted wrapper maps back to the author's column.
+    let line = out.code.lines().nth(5).unwrap();
+    let generated = line.find("missing").unwrap() as u32 + 1;
+    let original = source.lines().nth(5).unwrap().find("missing").unwrap() as u32 + 1;
+    assert_eq!(out.original_position(6, generated), Some((6, original)));
+    // Lines untouched by the transform map to themselves.
+    assert_eq!(out.original_position(4, 3), Some((4, 3)));
+}
+
+#[test]
+fn the_word_worklet_alone_changes_nothing() {
+    for source in [
+        "// a 'worklet' comment\nvar a = 1;\n",
+        "var directive = 'worklet';\n",
+        "function f() { g(); 'worklet'; }\n",
+        "'worklet';\nvar top = 1;\n",
+    ] {
+        let out = js(source);
+        assert_eq!(out.code, source);
+        assert_eq!(out.source_map, None);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+}
+
+#[test]
+fn worklet_files_with_syntax_errors_stay_located() {
+    // A module: the transform reports it, at the author's position.
+    let out = js("import { a } from './a';\nfunction f() {\n  'worklet';\n  return a +;\n}\n");
+    assert!(out.has_errors());
+    assert_eq!(
+        (out.diagnostics[0].line, out.diagnostics[0].column),
+        (4, 13)
+    );
+    // A script is left to QuickJS, which names its own position.
+    let source = "function f() {\n  'worklet';\n  return 1 +;\n}\n";
+    let out = js(source);
+    assert_eq!(out.code, source);
+    assert!(out.diagnostics.is_empty());
+}
+
+#[test]
+fn worklet_locations_and_warnings_name_the_typescript_file() {
+    let source = "type P = { y: number }\n\nexport const onPan = (e: P): number => {\n  'worklet'\n  const { y } = this.data\n  return y + e.y\n}\n";
+    let out = ts(source);
+    assert!(!out.has_errors(), "{:?}", out.diagnostics);
+    assert!(out.code.contains("\"a.ts:3:22\""), "{}", out.code);
+    let infos = cirrus_transform::worklets("a.ts", source, &TransformOptions { typescript: true });
+    assert_eq!(infos.len(), 1);
+    assert_eq!(
+        (infos[0].name.as_str(), infos[0].line, infos[0].column),
+        ("onPan", 3, 22)
+    );
+    assert_eq!(infos[0].captures, vec!["this.data"]);
+    let warning = &out.diagnostics[0];
+    assert_eq!(warning.severity, Severity::Warning);
+    assert_eq!((warning.line, warning.column), (3, 22));
+    // Warnings survive the disk cache.
+    assert_eq!(
+        Transformed::deserialize(&out.serialize()),
+        Some(out.clone())
+    );
+}

@@ -1,0 +1,6 @@
+export default {
+  standard: (t) => {
+    'worklet'
+    return t * t * (3 - 2 * t)
+  },
+}
