@@ -7,7 +7,8 @@
 //! - [`dialogs`], [`query`]: the typed requests inside them and the typed
 //!   answers the render thread sends back (`DialogOutcome`, `QueryAnswer`,
 //!   `IntersectionEntry`);
-//! - [`diagnostics`]: located problems of a mini program.
+//! - [`diagnostics`]: located problems of a mini program;
+//! - [`worklet`]: the worklet animation library both threads evaluate.
 //!
 //! No JSON text crosses the queues: the only `serde_json::Value`s are the
 //! mini program's own JavaScript values (attribute values, animation
@@ -23,6 +24,7 @@ pub mod events;
 pub mod messages;
 pub mod ops;
 pub mod query;
+pub mod worklet;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use events::{EventDetail, UiEvent};

@@ -1,6 +1,8 @@
 //! The worklet animation library, installed into the UI context.
 //!
-//! [`install`] evaluates `animations.js`, which defines one frozen,
+//! [`install`] evaluates the library (its source is
+//! `cirrus_protocol::worklet::ANIMATIONS_JS`, which the logic thread
+//! evaluates too, for `wx.worklet.Easing`), which defines one frozen,
 //! non-writable global, [`GLOBAL`] (`globalThis.__cirrusAnimations`):
 //!
 //! - the `wx.worklet` animation API: `timing(toValue, config?, callback?)`,
@@ -38,7 +40,7 @@ use rquickjs::Ctx;
 pub const GLOBAL: &str = "__cirrusAnimations";
 
 /// The library's JavaScript source.
-pub const SOURCE: &str = include_str!("animations.js");
+pub const SOURCE: &str = cirrus_protocol::worklet::ANIMATIONS_JS;
 
 /// The file name the library's stack frames carry.
 const FILE_NAME: &str = "cirrus:worklet/animations.js";

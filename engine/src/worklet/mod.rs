@@ -25,7 +25,7 @@
 //! `sequence.ts`, `repeat.ts`, `delay.ts`, `util.ts` (`decorateAnimation`,
 //! `cancelAnimation`), `src/valueSetter.ts`, `src/Easing.ts`, `src/Bezier.ts`
 //! (gre/bezier-easing) and `src/Colors.ts`; the decay law is Reanimated 1's
-//! `src/animations/decay.js`. `animations.js` says at each place where and
+//! `src/animations/decay.js`. `worklet_animations.js` (in `cirrus-protocol`) says at each place where and
 //! why it departs from them.
 //!
 //! [`runtime`] is the context itself: shared values (the UI side), worklets

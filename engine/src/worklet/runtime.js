@@ -160,8 +160,9 @@
     if (value.__cirrusRemote) return remoteStub(value.__cirrusRemote);
     if (typeof value.__cirrusBuiltin === 'string') return builtin(value.__cirrusBuiltin);
     if (value.__cirrusAnimation) {
-      const name = value.__cirrusAnimation.name;
-      const make = builtins[name];
+      // An animation or an easing the JS thread asked for: made here.
+      const name = String(value.__cirrusAnimation.name);
+      const make = builtin(name);
       if (typeof make !== 'function' || name === 'runOnJS' || name === 'runOnUI') {
         throw new TypeError('unknown animation "' + name + '"');
       }

@@ -52,6 +52,9 @@ const WX_APP_JS_NAME: &str = "<cirrus>/wx_app.js";
 /// wx.createAnimation and the pages' and components' `animate`.
 const WX_ANIMATION_JS: &str = include_str!("../js/wx_animation.js");
 const WX_ANIMATION_JS_NAME: &str = "<cirrus>/wx_animation.js";
+/// wx.worklet and the pages' and components' `applyAnimatedStyle`.
+const WX_WORKLET_JS: &str = include_str!("../js/wx_worklet.js");
+const WX_WORKLET_JS_NAME: &str = "<cirrus>/wx_worklet.js";
 /// The capability manifest's stubs; evaluated last.
 const WX_MANIFEST_JS: &str = include_str!("../js/wx_manifest.js");
 const WX_MANIFEST_JS_NAME: &str = "<cirrus>/wx_manifest.js";
@@ -216,9 +219,99 @@ impl WxHost {
         eval_named(ctx, WX_JS, WX_JS_NAME, false)?;
         eval_named(ctx, WX_APP_JS, WX_APP_JS_NAME, false)?;
         eval_named(ctx, WX_ANIMATION_JS, WX_ANIMATION_JS_NAME, false)?;
+        // The UI thread's animation library, here too: wx.worklet.Easing's
+        // functions are the same ones on both threads.
+        eval_named(
+            ctx,
+            cirrus_protocol::worklet::ANIMATIONS_JS,
+            "<cirrus>/worklet_animations.js",
+            false,
+        )?;
+        eval_named(ctx, WX_WORKLET_JS, WX_WORKLET_JS_NAME, false)?;
         eval_named(ctx, WX_MANIFEST_JS, WX_MANIFEST_JS_NAME, false)?;
         Ok(())
     }
+}
+
+/// What wx_worklet.js sends the render thread: worklets and values as JSON
+/// with the UI runtime's markers (`cirrus_engine::worklet::runtime`).
+fn install_worklet_natives<'js>(
+    ctx: &Ctx<'js>,
+    native: &Object<'js>,
+    shared: &Rc<RefCell<Shared>>,
+) -> rquickjs::Result<()> {
+    let parse = |json: &str| serde_json::from_str(json).unwrap_or(Value::Null);
+    let s = shared.clone();
+    native.set(
+        "workletShared",
+        Function::new(ctx.clone(), move |id: f64, json: String| {
+            s.borrow().send(ToRender::WorkletShared {
+                values: vec![(id as u64, parse(&json))],
+            });
+        })?,
+    )?;
+    let s = shared.clone();
+    native.set(
+        "workletDerived",
+        Function::new(ctx.clone(), move |target: f64, json: String| {
+            s.borrow().send(ToRender::Derived {
+                target: target as u64,
+                updater: parse(&json),
+            });
+        })?,
+    )?;
+    let s = shared.clone();
+    native.set(
+        "workletRunOnUi",
+        Function::new(ctx.clone(), move |worklet: String, args: String| {
+            s.borrow().send(ToRender::RunOnUi {
+                worklet: parse(&worklet),
+                args: parse(&args),
+            });
+        })?,
+    )?;
+    let s = shared.clone();
+    native.set(
+        "workletApplyStyle",
+        Function::new(
+            ctx.clone(),
+            move |page: u32,
+                  scope: JsValue<'js>,
+                  selector: String,
+                  id: f64,
+                  json: String,
+                  immediate: bool| {
+                s.borrow().send(ToRender::ApplyAnimatedStyle {
+                    page: PageId(page),
+                    scope: node_id(&scope),
+                    selector,
+                    id: id as u64,
+                    updater: parse(&json),
+                    immediate,
+                });
+            },
+        )?,
+    )?;
+    let s = shared.clone();
+    native.set(
+        "workletClearStyle",
+        Function::new(ctx.clone(), move |page: u32, id: f64| {
+            s.borrow().send(ToRender::ClearAnimatedStyle {
+                page: PageId(page),
+                id: id as u64,
+            });
+        })?,
+    )?;
+    Ok(())
+}
+
+/// A component host's node id as JS passes it (`null` for a page).
+fn node_id(value: &JsValue<'_>) -> Option<NodeId> {
+    value.as_number().and_then(|n| {
+        (0.0..=f64::from(u32::MAX))
+            .contains(&n)
+            .then_some(NodeId(n as u32))
+    })
 }
 
 /// `$XDG_DATA_HOME/cirrus/<app>` (else `~/.local/share/cirrus/<app>`) for a
@@ -626,6 +719,7 @@ fn install_natives<'js>(
             },
         )?,
     )?;
+    install_worklet_natives(ctx, &native, shared)?;
     let s = shared.clone();
     native.set(
         "disconnect",
