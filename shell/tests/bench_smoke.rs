@@ -6,7 +6,7 @@ use std::process::Command;
 
 /// The figures each scenario must report (quick sizes: updates of 1, 10
 /// and 50 bindings, 50 animated dots).
-const EXPECTED: [(&str, &[&str]); 5] = [
+const EXPECTED: [(&str, &[&str]); 6] = [
     (
         "first-frame",
         &[
@@ -79,6 +79,18 @@ const EXPECTED: [(&str, &[&str]); 5] = [
         ],
     ),
     (
+        "worklet",
+        &[
+            "frame p50",
+            "frame p99",
+            "render CPU p99",
+            "UI runtime tick p99",
+            "nodes restyled per frame (animated styles)",
+            "ops from the logic thread",
+            "frames entering layout pass",
+        ],
+    ),
+    (
         "navigate",
         &[
             "navigateTo p50",
@@ -126,6 +138,7 @@ fn quick_bench_reports_every_figure() {
             "update",
             "long-list",
             "animation",
+            "worklet",
             "navigate"
         ]
     );
@@ -173,4 +186,13 @@ fn quick_bench_reports_every_figure() {
     assert_eq!(by_name(3, "nodes animated per frame"), 50.0);
     assert_eq!(by_name(3, "nodes restyled per frame"), 0.0);
     assert_eq!(by_name(3, "frames entering layout pass"), 0.0);
+    // Worklets move the bound nodes on the render thread: every dot is
+    // restyled by its animated style each frame, the logic thread sends
+    // nothing, and nothing is laid out.
+    assert_eq!(
+        by_name(4, "nodes restyled per frame (animated styles)"),
+        50.0
+    );
+    assert_eq!(by_name(4, "ops from the logic thread"), 0.0);
+    assert_eq!(by_name(4, "frames entering layout pass"), 0.0);
 }

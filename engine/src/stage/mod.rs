@@ -103,6 +103,9 @@ pub struct Stage {
     motion_generation: u64,
     /// The UI runtime for worklets and the nodes animated styles bind.
     worklets: worklets::WorkletHost,
+    /// Ops applied since the last [`Stage::update`] (its
+    /// `FrameStats::ops_applied`).
+    ops_since_frame: usize,
 }
 
 /// Everything a page's hit regions depend on besides the tree: when it is
@@ -155,6 +158,7 @@ impl Stage {
             hits_for: None,
             motion_generation: 0,
             worklets: Default::default(),
+            ops_since_frame: 0,
         }
     }
 
@@ -312,7 +316,7 @@ impl Stage {
                 };
                 let mut problems = Vec::new();
                 for op in batch.ops {
-                    self.last_frame.ops_applied += 1;
+                    self.ops_since_frame += 1;
                     if let Err(e) = page.tree.apply(op) {
                         // Content that is missing from the page is an error
                         // (the overlay shows it); the logic side reports the
@@ -512,7 +516,7 @@ impl Stage {
     pub fn update(&mut self) -> FrameStats {
         self.poll_images();
         let mut stats = FrameStats {
-            ops_applied: std::mem::take(&mut self.last_frame.ops_applied),
+            ops_applied: std::mem::take(&mut self.ops_since_frame),
             ..Default::default()
         };
         let viewport = self.top_page_viewport();

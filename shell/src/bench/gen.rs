@@ -192,6 +192,18 @@ pub fn animation(dir: &Path, dots: usize) -> Result<PathBuf> {
     Ok(dir.to_owned())
 }
 
+/// The `worklet` page: `dots` elements in two halves whose transforms
+/// follow two shared values through `applyAnimatedStyle` (one binding per
+/// half); a tap starts a `timing` on one and a `spring` on the other.
+pub fn worklet(dir: &Path, dots: usize) -> Result<PathBuf> {
+    let wxml = "<view class=\"driver\" bindtap=\"start\"></view>\n<view class=\"field\"><view class=\"dot {{index % 2 ? 'b' : 'a'}}\" wx:for=\"{{dots}}\"></view></view>\n".to_owned();
+    let js = format!(
+        "const {{ shared, timing, spring, Easing }} = wx.worklet;\nconst dots = [];\nfor (let i = 0; i < {dots}; i++) dots.push(i);\nPage({{\n  data: {{ dots }},\n  onLoad() {{\n    this.x = shared(0);\n    this.y = shared(0);\n    this.applyAnimatedStyle('.a', () => {{ 'worklet'; return {{ transform: `translateX(${{this.x.value}}px)`, opacity: 1 - this.x.value / 600 }}; }});\n    this.applyAnimatedStyle('.b', () => {{ 'worklet'; return {{ transform: `translateY(${{this.y.value}}px) scale(${{1 + this.y.value / 400}})` }}; }});\n  }},\n  start() {{\n    this.x.value = timing(300, {{ duration: 2000, easing: Easing.linear }});\n    this.y.value = spring(200, {{ damping: 4, stiffness: 20 }});\n  }},\n}});\n"
+    );
+    write_app(dir, &[("index", wxml, js)])?;
+    Ok(dir.to_owned())
+}
+
 /// The `navigate` app: the home page's driver calls `wx.navigateTo` to a
 /// second page of `rows` rows, whose driver calls `wx.navigateBack`.
 pub fn navigate(dir: &Path, rows: usize) -> Result<PathBuf> {
