@@ -89,6 +89,11 @@ impl Attributes {
         true
     }
 
+    /// The animated style's declarations (empty when there is none).
+    pub fn animated_style(&self) -> &str {
+        &self.animated_style
+    }
+
     /// What the cascade reads as the inline style: `style`, followed by the
     /// animated style when there is one (it wins, being later).
     pub fn cascaded_style(&self) -> &str {
@@ -630,6 +635,29 @@ impl PageTree {
         node.restyle_self = true;
         self.mark_visit(id);
         self.changed = true;
+        true
+    }
+
+    /// The animated style of `id` as it is now (declarations).
+    pub fn animated_style(&self, id: NodeId) -> Option<&str> {
+        self.get(id).map(|node| node.attrs.animated_style())
+    }
+
+    /// Writes `id`'s animated style and the style it gives, without a
+    /// restyle: for declarations that only repaint (transform, opacity,
+    /// non-inherited colours), computed by the caller on top of the node's
+    /// style. False when `id` is gone.
+    pub fn write_animated_style(
+        &mut self,
+        id: NodeId,
+        declarations: String,
+        style: ComputedStyle,
+    ) -> bool {
+        let Some(node) = self.get_mut(id) else {
+            return false;
+        };
+        node.attrs.set_animated_style(declarations);
+        node.style = style;
         true
     }
 

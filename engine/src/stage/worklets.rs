@@ -5,11 +5,14 @@
 //!
 //! Invariants: the runtime runs only on this thread and only within a
 //! frame's budget; its style outputs are written as the nodes' animated
-//! style (restyle of those nodes alone, so transform, opacity and colour
-//! never relayout); what it produces for the logic thread leaves with the
-//! frame's other events.
+//! style, straight into their styles when they only repaint (transform,
+//! opacity, non-inherited colours: no restyle, no layout), else by a
+//! restyle of those nodes alone; what it produces for the logic thread
+//! leaves with the frame's other events.
 
 use super::Stage;
+use crate::document::page::PageView;
+use crate::motion::AnimatedProperty;
 use crate::ops::{NodeId, PageId};
 use crate::protocol::ToLogic;
 use crate::worklet::runtime::WorkletRuntime;
@@ -167,7 +170,7 @@ impl Stage {
         };
         let frame = runtime.frame(now);
         self.worklets.busy = runtime.is_busy();
-        let mut restyled = false;
+        let mut changed = false;
         for (id, style) in frame.outputs {
             let Some(binding) = self.worklets.bindings.get_mut(&id) else {
                 continue;
@@ -177,14 +180,19 @@ impl Stage {
             }
             let declarations = crate::worklet::style::declarations(&style);
             let page = binding.page;
-            if let Some(view) = (self.pages.iter_mut())
+            let Some(view) = (self.pages.iter_mut())
                 .chain(self.parked_tab_pages.iter_mut())
                 .find(|p| p.id == page)
-            {
-                for &node in &binding.nodes {
-                    restyled |= view.tree.set_animated_style(node, declarations.clone());
-                }
+            else {
+                continue;
+            };
+            for &node in &binding.nodes {
+                changed |= write_animated_style(view, node, &declarations);
             }
+        }
+        if changed {
+            // What is hit moves with a transform (see `HitStamp`).
+            self.motion_generation += 1;
         }
         if !frame.shared.is_empty() {
             self.motion_events.push(ToLogic::WorkletShared {
@@ -195,6 +203,60 @@ impl Stage {
             self.motion_events.push(ToLogic::RunOnJs { id, args });
         }
         self.report_all(frame.errors);
-        restyled
+        changed
     }
+}
+
+/// Gives `node` its new animated style. When the declarations only repaint
+/// and name the same properties as before (an updater returns the same
+/// keys every frame), the new style is computed on top of the node's own
+/// and written straight in, as running CSS transitions are: no restyle, no
+/// layout. Otherwise the node is restyled (a layout property relayouts its
+/// subtree; an inherited one restyles its children). True when it changed.
+fn write_animated_style(view: &mut PageView, node: NodeId, declarations: &str) -> bool {
+    let Some(previous) = view.tree.animated_style(node) else {
+        return false;
+    };
+    if previous == declarations {
+        return false;
+    }
+    let fast = repaint_only(declarations) && same_properties(previous, declarations);
+    if fast {
+        let tree = &view.tree;
+        let Some(current) = tree.get(node) else {
+            return false;
+        };
+        let parent = current.parent.and_then(|p| tree.get(p)).map(|p| &p.style);
+        let style = view
+            .sheets
+            .apply_declarations(declarations, &current.style, parent);
+        return view
+            .tree
+            .write_animated_style(node, declarations.to_owned(), style);
+    }
+    view.tree.set_animated_style(node, declarations.to_owned())
+}
+
+/// The property names of `name:value;` declarations.
+fn property_names(declarations: &str) -> impl Iterator<Item = &str> {
+    declarations
+        .split(';')
+        .filter_map(|d| d.split_once(':').map(|(name, _)| name.trim()))
+}
+
+/// Whether every declaration only repaints: an animatable property that
+/// neither lays out nor is inherited.
+fn repaint_only(declarations: &str) -> bool {
+    property_names(declarations).all(|name| {
+        let properties = AnimatedProperty::from_name(name);
+        !properties.is_empty()
+            && name != "background"
+            && properties
+                .iter()
+                .all(|p| !p.affects_layout() && !p.inherited())
+    })
+}
+
+fn same_properties(a: &str, b: &str) -> bool {
+    property_names(a).eq(property_names(b))
 }

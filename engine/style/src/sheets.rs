@@ -853,6 +853,40 @@ impl StyleSheets {
         applier.finish().0
     }
 
+    /// `base` with `declarations` (an inline declaration block, cached like
+    /// inline styles) applied on top, inheriting from `parent`: what a
+    /// restyle would give a node whose only change is those declarations,
+    /// when they name properties no selector or transition depends on (the
+    /// render thread's animated styles use it to skip the cascade).
+    pub fn apply_declarations(
+        &self,
+        declarations: &str,
+        base: &ComputedStyle,
+        parent: Option<&ComputedStyle>,
+    ) -> ComputedStyle {
+        let inline = self.inline(declarations);
+        let lookup = |_: &str| None;
+        let reparse = |name: &str, value: &str| self.reparse(name, value);
+        let mut applier = Applier::from_style(
+            base,
+            &self.initial,
+            parent,
+            self.viewport(),
+            &lookup,
+            &reparse,
+        );
+        for phase in [Phase::Early, Phase::Late] {
+            for pm in &inline.declarations {
+                for p in pm.iter() {
+                    if Phase::of(p) == Some(phase) {
+                        applier.apply(p);
+                    }
+                }
+            }
+        }
+        applier.finish().0
+    }
+
     /// The style and text of `element`'s `::before` / `::after`, or `None`
     /// when no rule gives it a `content` string. It inherits from
     /// `element_style`; its initial display is inline.
