@@ -462,6 +462,22 @@ fn attach(
             if comp.instance.is_some() {
                 return work;
             }
+            // A host cut for depth (by its owner's slot distribution) after
+            // its creation was queued: nothing to build under it.
+            let (host, owner) = (comp.host, comp.owner);
+            let still_owned = if owner == PAGE_OWNER {
+                page_instance.owns(host)
+            } else {
+                (comps.comps.get(&owner))
+                    .and_then(|o| o.instance.as_ref())
+                    .is_some_and(|o| o.owns(host))
+            };
+            if !still_owned {
+                return work;
+            }
+            let Some(comp) = comps.comps.get_mut(&id) else {
+                return work;
+            };
             let path = comp.path.clone();
             let wxml = format!("{path}.wxml");
             let read = |p: &str| package.read(p).map(str::to_owned);
@@ -549,15 +565,23 @@ fn attach(
             let events = instance.take_component_events();
             comp.instance = Some(instance);
             // Light children move into the slots of the new shadow tree.
+            // Light children too deep once placed in the slots are cut,
+            // with a diagnostic each.
             let slot_ops = if owner == PAGE_OWNER {
-                page_instance.distribute_slots(host, &slots, multiple)
+                let ops = page_instance.distribute_slots(host, &slots, multiple);
+                diagnostics.extend(page_instance.take_diagnostics());
+                ops
             } else {
                 match comps
                     .comps
                     .get_mut(&owner)
                     .and_then(|o| o.instance.as_mut())
                 {
-                    Some(owner_instance) => owner_instance.distribute_slots(host, &slots, multiple),
+                    Some(owner_instance) => {
+                        let ops = owner_instance.distribute_slots(host, &slots, multiple);
+                        diagnostics.extend(owner_instance.take_diagnostics());
+                        ops
+                    }
                     None => Vec::new(),
                 }
             };

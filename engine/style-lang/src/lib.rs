@@ -18,6 +18,7 @@ mod less;
 mod nesting;
 pub mod paths;
 mod scss;
+mod scss_budget;
 mod scss_limits;
 
 pub use diagnostic::{Compiled, LangDiagnostic, Severity};

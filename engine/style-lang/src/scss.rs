@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Compiled, LangDiagnostic, Severity};
 use crate::paths;
+use crate::scss_budget::Budget;
 use crate::scss_limits::{recursion_message, CallGraph};
 
 /// Compiles a `.scss` (or, by extension, indented `.sass`) package file.
@@ -22,6 +23,7 @@ pub fn compile_scss(path: &str, source: &str, read: &dyn Fn(&str) -> Option<Stri
         read,
         cache: RefCell::new(HashMap::new()),
         graph: RefCell::new(CallGraph::default()),
+        budget: RefCell::new(Budget::default()),
         refusal: RefCell::new(None),
     };
     // Checked before grass runs: a refused entry is never handed to it.
@@ -31,9 +33,8 @@ pub fn compile_scss(path: &str, source: &str, read: &dyn Fn(&str) -> Option<Stri
             diagnostics: vec![refusal],
         };
     }
-    fs.cache
-        .borrow_mut()
-        .insert(entry.clone(), Some(prepare(&entry, source)));
+    let prepared = fs.prepare(&entry, source);
+    fs.cache.borrow_mut().insert(entry.clone(), Some(prepared));
     let logger = CollectingLogger::default();
     let options = grass::Options::default()
         .fs(&fs)
@@ -116,6 +117,10 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+/// How many imported files one compilation reads ahead of grass for the
+/// estimate: as many as a package can hold style files, in practice.
+const MAX_PRELOADED_FILES: usize = 10_000;
+
 /// `grass`'s view of the package: paths are normalised package paths.
 struct PackageFs<'a> {
     read: &'a dyn Fn(&str) -> Option<String>,
@@ -123,6 +128,8 @@ struct PackageFs<'a> {
     cache: RefCell<HashMap<String, Option<String>>>,
     /// The `@mixin`/`@function` references of every file read so far.
     graph: RefCell<CallGraph>,
+    /// What the files read so far would cost grass (sizes, expansions).
+    budget: RefCell<Budget>,
     /// Why a file was withheld from grass (the first reason found).
     refusal: RefCell<Option<LangDiagnostic>>,
 }
@@ -135,12 +142,17 @@ impl fmt::Debug for PackageFs<'_> {
 
 impl PackageFs<'_> {
     /// Why `text` (the file `path`) must not reach grass: nesting deeper
-    /// than its recursion can take, or a recursive mixin or function.
+    /// than its recursion can take, a recursive mixin or function, or a
+    /// value, expansion or output estimated past its bound.
     fn refusal_for(&self, path: &str, text: &str) -> Option<LangDiagnostic> {
         let (offset, message) = if let Some(at) = crate::nesting::too_deep_at(text) {
             (at, crate::nesting::too_deep_message())
         } else {
-            let (name, site) = self.graph.borrow_mut().add_file(path, text)?;
+            let cycle = self.graph.borrow_mut().add_file(path, text);
+            let Some((name, site)) = cycle else {
+                let over = self.estimate(path, text)?;
+                return Some(refusal(&over.file, over.line, over.column, over.message));
+            };
             if site.file != path {
                 // The cycle closes in an earlier file: report it there.
                 let earlier = self.cache.borrow().get(&site.file).cloned().flatten();
@@ -156,6 +168,35 @@ impl PackageFs<'_> {
         Some(refusal(path, line, column, message))
     }
 
+    /// Adds `path` and the files it imports (read here, ahead of grass,
+    /// so that one estimate covers them) to the budget, then checks it.
+    fn estimate(&self, path: &str, text: &str) -> Option<crate::scss_budget::Refusal> {
+        let mut budget = self.budget.borrow_mut();
+        if budget.knows(path) {
+            return None;
+        }
+        let mut pending = budget.add_file(path, text);
+        let mut read = 0usize;
+        while let Some(key) = pending.pop() {
+            if budget.looked_for(&key) || read >= MAX_PRELOADED_FILES {
+                continue;
+            }
+            for candidate in crate::scss_budget::candidates(&key) {
+                let Some(text) = (self.read)(&candidate) else {
+                    continue;
+                };
+                read += 1;
+                // Too deep a file is refused when grass asks for it; the
+                // estimate must not walk it.
+                if crate::nesting::too_deep_at(&text).is_none() {
+                    pending.extend(budget.add_file(&candidate, &text));
+                }
+                break;
+            }
+        }
+        budget.check()
+    }
+
     fn contents(&self, path: &Path) -> Option<String> {
         let key = paths::normalize(&path.to_string_lossy());
         if let Some(cached) = self.cache.borrow().get(&key) {
@@ -166,7 +207,7 @@ impl PackageFs<'_> {
                 self.refusal.borrow_mut().get_or_insert(diagnostic);
                 return None;
             }
-            Some(prepare(&key, &text))
+            Some(self.prepare(&key, &text))
         });
         self.cache.borrow_mut().insert(key, loaded.clone());
         loaded
@@ -216,14 +257,17 @@ impl grass::Logger for CollectingLogger {
     }
 }
 
-/// What grass is given for a file: `.wxss` imports as CSS imports and, in
-/// SCSS syntax (not the indented one), loops bounded.
-fn prepare(path: &str, text: &str) -> String {
-    let text = wxss_imports_to_url(text);
-    if path.to_ascii_lowercase().ends_with(".sass") {
-        return text;
+impl PackageFs<'_> {
+    /// What grass is given for a file: in SCSS syntax (not the indented
+    /// one), loops and content blocks bounded (each repetition counted
+    /// with the bodies it expands), then `.wxss` imports as CSS imports.
+    fn prepare(&self, path: &str, text: &str) -> String {
+        if path.to_ascii_lowercase().ends_with(".sass") {
+            return wxss_imports_to_url(text);
+        }
+        let weights = self.budget.borrow().weights(path);
+        wxss_imports_to_url(&crate::scss_limits::bound_loops(text, &weights))
     }
-    crate::scss_limits::bound_loops(&text).into_owned()
 }
 
 /// Rewrites `@import "x.wxss";` to `@import url("x.wxss");` (same length

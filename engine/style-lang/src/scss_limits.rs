@@ -12,18 +12,28 @@
 //! styles; lessc-style loops are written with `@for`/`@each` in Sass).
 //! Sass treats `-` and `_` in names as the same, and so does this graph.
 //!
+//! A function named in a string (`call(get-function("f"))`) is a call of
+//! it here too.
+//!
 //! Loops (`@while`, `@for`, `@each`) are bounded another way: grass would
 //! run `@while true {}` or `@for $i from 1 through 1e9` for ever, so each
 //! loop body gets a counter inserted right after its `{` ([`bound_loops`]),
-//! which stops the compilation with an `@error` located at the loop.
+//! which stops the compilation with an `@error` located at the loop. A
+//! mixin's content block (`@include m { ... }`) gets one too, since a mixin
+//! may run its `@content` in a loop. The counter advances by what one
+//! repetition costs: 1 plus the @mixin/@function bodies it expands, as
+//! estimated by [`crate::scss_budget`], so a loop that includes a big mixin
+//! stops after proportionally fewer iterations.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// How many loop-body runs one SCSS compilation may make, all `@while`,
-/// `@for` and `@each` loops of a module together: 100,000. Utility-class
-/// generators in real projects run a few hundred; the bound keeps a
-/// runaway loop to well under a second.
+/// How many loop steps one SCSS compilation may make, all `@while`,
+/// `@for` and `@each` iterations and content-block runs of a module
+/// together, each counted as 1 plus the @mixin/@function bodies it
+/// expands: 100,000. Utility-class generators in real projects run a few
+/// hundred to a few thousand; the bound keeps a runaway loop to well under
+/// a second.
 pub const MAX_LOOP_ITERATIONS: u32 = 100_000;
 
 /// Where a reference was written.
@@ -165,7 +175,20 @@ impl CallGraph {
                     if bytes.get(end) == Some(&b'(')
                         && open.iter().any(|d| d.key.0 == Kind::Function)
                     {
-                        let name = normalize(&text[start..end]);
+                        let mut name = normalize(&text[start..end]);
+                        if name == "get-function" {
+                            // `get-function("f")`: a call of `f`.
+                            let (quoted, _) = name_at(bytes, end + 1);
+                            let arg_start = if matches!(bytes.get(quoted), Some(b'"' | b'\'')) {
+                                quoted + 1
+                            } else {
+                                quoted
+                            };
+                            let (named_start, named_end) = name_at(bytes, arg_start);
+                            if named_end > named_start {
+                                name = normalize(&text[named_start..named_end]);
+                            }
+                        }
                         let site = Site {
                             file: file.to_owned(),
                             offset: start,
@@ -229,16 +252,17 @@ impl CallGraph {
     }
 }
 
-/// Inserts an iteration counter at the start of every loop body of an
-/// SCSS (not indented Sass) file. The text goes on the loop's own line,
-/// so line numbers stay right (columns after it on that line shift).
-/// Reading the counter through `if(global-variable-exists(...))` needs no
-/// declaration at the top of the file, where it would shift line 1 and
-/// could precede a `@use`.
-pub fn bound_loops(text: &str) -> Cow<'_, str> {
+/// Inserts a step counter at the start of every loop body and content
+/// block of an SCSS (not indented Sass) file; `weights` (by the offset of
+/// the loop's or `@include`'s `@`) says how many steps one run counts for
+/// (1 where absent). The text goes on the loop's own line, so line numbers
+/// stay right (columns after it on that line shift). Reading the counter
+/// through `if(global-variable-exists(...))` needs no declaration at the
+/// top of the file, where it would shift line 1 and could precede a `@use`.
+pub fn bound_loops<'t>(text: &'t str, weights: &HashMap<usize, u64>) -> Cow<'t, str> {
     let bytes = text.as_bytes();
-    let mut inserts = Vec::new();
-    let mut awaiting_body = false;
+    let mut inserts: Vec<(usize, u64)> = Vec::new();
+    let mut awaiting_body: Option<u64> = None;
     let mut i = 0;
     while i < bytes.len() {
         if let Some(next) = skip_opaque(bytes, i) {
@@ -265,20 +289,22 @@ pub fn bound_loops(text: &str) -> Cow<'_, str> {
                 i += 1;
             }
             b'{' => {
-                if awaiting_body {
-                    inserts.push(i + 1);
-                    awaiting_body = false;
+                if let Some(weight) = awaiting_body.take() {
+                    inserts.push((i + 1, weight));
                 }
                 i += 1;
             }
             b';' | b'}' => {
-                awaiting_body = false;
+                awaiting_body = None;
                 i += 1;
             }
             b'@' => {
                 let (start, end) = name_at(bytes, i + 1);
-                if start == i + 1 && matches!(&text[start..end], "while" | "for" | "each") {
-                    awaiting_body = true;
+                if start == i + 1
+                    && matches!(&text[start..end], "while" | "for" | "each" | "include")
+                {
+                    let weight = weights.get(&i).copied().unwrap_or(1);
+                    awaiting_body = Some(weight.clamp(1, u64::from(MAX_LOOP_ITERATIONS) + 1));
                 }
                 i = end.max(i + 1);
             }
@@ -288,16 +314,20 @@ pub fn bound_loops(text: &str) -> Cow<'_, str> {
     if inserts.is_empty() {
         return Cow::Borrowed(text);
     }
-    let counter = format!(
-        " $cirrus-loop-steps: if(global-variable-exists(cirrus-loop-steps), $cirrus-loop-steps, 0) \
-         + 1 !global; @if $cirrus-loop-steps > {MAX_LOOP_ITERATIONS} {{ @error \"more than \
-         {MAX_LOOP_ITERATIONS} loop iterations (@while, @for, @each): the loop does not end\"; }}"
-    );
-    let mut out = String::with_capacity(text.len() + inserts.len() * counter.len());
+    let counter = |weight: u64| {
+        format!(
+            " $cirrus-loop-steps: if(global-variable-exists(cirrus-loop-steps), \
+             $cirrus-loop-steps, 0) + {weight} !global; @if $cirrus-loop-steps > \
+             {MAX_LOOP_ITERATIONS} {{ @error \"more than {MAX_LOOP_ITERATIONS} loop steps \
+             (@while, @for, @each iterations and @content runs, with the mixins and functions \
+             they expand): the loop does not end\"; }}"
+        )
+    };
+    let mut out = String::with_capacity(text.len() + inserts.len() * 300);
     let mut copied = 0;
-    for at in inserts {
+    for (at, weight) in inserts {
         out.push_str(&text[copied..at]);
-        out.push_str(&counter);
+        out.push_str(&counter(weight));
         copied = at;
     }
     out.push_str(&text[copied..]);
@@ -339,19 +369,35 @@ mod tests {
             )
             .expect("cycle");
         assert_eq!(name, "f");
+        // Through a function named in a string.
+        let mut graph = CallGraph::default();
+        let (name, _) = graph
+            .add_file(
+                "g.scss",
+                "@function g($n) { @return call(get-function(\"g\"), $n); }",
+            )
+            .expect("cycle");
+        assert_eq!(name, "g");
     }
 
     #[test]
     fn loop_bodies_get_a_counter_on_their_own_line() {
         let text = "@for $i from 1 through 3 {\n .a-#{$i} { w: 1 } }\n// @while x {\n@each $x in #{a}, b { }";
-        let bounded = bound_loops(text);
+        let bounded = bound_loops(text, &HashMap::from([(0, 7)]));
         assert_eq!(bounded.matches("$cirrus-loop-steps: if(").count(), 2);
         assert_eq!(bounded.lines().count(), text.lines().count());
         assert!(bounded.starts_with("@for $i from 1 through 3 { $cirrus-loop-steps"));
+        assert!(bounded.contains("$cirrus-loop-steps, 0) + 7 !global"));
+        assert!(bounded.contains("$cirrus-loop-steps, 0) + 1 !global"));
         assert!(matches!(
-            bound_loops(".a { @include for; }"),
+            bound_loops(".a { @include for; }", &HashMap::new()),
             Cow::Borrowed(_)
         ));
+        let content = bound_loops(".a { @include m(1px) { color: red; } }", &HashMap::new());
+        assert!(
+            content.contains("@include m(1px) { $cirrus-loop-steps"),
+            "{content}"
+        );
     }
 
     #[test]

@@ -226,3 +226,216 @@ fn nesting_just_within_the_limit_compiles_on_a_small_stack() {
         }
     }
 }
+
+#[test]
+fn scss_exponential_growth_is_refused_before_grass_runs() {
+    let doubling = format!(
+        "$s: \"ab\";\n{}.a {{ content: $s; }}\n",
+        "$s: $s + $s;\n".repeat(64)
+    );
+    let mut fan_out = String::from("@mixin m0 { color: red; }\n");
+    for i in 1..=40 {
+        fan_out.push_str(&format!(
+            "@mixin m{i} {{ @include m{p}; @include m{p}; }}\n",
+            p = i - 1
+        ));
+    }
+    fan_out.push_str(".a { @include m40; }\n");
+    let mut functions = String::from("@function f0($x) { @return $x + 1; }\n");
+    for i in 1..=40 {
+        functions.push_str(&format!(
+            "@function f{i}($x) {{ @return f{p}($x) + f{p}($x); }}\n",
+            p = i - 1
+        ));
+    }
+    functions.push_str(".a { width: f40(1px); }\n");
+    let mut tripling = String::from("$a0: lol;\n");
+    for i in 1..40 {
+        tripling.push_str(&format!("$a{i}: $a{p} $a{p} $a{p};\n", p = i - 1));
+    }
+    tripling.push_str(".a { content: \"#{$a39}\"; }\n");
+    let in_loop = "$s: ab;\n@for $i from 1 through 60 {\n  $s: $s + $s;\n}\n.a { content: $s; }";
+    for (text, needle) in [
+        (doubling.as_str(), "would hold more than"),
+        (fan_out.as_str(), "would expand more than"),
+        (functions.as_str(), "would expand more than"),
+        (tripling.as_str(), "would hold more than"),
+        (in_loop, "repeated into itself"),
+    ] {
+        let (compiled, elapsed) = compile_with(compile_scss, &[("a.scss", text)], "a.scss");
+        assert!(elapsed < QUICK, "{elapsed:?}");
+        let error = error_containing(&compiled, needle);
+        assert_eq!(error.file, "a.scss");
+        assert!(error.line > 1 && error.column >= 1, "{error:?}");
+        assert!(compiled.css.is_empty());
+    }
+}
+
+#[test]
+fn scss_loop_steps_count_what_each_iteration_expands() {
+    // 2^14 bodies per call: allowed once, but not 100,000 times.
+    let mut text = String::from("@function f0($x) { @return $x + 1; }\n");
+    for i in 1..=13 {
+        text.push_str(&format!(
+            "@function f{i}($x) {{ @return f{p}($x) + f{p}($x); }}\n",
+            p = i - 1
+        ));
+    }
+    text.push_str("$i: 0;\n@while true {\n  $x: f13(1);\n  $i: $i + 1;\n}\n");
+    let (compiled, elapsed) = compile_with(compile_scss, &[("a.scss", &text)], "a.scss");
+    assert!(elapsed < QUICK * 4, "{elapsed:?}");
+    let error = error_containing(&compiled, "loop steps");
+    assert_eq!(error.file, "a.scss");
+    // Output of a loop of unknown count is charged per iteration: a
+    // 32 KiB value printed by `@while true` stops after a few hundred.
+    let text = "$s: ab;\n@for $i from 1 through 14 { $s: $s + $s; }\n$i: 0;\n\
+                @while true {\n  .a-#{$i} { content: $s; }\n  $i: $i + 1;\n}\n";
+    let (compiled, elapsed) = compile_with(compile_scss, &[("a.scss", text)], "a.scss");
+    assert!(elapsed < QUICK * 4, "{elapsed:?}");
+    error_containing(&compiled, "loop steps");
+    // A function named in a string recurses too.
+    let text = "@function g($n) { @return call(get-function(\"g\"), $n); }\n.a { w: g(1); }";
+    let (compiled, elapsed) = compile_with(compile_scss, &[("a.scss", text)], "a.scss");
+    assert!(elapsed < QUICK, "{elapsed:?}");
+    error_containing(&compiled, "recursive");
+}
+
+#[test]
+fn real_world_scss_still_compiles() {
+    let files = [
+        (
+            "styles/_theme.scss",
+            "$colors: (primary: #07c160, danger: #fa5151, warning: #ffc300, info: #10aeff);\n\
+             $breakpoints: (sm: 576px, md: 768px, lg: 992px);\n\
+             $spacers: (0: 0, 1: 4rpx, 2: 8rpx, 3: 16rpx, 4: 24rpx, 5: 48rpx);\n\
+             $grid-columns: 12;\n",
+        ),
+        (
+            "styles/_mixins.scss",
+            "@mixin up($bp) { @media (min-width: map-get($breakpoints, $bp)) { @content; } }\n\
+             @mixin make-col($size, $columns: $grid-columns) {\n\
+               flex: 0 0 percentage($size / $columns); max-width: percentage($size / $columns);\n\
+             }\n\
+             @function rpx($n) { @return $n * 2rpx; }\n",
+        ),
+        (
+            "pages/a/a.scss",
+            "@import \"/styles/theme\";\n@import \"/styles/mixins\";\n\
+             $list: ();\n@for $i from 1 through 100 { $list: append($list, $i); }\n\
+             .list { content: \"#{length($list)}\"; }\n\
+             $theme: ();\n\
+             @each $name, $color in $colors {\n\
+               $theme: map-merge($theme, ($name: $color));\n\
+               .text-#{$name} { color: $color; }\n\
+               .btn-#{$name} { background: $color; &:active { background: darken($color, 10%); } }\n\
+             }\n\
+             .keys { content: \"#{map-keys($theme)}\"; }\n\
+             @each $bp, $w in $breakpoints {\n\
+               @include up($bp) {\n\
+                 @each $prop, $abbrev in (margin: m, padding: p) {\n\
+                   @each $size, $length in $spacers {\n\
+                     .#{$abbrev}-#{$bp}-#{$size} { #{$prop}: $length; }\n\
+                   }\n\
+                 }\n\
+               }\n\
+             }\n\
+             @for $i from 1 through $grid-columns { .col-#{$i} { @include make-col($i); } }\n\
+             $i: 1;\n@while $i <= 5 { .w-#{$i} { width: rpx($i * 10); } $i: $i + 1; }\n",
+        ),
+    ];
+    let (compiled, elapsed) = compile_with(compile_scss, &files, "pages/a/a.scss");
+    assert!(elapsed < QUICK, "{elapsed:?}");
+    assert!(compiled.is_ok(), "{:?}", compiled.diagnostics);
+    for expected in [
+        "content: \"100\"",
+        ".text-danger {\n  color: #fa5151;",
+        ".btn-primary:active",
+        "content: \"primary, danger, warning, info\"",
+        ".p-lg-5 {\n    padding: 48rpx;",
+        ".col-12 {\n  flex: 0 0 100%;",
+        ".w-5 {\n  width: 100rpx;",
+    ] {
+        assert!(
+            compiled.css.contains(expected),
+            "{expected}\n{}",
+            compiled.css
+        );
+    }
+}
+
+#[test]
+fn a_utility_api_in_the_style_of_css_frameworks_compiles() {
+    let mut utilities = String::from("$utilities: ();\n");
+    for (name, property, values) in [
+        ("align", "vertical-align", "baseline top middle bottom text-bottom text-top"),
+        ("opacity", "opacity", "(0: 0, 25: .25, 50: .5, 75: .75, 100: 1)"),
+        ("overflow", "overflow", "auto hidden visible scroll"),
+        ("display", "display", "inline inline-block block grid flex inline-flex none"),
+        ("position", "position", "static relative absolute fixed sticky"),
+        ("width", "width", "(25: 25%, 50: 50%, 75: 75%, 100: 100%, auto: auto)"),
+        ("flex-direction", "flex-direction", "row column row-reverse column-reverse"),
+        ("justify-content", "justify-content", "(start: flex-start, end: flex-end, center: center, between: space-between, around: space-around)"),
+        ("margin", "margin", "$spacers"),
+        ("margin-x", "margin-right margin-left", "$spacers"),
+        ("padding", "padding", "$spacers"),
+        ("padding-y", "padding-top padding-bottom", "$spacers"),
+        ("gap", "gap", "$spacers"),
+        ("font-size", "font-size", "(1: 40rpx, 2: 36rpx, 3: 32rpx, 4: 28rpx, 5: 24rpx, 6: 20rpx)"),
+        ("text-color", "color", "$theme-colors"),
+        ("background-color", "background-color", "$theme-colors"),
+        ("rounded", "border-radius", "(0: 0, 1: 4rpx, 2: 8rpx, 3: 16rpx, circle: 50%, pill: 999rpx)"),
+    ] {
+        utilities.push_str(&format!(
+            "$utilities: map-merge($utilities, (\"{name}\": (property: {property}, class: {name}, \
+             responsive: true, values: {values})));\n"
+        ));
+    }
+    let text = format!(
+        "$spacers: (0: 0, 1: 8rpx, 2: 16rpx, 3: 32rpx, 4: 48rpx, 5: 96rpx, auto: auto);\n\
+         $theme-colors: (primary: #07c160, secondary: #6c757d, success: #198754, info: #0dcaf0, \
+           warning: #ffc107, danger: #dc3545, light: #f8f9fa, dark: #212529);\n\
+         $breakpoints: (xs: 0, sm: 576px, md: 768px, lg: 992px, xl: 1200px);\n\
+         {utilities}\
+         @function infix($bp) {{ @return if(map-get($breakpoints, $bp) == 0, \"\", \"-#{{$bp}}\"); }}\n\
+         @mixin up($bp) {{\n\
+           $min: map-get($breakpoints, $bp);\n\
+           @if $min != 0 {{ @media (min-width: $min) {{ @content; }} }} @else {{ @content; }}\n\
+         }}\n\
+         @mixin generate-utility($utility, $infix) {{\n\
+           $values: map-get($utility, values);\n\
+           @if type-of($values) == \"string\" or type-of(nth($values, 1)) != \"list\" {{\n\
+             $values: zip($values, $values);\n\
+           }}\n\
+           @each $key, $value in $values {{\n\
+             $properties: map-get($utility, property);\n\
+             @if type-of($properties) == \"string\" {{ $properties: append((), $properties); }}\n\
+             $class: if(map-has-key($utility, class), map-get($utility, class), nth($properties, 1));\n\
+             $modifier: if($key, \"-\" + $key, \"\");\n\
+             .#{{$class + $infix + $modifier}} {{\n\
+               @each $property in $properties {{ #{{$property}}: $value !important; }}\n\
+             }}\n\
+           }}\n\
+         }}\n\
+         @each $bp in map-keys($breakpoints) {{\n\
+           @include up($bp) {{\n\
+             $infix: infix($bp);\n\
+             @each $key, $utility in $utilities {{\n\
+               @if map-get($utility, responsive) or $infix == \"\" {{\n\
+                 @include generate-utility($utility, $infix);\n\
+               }}\n\
+             }}\n\
+           }}\n\
+         }}\n"
+    );
+    let (compiled, elapsed) = compile_with(compile_scss, &[("app.scss", &text)], "app.scss");
+    assert!(elapsed < QUICK * 4, "{elapsed:?}");
+    assert!(compiled.is_ok(), "{:?}", compiled.diagnostics);
+    for expected in [
+        ".margin-x-3 {\n  margin-right: 32rpx !important;\n  margin-left: 32rpx !important;",
+        ".text-color-md-danger {",
+        ".display-xl-flex {",
+    ] {
+        assert!(compiled.css.contains(expected), "{expected}");
+    }
+    assert!(compiled.css.len() > 20_000, "{}", compiled.css.len());
+}

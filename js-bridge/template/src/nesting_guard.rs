@@ -21,7 +21,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 /// The deepest element nesting a WXML file (and, see `instance`, a whole
-/// page with its templates, includes and components) may have: 512.
+/// page with its templates, includes, components and the light children
+/// their slots take) may have: 512.
 /// Chrome lays out 512-deep DOM trees and real pages stay well under 100
 /// levels (a page 200 elements deep must render); every tag counts,
 /// `<block>`, `<template>` and `wx:if`/`wx:for` carriers included, so the

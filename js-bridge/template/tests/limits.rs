@@ -570,3 +570,253 @@ fn a_template_using_itself_twice_stops_at_the_fragment_budget() {
         );
     });
 }
+
+/// Plays the logic thread's part for components with slots, in its order:
+/// each host reported (first come, first built) gets its instance, then
+/// its light children are distributed into that instance's slots by the
+/// instance that owns the host. Returns the tree, every diagnostic, and
+/// the instances (the page first).
+fn instantiate_with_slots(
+    files: &[(&str, &str)],
+    tags: &[(&str, &str)],
+    data: Value,
+) -> (
+    Tree,
+    Vec<TemplateDiagnostic>,
+    Vec<PageInstance>,
+    TemplateGroup,
+) {
+    let (group, mut diags) = group_of(files);
+    let components: HashMap<String, String> = tags
+        .iter()
+        .map(|(tag, path)| (tag.to_string(), path.to_string()))
+        .collect();
+    let ids = NodeIdSource::new(1);
+    let options = InstanceOptions {
+        components: components.clone(),
+        ..InstanceOptions::page(ids.clone())
+    };
+    let (mut page, ops, more) = PageInstance::with_options(&group, PAGE, &data, options);
+    diags.extend(more);
+    let mut tree = Tree::new();
+    tree.apply(&ops);
+    let mut queue: std::collections::VecDeque<(usize, ComponentEvent)> = page
+        .take_component_events()
+        .into_iter()
+        .map(|e| (0, e))
+        .collect();
+    let mut instances = vec![page];
+    while let Some((owner, event)) = queue.pop_front() {
+        let ComponentEvent::Created { host, path, .. } = event else {
+            continue;
+        };
+        // A host cut meanwhile gets no instance.
+        if !instances[owner].owns(host) {
+            continue;
+        }
+        let options = InstanceOptions {
+            root: host,
+            ids: ids.clone(),
+            components: components.clone(),
+            scope: Some(path.clone()),
+        };
+        let (mut instance, ops, more) =
+            PageInstance::with_options(&group, &format!("{path}.wxml"), &json!({}), options);
+        diags.extend(more);
+        tree.apply(&ops);
+        let slots = instance.slot_nodes().clone();
+        let ops = instances[owner].distribute_slots(host, &slots, false);
+        tree.apply(&ops);
+        diags.extend(instances[owner].take_diagnostics());
+        let index = instances.len();
+        queue.extend(
+            instance
+                .take_component_events()
+                .into_iter()
+                .map(|e| (index, e)),
+        );
+        instances.push(instance);
+    }
+    (tree, diags, instances, group)
+}
+
+/// The most nodes on one path down from the page (elements, then text).
+fn tree_depth(tree: &Tree) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(cirrus_protocol::ops::NodeId::ROOT, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        for child in tree.children(id) {
+            stack.push((child, depth + 1));
+        }
+    }
+    deepest
+}
+
+fn views_around(depth: usize, inner: &str) -> String {
+    format!(
+        "{}{inner}{}",
+        "<view>".repeat(depth),
+        "</view>".repeat(depth)
+    )
+}
+
+#[test]
+fn light_children_in_a_deep_slot_count_the_slot_depth() {
+    on_logic_stack(|| {
+        // 300 views around the slot, 300 around the light content: 602
+        // levels without counting the slot's depth.
+        let page = format!(
+            "<wrap>{}</wrap>\n<text>after</text>",
+            views_around(300, "<text>deepest</text>")
+        );
+        let wrap = views_around(300, "<slot/>");
+        let (tree, diags, _, _) = instantiate_with_slots(
+            &[(PAGE, &page), ("components/wrap/wrap.wxml", &wrap)],
+            &[("wrap", "components/wrap/wrap")],
+            json!({}),
+        );
+        let d = only_message(&diags, "and the slots they fill included");
+        // <wrap>, 300 views and the <slot> enclose the first light view:
+        // the light view 211th deep (enclosed by 511 + 1) is the first cut.
+        assert_eq!(
+            (d.file.as_str(), d.line, d.column),
+            (
+                PAGE,
+                1,
+                1 + "<wrap>".len() as u32 + 210 * "<view>".len() as u32
+            )
+        );
+        assert!(d.message.starts_with("<view> nested too deeply"), "{d:?}");
+        assert_eq!(
+            tree_depth(&tree),
+            MAX_ELEMENT_DEPTH,
+            "{}",
+            tree_depth(&tree)
+        );
+        let render = tree.render();
+        assert!(!render.contains("deepest"));
+        // The rest of the page renders.
+        assert!(
+            render.ends_with("<text>\"after\"</text>"),
+            "…{}",
+            &render[render.len() - 80..]
+        );
+    });
+}
+
+#[test]
+fn light_children_within_the_limit_render_whole() {
+    on_logic_stack(|| {
+        let page = format!("<wrap>{}</wrap>", views_around(200, "<text>deepest</text>"));
+        let wrap = views_around(200, "<slot/>");
+        let (tree, diags, _, _) = instantiate_with_slots(
+            &[(PAGE, &page), ("components/wrap/wrap.wxml", &wrap)],
+            &[("wrap", "components/wrap/wrap")],
+            json!({}),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        // wrap + 200 + slot + 200 + <text> and its text node.
+        assert_eq!(tree_depth(&tree), 1 + 200 + 1 + 200 + 2);
+        assert!(tree.render().contains("deepest"));
+    });
+}
+
+#[test]
+fn content_built_later_in_a_slot_counts_its_depth_too() {
+    on_logic_stack(|| {
+        let page = format!(
+            "<wrap><view wx:if=\"{{{{more}}}}\">{}</view></wrap>",
+            views_around(300, "<text>deepest</text>")
+        );
+        let wrap = views_around(300, "<slot/>");
+        let (mut tree, diags, mut instances, group) = instantiate_with_slots(
+            &[(PAGE, &page), ("components/wrap/wrap.wxml", &wrap)],
+            &[("wrap", "components/wrap/wrap")],
+            json!({ "more": false }),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut data = json!({ "more": false });
+        let (ops, diags) = instances[0].set_data(
+            &group,
+            &mut data,
+            &[(
+                cirrus_template::parse_data_path("more").unwrap(),
+                json!(true),
+            )],
+        );
+        tree.apply(&ops);
+        only_message(&diags, "nested too deeply");
+        assert!(
+            tree_depth(&tree) <= MAX_ELEMENT_DEPTH + 1,
+            "{}",
+            tree_depth(&tree)
+        );
+        assert!(!tree.render().contains("deepest"));
+    });
+}
+
+#[test]
+fn components_nested_through_slots_stop_at_the_element_limit() {
+    on_logic_stack(|| {
+        // Each <box> is 3 levels (host, view, slot) around its light
+        // children: 200 boxes written inside each other are 600 deep.
+        let page = format!(
+            "{}<text>deepest</text>{}\n<text>after</text>",
+            "<box>".repeat(200),
+            "</box>".repeat(200)
+        );
+        let (tree, diags, instances, _) = instantiate_with_slots(
+            &[
+                (PAGE, &page),
+                ("components/box/box.wxml", "<view><slot/></view>"),
+            ],
+            &[("box", "components/box/box")],
+            json!({}),
+        );
+        // The 171st box is enclosed by 170 x 3 = 510 levels: its view is
+        // the 512th, its slot would be the 513th and is not rendered (so
+        // the 172nd box is kept detached), and the 173rd box, enclosed by
+        // 512 levels, is cut where it is written.
+        let slot = only_message(&diags, "<slot> nested too deeply");
+        assert_eq!(slot.file, "components/box/box.wxml");
+        let cut = only_message(&diags, "<box> nested too deeply");
+        assert_eq!(
+            (cut.file.as_str(), cut.line, cut.column),
+            (PAGE, 1, 1 + 172 * "<box>".len() as u32)
+        );
+        assert!(cut.message.contains("slots they fill"), "{cut:?}");
+        assert!(
+            tree_depth(&tree) <= MAX_ELEMENT_DEPTH,
+            "{}",
+            tree_depth(&tree)
+        );
+        assert!(instances.len() < 200, "{}", instances.len());
+        let render = tree.render();
+        assert!(!render.contains("deepest"));
+        assert!(render.ends_with("<text>\"after\"</text>"));
+        // A component rendering itself inside its own slot content stops
+        // too (the component limit or the element limit, whichever first).
+        let (tree, diags, _, _) = instantiate_with_slots(
+            &[
+                (PAGE, "<me><text>x</text></me>"),
+                (
+                    "components/me/me.wxml",
+                    &format!(
+                        "{}<me><slot/></me>{}",
+                        "<view>".repeat(20),
+                        "</view>".repeat(20)
+                    ),
+                ),
+            ],
+            &[("me", "components/me/me")],
+            json!({}),
+        );
+        only_message(&diags, "nested too deeply");
+        assert!(
+            tree_depth(&tree) <= MAX_ELEMENT_DEPTH + 1,
+            "{}",
+            tree_depth(&tree)
+        );
+    });
+}

@@ -189,6 +189,7 @@ impl PageInstance {
                 let state = ElementState {
                     node,
                     ir: ir.clone(),
+                    file: cx.file.clone(),
                     attr_values: vec![None; ir.attrs.len()],
                     events: ir
                         .events
@@ -262,7 +263,7 @@ impl PageInstance {
                         generics: ir.generics.clone(),
                     });
                 } else if ir.tag == "slot" && self.scope.is_some() {
-                    self.register_slot(inst, node);
+                    self.register_slot(node, inner.elements);
                 }
                 for (i, event) in ir.events.iter().enumerate() {
                     if matches!(event.handler, IrValue::Dynamic(_)) {

@@ -42,6 +42,9 @@ struct PageShared {
     /// Component hosts alive on the page -> the nesting of their shadow
     /// trees.
     hosts: Mutex<HashMap<NodeId, Nesting>>,
+    /// `<slot>`s of component templates -> how many elements enclose
+    /// their content in the page (the slot and the host's included).
+    slots: Mutex<HashMap<NodeId, usize>>,
 }
 
 /// Where an instance's tree sits in the page.
@@ -60,6 +63,7 @@ impl NodeIdSource {
             next: AtomicU32::new(first.max(1)),
             live: AtomicUsize::new(0),
             hosts: Mutex::new(HashMap::new()),
+            slots: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -103,6 +107,23 @@ impl NodeIdSource {
     /// The nesting of the tree built under `root` (a page: zero).
     pub(super) fn nesting_of(&self, root: NodeId) -> Nesting {
         self.hosts().get(&root).copied().unwrap_or_default()
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<NodeId, usize>> {
+        self.0.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn register_slot(&self, slot: NodeId, content_depth: usize) {
+        self.slots().insert(slot, content_depth);
+    }
+
+    pub(super) fn forget_slot(&self, slot: NodeId) {
+        self.slots().remove(&slot);
+    }
+
+    /// How many elements enclose the content of `slot` in the page.
+    fn slot_depth(&self, slot: NodeId) -> Option<usize> {
+        self.slots().get(&slot).copied()
     }
 }
 
@@ -163,6 +184,10 @@ pub(super) struct SlotTargets {
     single: bool,
     /// Detached element for light children no slot takes.
     holder: Option<NodeId>,
+    /// Per slot: how many more elements enclose content placed in it than
+    /// enclose the host's children in this template (the shadow tree's
+    /// elements from the host down to the slot, the slot included).
+    extra: HashMap<NodeId, usize>,
 }
 
 /// Attributes of a host element that stay attributes (not properties).
@@ -177,6 +202,13 @@ impl PageInstance {
     /// Takes the component events of the builds and updates so far.
     pub fn take_component_events(&mut self) -> Vec<ComponentEvent> {
         std::mem::take(&mut self.component_events)
+    }
+
+    /// Takes the diagnostics of calls that return only ops (as
+    /// [`Self::distribute_slots`], which may cut light children that end
+    /// up nested too deeply); [`Self::update`] returns them too.
+    pub fn take_diagnostics(&mut self) -> Vec<crate::diagnostic::TemplateDiagnostic> {
+        std::mem::take(&mut self.diags)
     }
 
     /// The node this instance builds under.
@@ -275,6 +307,12 @@ impl PageInstance {
     /// routes later insertions there too. Without `multiple_slots` every
     /// light child goes to the default slot (the first `<slot>`).
     /// Returns the ops.
+    ///
+    /// In a slot, the shadow tree's elements above it enclose the light
+    /// children too: elements that now nest past
+    /// [`crate::MAX_ELEMENT_DEPTH`] are removed, with a diagnostic at each
+    /// (see [`Self::take_diagnostics`]), and content built under the host
+    /// later counts those levels as well.
     pub fn distribute_slots(
         &mut self,
         host: NodeId,
@@ -288,6 +326,7 @@ impl PageInstance {
             slots: slots.clone(),
             single: !multiple_slots,
             holder: None,
+            extra: HashMap::new(),
         };
         if !multiple_slots {
             targets.slots = HashMap::new();
@@ -295,16 +334,119 @@ impl PageInstance {
                 targets.slots.insert(String::new(), first);
             }
         }
+        // Light children were built as if the host's children; in a slot,
+        // the shadow tree's elements above the slot enclose them too.
+        let base = self.nesting.elements + self.depth_of(inst).elements;
+        for &slot in targets.slots.values() {
+            if let Some(depth) = self.ids.slot_depth(slot) {
+                targets.extra.insert(slot, depth.saturating_sub(base));
+            }
+        }
         self.slot_targets.insert(host, targets);
+        let before_ops = self.ops.len();
+        self.fit_light_children(inst, base);
         let mut nodes = Vec::new();
         for &child in &self.inst(inst).children.clone() {
             self.top_dom_nodes(child, &mut nodes);
         }
-        let before_ops = self.ops.len();
         for node in nodes {
             self.push_insert(host, node, None);
         }
         self.ops.split_off(before_ops)
+    }
+
+    /// How many elements of the component's shadow tree enclose `child`
+    /// (an instance under the distributed host `host`) besides the host:
+    /// those around the slot it lands in; a fragment (`wx:if`, `wx:for`)
+    /// may feed several slots and counts the deepest. 0 when `host` is not
+    /// distributed or the child lands nowhere rendered.
+    pub(super) fn slot_extra(&self, host: NodeId, child: InstId) -> usize {
+        let Some(targets) = self.slot_targets.get(&host) else {
+            return 0;
+        };
+        match &self.inst(child).kind {
+            InstKind::Element(element) => {
+                let name = self.slot_name_of(element.node);
+                targets
+                    .lookup(&name)
+                    .and_then(|slot| targets.extra.get(&slot).copied())
+                    .unwrap_or(0)
+            }
+            _ => targets.extra.values().copied().max().unwrap_or(0),
+        }
+    }
+
+    /// After `host_inst`'s light children got their slots: drops the
+    /// elements that now nest deeper than [`crate::MAX_ELEMENT_DEPTH`]
+    /// (each reported where it is written; the rest stays), and moves the
+    /// nesting of the component hosts among them as deep as they now are,
+    /// so their shadow trees count it. `base`: the elements enclosing the
+    /// host's children. One walk over the light children, down to the
+    /// hosts among them that are not distributed yet.
+    fn fit_light_children(&mut self, host_inst: InstId, base: usize) {
+        let InstKind::Element(host) = &self.inst(host_inst).kind else {
+            return;
+        };
+        let host_node = host.node;
+        let mut cut = Vec::new();
+        // (instance, elements enclosing it)
+        let mut stack: Vec<(InstId, usize)> = self
+            .inst(host_inst)
+            .children
+            .iter()
+            .map(|&child| (child, base + self.slot_extra(host_node, child)))
+            .collect();
+        while let Some((id, enclosing)) = stack.pop() {
+            let inst = self.inst(id);
+            let mut inside = enclosing;
+            if let InstKind::Element(element) = &inst.kind {
+                if enclosing >= crate::MAX_ELEMENT_DEPTH {
+                    cut.push(id);
+                    continue;
+                }
+                inside += 1;
+                if element.component.is_some() {
+                    self.ids.register_host(
+                        element.node,
+                        Nesting {
+                            components: self.nesting.components + 1,
+                            elements: inside,
+                        },
+                    );
+                    // A host not distributed yet: its own distribution
+                    // checks its light children (counting this one), so
+                    // each element is walked once.
+                    if !self.slot_targets.contains_key(&element.node) {
+                        continue;
+                    }
+                }
+                for &child in &inst.children {
+                    stack.push((child, inside + self.slot_extra(element.node, child)));
+                }
+            } else {
+                stack.extend(inst.children.iter().map(|&child| (child, inside)));
+            }
+        }
+        for id in cut {
+            let InstKind::Element(element) = &self.inst(id).kind else {
+                continue;
+            };
+            let (file, pos, tag) = (element.file.clone(), element.ir.pos, element.ir.tag.clone());
+            self.report_limit(
+                &file,
+                pos,
+                "elements",
+                format!(
+                    "<{tag}> nested too deeply (more than {} levels of elements, templates, \
+                     components and the slots they fill included): it is not rendered",
+                    crate::MAX_ELEMENT_DEPTH
+                ),
+            );
+            if let Some(parent) = self.inst(id).parent {
+                self.inst_mut(parent).children.retain(|&c| c != id);
+            }
+            self.remove_inst(id);
+        }
     }
 
     /// Pushes an `Insert`, redirected into a slot when `parent` is a
@@ -363,8 +505,10 @@ impl PageInstance {
         }
     }
 
-    /// Records a `<slot>` element of a component template.
-    pub(super) fn register_slot(&mut self, _inst: InstId, node: NodeId) {
+    /// Records a `<slot>` element of a component template, with the
+    /// elements that enclose its content in the page.
+    pub(super) fn register_slot(&mut self, node: NodeId, content_depth: usize) {
+        self.ids.register_slot(node, content_depth);
         let name = match self.attribute(node, "name") {
             Some(Value::String(name)) => name.clone(),
             _ => String::new(),

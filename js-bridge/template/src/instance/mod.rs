@@ -116,6 +116,8 @@ enum InstKind {
 struct ElementState {
     node: NodeId,
     ir: Arc<IrElement>,
+    /// The file the tag is written in (where limit diagnostics point).
+    file: Arc<str>,
     /// Current value of each `ir.attrs` entry (`None`: not set).
     attr_values: Vec<Option<Value>>,
     /// Parallel to `ir.events`.
@@ -224,6 +226,7 @@ impl Drop for PageInstance {
         self.ids.nodes_dropped(self.node_count);
         for element in self.elements.keys() {
             self.ids.forget_host(*element);
+            self.ids.forget_slot(*element);
         }
     }
 }

@@ -53,19 +53,28 @@ impl PageInstance {
 
     /// How deep the content of `id` is: templates and includes, elements,
     /// and instance levels from the root down to `id` itself (walking up,
-    /// so any depth is fine).
+    /// so any depth is fine). Content of a host whose light children were
+    /// distributed counts the elements of the component's shadow tree
+    /// around the slot it lands in, as the page has them.
     pub(super) fn depth_of(&self, id: InstId) -> Depth {
         let mut depth = Depth::default();
+        let mut below: Option<InstId> = None;
         let mut cur = Some(id);
         while let Some(i) = cur {
             let inst = self.inst(i);
-            match inst.kind {
+            match &inst.kind {
                 InstKind::Template { .. } | InstKind::Include => depth.templates += 1,
-                InstKind::Element(_) => depth.elements += 1,
+                InstKind::Element(element) => {
+                    depth.elements += 1;
+                    if let Some(child) = below {
+                        depth.elements += self.slot_extra(element.node, child);
+                    }
+                }
                 InstKind::Root => break,
                 _ => {}
             }
             depth.instances += 1;
+            below = Some(i);
             cur = inst.parent;
         }
         depth
@@ -173,6 +182,7 @@ impl PageInstance {
                 InstKind::Element(element) => {
                     self.uncount_node();
                     self.elements.remove(&element.node);
+                    self.ids.forget_slot(element.node);
                     if element.component.is_some() {
                         self.slot_targets.remove(&element.node);
                         self.ids.forget_host(element.node);
