@@ -155,6 +155,7 @@ impl Lowerer<'_> {
                 children,
                 common,
                 generics,
+                worklet_attributes,
                 ..
             } => {
                 let mut attrs = Vec::new();
@@ -267,6 +268,17 @@ impl Lowerer<'_> {
                         name: format!("mark:{key}"),
                         source,
                         role: AttrRole::Mark(key),
+                    });
+                }
+                // `worklet:onscrollupdate="onScroll"`: a handler the render
+                // thread runs in its UI context; the method name travels as
+                // an attribute, and the logic thread sends the worklet
+                // itself when it sees it (js/wx_worklet.js).
+                for attr in worklet_attributes {
+                    attrs.push(IrAttr {
+                        name: format!("worklet:{}", attr.name.name),
+                        source: AttrSource::Value(IrValue::Static(attr.value.name.to_string())),
+                        role: AttrRole::Plain,
                     });
                 }
                 for binding in &common.event_bindings {

@@ -211,6 +211,25 @@ fn events_are_recorded_not_emitted() {
 }
 
 #[test]
+fn worklet_handlers_travel_as_attributes_naming_the_method() {
+    let page = Page::new(
+        r#"<scroll-view scroll-y worklet:onscrollupdate="onListScroll" bindscroll="onScroll"><view/></scroll-view>"#,
+        json!({}),
+    );
+    assert!(
+        page.ops
+            .contains(&attr(1, "worklet:onscrollupdate", json!("onListScroll"))),
+        "{:?}",
+        page.ops
+    );
+    // A plain event handler stays on the logic thread.
+    assert!(page
+        .ops
+        .iter()
+        .all(|op| !matches!(op, Op::SetAttribute { name, .. } if name == "bindscroll")));
+}
+
+#[test]
 fn wx_if_elif_else_renders_one_branch() {
     let source = r#"<view wx:if="{{n > 5}}">big</view><view wx:elif="{{n > 2}}">mid</view><text wx:else>small</text>"#;
     assert_eq!(
