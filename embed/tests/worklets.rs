@@ -136,3 +136,85 @@ fn a_sheet_lifts_on_the_ui_thread_frame_by_frame_and_reports_back() {
     let errors: Vec<_> = h.driver().stage().diagnostics().to_vec();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+const INBOX_JS: &str = r#"
+const { shared } = wx.worklet
+const rows = []
+for (let i = 0; i < 40; i++) rows.push('Message ' + (i + 1))
+
+Page({
+  data: { rows },
+  onLoad() {
+    this.scrollTop = shared(0)
+    // The header slides away with the first 60 px of scrolling.
+    this.applyAnimatedStyle('.header', () => {
+      'worklet'
+      const lift = Math.min(this.scrollTop.value, 60)
+      return { transform: `translateY(${-lift}px)` }
+    })
+  },
+  onListScroll(e) {
+    'worklet'
+    this.scrollTop.value = e.detail.scrollTop
+  },
+})
+"#;
+
+const INBOX_WXML: &str = r#"
+<scroll-view class="list" scroll-y type="list" worklet:onscrollupdate="onListScroll">
+  <view class="row" wx:for="{{rows}}" wx:key="*this">{{item}}</view>
+</scroll-view>
+<view class="header">Inbox</view>
+"#;
+
+const INBOX_WXSS: &str = r#"
+.header { position: absolute; left: 0; top: 0; width: 375px; height: 60px; background: #2b6cb0; color: #fff; }
+.list { position: absolute; left: 0; top: 0; width: 375px; height: 667px; }
+.row { height: 48px; }
+"#;
+
+#[test]
+fn a_scroll_worklet_moves_the_header_in_the_frame_of_the_scroll() {
+    let files = [
+        (
+            "app.json",
+            r#"{"pages":["pages/inbox/inbox"],"renderer":"skyline"}"#,
+        ),
+        ("app.js", "App({})"),
+        ("pages/inbox/inbox.js", INBOX_JS),
+        ("pages/inbox/inbox.json", r#"{"navigationStyle":"custom"}"#),
+        ("pages/inbox/inbox.wxml", INBOX_WXML),
+        ("pages/inbox/inbox.wxss", INBOX_WXSS),
+    ];
+    let (package, diagnostics) =
+        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let options = ShotOptions {
+        dpr: 1.0,
+        ..ShotOptions::default()
+    };
+    let mut h = Harness::launch(package, &options).expect("the app launches");
+    h.settle(Duration::from_secs(2)).expect("settles");
+    let header_top = |h: &mut Harness| {
+        let layout = h.layout();
+        let root = layout.get("root").unwrap_or(&layout).clone();
+        let header = find(&root, "header").expect("a header").clone();
+        header["visual"]["y"]
+            .as_f64()
+            .or_else(|| header["y"].as_f64())
+            .expect("a y")
+    };
+    assert_eq!(header_top(&mut h), 0.0);
+    for (scroll, expected) in [(25.0, -25.0), (20.0, -45.0), (100.0, -60.0)] {
+        h.driver().stage_mut().scroll_by(100.0, 300.0, 0.0, scroll);
+        // One frame: the scroll event, the worklet, the header's style.
+        h.step(FRAME).expect("step");
+        assert_eq!(
+            header_top(&mut h),
+            expected,
+            "after scrolling {scroll} more"
+        );
+    }
+    let errors: Vec<_> = h.driver().stage().diagnostics().to_vec();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

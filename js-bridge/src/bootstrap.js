@@ -716,6 +716,10 @@
       queueTick: queueTick,
       pagesById: pagesById,
       pageStack: pageStack, // router.js keeps it equal to the page stack
+      // A live page instance by id (tab pages off the stack included).
+      pageById: function (id) {
+        return pagesById.get(id) || null;
+      },
       pageProto: pageProto,
       setPageData: setPageData,
       setPath: setPath,

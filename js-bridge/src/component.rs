@@ -678,6 +678,19 @@ fn flush(shared: &Rc<RefCell<Shared>>, world: &WorldRef, page: u32) {
     }
 }
 
+/// Which instance owns `node` of `page`: `PAGE_OWNER` (0) or a component id.
+pub(crate) fn owner_of_node(shared: &Rc<RefCell<Shared>>, page: u32, node: u32) -> Option<u32> {
+    let world = CURRENT_WORLD.with(|current| current.borrow().clone());
+    match world {
+        Some(world) => with_page(shared, &world, page, |_, _, instance, comps, _| {
+            owner_of(instance, comps, NodeId(node))
+        })
+        .flatten(),
+        // Without components, every node is the page's.
+        None => Some(PAGE_OWNER),
+    }
+}
+
 /// Which instance owns `node`: `PAGE_OWNER` or a component id.
 fn owner_of(page_instance: &PageInstance, comps: &PageComponents, node: NodeId) -> Option<u32> {
     if page_instance.owns(node) {

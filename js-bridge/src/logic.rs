@@ -270,6 +270,7 @@ impl LogicLoop {
             timers: TimerQueue::default(),
             pages: Vec::new(),
             console,
+            worklet_attributes: Default::default(),
         }));
         let app_package = shared.borrow().package.clone();
         let wx = crate::wx::WxHost::new(&app_package, options.data_dir.as_deref(), &shared);
@@ -340,6 +341,7 @@ impl LogicLoop {
             self.run_routes();
             // Ops a call left queued (its JS was interrupted mid-batch).
             crate::component::end_turn(&self.shared);
+            self.send_worklet_handlers();
             if self.settled() {
                 let handled = self.handled;
                 self.shared.borrow().send(ToRender::Idle { handled });
@@ -646,6 +648,26 @@ impl LogicLoop {
             None => fresh,
         };
         self.deadline.set(Some(deadline));
+    }
+
+    /// The handlers named by `worklet:*` attributes of this turn's ops go to
+    /// the render thread (wx_worklet.js resolves each method on the page or
+    /// component that owns the node, and sends it as a worklet).
+    fn send_worklet_handlers(&mut self) {
+        let found = std::mem::take(&mut *self.shared.borrow().worklet_attributes.borrow_mut());
+        if found.is_empty() {
+            return;
+        }
+        let entries: Vec<Value> = found
+            .into_iter()
+            .filter_map(|a| {
+                let owner = crate::component::owner_of_node(&self.shared, a.page, a.node)?;
+                Some(serde_json::json!([
+                    a.page, a.node, a.event, a.method, owner
+                ]))
+            })
+            .collect();
+        self.call_worklet_hook("bindHandlers", Value::from(entries).to_string());
     }
 
     /// Calls `__cirrus.worklet[name](JSON.parse(payload))`, when the

@@ -43,6 +43,18 @@ pub(crate) struct Shared {
     pub timers: TimerQueue,
     pub pages: Vec<PageRecord>,
     pub console: ConsoleBuffer,
+    /// `worklet:*` attributes seen in ops sent this turn: their handlers
+    /// go to the render thread at the end of the turn (logic.rs).
+    pub worklet_attributes: RefCell<Vec<WorkletAttribute>>,
+}
+
+/// A `worklet:NAME="method"` attribute set on `node` of `page`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct WorkletAttribute {
+    pub page: u32,
+    pub node: u32,
+    pub event: String,
+    pub method: String,
 }
 
 impl Shared {
@@ -58,7 +70,27 @@ impl Shared {
     /// Sends to the render thread. A render thread that has gone away is
     /// not the logic thread's problem: the host will shut us down.
     pub fn send(&self, message: ToRender) {
+        if let ToRender::Ops(batch) = &message {
+            self.note_worklet_attributes(batch);
+        }
         let _ = self.to_render.send(message);
+    }
+
+    fn note_worklet_attributes(&self, batch: &cirrus_protocol::ops::OpBatch) {
+        for op in &batch.ops {
+            if let cirrus_protocol::ops::Op::SetAttribute { id, name, value } = op {
+                let (Some(event), Some(method)) = (name.strip_prefix("worklet:"), value.as_str())
+                else {
+                    continue;
+                };
+                self.worklet_attributes.borrow_mut().push(WorkletAttribute {
+                    page: batch.page.0,
+                    node: id.0,
+                    event: event.to_owned(),
+                    method: method.to_owned(),
+                });
+            }
+        }
     }
 
     /// Hands a diagnostic to the render thread (the overlay); the host

@@ -189,3 +189,53 @@ Page({
     );
     app.shutdown();
 }
+
+#[test]
+fn a_worklet_attribute_sends_the_owners_method_or_says_it_is_not_a_worklet() {
+    let app = App::start(
+        owned(&[
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.wxml",
+                r#"<scroll-view scroll-y worklet:onscrollupdate="onScroll"/><scroll-view scroll-y worklet:onscrollupdate="plain"/>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+  onLoad() { this.top = wx.worklet.shared(0) },
+  onScroll(e) { 'worklet'; this.top.value = e.detail.scrollTop },
+  plain() {},
+})"#,
+            ),
+        ]),
+        None,
+    );
+    let messages = app.launch();
+    let handlers: Vec<_> = messages
+        .iter()
+        .filter_map(|m| match m {
+            ToRender::WorkletHandler {
+                node,
+                event,
+                worklet,
+                ..
+            } => Some((node.0, event.clone(), worklet.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(handlers.len(), 1, "{handlers:?}");
+    assert_eq!(handlers[0].1, "onscrollupdate");
+    assert_eq!(
+        handlers[0].2["__cirrusWorklet"]["closure"]["this"],
+        json!({"top": {"__cirrusShared": 1}})
+    );
+    let errors = App::errors(&messages);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("\"plain\" is not a worklet method"),
+        "{}",
+        errors[0]
+    );
+    app.shutdown();
+}

@@ -80,6 +80,16 @@ pub enum ToRender {
         /// only after an input changes.
         immediate: bool,
     },
+    /// The worklet a `worklet:EVENT="method"` attribute of `node` names
+    /// (`onscrollupdate`, `ongesture`...), resolved on the page or component
+    /// that owns the node: the render thread runs it for that event, in the
+    /// frame of the input.
+    WorkletHandler {
+        page: PageId,
+        node: crate::ops::NodeId,
+        event: String,
+        worklet: Value,
+    },
     /// `this.clearAnimatedStyle(...)`: the binding `id` ends and its nodes
     /// lose the animated style.
     ClearAnimatedStyle { page: PageId, id: u64 },

@@ -320,8 +320,16 @@ impl FrameDriver {
             self.dirty = true;
         }
         out.extend(self.stage.answer_queries(now.as_secs_f64() * 1000.0));
-        // At most one `scroll` per scroll-view per frame.
-        out.extend(self.stage.take_scroll_events());
+        // At most one `scroll` per scroll-view per frame; the scroll
+        // worklets (`worklet:onscrollupdate`) run in this frame.
+        let scrolls = self.stage.take_scroll_events();
+        if self
+            .stage
+            .run_scroll_worklets(&scrolls, self.touches.is_dragging())
+        {
+            self.dirty = true;
+        }
+        out.extend(scrolls);
         out.extend(self.stage.take_events());
         self.send_all(out);
         self.dirty

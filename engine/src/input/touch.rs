@@ -80,6 +80,12 @@ pub struct TouchRouter {
 }
 
 impl TouchRouter {
+    /// Whether a finger is dragging (moved past the tap slop), so a
+    /// scroll now is the finger's (`isDrag` of scroll worklets).
+    pub fn is_dragging(&self) -> bool {
+        self.sequence.as_ref().is_some_and(|s| !s.still_single) && !self.touches.is_empty()
+    }
+
     /// Whether any finger is down.
     pub fn is_touching(&self) -> bool {
         !self.touches.is_empty()

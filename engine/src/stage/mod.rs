@@ -393,6 +393,12 @@ impl Stage {
                 immediate,
             } => self.apply_animated_style(page, scope, &selector, id, updater, immediate),
             ToRender::ClearAnimatedStyle { page, id } => self.clear_animated_style(page, id),
+            ToRender::WorkletHandler {
+                page,
+                node,
+                event,
+                worklet,
+            } => self.worklet_handler(page, node, event, worklet),
             ToRender::LoadFont { family, data } => self.load_font(&family, data.to_vec()),
             ToRender::Error(d) => self.report(d),
             ToRender::Idle { handled } => self.logic_idle = handled >= self.sent_to_logic,

@@ -33,6 +33,8 @@ pub(crate) struct WorkletHost {
     bindings: HashMap<u64, StyleBinding>,
     /// An animation or a UI timer ran at the last frame.
     busy: bool,
+    /// `worklet:EVENT="method"` handlers: (page, node, event) -> worklet.
+    handlers: HashMap<(PageId, NodeId, String), Value>,
 }
 
 struct StyleBinding {
@@ -135,6 +137,66 @@ impl Stage {
             self.worklets.busy = true;
         }
         self.report_all(errors);
+    }
+
+    pub(crate) fn worklet_handler(
+        &mut self,
+        page: PageId,
+        node: NodeId,
+        event: String,
+        worklet: Value,
+    ) {
+        self.worklets.handlers.insert((page, node, event), worklet);
+    }
+
+    /// Runs the `worklet:onscrollupdate` handlers of the scroll-views that
+    /// scrolled (`events` are the frame's scroll events), with an event whose
+    /// `detail` is `{scrollTop, scrollLeft, scrollHeight, scrollWidth,
+    /// deltaX, deltaY, isDrag}`, then
+    /// the UI runtime's frame, so what they moved shows in this frame. True
+    /// when a style changed.
+    pub(crate) fn run_scroll_worklets(&mut self, events: &[ToLogic], is_drag: bool) -> bool {
+        if self.worklets.handlers.is_empty() {
+            return false;
+        }
+        let mut calls = Vec::new();
+        for event in events {
+            let ToLogic::Event(event) = event else {
+                continue;
+            };
+            let crate::protocol::EventDetail::Scroll {
+                scroll_left,
+                scroll_top,
+                scroll_width,
+                scroll_height,
+                delta_x,
+                delta_y,
+            } = event.detail
+            else {
+                continue;
+            };
+            let key = (event.page, event.node, "onscrollupdate".to_owned());
+            if let Some(worklet) = self.worklets.handlers.get(&key) {
+                let detail = serde_json::json!({
+                    "scrollTop": scroll_top,
+                    "scrollLeft": scroll_left,
+                    "scrollHeight": scroll_height,
+                    "scrollWidth": scroll_width,
+                    "deltaX": delta_x,
+                    "deltaY": delta_y,
+                    "isDrag": is_drag,
+                });
+                let event = serde_json::json!({ "type": "scroll", "detail": detail });
+                calls.push((worklet.clone(), serde_json::json!([event])));
+            }
+        }
+        if calls.is_empty() {
+            return false;
+        }
+        for (worklet, args) in calls {
+            self.run_on_ui(worklet, args);
+        }
+        self.tick_worklets()
     }
 
     pub(crate) fn clear_animated_style(&mut self, page: PageId, id: u64) {

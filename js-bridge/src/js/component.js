@@ -606,6 +606,11 @@
 
   // wx.js adds createSelectorQuery / createIntersectionObserver here.
   I.componentProto = componentProto;
+  // A live component instance by id (wx_worklet.js resolves the methods a
+  // `worklet:*` attribute names on the instance owning the node).
+  I.componentById = function (id) {
+    return comps.get(id) || null;
+  };
 
   function exported(inst) {
     const fn = inst.__class__.exportFn;

@@ -421,6 +421,26 @@
     sharedFromUi: function (pairs) {
       for (let i = 0; i < pairs.length; i++) mirror.set(pairs[i][0], fromWire(pairs[i][1]));
     },
+    // [[page, node, event, method, owner], ...]: `worklet:EVENT="method"`
+    // attributes set this turn; owner 0 is the page, else a component id.
+    bindHandlers: function (list) {
+      for (let i = 0; i < list.length; i++) {
+        const entry = list[i];
+        const owner = entry[4] === 0 ? internals.pageById(entry[0]) : internals.componentById(entry[4]);
+        if (!owner) continue;
+        const fn = owner[entry[3]];
+        try {
+          if (typeof fn !== 'function' || fn.__worklet !== true) {
+            throw new TypeErrorCtor('worklet:' + entry[2] + '="' + entry[3] + '": "' + entry[3] +
+              '" is not a worklet method of ' + StringCtor(owner.is || owner.route || 'this page') +
+              ' (its body must start with \'worklet\')');
+          }
+          native.workletHandler(entry[0], entry[1], entry[2], JSONStringify(workletToWire(fn, owner)));
+        } catch (e) {
+          reportError(e);
+        }
+      }
+    },
     // [id, args]: a worklet's runOnJS(f)(...args).
     runOnJs: function (call) {
       const fn = remotes.get(call[0]);

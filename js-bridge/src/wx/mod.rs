@@ -294,6 +294,21 @@ fn install_worklet_natives<'js>(
     )?;
     let s = shared.clone();
     native.set(
+        "workletHandler",
+        Function::new(
+            ctx.clone(),
+            move |page: u32, node: u32, event: String, json: String| {
+                s.borrow().send(ToRender::WorkletHandler {
+                    page: PageId(page),
+                    node: NodeId(node),
+                    event,
+                    worklet: parse(&json),
+                });
+            },
+        )?,
+    )?;
+    let s = shared.clone();
+    native.set(
         "workletClearStyle",
         Function::new(ctx.clone(), move |page: u32, id: f64| {
             s.borrow().send(ToRender::ClearAnimatedStyle {
