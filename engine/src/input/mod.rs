@@ -11,6 +11,7 @@
 //! Events for the page carry page coordinates (the page area starts below
 //! the navigation bar; the page itself never scrolls, so `pageX == clientX`).
 
+pub mod gestures;
 pub mod hit_test;
 pub mod hover;
 pub mod touch;
