@@ -57,8 +57,20 @@ const SHEET_WXSS: &str = r#"
 .title { font-size: 16px; }
 "#;
 
+/// Launches a package of `files` (path, text) on the controlled clock.
+fn launch(files: &[(&str, &str)]) -> Harness {
+    let (package, diagnostics) =
+        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let options = ShotOptions {
+        dpr: 1.0,
+        ..ShotOptions::default()
+    };
+    Harness::launch(package, &options).expect("the app launches")
+}
+
 fn harness() -> Harness {
-    let files = [
+    launch(&[
         (
             "app.json",
             r#"{"pages":["pages/sheet/sheet"],"renderer":"skyline","componentFramework":"glass-easel"}"#,
@@ -72,15 +84,7 @@ fn harness() -> Harness {
         ),
         ("pages/sheet/sheet.wxml", SHEET_WXML),
         ("pages/sheet/sheet.wxss", SHEET_WXSS),
-    ];
-    let (package, diagnostics) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
-    let options = ShotOptions {
-        dpr: 1.0,
-        ..ShotOptions::default()
-    };
-    Harness::launch(package, &options).expect("the app launches")
+    ])
 }
 
 fn find<'a>(node: &'a Value, class: &str) -> Option<&'a Value> {
@@ -175,7 +179,7 @@ const INBOX_WXSS: &str = r#"
 
 #[test]
 fn a_scroll_worklet_moves_the_header_in_the_frame_of_the_scroll() {
-    let files = [
+    let mut h = launch(&[
         (
             "app.json",
             r#"{"pages":["pages/inbox/inbox"],"renderer":"skyline"}"#,
@@ -185,15 +189,7 @@ fn a_scroll_worklet_moves_the_header_in_the_frame_of_the_scroll() {
         ("pages/inbox/inbox.json", r#"{"navigationStyle":"custom"}"#),
         ("pages/inbox/inbox.wxml", INBOX_WXML),
         ("pages/inbox/inbox.wxss", INBOX_WXSS),
-    ];
-    let (package, diagnostics) =
-        Package::from_files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())));
-    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
-    let options = ShotOptions {
-        dpr: 1.0,
-        ..ShotOptions::default()
-    };
-    let mut h = Harness::launch(package, &options).expect("the app launches");
+    ]);
     h.settle(Duration::from_secs(2)).expect("settles");
     let header_top = |h: &mut Harness| {
         let layout = h.layout();

@@ -831,26 +831,7 @@ impl StyleSheets {
         base: &ComputedStyle,
         parent: Option<&ComputedStyle>,
     ) -> ComputedStyle {
-        let lookup = |_: &str| None;
-        let reparse = |name: &str, value: &str| self.reparse(name, value);
-        let mut applier = Applier::from_style(
-            base,
-            &self.initial,
-            parent,
-            self.viewport(),
-            &lookup,
-            &reparse,
-        );
-        for phase in [Phase::Early, Phase::Late] {
-            for pm in &frame.declarations {
-                for p in pm.iter() {
-                    if Phase::of(p) == Some(phase) {
-                        applier.apply(p);
-                    }
-                }
-            }
-        }
-        applier.finish().0
+        self.apply_metas(&frame.declarations, base, parent)
     }
 
     /// `base` with `declarations` (an inline declaration block, cached like
@@ -864,7 +845,16 @@ impl StyleSheets {
         base: &ComputedStyle,
         parent: Option<&ComputedStyle>,
     ) -> ComputedStyle {
-        let inline = self.inline(declarations);
+        self.apply_metas(&self.inline(declarations).declarations, base, parent)
+    }
+
+    /// `base` with `metas` applied in cascade phase order (no selectors).
+    fn apply_metas(
+        &self,
+        metas: &[PropertyMeta],
+        base: &ComputedStyle,
+        parent: Option<&ComputedStyle>,
+    ) -> ComputedStyle {
         let lookup = |_: &str| None;
         let reparse = |name: &str, value: &str| self.reparse(name, value);
         let mut applier = Applier::from_style(
@@ -876,7 +866,7 @@ impl StyleSheets {
             &reparse,
         );
         for phase in [Phase::Early, Phase::Late] {
-            for pm in &inline.declarations {
+            for pm in metas {
                 for p in pm.iter() {
                     if Phase::of(p) == Some(phase) {
                         applier.apply(p);

@@ -264,4 +264,7 @@
     }
   }
   internals.keyframeActions = keyframeActions;
+  // The page id and the component host of `this` (wx_worklet.js too).
+  internals.ownerPage = pageOf;
+  internals.ownerScope = scopeOf;
 })(globalThis);

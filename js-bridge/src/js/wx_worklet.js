@@ -346,15 +346,8 @@
   // "page:scope:selector" -> style ids bound by it.
   const bound = new SafeMap();
 
-  function pageOf(owner) {
-    if (owner && owner.__pageId__ !== undefined) return owner.__pageId__;
-    if (owner && typeof owner.__page__ === 'number') return owner.__page__;
-    return 0;
-  }
-
-  function scopeOf(owner) {
-    return owner && typeof owner.__host__ === 'number' ? owner.__host__ : null;
-  }
+  const pageOf = internals.ownerPage;
+  const scopeOf = internals.ownerScope;
 
   const ownerMethods = {
     // applyAnimatedStyle(selector, updater, config?, callback?): the nodes
