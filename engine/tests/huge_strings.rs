@@ -90,3 +90,56 @@ fn a_million_char_text_node_shapes_only_its_cap() {
     // A later frame changes nothing and costs nothing.
     assert!(frame(&mut stage) < Duration::from_secs(1));
 }
+
+#[test]
+fn text_past_the_frames_shaping_budget_lays_out_in_the_next_frame() {
+    use cirrus_engine::layout::text::MAX_SHAPED_CHARS_PER_FRAME;
+    let mut stage = stage_with("");
+    frame(&mut stage);
+    // 40 paragraphs at the cap: 8 more than one frame may shape.
+    let paragraphs = MAX_SHAPED_CHARS_PER_FRAME / MAX_SHAPED_CHARS + 8;
+    let mut ops = Vec::new();
+    for i in 0..paragraphs as u32 {
+        let (element, text) = (NodeId(1 + 2 * i), NodeId(2 + 2 * i));
+        ops.push(Op::CreateElement {
+            id: element,
+            tag: "text".into(),
+        });
+        ops.push(Op::CreateText {
+            id: text,
+            // Distinct texts: equal paragraphs are shaped once.
+            text: format!("{i} {}", "word ".repeat(MAX_SHAPED_CHARS / 5 + 1)),
+        });
+        ops.push(Op::Insert {
+            parent: element,
+            child: text,
+            before: None,
+        });
+        ops.push(Op::Insert {
+            parent: NodeId(0),
+            child: element,
+            before: None,
+        });
+    }
+    stage.handle(batch(ops));
+    let empty = |stage: &Stage| {
+        (0..paragraphs as u32)
+            .filter(|i| {
+                let node = stage
+                    .top_page()
+                    .unwrap()
+                    .tree
+                    .get(NodeId(1 + 2 * i))
+                    .unwrap();
+                node.layout.layout().size.height == 0.0
+            })
+            .count()
+    };
+    frame(&mut stage);
+    assert_eq!(empty(&stage), 8, "the budget puts off the last 8");
+    assert!(stage.is_animating(), "the host keeps drawing frames");
+    assert!(!stage.is_settled(), "a capture waits for them");
+    frame(&mut stage);
+    assert_eq!(empty(&stage), 0);
+    assert!(!stage.is_animating());
+}

@@ -130,17 +130,28 @@ pub fn mark_dirty_upwards<H: LayoutHost>(
 /// viewport's (unless its style sets one), its height is auto (the host
 /// gives it `min_height` = the viewport height), percentages of its own
 /// size resolve against the viewport.
+///
+/// Returns the text leaves the frame's shaping budget put off
+/// ([`crate::text::MAX_SHAPED_CHARS_PER_FRAME`]): they were measured empty;
+/// the host marks them dirty and lays out again in a later frame.
 pub fn compute_layout<H: LayoutHost>(
     host: &mut H,
     root: NodeId,
     viewport: Viewport,
     text: &mut TextSystem,
-) {
+) -> Vec<NodeId> {
     let viewport_size = Size {
         width: viewport.width.0.max(0.0),
         height: viewport.height.0.max(0.0),
     };
-    let mut pass = LayoutPass { host, text };
+    // Each layout pass gets the whole shaping budget (a host that lays
+    // out without painting never ends a text frame).
+    text.renew_shaping_budget();
+    let mut pass = LayoutPass {
+        host,
+        text,
+        deferred: Vec::new(),
+    };
 
     let style = &pass.host.layout_box(root).style;
     let margin = style.margin.map(|side| {
@@ -198,6 +209,7 @@ pub fn compute_layout<H: LayoutHost>(
             margin,
         },
     );
+    pass.deferred
 }
 
 /// The baseline of a text leaf's first line from the top of its border box
@@ -227,6 +239,8 @@ fn first_text_baseline(
 struct LayoutPass<'a, H: LayoutHost> {
     host: &'a mut H,
     text: &'a mut TextSystem,
+    /// Leaves whose paragraph the frame's shaping budget put off.
+    deferred: Vec<NodeId>,
 }
 
 impl<H: LayoutHost> TraversePartialTree for LayoutPass<'_, H> {
@@ -299,6 +313,9 @@ impl<H: LayoutHost> LayoutPartialTree for LayoutPass<'_, H> {
                             &inputs,
                             output.size.width,
                         );
+                    }
+                    if text.take_deferred() > 0 {
+                        pass.deferred.push(node);
                     }
                     output
                 }

@@ -106,6 +106,8 @@ pub struct Stage {
     /// Ops applied since the last [`Stage::update`] (its
     /// `FrameStats::ops_applied`).
     ops_since_frame: usize,
+    /// The last layout left text for a later frame (the shaping budget).
+    text_deferred: bool,
 }
 
 /// Everything a page's hit regions depend on besides the tree: when it is
@@ -159,6 +161,7 @@ impl Stage {
             motion_generation: 0,
             worklets: Default::default(),
             ops_since_frame: 0,
+            text_deferred: false,
         }
     }
 
@@ -285,7 +288,8 @@ impl Stage {
         // Network images still loading keep a capture waiting (they end:
         // the fetcher times out).
         let loading = self.images.is_pending();
-        (ready && self.logic_idle && !moving && !loading) || self.logic_stopped
+        (ready && self.logic_idle && !moving && !loading && !self.text_deferred)
+            || self.logic_stopped
     }
 
     /// Applies one message from the logic thread.
@@ -571,16 +575,22 @@ impl Stage {
         }
         if layout_dirty || self.needs_layout {
             let layout_started = std::time::Instant::now();
-            cirrus_layout::tree::compute_layout(
+            let deferred = cirrus_layout::tree::compute_layout(
                 &mut page.tree,
                 taffy::NodeId::from(0u64),
                 viewport,
                 &mut self.text,
             );
+            // Text the frame's shaping budget put off lays out next frame.
+            self.text_deferred = !deferred.is_empty();
+            for node in deferred {
+                let id = u32::try_from(u64::from(node)).unwrap_or(u32::MAX);
+                page.tree.mark_layout_dirty(NodeId(id));
+            }
             stats.layout_ran = true;
             stats.layout_time = layout_started.elapsed();
             self.layout_generation += 1;
-            self.needs_layout = false;
+            self.needs_layout = self.text_deferred;
         }
         let scan_lazy = stats.layout_ran || self.lazy_images_waiting;
         if restyled || scan_lazy {
@@ -601,7 +611,9 @@ impl Stage {
     /// Whether a transition or animation on the top page is moving: the
     /// host keeps drawing frames while it is.
     pub fn is_animating(&self) -> bool {
-        self.pages.last().is_some_and(|p| p.motion.is_animating()) || self.worklets.is_busy()
+        self.pages.last().is_some_and(|p| p.motion.is_animating())
+            || self.worklets.is_busy()
+            || self.text_deferred
     }
 
     /// Paints the top page (and the error overlay) into `list`, in device

@@ -31,7 +31,7 @@ mod shaped;
 mod span_font;
 
 pub use paragraph::{Paragraph, TextSpan, TextStyle, MAX_FONT_SIZE_PX};
-pub use prepared::MAX_SHAPED_CHARS;
+pub use prepared::{MAX_SHAPED_CHARS, MAX_SHAPED_CHARS_PER_FRAME};
 pub use shaped::{DecorationKind, DecorationSegment, ShapedLine, ShapedParagraph, SpanFragment};
 
 use crate::error::LayoutError;
@@ -122,6 +122,8 @@ pub struct TextSystem {
     measures: crate::frame_cache::FrameCache<(u64, (u8, u32)), Measured>,
     shaped: crate::frame_cache::FrameCache<(u64, u32), Arc<ShapedParagraph>>,
     stats: TextStats,
+    /// Characters this frame may still shape.
+    budget: prepared::ShapingBudget,
     /// First span text of every measure call that reached the text system.
     #[cfg(test)]
     pub(crate) measured_log: Vec<String>,
@@ -149,6 +151,7 @@ impl TextSystem {
             measures: crate::frame_cache::FrameCache::new(MAX_MEASURES),
             shaped: crate::frame_cache::FrameCache::new(MAX_SHAPED),
             stats: TextStats::default(),
+            budget: Default::default(),
             #[cfg(test)]
             measured_log: Vec::new(),
         }
@@ -213,9 +216,22 @@ impl TextSystem {
     /// the caches are bounded by hard caps only. Text that did not change
     /// is not measured again anyway: taffy keeps its own layout cache.
     pub fn end_frame(&mut self) {
+        self.budget.end_frame();
         self.measures.end_frame();
         self.prepared.end_frame();
         self.shaped.end_frame();
+    }
+
+    /// The whole shaping budget again (each layout pass starts with it).
+    pub fn renew_shaping_budget(&mut self) {
+        self.budget.end_frame();
+    }
+
+    /// How many paragraphs the frame's shaping budget put off since the
+    /// last call ([`MAX_SHAPED_CHARS_PER_FRAME`]): their nodes lay out again
+    /// in a later frame.
+    pub fn take_deferred(&mut self) -> usize {
+        self.budget.take_deferred()
     }
 
     /// Empties every text cache.
@@ -282,8 +298,13 @@ impl TextSystem {
             return *measured;
         }
         self.stats.measure_misses += 1;
+        let deferred_before = self.budget.deferred;
         let measured = self.measure_uncached(paragraph, hash, constraint);
-        self.measures.insert(key, measured);
+        // A paragraph the frame's budget put off is measured empty for now,
+        // and not remembered: the layout asks again in a later frame.
+        if self.budget.deferred == deferred_before {
+            self.measures.insert(key, measured);
+        }
         measured
     }
 
@@ -298,9 +319,18 @@ impl TextSystem {
             catalog,
             prepared,
             stats,
+            budget,
             ..
         } = self;
-        let Some(prepared) = prepare(font_system, catalog, prepared, stats, paragraph, hash) else {
+        let Some(prepared) = prepare(
+            font_system,
+            catalog,
+            prepared,
+            stats,
+            budget,
+            paragraph,
+            hash,
+        ) else {
             return Measured {
                 width: 0.0,
                 height: 0.0,
@@ -357,8 +387,11 @@ impl TextSystem {
             return Arc::clone(shaped);
         }
         self.stats.shape_misses += 1;
+        let deferred_before = self.budget.deferred;
         let shaped = Arc::new(self.shape_uncached(paragraph, hash, width));
-        self.shaped.insert(key, Arc::clone(&shaped));
+        if self.budget.deferred == deferred_before {
+            self.shaped.insert(key, Arc::clone(&shaped));
+        }
         shaped
     }
 
@@ -368,9 +401,18 @@ impl TextSystem {
             catalog,
             prepared,
             stats,
+            budget,
             ..
         } = self;
-        let Some(prepared) = prepare(font_system, catalog, prepared, stats, paragraph, hash) else {
+        let Some(prepared) = prepare(
+            font_system,
+            catalog,
+            prepared,
+            stats,
+            budget,
+            paragraph,
+            hash,
+        ) else {
             return ShapedParagraph::default();
         };
         let buffer_width = if prepared.allows_wrap {

@@ -74,17 +74,74 @@ fn shaped_prefixes<'a>(texts: impl Iterator<Item = &'a str>) -> impl Iterator<It
     })
 }
 
+/// How many characters (counted as UTF-8 bytes) the paragraphs built in
+/// one frame may shape together: 1 Mi, 32 paragraphs at [`MAX_SHAPED_CHARS`] (a long article is
+/// some 50,000). A paragraph that would cross it waits for a later frame
+/// (the first of a frame is always built, so every frame makes progress):
+/// a page of thousands of huge text nodes renders over several frames
+/// instead of freezing one.
+pub const MAX_SHAPED_CHARS_PER_FRAME: usize = 1 << 20;
+
+/// The frame's shaping budget (see [`MAX_SHAPED_CHARS_PER_FRAME`]).
+#[derive(Debug)]
+pub(super) struct ShapingBudget {
+    left: usize,
+    /// Paragraphs put off since the last [`ShapingBudget::take_deferred`].
+    pub(super) deferred: usize,
+}
+
+impl Default for ShapingBudget {
+    fn default() -> Self {
+        ShapingBudget {
+            left: MAX_SHAPED_CHARS_PER_FRAME,
+            deferred: 0,
+        }
+    }
+}
+
+impl ShapingBudget {
+    /// A new frame: the whole budget again.
+    pub(super) fn end_frame(&mut self) {
+        self.left = MAX_SHAPED_CHARS_PER_FRAME;
+    }
+
+    /// How many paragraphs were put off since the last call.
+    pub(super) fn take_deferred(&mut self) -> usize {
+        std::mem::take(&mut self.deferred)
+    }
+
+    /// Takes `chars` from the budget, or refuses (the first paragraph of a
+    /// frame is never refused).
+    fn admit(&mut self, chars: usize) -> bool {
+        if chars > self.left && self.left < MAX_SHAPED_CHARS_PER_FRAME {
+            self.deferred += 1;
+            return false;
+        }
+        self.left = self.left.saturating_sub(chars);
+        true
+    }
+}
+
 /// Returns the prepared paragraph for `hash`, building it on a miss; `None`
-/// for a paragraph without text.
+/// for a paragraph without text, or one the frame's shaping budget puts
+/// off (counted in `budget`).
 pub(super) fn prepare<'p>(
     font_system: &mut FontSystem,
     catalog: &mut FontCatalog,
     prepared: &'p mut crate::frame_cache::FrameCache<u64, Prepared>,
     stats: &mut TextStats,
+    budget: &mut ShapingBudget,
     paragraph: &Paragraph,
     hash: u64,
 ) -> Option<&'p mut Prepared> {
     if !prepared.contains_key(&hash) {
+        let chars: usize = (paragraph.spans.iter())
+            .map(|s| s.text.len())
+            .sum::<usize>()
+            .min(MAX_SHAPED_CHARS);
+        if !budget.admit(chars) {
+            return None;
+        }
         let pieces = collapse(
             shaped_prefixes(paragraph.spans.iter().map(|s| s.text.as_str())),
             paragraph.white_space,
