@@ -110,6 +110,19 @@ pub struct Stage {
     text_deferred: bool,
 }
 
+/// The page `id` of the stack or among the hidden tab pages (both still
+/// receive the logic thread's messages).
+fn live_page<'a>(
+    pages: &'a mut [PageView],
+    parked_tab_pages: &'a mut [PageView],
+    id: PageId,
+) -> Option<&'a mut PageView> {
+    pages
+        .iter_mut()
+        .chain(parked_tab_pages)
+        .find(|p| p.id == id)
+}
+
 /// Everything a page's hit regions depend on besides the tree: when it is
 /// unchanged and no op arrived since, the tree is as it was painted too
 /// (ops mark `needs_layout`, a restyle or a layout counts in
@@ -306,9 +319,7 @@ impl Stage {
             }
             ToRender::Ops(batch) => {
                 self.logic_idle = false;
-                let Some(page) = (self.pages.iter_mut())
-                    .chain(self.parked_tab_pages.iter_mut())
-                    .find(|p| p.id == batch.page)
+                let Some(page) = live_page(&mut self.pages, &mut self.parked_tab_pages, batch.page)
                 else {
                     self.report(Diagnostic::warning(
                         "",
@@ -341,10 +352,7 @@ impl Stage {
                 self.report_all(problems);
             }
             ToRender::PageReady { page } => {
-                if let Some(p) = (self.pages.iter_mut())
-                    .chain(self.parked_tab_pages.iter_mut())
-                    .find(|p| p.id == page)
-                {
+                if let Some(p) = live_page(&mut self.pages, &mut self.parked_tab_pages, page) {
                     p.ready = true;
                 }
             }
@@ -372,9 +380,7 @@ impl Stage {
                 animation,
             } => {
                 // Played by the page's motion::steps, like a bound `animation`.
-                let view = (self.pages.iter_mut())
-                    .chain(self.parked_tab_pages.iter_mut())
-                    .find(|p| p.id == page);
+                let view = live_page(&mut self.pages, &mut self.parked_tab_pages, page);
                 if let Some(view) = view {
                     for id in crate::query::select_scoped(&view.tree, scope, &selector) {
                         let _ = view.tree.apply(crate::ops::Op::SetAttribute {

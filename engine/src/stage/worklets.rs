@@ -115,10 +115,7 @@ impl Stage {
         updater: Value,
         immediate: bool,
     ) {
-        let Some(view) = (self.pages.iter())
-            .chain(self.parked_tab_pages.iter())
-            .find(|p| p.id == page)
-        else {
+        let Some(view) = super::live_page(&mut self.pages, &mut self.parked_tab_pages, page) else {
             return;
         };
         let nodes = crate::query::select_scoped(&view.tree, scope, selector);
@@ -209,10 +206,7 @@ impl Stage {
         if binding.page != page {
             return;
         }
-        if let Some(view) = (self.pages.iter_mut())
-            .chain(self.parked_tab_pages.iter_mut())
-            .find(|p| p.id == page)
-        {
+        if let Some(view) = super::live_page(&mut self.pages, &mut self.parked_tab_pages, page) {
             for node in binding.nodes {
                 view.tree.set_animated_style(node, String::new());
             }
@@ -242,14 +236,13 @@ impl Stage {
             }
             let declarations = crate::worklet::style::declarations(&style);
             let page = binding.page;
-            let Some(view) = (self.pages.iter_mut())
-                .chain(self.parked_tab_pages.iter_mut())
-                .find(|p| p.id == page)
+            let Some(view) = super::live_page(&mut self.pages, &mut self.parked_tab_pages, page)
             else {
                 continue;
             };
+            let repaints = repaint_only(&declarations);
             for &node in &binding.nodes {
-                changed |= write_animated_style(view, node, &declarations);
+                changed |= write_animated_style(view, node, &declarations, repaints);
             }
         }
         if changed {
@@ -275,14 +268,21 @@ impl Stage {
 /// and written straight in, as running CSS transitions are: no restyle, no
 /// layout. Otherwise the node is restyled (a layout property relayouts its
 /// subtree; an inherited one restyles its children). True when it changed.
-fn write_animated_style(view: &mut PageView, node: NodeId, declarations: &str) -> bool {
+/// `repaints`: [`repaint_only`] of `declarations` (one answer for every
+/// node of a binding).
+fn write_animated_style(
+    view: &mut PageView,
+    node: NodeId,
+    declarations: &str,
+    repaints: bool,
+) -> bool {
     let Some(previous) = view.tree.animated_style(node) else {
         return false;
     };
     if previous == declarations {
         return false;
     }
-    let fast = repaint_only(declarations) && same_properties(previous, declarations);
+    let fast = repaints && same_properties(previous, declarations);
     if fast {
         let tree = &view.tree;
         let Some(current) = tree.get(node) else {
