@@ -57,6 +57,28 @@ pub(crate) struct WorkletAttribute {
     pub method: String,
 }
 
+/// The worklet an attribute binds, by the name the render thread knows it
+/// under, kebab case: `worklet:NAME` (the template parser hands the name
+/// over camel-cased: `shouldResponseOnMove`), and the legacy spellings of
+/// Skyline's first gesture API, written without the prefix, in camel or
+/// kebab case (`onGestureEvent`, `should-response-on-move`,
+/// `adjustDecelerationVelocity`, ...).
+fn worklet_event(attribute: &str) -> Option<String> {
+    let (prefixed, name) = match attribute.strip_prefix("worklet:") {
+        Some(name) => (true, name),
+        None => (false, attribute),
+    };
+    let kebab = cirrus_template::camel_to_dash(name);
+    match kebab.as_str() {
+        "on-gesture-event" | "ongesture" => Some("ongesture".to_owned()),
+        "should-accept-gesture" | "should-response-on-move" | "adjust-deceleration-velocity" => {
+            Some(kebab)
+        }
+        _ if prefixed => Some(kebab),
+        _ => None,
+    }
+}
+
 impl Shared {
     pub fn now(&self) -> Millis {
         match self.time {
@@ -79,14 +101,16 @@ impl Shared {
     fn note_worklet_attributes(&self, batch: &cirrus_protocol::ops::OpBatch) {
         for op in &batch.ops {
             if let cirrus_protocol::ops::Op::SetAttribute { id, name, value } = op {
-                let (Some(event), Some(method)) = (name.strip_prefix("worklet:"), value.as_str())
-                else {
+                let (Some(event), Some(method)) = (worklet_event(name), value.as_str()) else {
                     continue;
                 };
+                if method.is_empty() {
+                    continue;
+                }
                 self.worklet_attributes.borrow_mut().push(WorkletAttribute {
                     page: batch.page.0,
                     node: id.0,
-                    event: event.to_owned(),
+                    event,
                     method: method.to_owned(),
                 });
             }

@@ -104,3 +104,14 @@ pub fn parse_expect(text: &str) -> Vec<Expected> {
     }
     out
 }
+
+/// The element with `id` in a layout file's tree (depth first).
+pub fn find_node<'a>(node: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+    if node["id"] == id {
+        return Some(node);
+    }
+    node["children"]
+        .as_array()?
+        .iter()
+        .find_map(|child| find_node(child, id))
+}

@@ -96,7 +96,8 @@ impl App {
     /// Taps the centre of the element with `id` (from the layout file, in
     /// page coordinates, below the navigation bar).
     fn tap(&self, layout: &Value, id: &str) {
-        let node = find(&layout["root"], id).unwrap_or_else(|| panic!("no #{id} in {layout}"));
+        let node = common::find_node(&layout["root"], id)
+            .unwrap_or_else(|| panic!("no #{id} in {layout}"));
         let f = |k: &str| node[k].as_f64().unwrap_or(f64::NAN) as f32;
         let x = f("x") + f("width") / 2.0;
         let y = f("y") + f("height") / 2.0 + STATUS_BAR_HEIGHT + NAVIGATION_BAR_HEIGHT;
@@ -106,20 +107,10 @@ impl App {
     }
 }
 
-fn find<'v>(node: &'v Value, id: &str) -> Option<&'v Value> {
-    if node["id"] == id {
-        return Some(node);
-    }
-    node["children"]
-        .as_array()?
-        .iter()
-        .find_map(|child| find(child, id))
-}
-
 /// Whether the layout file holds a text run or element whose text we can
 /// see: the layout file has no text, so tests look at ids set from data.
 fn has_id(capture: &Capture, id: &str) -> bool {
-    find(&capture.layout["root"], id).is_some()
+    common::find_node(&capture.layout["root"], id).is_some()
 }
 
 fn is_overlay_red(pixel: &image::Rgba<u8>) -> bool {

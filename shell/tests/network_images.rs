@@ -11,7 +11,6 @@ mod common;
 use cirrus_engine::package::Package;
 use cirrus_shell::headless::{HeadlessApp, ShotOptions};
 use common::TempPackage;
-use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
@@ -52,15 +51,6 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// The node with `id` in a layout file.
-fn find<'a>(node: &'a Value, id: &str) -> Option<&'a Value> {
-    if node["id"] == id {
-        return Some(node);
-    }
-    node["children"]
-        .as_array()?
-        .iter()
-        .find_map(|child| find(child, id))
-}
 
 #[test]
 fn bindload_reports_the_natural_size_of_a_network_image() {
@@ -107,7 +97,7 @@ fn bindload_reports_the_natural_size_of_a_network_image() {
     );
     let console = app.console();
     assert!(console.iter().any(|l| l == "load 64x32"), "{console:?}");
-    let probe = find(&capture.layout["root"], "probe").expect("probe in the layout");
+    let probe = common::find_node(&capture.layout["root"], "probe").expect("probe in the layout");
     assert_eq!(
         (probe["width"].as_f64(), probe["height"].as_f64()),
         (Some(64.0), Some(32.0))

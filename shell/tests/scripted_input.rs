@@ -77,16 +77,6 @@ fn shot(app: &Path, steps: &Path, out: &Path, cwd: &Path) -> std::process::Outpu
         .expect("cirrus runs")
 }
 
-fn find<'a>(node: &'a Value, id: &str) -> Option<&'a Value> {
-    if node["id"] == id {
-        return Some(node);
-    }
-    node["children"]
-        .as_array()?
-        .iter()
-        .find_map(|child| find(child, id))
-}
-
 fn read_layout(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("layout written")).expect("JSON")
 }
@@ -118,18 +108,18 @@ fn steps_play_on_the_controlled_clock_and_write_intermediate_frames() {
     );
     assert!(dir.0.join("mid.png").exists() && dir.0.join("final.png").exists());
     let mid = read_layout(&dir.0.join("mid.json"));
-    let card = find(&mid["root"], "card").expect("the card");
+    let card = common::find_node(&mid["root"], "card").expect("the card");
     // The layout box stays; the visual box is half way (linear, 200/400 ms).
     assert_eq!(card["x"], 0.0);
     let visual_x = card["visual"]["x"].as_f64().expect("a visual box");
     assert!((visual_x - 100.0).abs() <= 10.0, "half way: {visual_x}");
     let end = read_layout(&dir.0.join("end.json"));
-    let card = find(&end["root"], "card").expect("the card");
+    let card = common::find_node(&end["root"], "card").expect("the card");
     assert_eq!(card["visual"]["x"], 200.0);
     // The drag scrolled the list by about the distance dragged past the
     // slop: the first row moved up.
     let scrolled = read_layout(&dir.0.join("scrolled.json"));
-    let list = find(&scrolled["root"], "list").expect("the list");
+    let list = common::find_node(&scrolled["root"], "list").expect("the list");
     let first_row = &list["children"][0];
     let moved_up = list["y"].as_f64().unwrap() - first_row["y"].as_f64().unwrap();
     assert!(moved_up > 50.0, "the list scrolled by {moved_up}");

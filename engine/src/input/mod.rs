@@ -4,6 +4,9 @@
 //! for the focused element.
 //!
 //! - [`touch`]: touch tracking and gesture recognition;
+//! - [`gestures`]: Skyline's gesture handlers and their arena, as plain
+//!   data; [`gesture_router`] feeds it the touches and delivers its events
+//!   through the stage's worklets;
 //! - [`hover`]: `hover-class` and `:active` while pressed;
 //! - [`hit_test`]: which element is under a point.
 //!
@@ -11,6 +14,7 @@
 //! Events for the page carry page coordinates (the page area starts below
 //! the navigation bar; the page itself never scrolls, so `pageX == clientX`).
 
+pub mod gesture_router;
 pub mod gestures;
 pub mod hit_test;
 pub mod hover;

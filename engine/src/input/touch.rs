@@ -24,6 +24,8 @@
 //! are theirs: they raise no page touch events; a tap recognised there
 //! goes to the chrome or the dialog.
 
+use super::gesture_router::GestureRouter;
+use super::gestures::{Point, PointerInput, VelocityTracker};
 use super::hover::Pressed;
 use crate::ops::{NodeId, PageId};
 use crate::protocol::ToLogic;
@@ -53,6 +55,8 @@ enum Owner {
 #[derive(Clone, Debug)]
 struct TrackedTouch {
     id: u32,
+    /// Where it was and when, for the velocity it leaves with.
+    velocity: VelocityTracker,
     /// Window CSS px.
     start: (f32, f32),
     last: (f32, f32),
@@ -77,6 +81,8 @@ pub struct TouchRouter {
     /// The element keys and text go to (the last one tapped that edits
     /// text: `input`, `textarea`, `editor`).
     focused: Option<(PageId, NodeId)>,
+    /// The gesture handler elements the touches went down on.
+    gestures: GestureRouter,
 }
 
 impl TouchRouter {
@@ -111,8 +117,11 @@ impl TouchRouter {
             self.cancel(stage, id, out);
         }
         let owner = owner_at(stage, point);
+        let mut velocity = VelocityTracker::new();
+        velocity.add(now, Point::new(point.0, point.1));
         let touch = TrackedTouch {
             id,
+            velocity,
             start: point,
             last: point,
             owner,
@@ -137,6 +146,8 @@ impl TouchRouter {
         self.touches.push(touch);
         let index = self.touches.len() - 1;
         self.send_touch(stage, "touchstart", index, false, out);
+        let input = PointerInput::down(id, point.0, point.1, now);
+        self.gestures.pointer(stage, input);
     }
 
     /// A finger moved to `point`.
@@ -156,6 +167,7 @@ impl TouchRouter {
             return;
         }
         self.touches[index].last = point;
+        (self.touches[index].velocity).add(now, Point::new(point.0, point.1));
         let start = self.touches[index].start;
         let distance = ((point.0 - start.0).powi(2) + (point.1 - start.1).powi(2)).sqrt();
         if distance > TAP_SLOP {
@@ -166,14 +178,18 @@ impl TouchRouter {
                 }
             }
         }
+        self.gestures
+            .pointer(stage, PointerInput::moved(id, point.0, point.1, now));
         // One finger dragging: the scroll-view under where it started
-        // follows it (the content moves with the finger).
+        // follows it (the content moves with the finger), unless a gesture
+        // handler took the drag.
         let dragging = self.sequence.as_ref().is_some_and(|s| !s.still_single);
         if dragging
+            && !self.gestures.owns_drag()
             && self.touches.len() == 1
             && matches!(self.touches[index].owner, Owner::Page { .. })
         {
-            stage.scroll_by(start.0, start.1, previous.0 - point.0, previous.1 - point.1);
+            stage.drag_at(start.0, start.1, previous.0 - point.0, previous.1 - point.1);
         }
         self.send_touch(stage, "touchmove", index, false, out);
     }
@@ -191,11 +207,19 @@ impl TouchRouter {
             return;
         };
         self.touches[index].last = point;
+        self.gestures
+            .pointer(stage, PointerInput::up(id, point.0, point.1, now));
         self.send_touch(stage, "touchend", index, true, out);
         let touch = self.touches.remove(index);
         if !self.touches.is_empty() {
             return;
         }
+        // The last finger left: what it dragged flings on.
+        let velocity = touch
+            .velocity
+            .estimate(now)
+            .map_or((0.0, 0.0), |e| (e.velocity.x, e.velocity.y));
+        stage.release_drag(velocity);
         let Some(sequence) = self.sequence.take() else {
             return;
         };
@@ -211,12 +235,17 @@ impl TouchRouter {
             return;
         };
         self.send_touch(stage, "touchcancel", index, true, out);
+        let (x, y) = self.touches[index].last;
+        let now = stage.clock;
+        self.gestures
+            .pointer(stage, PointerInput::cancel(id, x, y, now));
         self.touches.remove(index);
         if let Some(sequence) = &mut self.sequence {
             sequence.still_single = false;
         }
         if self.touches.is_empty() {
             self.sequence = None;
+            stage.release_drag((0.0, 0.0));
         }
         self.pressed.release(stage, Duration::ZERO, false);
     }
@@ -241,7 +270,8 @@ impl TouchRouter {
                 }
             }
         }
-        self.pressed.advance(stage, now)
+        let delivered = self.gestures.advance(stage, now);
+        self.pressed.advance(stage, now) || delivered
     }
 
     /// The next instant something is due (a longpress, a pressed state's
@@ -252,10 +282,14 @@ impl TouchRouter {
             .as_ref()
             .filter(|s| s.still_single && !s.longpress_sent)
             .map(|s| s.started_at + LONGPRESS_DELAY);
-        match (longpress, self.pressed.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            longpress,
+            self.pressed.next_deadline(),
+            self.gestures.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// A tap recognised at the end of a single-finger sequence: dialogs

@@ -235,7 +235,9 @@ impl<'a> Painter<'a> {
             return;
         }
         let style = &node.style;
-        if style.display == Display::None || node.attrs.hidden {
+        let hidden_by_style =
+            style.display == Display::None && !crate::style::scopes::is_gesture_handler(node);
+        if hidden_by_style || node.attrs.hidden {
             return;
         }
         if crate::style::scopes::is_virtual(node) {

@@ -17,15 +17,27 @@
 //! frame for repaint. The culling index ([`visible`]) is rebuilt by the
 //! same sync, so paint and hit testing never read a stale one.
 //!
+//! Touch drags and their momentum ([`drag_axis`], [`release`],
+//! [`step_motions`], with the curves of [`physics`]): a drag moves the
+//! content with the finger and, past an end of a scroll-view that
+//! `bounces` (default true, as Skyline's), stretches it by the rubber
+//! band; the release flings it on, decelerating, and what went past an end
+//! springs back. The overstretch is kept apart from the offset
+//! ([`ScrollState::overscroll`]), so the offset keeps its range: events and
+//! queries report the clamped offset, paint and hit testing the shown one.
+//!
 //! `scroll-with-animation` is accepted and ignored: offsets jump.
 
+pub mod physics;
 pub mod visible;
 
 use crate::document::tree::{Node, PageTree};
 use crate::ops::NodeId;
 use cirrus_layout::Viewport;
 use cirrus_protocol::events::{EventDetail, ScrollEdge};
+use physics::AxisMotion;
 use serde_json::Value;
+use std::time::Duration;
 
 /// The tag this module gives scroll state to.
 pub const SCROLL_VIEW_TAG: &str = "scroll-view";
@@ -56,12 +68,41 @@ pub struct ScrollState {
     synced_generation: Option<u64>,
     /// The children in painting order with their bounds, for culling.
     pub(crate) index: Option<visible::ChildIndex>,
+    /// How far the content is shown past an end (rubber band, bounce), CSS
+    /// px along each axis; 0 at rest.
+    pub overscroll: (f32, f32),
+    /// How far the finger has dragged past an end (the rubber band's input).
+    finger_overscroll: (f32, f32),
+    /// A fling, bounce or animated `scrollTo` per axis (x, y).
+    pub(crate) motion: [Option<AxisMotion>; 2],
+    /// A finger is dragging it.
+    pub(crate) held: bool,
+    /// It is moving (`scrollstart` sent, `scrollend` owed).
+    pub(crate) moving: bool,
 }
 
-/// The scroll position of `node` (zero for anything but a synced
-/// scroll-view): what its children are shifted by.
+impl ScrollState {
+    /// Whether a fling, bounce or animated scroll is running.
+    pub fn is_in_motion(&self) -> bool {
+        self.motion.iter().any(Option::is_some)
+    }
+}
+
+/// The scroll position of `node` as shown (zero for anything but a synced
+/// scroll-view; past an end while it bounces): what its children are
+/// shifted by.
 pub fn scroll_offset(node: &Node) -> (f32, f32) {
-    node.scroll.as_deref().map_or((0.0, 0.0), |s| s.offset)
+    node.scroll.as_deref().map_or((0.0, 0.0), |s| {
+        (s.offset.0 + s.overscroll.0, s.offset.1 + s.overscroll.1)
+    })
+}
+
+/// `bounces` (default true, as Skyline's scroll-view).
+pub fn bounces(node: &Node) -> bool {
+    match node.attrs.other.get("bounces") {
+        None => true,
+        Some(_) => flag(node, "bounces"),
+    }
 }
 
 /// The children of scroll-view `node` that its clip shows at its current
@@ -344,6 +385,180 @@ pub(crate) fn scroll_axis(
         // At its end in that direction: the next scroller out takes it.
     }
     false
+}
+
+/// A finger dragged by `delta` (CSS px towards the content's end) along one
+/// axis, starting at `start`: the scroll-view at or above it that is
+/// already stretched past an end takes it first (the finger brings it
+/// back), else the innermost that can still move that way, else the
+/// innermost that bounces is stretched. Returns the scroll-view that took
+/// it.
+pub(crate) fn drag_axis(
+    tree: &mut PageTree,
+    start: NodeId,
+    horizontal: bool,
+    delta: f32,
+) -> Option<NodeId> {
+    if delta == 0.0 || !delta.is_finite() {
+        return None;
+    }
+    let axis = usize::from(!horizontal);
+    let scrollers = enclosing_scrollers(tree, start, horizontal);
+    let stretched = scrollers.iter().copied().find(|&id| {
+        tree.get(id)
+            .and_then(|n| n.scroll.as_deref())
+            .is_some_and(|s| axis_value(s.finger_overscroll, axis) != 0.0)
+    });
+    let movable = || {
+        scrollers.iter().copied().find(|&id| {
+            tree.get(id)
+                .and_then(|n| n.scroll.as_deref())
+                .is_some_and(|s| {
+                    let (offset, max) = (axis_value(s.offset, axis), axis_value(s.max, axis));
+                    (offset + delta).clamp(0.0, max) != offset
+                })
+        })
+    };
+    let bouncing = || {
+        scrollers
+            .iter()
+            .copied()
+            .find(|&id| tree.get(id).is_some_and(bounces))
+    };
+    let target = stretched.or_else(movable).or_else(bouncing)?;
+    drag_node(tree, target, horizontal, delta).then_some(target)
+}
+
+/// The scroll-views at or above `start` that scroll along the axis,
+/// innermost first.
+fn enclosing_scrollers(tree: &PageTree, start: NodeId, horizontal: bool) -> Vec<NodeId> {
+    let mut found = Vec::new();
+    let mut cursor = Some(start);
+    while let Some(id) = cursor {
+        let Some(node) = tree.get(id) else {
+            break;
+        };
+        cursor = node.parent;
+        let (scroll_x, scroll_y) = axes(node);
+        let enabled = if horizontal { scroll_x } else { scroll_y };
+        if enabled && node.scroll.is_some() {
+            found.push(id);
+        }
+    }
+    found
+}
+
+fn axis_value(pair: (f32, f32), axis: usize) -> f32 {
+    if axis == 0 {
+        pair.0
+    } else {
+        pair.1
+    }
+}
+
+fn axis_mut(pair: &mut (f32, f32), axis: usize) -> &mut f32 {
+    if axis == 0 {
+        &mut pair.0
+    } else {
+        &mut pair.1
+    }
+}
+
+/// Drags scroll-view `id` alone by `delta` along one axis: the offset
+/// follows within its range, and past an end a bouncing one is stretched
+/// by the rubber band. Stops any motion on that axis. True when what it
+/// shows moved.
+pub(crate) fn drag_node(tree: &mut PageTree, id: NodeId, horizontal: bool, delta: f32) -> bool {
+    let Some(node) = tree.get(id) else {
+        return false;
+    };
+    let (scroll_x, scroll_y) = axes(node);
+    if !(if horizontal { scroll_x } else { scroll_y }) || !delta.is_finite() {
+        return false;
+    }
+    let bounce = bounces(node);
+    let dimension = axis_value(padding_box(node), usize::from(!horizontal));
+    let Some(state) = tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) else {
+        return false;
+    };
+    let axis = usize::from(!horizontal);
+    state.motion[axis] = None;
+    state.held = true;
+    let before = (
+        axis_value(state.offset, axis),
+        axis_value(state.overscroll, axis),
+    );
+    let max = axis_value(state.max, axis);
+    let finger = axis_value(state.offset, axis) + axis_value(state.finger_overscroll, axis) + delta;
+    let offset = finger.clamp(0.0, max);
+    let past = if bounce { finger - offset } else { 0.0 };
+    *axis_mut(&mut state.offset, axis) = offset;
+    *axis_mut(&mut state.finger_overscroll, axis) = past;
+    *axis_mut(&mut state.overscroll, axis) = physics::rubber_band(past, dimension);
+    if offset != before.0 {
+        state.pending_event = true;
+    }
+    (offset, axis_value(state.overscroll, axis)) != before
+}
+
+/// The finger left scroll-view `id` with `velocity` (px/s, positive
+/// towards the content's end): it flings on, and what is stretched past an
+/// end springs back. Starts at `now`.
+pub(crate) fn release(tree: &mut PageTree, id: NodeId, velocity: (f32, f32), now: Duration) {
+    let Some(node) = tree.get(id) else {
+        return;
+    };
+    let (scroll_x, scroll_y) = axes(node);
+    let bounce = bounces(node);
+    let Some(state) = tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) else {
+        return;
+    };
+    state.held = false;
+    for (axis, enabled) in [(0, scroll_x), (1, scroll_y)] {
+        let shown = axis_value(state.offset, axis) + axis_value(state.overscroll, axis);
+        let speed = if enabled {
+            axis_value(velocity, axis)
+        } else {
+            0.0
+        };
+        *axis_mut(&mut state.finger_overscroll, axis) = 0.0;
+        state.motion[axis] =
+            AxisMotion::fling(shown, speed, axis_value(state.max, axis), bounce, now);
+    }
+}
+
+/// Moves every running motion of the tree's scroll-views to `now`. True
+/// when something moved.
+pub(crate) fn step_motions(tree: &mut PageTree, now: Duration) -> bool {
+    let mut moved = false;
+    for id in scroll_views(tree) {
+        let Some(state) = tree.get_mut(id).and_then(|n| n.scroll.as_deref_mut()) else {
+            continue;
+        };
+        for axis in 0..2 {
+            let Some(motion) = &state.motion[axis] else {
+                continue;
+            };
+            let (position, finished) = motion.sample(now);
+            let max = axis_value(state.max, axis);
+            let offset = position.clamp(0.0, max);
+            let before = (
+                axis_value(state.offset, axis),
+                axis_value(state.overscroll, axis),
+            );
+            *axis_mut(&mut state.offset, axis) = offset;
+            *axis_mut(&mut state.overscroll, axis) = position - offset;
+            if offset != before.0 {
+                state.pending_event = true;
+            }
+            moved |= (offset, position - offset) != before;
+            if finished {
+                state.motion[axis] = None;
+                *axis_mut(&mut state.overscroll, axis) = 0.0;
+            }
+        }
+    }
+    moved
 }
 
 /// The events one scroll-view owes the logic thread since it last reported.

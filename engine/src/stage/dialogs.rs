@@ -17,8 +17,9 @@ impl Stage {
     pub fn set_time(&mut self, now: Duration) -> bool {
         self.clock = self.clock.max(now);
         let expired = self.dialogs.set_time(now);
+        let scrolled = self.tick_scroll();
         let restyled = self.tick_worklets();
-        expired || restyled || self.is_animating()
+        expired || scrolled || restyled || self.is_animating()
     }
 
     /// A tap at `point` (CSS px) as the dialogs see it: `Some` with the

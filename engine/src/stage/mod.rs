@@ -7,6 +7,7 @@
 //! dirty subtrees) → paint into a display list.
 
 mod dialogs;
+pub(crate) mod gestures;
 mod query;
 mod scroll;
 mod worklets;
@@ -301,7 +302,8 @@ impl Stage {
         // Network images still loading keep a capture waiting (they end:
         // the fetcher times out).
         let loading = self.images.is_pending();
-        (ready && self.logic_idle && !moving && !loading && !self.text_deferred)
+        let scrolling = self.is_scrolling();
+        (ready && self.logic_idle && !moving && !loading && !self.text_deferred && !scrolling)
             || self.logic_stopped
     }
 
@@ -620,6 +622,7 @@ impl Stage {
         self.pages.last().is_some_and(|p| p.motion.is_animating())
             || self.worklets.is_busy()
             || self.text_deferred
+            || self.is_scrolling()
     }
 
     /// Paints the top page (and the error overlay) into `list`, in device

@@ -67,6 +67,11 @@ impl WorkletHost {
     pub fn is_busy(&self) -> bool {
         self.busy
     }
+
+    /// The worklet bound as `worklet:EVENT` (or its legacy name) on `node`.
+    pub fn handler(&self, page: PageId, node: NodeId, event: &str) -> Option<&Value> {
+        self.handlers.get(&(page, node, event.to_owned()))
+    }
 }
 
 impl Stage {
@@ -136,6 +141,48 @@ impl Stage {
         self.report_all(errors);
     }
 
+    /// Runs the worklet bound as `worklet:EVENT` on `node` with `args`, in
+    /// this frame (its effects show when the frame ticks the runtime).
+    /// False when none is bound.
+    pub(crate) fn run_handler(
+        &mut self,
+        page: PageId,
+        node: NodeId,
+        event: &str,
+        args: Value,
+    ) -> bool {
+        let Some(worklet) = self.worklets.handler(page, node, event).cloned() else {
+            return false;
+        };
+        self.run_on_ui(worklet, args);
+        true
+    }
+
+    /// Calls the worklet bound as `worklet:EVENT` on `node` synchronously
+    /// and returns its answer. `None` when none is bound, or it threw (then
+    /// the error is reported with the next frame).
+    pub(crate) fn call_handler(
+        &mut self,
+        page: PageId,
+        node: NodeId,
+        event: &str,
+        args: Value,
+    ) -> Option<Value> {
+        let worklet = self.worklets.handler(page, node, event)?.clone();
+        let now = self.now_ms();
+        let mut errors = Vec::new();
+        let answer = (self.worklets.runtime(&mut errors)).and_then(|r| r.ask(&worklet, &args, now));
+        // What it wrote shows at the next tick.
+        self.worklets.busy = true;
+        self.report_all(errors);
+        answer
+    }
+
+    /// Whether a worklet is bound as `worklet:EVENT` on `node`.
+    pub(crate) fn has_handler(&self, page: PageId, node: NodeId, event: &str) -> bool {
+        self.worklets.handler(page, node, event).is_some()
+    }
+
     pub(crate) fn worklet_handler(
         &mut self,
         page: PageId,
@@ -146,8 +193,9 @@ impl Stage {
         self.worklets.handlers.insert((page, node, event), worklet);
     }
 
-    /// Runs the `worklet:onscrollupdate` handlers of the scroll-views that
-    /// scrolled (`events` are the frame's scroll events), with an event whose
+    /// Runs the `worklet:onscrollstart`, `worklet:onscrollupdate` and
+    /// `worklet:onscrollend` handlers of the scroll-views that scrolled
+    /// (`events` are the frame's scroll events), with an event whose
     /// `detail` is `{scrollTop, scrollLeft, scrollHeight, scrollWidth,
     /// deltaX, deltaY, isDrag}`, then
     /// the UI runtime's frame, so what they moved shows in this frame. True
@@ -172,7 +220,13 @@ impl Stage {
             else {
                 continue;
             };
-            let key = (event.page, event.node, "onscrollupdate".to_owned());
+            let handler = match event.name.as_str() {
+                "scroll" => "onscrollupdate",
+                "scrollstart" => "onscrollstart",
+                "scrollend" => "onscrollend",
+                _ => continue,
+            };
+            let key = (event.page, event.node, handler.to_owned());
             if let Some(worklet) = self.worklets.handlers.get(&key) {
                 let detail = serde_json::json!({
                     "scrollTop": scroll_top,
@@ -183,7 +237,7 @@ impl Stage {
                     "deltaY": delta_y,
                     "isDrag": is_drag,
                 });
-                let event = serde_json::json!({ "type": "scroll", "detail": detail });
+                let event = serde_json::json!({ "type": event.name, "detail": detail });
                 calls.push((worklet.clone(), serde_json::json!([event])));
             }
         }

@@ -84,9 +84,18 @@ fn truthy(value: Option<&Value>) -> bool {
     }
 }
 
-/// Whether `node` is virtual (`wx:virtual`): no box of its own.
+/// Whether `node` is virtual (`wx:virtual`, or a gesture handler): no box
+/// of its own.
 pub fn is_virtual(node: &Node) -> bool {
-    truthy(node.attrs.other.get(VIRTUAL_ATTRIBUTE))
+    truthy(node.attrs.other.get(VIRTUAL_ATTRIBUTE)) || is_gesture_handler(node)
+}
+
+/// Whether `node` is a `*-gesture-handler` element (SPEC §4.6): virtual,
+/// wrapping its one child, and deaf to styles written on it (a `display:
+/// none` there hides nothing, as in Skyline, where it has no style at all).
+pub fn is_gesture_handler(node: &Node) -> bool {
+    node.tag()
+        .is_some_and(|tag| tag.ends_with("-gesture-handler"))
 }
 
 fn attr<'n>(node: &'n Node, name: &str) -> Option<&'n str> {
@@ -105,7 +114,8 @@ fn push_flattened(tree: &PageTree, child: NodeId, out: &mut Vec<NodeId>, depth: 
     match tree.get(child) {
         Some(node) if depth < MAX_SCOPE_DEPTH && is_virtual(node) => {
             // A hidden virtual node hides its children (they have no box).
-            if node.attrs.hidden || node.style.display == Display::None {
+            let styled = !is_gesture_handler(node);
+            if node.attrs.hidden || (styled && node.style.display == Display::None) {
                 return;
             }
             for &grandchild in &node.children {

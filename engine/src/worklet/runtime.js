@@ -284,6 +284,16 @@
       const args = materialise(JSON.parse(argsJson));
       return fn.apply(undefined, args);
     },
+    // Runs a worklet that answers (a gesture handler's
+    // `should-accept-gesture`, a scroll-view's
+    // `adjust-deceleration-velocity`): its result as JSON (`undefined` as
+    // null).
+    ask: function (workletJson, argsJson) {
+      const fn = materialise(JSON.parse(workletJson));
+      const args = materialise(JSON.parse(argsJson));
+      const answer = JSON.stringify(fn.apply(undefined, args));
+      return answer === undefined ? 'null' : answer;
+    },
     // Registers a mapper: `workletJson` is re-run whenever a shared value
     // it read changes. With `target` (a shared id) its result is assigned
     // there (`derived`); without, it is an output for the engine (a style).

@@ -125,6 +125,16 @@ impl WorkletRuntime {
         self.call("run", (worklet.to_string(), args.to_string()));
     }
 
+    /// Runs a worklet that answers (`worklet:should-accept-gesture`,
+    /// `worklet:adjust-deceleration-velocity`) and returns its answer;
+    /// `None` when it threw or ran out of time (the error is reported with
+    /// the next frame).
+    pub fn ask(&mut self, worklet: &Value, args: &Value, now_ms: f64) -> Option<Value> {
+        self.call("setTime", (now_ms,));
+        let answer = self.call("ask", (worklet.to_string(), args.to_string()))?;
+        serde_json::from_str(&answer).ok()
+    }
+
     /// Registers mapper `id`: `worklet` runs now and again whenever a
     /// shared value it read changes; its result is assigned to shared
     /// value `target` (`derived`) or, without one, is an output of

@@ -45,6 +45,7 @@ pub use instance::{
     ComponentEvent, InstanceOptions, NodeIdSource, PageInstance, MAX_COMPONENT_DEPTH,
     MAX_FRAGMENTS, MAX_INSTANCE_DEPTH, MAX_PAGE_NODES, MAX_TEMPLATE_NESTING,
 };
+pub use lower::camel_to_dash;
 pub use nesting_guard::{MAX_ELEMENT_DEPTH, MAX_EXPRESSION_DEPTH, MAX_INTERPOLATIONS_PER_VALUE};
 pub use wxs_call::{set_thread_wxs_host, WxsHost};
 

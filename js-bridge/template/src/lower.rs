@@ -546,9 +546,9 @@ impl Lowerer<'_> {
     }
 }
 
-/// `elementType` -> `element-type` (the parser camel-cases `data-*` names;
-/// the op keeps the attribute's written form).
-fn camel_to_dash(name: &str) -> String {
+/// `elementType` -> `element-type` (the parser camel-cases `data-*` and
+/// `worklet:*` names; the op keeps the attribute's written form).
+pub fn camel_to_dash(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         if c.is_ascii_uppercase() {

@@ -221,6 +221,8 @@ pub struct GestureHandler {
     pub kind: GestureKind,
     /// `tag`: how other handlers name this one in `simultaneous-handlers`.
     pub tag: Option<String>,
+    /// The element's `id`, which names it there too.
+    pub element_id: Option<String>,
     /// `simultaneous-handlers`: the tags this handler may run with.
     pub simultaneous_handlers: Vec<String>,
     /// Whether `worklet:should-accept-gesture` is set.
@@ -237,6 +239,7 @@ impl GestureHandler {
             id: HandlerId(id),
             kind,
             tag: None,
+            element_id: None,
             simultaneous_handlers: Vec::new(),
             has_should_accept: false,
             has_should_respond_on_move: false,
@@ -247,6 +250,11 @@ impl GestureHandler {
 
     pub fn tag(mut self, tag: &str) -> GestureHandler {
         self.tag = Some(tag.to_owned());
+        self
+    }
+
+    pub fn element_id(mut self, id: &str) -> GestureHandler {
+        self.element_id = Some(id.to_owned());
         self
     }
 
@@ -275,16 +283,19 @@ impl GestureHandler {
         self
     }
 
-    /// Whether `self` and `other` may run together: each names the other's
-    /// tag (SPEC §4.6: "declare it on both sides").
+    /// Whether `self` and `other` may run together: each names the other,
+    /// by its `tag` or its `id` (SPEC §4.6: "declare it on both sides").
     pub fn is_simultaneous_with(&self, other: &GestureHandler) -> bool {
-        match (&self.tag, &other.tag) {
-            (Some(mine), Some(theirs)) => {
-                self.simultaneous_handlers.iter().any(|t| t == theirs)
-                    && other.simultaneous_handlers.iter().any(|t| t == mine)
-            }
-            _ => false,
-        }
+        self.names_any_of(other) && other.names_any_of(self)
+    }
+
+    /// Whether `simultaneous-handlers` names `other`'s tag or id.
+    fn names_any_of(&self, other: &GestureHandler) -> bool {
+        let names = [&other.tag, &other.element_id];
+        names
+            .into_iter()
+            .flatten()
+            .any(|name| !name.is_empty() && self.simultaneous_handlers.iter().any(|t| t == name))
     }
 }
 
